@@ -1,0 +1,42 @@
+# One entry point for people and CI. Everything runs through uv with the locked dependencies.
+export UV_PYTHON_DOWNLOADS := never
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+UV := uv
+
+.PHONY: help setup demo test lint test-sqlite test-postgres bench bench-quick
+
+help:
+	@echo "make demo   - migrate a fresh SQLite database, load the demo organisation, serve on 127.0.0.1:8000"
+	@echo "make test   - lint, type-check, the whole suite on SQLite, the database suite on PostgreSQL"
+	@echo "make bench  - matching benchmarks (writes bench/results/)"
+
+# uv and the locked Python dependencies; axe-core for the browser tests' accessibility checks
+# (pinned in tests/browser/package-lock.json; skipped when npm is missing).
+setup:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@$(UV) sync --frozen --quiet
+	@[ -d tests/browser/node_modules ] || ! command -v npm >/dev/null \
+	  || npm ci --prefix tests/browser --silent
+
+demo: setup
+	$(UV) run stepahead demo
+
+test: setup lint test-sqlite test-postgres
+
+lint:
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy
+
+test-sqlite:
+	$(UV) run pytest -n 2 --cov --cov-report=term:skip-covered
+
+test-postgres:
+	DATABASE_URL=$(POSTGRES_URL) $(UV) run pytest -n 2 tests/integration tests/browser
+
+bench: setup
+	$(UV) run python -m bench.bench_matching
+	$(UV) run python -m bench.bench_parse
+
+bench-quick: setup
+	$(UV) run python -m bench.bench_matching --quick
