@@ -1,0 +1,1 @@
+"""StepAhead: mentoring programmes where everyone is one step ahead in something."""

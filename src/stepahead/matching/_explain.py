@@ -1,0 +1,408 @@
+"""Words for a solution: why each group fits, and why each unplaced person is unplaced.
+
+Decisions where the spec is silent:
+- Groups are listed in input order (pairs by `a`, matches by mentor then mentee, circles by their
+  first member; members in input order), so the output never depends on a solver's internals.
+- In mentoring modes only people who wanted a mentor can be unmatched: mentees, people with no
+  role, and `both` people who got neither a mentor nor a mentee. Mentors (and `both` people who
+  mentor someone) left with room are not unmatched; they have spare capacity, which callers can
+  count from the matches and the participants' capacities.
+- An unmatched reason walks the eligibility rules in the order a programme manager can act on
+  (goals, grade band, who is ahead, hard rules, reciprocity or capacity) and names the first rule
+  that leaves nobody; only when eligible partners exist does it blame better fits elsewhere.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+from ._model import (
+    MAX_GOALS,
+    Circle,
+    MatchParams,
+    MatchResult,
+    MentorMatch,
+    Mode,
+    Pair,
+    Participant,
+    Unmatched,
+)
+from ._population import IntArray, Population
+from ._scoring import step_utility
+from ._solution import Solution
+
+Group = tuple[tuple[int, ...], float]
+Mask = npt.NDArray[np.bool_]
+
+
+def explain(pop: Population, params: MatchParams, solution: Solution) -> MatchResult:
+    mode, people = params.mode, pop.people
+    groups = _in_input_order(solution, mode)
+    pairs = tuple(_pair(people[a], people[b], s) for (a, b), s in groups) if mode is Mode.PEER else ()
+    matches = tuple(_match(people[m], people[e], s) for (m, e), s in groups) if mode.is_mentoring else ()
+    circles = (
+        tuple(_circle([people[i] for i in g], s, params) for g, s in groups) if mode is Mode.CIRCLES else ()
+    )
+    return MatchResult(
+        mode=mode,
+        params=params,
+        pairs=pairs,
+        matches=matches,
+        circles=circles,
+        unmatched=tuple(_Diagnosis.for_mode(pop, params, groups).unmatched()),
+        participants=pop.size,
+        # People placed: both of a pair, each member of a circle, the mentee of a match.
+        placed=len(matches) if mode.is_mentoring else sum(len(g) for g, _ in groups),
+        total_score=round(math.fsum(solution.scores), 4),
+        optimality=solution.optimality,
+    )
+
+
+def _in_input_order(solution: Solution, mode: Mode) -> list[Group]:
+    # A mentor → mentee match keeps its direction; every other group is a set of people.
+    keep = mode.is_mentoring
+    groups = [
+        (g if keep else tuple(sorted(g)), s) for g, s in zip(solution.groups, solution.scores, strict=True)
+    ]
+    return sorted(groups)
+
+
+# --- reasons for a group ---------------------------------------------------------------------------
+
+
+def _who(person: Participant) -> str:
+    return person.name or person.id
+
+
+def _ahead(giver: Participant, receiver: Participant, skill: str) -> str:
+    mine, theirs = giver.level(skill), receiver.level(skill)
+    step = "one step ahead of" if mine - theirs == 1 else "ahead of"
+    return f"{_who(giver)} is {step} {_who(receiver)} in {skill} ({mine} vs {theirs})"
+
+
+def _offers(giver: Participant, receiver: Participant) -> list[str]:
+    """What the giver brings to the receiver's goals, in the receiver's priority order."""
+    goals = receiver.goals[:MAX_GOALS]
+    return [_ahead(giver, receiver, goal) for goal in goals if giver.level(goal) > receiver.level(goal)]
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+
+
+def _capital(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
+def _functions_meet(a: Participant, b: Participant) -> list[str]:
+    if a.function and b.function and a.function != b.function:
+        return [f"{_capital(a.function)} meets {_capital(b.function)}"]
+    return []
+
+
+def _wishes(a: Participant, b: Participant, together: str) -> list[str]:
+    a_wants, b_wants = b.id in a.prefer, a.id in b.prefer
+    if a_wants and b_wants:
+        return [f"Both asked to be {together}"]
+    if a_wants or b_wants:
+        asker, other = (a, b) if a_wants else (b, a)
+        return [f"{_who(asker)} asked to be {together} with {_who(other)}"]
+    return []
+
+
+def _pair(a: Participant, b: Participant, score: float) -> Pair:
+    reasons = [*_offers(a, b), *_offers(b, a), *_functions_meet(a, b), *_wishes(a, b, "paired")]
+    return Pair(a=a.id, b=b.id, score=round(score, 4), reasons=tuple(reasons))
+
+
+def _match(mentor: Participant, mentee: Participant, score: float) -> MentorMatch:
+    reasons = [
+        *_offers(mentor, mentee),
+        *_functions_meet(mentor, mentee),
+        *_wishes(mentor, mentee, "matched"),
+    ]
+    return MentorMatch(mentor=mentor.id, mentee=mentee.id, score=round(score, 4), reasons=tuple(reasons))
+
+
+def _circle(members: list[Participant], score: float, params: MatchParams) -> Circle:
+    reasons = [reason for member in members for reason in _covered(member, members, params)]
+    functions = list(dict.fromkeys(m.function for m in members if m.function))
+    if len(functions) > 1:
+        reasons.append(f"Functions represented: {', '.join(map(_capital, functions))}")
+    for k, a in enumerate(members):
+        for b in members[k + 1 :]:
+            reasons.extend(_wishes(a, b, "in the same circle"))
+    return Circle(members=tuple(m.id for m in members), score=round(score, 4), reasons=tuple(reasons))
+
+
+def _covered(member: Participant, members: list[Participant], params: MatchParams) -> list[str]:
+    """Who covers each of the member's goals: the other member the circle score counts for it."""
+    others = [o for o in members if o is not member]
+    reasons = []
+    for goal in member.goals[:MAX_GOALS]:
+        helper = max(others, key=lambda o: step_utility(o.level(goal) - member.level(goal), params.profile))
+        if helper.level(goal) > member.level(goal):
+            reasons.append(_ahead(helper, member, goal))
+    return reasons
+
+
+# --- reasons for the unplaced ----------------------------------------------------------------------
+
+
+class _Diagnosis:
+    """Eligibility rules replayed for one unplaced person against the whole pool, in numpy.
+
+    Each rule filters an array of candidate indices; the arrays below are laid out so that every
+    filter is a 1-D gather, which keeps thousands of diagnoses over 100k people to seconds."""
+
+    def __init__(self, pop: Population, params: MatchParams, groups: list[Group]) -> None:
+        self.pop, self.params = pop, params
+        self.by_grade = np.argsort(pop.grades, kind="stable")
+        self.sorted_grades = pop.grades[self.by_grade]
+        self.placed = np.zeros(pop.size, dtype=np.bool_)
+        self.placed[[i for group, _ in groups for i in group]] = True
+        # Both spec profiles value every positive gap, so "v(A→B) > 0" is "A is ahead of B in one
+        # of B's goals" and the filters below compare levels instead of summing utilities.
+        if not (pop.utility[1:] > 0).all():
+            raise ValueError("explanations assume every positive gap has a positive step utility")
+        # Column-major copies: each filter then gathers from contiguous 1-D rows.
+        self.skill_levels = np.ascontiguousarray(pop.levels.T)  # (skills, n)
+        self.goal_skills = np.ascontiguousarray(pop.goals.T)  # (3, n): skill of each goal slot
+        self.goal_levels = np.take_along_axis(pop.levels, pop.goals, axis=1).T.copy()  # (3, n)
+        self.language_words = np.ascontiguousarray(pop.languages.T)  # (words, n)
+        self.related_start, self.related = _relations(pop)
+
+    @staticmethod
+    def for_mode(pop: Population, params: MatchParams, groups: list[Group]) -> _Diagnosis:
+        if params.mode.is_mentoring:
+            return _MentoringDiagnosis(pop, params, groups)
+        if params.mode is Mode.CIRCLES:
+            return _CircleDiagnosis(pop, params, groups)
+        return _PeerDiagnosis(pop, params, groups)
+
+    def unmatched(self) -> list[Unmatched]:
+        return [Unmatched(self.pop.people[i].id, self.reason(i)) for i in self.unplaced()]
+
+    def unplaced(self) -> list[int]:
+        return [int(i) for i in np.flatnonzero(~self.placed)]
+
+    def reason(self, i: int) -> str:
+        raise NotImplementedError
+
+    # Words -------------------------------------------------------------------------------------
+
+    def who(self, i: int) -> str:
+        return _who(self.pop.people[i])
+
+    def goals(self, i: int) -> str:
+        return ", ".join(self.pop.people[i].goals[:MAX_GOALS])
+
+    def names(self, js: IntArray) -> str:
+        shown = ", ".join(self.who(j) for j in js[:3])
+        return shown if len(js) <= 3 else f"{shown} and {len(js) - 3} more"
+
+    def span(self, i: int, band: int) -> str:
+        if band == 0:
+            return f"at the same grade as {self.who(i)}"
+        return f"within {band} grade{'s' if band > 1 else ''} of {self.who(i)}"
+
+    def no_goals(self, i: int, helper: str) -> str:
+        who = self.who(i)
+        return f"{who} has no goals listed: add up to 3 skills to grow so {helper} can be found"
+
+    def blocked(self, i: int, js: IntArray, could_help: str) -> str:
+        """Why none of js may be matched with i: exclusions, reporting lines or languages."""
+        who = self.who(i)
+        if not np.isin(js, self.relations(i)).any():
+            return f"the only {could_help} do not share a language with {who}"
+        line = f"{who}'s reporting line (line manager or direct report)"
+        if self.speaks_with(i, js).all():
+            return f"all {could_help} are excluded (by {who} or by them) or in {line}"
+        return f"all {could_help} are excluded, in {line}, or share no language with {who}"
+
+    # Rules, each over many candidates at once --------------------------------------------------
+
+    def within(self, i: int, band: int) -> IntArray:
+        """Everyone else whose grade is within `band` of person i's."""
+        grade = self.pop.grades[i]
+        lo = int(np.searchsorted(self.sorted_grades, grade - band, side="left"))
+        hi = int(np.searchsorted(self.sorted_grades, grade + band, side="right"))
+        near: IntArray = self.by_grade[lo:hi]
+        others: IntArray = near[near != i]
+        return others
+
+    def ahead_of(self, i: int, js: IntArray) -> IntArray:
+        """Those of js who are ahead of person i in one of i's goals: v(j→i) > 0."""
+        ahead = np.zeros(len(js), dtype=np.bool_)
+        for skill in self.pop.goals[i]:
+            ahead |= self.skill_levels[skill][js] > self.pop.levels[i, skill]
+        found: IntArray = js[ahead]
+        return found
+
+    def helped_by(self, i: int, js: IntArray) -> IntArray:
+        """Those of js whom person i is ahead of in one of their goals: v(i→j) > 0."""
+        mine, helped = self.pop.levels[i], np.zeros(len(js), dtype=np.bool_)
+        for skills, levels in zip(self.goal_skills, self.goal_levels, strict=True):
+            helped |= mine[skills[js]] > levels[js]
+        found: IntArray = js[helped]
+        return found
+
+    def allowed(self, i: int, js: IntArray) -> IntArray:
+        """Those of js the hard rules allow with i (js never holds i): the same rules as
+        `hard_rules_mask`, with i's few relations looked up once instead of per pair."""
+        ok = self.speaks_with(i, js)
+        related = self.relations(i)
+        if len(related):
+            ok &= ~np.isin(js, related)
+        found: IntArray = js[ok]
+        return found
+
+    def speaks_with(self, i: int, js: IntArray) -> Mask:
+        mine = self.pop.languages[i]
+        if not mine.any():
+            return np.ones(len(js), dtype=np.bool_)
+        speaks_any, shares = np.zeros(len(js), dtype=np.bool_), np.zeros(len(js), dtype=np.bool_)
+        for word, my_word in zip(self.language_words, mine, strict=True):
+            theirs = word[js]
+            speaks_any |= theirs != 0
+            shares |= (theirs & my_word) != 0
+        return ~speaks_any | shares
+
+    def relations(self, i: int) -> IntArray:
+        """Everyone i may never be matched with: exclusions either way, manager, direct reports."""
+        found: IntArray = self.related[self.related_start[i] : self.related_start[i + 1]]
+        return found
+
+
+def _relations(pop: Population) -> tuple[IntArray, IntArray]:
+    """The blocked pairs as adjacency lists: person i's partners are related[start[i]:start[i+1]]."""
+    lo, hi = np.divmod(pop.blocked_keys, max(pop.size, 1))
+    person, partner = np.concatenate([lo, hi]), np.concatenate([hi, lo])
+    order = np.argsort(person, kind="stable")
+    start = np.searchsorted(person[order], np.arange(pop.size + 1)).astype(np.int64)
+    return start, partner[order]
+
+
+class _PeerDiagnosis(_Diagnosis):
+    def reason(self, i: int) -> str:
+        who, band = self.who(i), self.params.band
+        if not self.pop.people[i].goals:
+            return self.no_goals(i, "a peer who is ahead in them")
+        span = self.span(i, band)
+        near = self.within(i, band)
+        if not len(near):
+            return f"no one else is {span} (grade {self.pop.grades[i]})"
+        helpers = self.ahead_of(i, near)
+        if not len(helpers):
+            return f"no one {span} is ahead of {who} in any of {who}'s goals ({self.goals(i)})"
+        # Cheapest filters first; the rule that failed is worked out only when nobody is left.
+        eligible = self.allowed(i, self.helped_by(i, helpers))
+        if not len(eligible):
+            allowed = self.allowed(i, helpers)
+            if not len(allowed):
+                return self.blocked(i, helpers, f"peers {span} who are ahead of {who}")
+            return (
+                f"{_count(len(allowed), 'peer')} {span} could help {who} ({self.names(allowed)}), "
+                f"but {who} is not ahead of any of them in their goals"
+            )
+        free = eligible[~self.placed[eligible]]
+        if len(free):
+            return f"eligible peers are also unmatched ({self.names(free)}): a manual pairing is possible"
+        found = f"{len(eligible)}: {self.names(eligible)}"
+        return f"eligible peers exist ({found}) but were all placed with better fits"
+
+
+class _CircleDiagnosis(_Diagnosis):
+    def reason(self, i: int) -> str:
+        who, band = self.who(i), self.params.circle_band
+        if not self.pop.people[i].goals:
+            return self.no_goals(i, "a circle that helps with them")
+        span = self.span(i, band)
+        near = self.within(i, band)
+        if not len(near):
+            return f"no one else is {span} (grade {self.pop.grades[i]})"
+        companions = self.allowed(i, near)
+        if not len(self.ahead_of(i, companions)):
+            helpers = self.ahead_of(i, near)
+            if not len(helpers):
+                return f"no one {span} is ahead of {who} in any of {who}'s goals ({self.goals(i)})"
+            return self.blocked(i, helpers, f"people {span} who are ahead of {who}")
+        # Existence is enough here, and someone among the first few usually qualifies.
+        if not len(self.helped_by(i, companions[:256])) and not len(self.helped_by(i, companions)):
+            return f"{who} is not ahead of anyone {span} (who may share a circle) in their goals"
+        if len(companions) < 2:
+            return f"only {self.names(companions)} can share a circle with {who}, and a circle needs 3 people"
+        free = companions[~self.placed[companions]]
+        if len(free) >= 2:
+            return (
+                f"possible circle-mates are also unplaced ({self.names(free)}), but no valid circle "
+                f"(everyone giving and receiving, grade spread at most {band}) can be formed with them"
+            )
+        placed = "all" if not len(free) else "all but one"
+        return (
+            f"possible circle-mates exist ({len(companions)}: {self.names(companions)}) "
+            f"but {placed} were placed in circles with better fits"
+        )
+
+
+_MENTOR_SIDE = {Mode.TRADITIONAL: " more senior than ", Mode.REVERSE: " more junior than "}
+
+
+class _MentoringDiagnosis(_Diagnosis):
+    def __init__(self, pop: Population, params: MatchParams, groups: list[Group]) -> None:
+        super().__init__(pop, params, [])
+        mentors = np.array([g[0] for g, _ in groups], dtype=np.int64)
+        mentees = np.array([g[1] for g, _ in groups], dtype=np.int64)
+        self.placed[mentees] = True
+        self.load = np.bincount(mentors, minlength=pop.size)
+        self.capacity = np.array([p.capacity for p in pop.people], dtype=np.int64)
+        roles = [p.role for p in pop.people]
+        self.is_mentor = np.array([r is not None and r.mentors for r in roles], dtype=np.bool_)
+        # Only people who wanted a mentor can be unmatched (see the module docstring).
+        self.wants_mentor = np.array([r is None or r.is_mentored for r in roles], dtype=np.bool_)
+        self.wants_mentor &= ~(self.is_mentor & (self.load > 0))
+
+    def unplaced(self) -> list[int]:
+        return [int(i) for i in np.flatnonzero(self.wants_mentor & ~self.placed)]
+
+    def candidate_mentors(self, i: int) -> IntArray:
+        grades, grade = self.pop.grades, self.pop.grades[i]
+        ok = self.is_mentor.copy()
+        ok[i] = False
+        if self.params.mode is Mode.TRADITIONAL:
+            ok &= grades > grade
+        elif self.params.mode is Mode.REVERSE:
+            ok &= grades < grade
+        return np.flatnonzero(ok)
+
+    def reason(self, i: int) -> str:
+        person, who = self.pop.people[i], self.who(i)
+        if person.role is None:
+            return f"{who} has no role: set mentor, mentee or both"
+        if not person.goals:
+            return self.no_goals(i, "a mentor who is ahead in them")
+        side = _MENTOR_SIDE.get(self.params.mode)
+        mentors = self.candidate_mentors(i)
+        if not len(mentors):
+            return f"no mentor is{side}{who} (grade {person.grade})" if side else "there are no other mentors"
+        helpers = self.ahead_of(i, mentors)
+        side = f"{side}{who}" if side else ""
+        if not len(helpers):
+            return f"no mentor{side} is ahead of {who} in {who}'s goals ({self.goals(i)})"
+        allowed = self.allowed(i, helpers)
+        if not len(allowed):
+            return self.blocked(i, helpers, f"mentors{side} who are ahead of {who}")
+        return self.capacity_reason(i, allowed)
+
+    def capacity_reason(self, i: int, allowed: IntArray) -> str:
+        able = allowed[self.capacity[allowed] > 0]
+        if not len(able):
+            return f"the only mentors who could help {self.who(i)} ({self.names(allowed)}) have capacity 0"
+        room = able[self.load[able] < self.capacity[able]]
+        if len(room):
+            return f"mentors with room left could take {self.who(i)} ({self.names(room)}): match them by hand"
+        found = f"{len(able)}: {self.names(able)}"
+        return f"eligible mentors exist ({found}) but all their places went to better fits"

@@ -1,0 +1,187 @@
+"""The engine's vocabulary: participants, parameters and results (spec matching-v1)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+MAX_GOALS = 3
+MAX_LEVEL = 5
+
+
+class Mode(StrEnum):
+    PEER = "peer"
+    TRADITIONAL = "traditional"
+    REVERSE = "reverse"
+    OPEN = "open"
+    CIRCLES = "circles"
+
+    @property
+    def is_mentoring(self) -> bool:
+        return self in (Mode.TRADITIONAL, Mode.REVERSE, Mode.OPEN)
+
+
+class Profile(StrEnum):
+    ONE_STEP = "one-step"
+    EXPERT = "expert"
+
+
+class Role(StrEnum):
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+    BOTH = "both"
+
+    @property
+    def mentors(self) -> bool:
+        return self in (Role.MENTOR, Role.BOTH)
+
+    @property
+    def is_mentored(self) -> bool:
+        return self in (Role.MENTEE, Role.BOTH)
+
+
+def normalise_label(text: str) -> str:
+    """Skill, function and language names compare lower-cased, trimmed, inner space collapsed."""
+    return " ".join(text.split()).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """One person in a matching pool. Labels are expected normalised (see `normalise_label`);
+    `Participant.build` normalises for callers that hold raw values."""
+
+    id: str
+    grade: int
+    name: str = ""
+    email: str = ""
+    function: str = ""
+    manager_id: str = ""
+    skills: Mapping[str, int] = field(default_factory=dict)
+    goals: tuple[str, ...] = ()
+    languages: frozenset[str] = frozenset()
+    exclude: frozenset[str] = frozenset()
+    prefer: frozenset[str] = frozenset()
+    role: Role | None = None
+    capacity: int = 1
+
+    @classmethod
+    def build(
+        cls,
+        id: str,
+        grade: int,
+        *,
+        name: str = "",
+        email: str = "",
+        function: str = "",
+        manager_id: str = "",
+        skills: Mapping[str, int] | None = None,
+        goals: tuple[str, ...] | list[str] = (),
+        languages: frozenset[str] | set[str] | list[str] = frozenset(),
+        exclude: frozenset[str] | set[str] | list[str] = frozenset(),
+        prefer: frozenset[str] | set[str] | list[str] = frozenset(),
+        role: Role | str | None = None,
+        capacity: int = 1,
+    ) -> Participant:
+        """Normalise labels and de-duplicate goals (repeated goals keep their first place)."""
+        unique_goals = tuple(dict.fromkeys(normalise_label(g) for g in goals if g.strip()))
+        return cls(
+            id=id.strip(),
+            grade=grade,
+            name=name,
+            email=email,
+            function=normalise_label(function),
+            manager_id=manager_id.strip(),
+            skills={normalise_label(k): v for k, v in (skills or {}).items()},
+            goals=unique_goals,
+            languages=frozenset(normalise_label(x) for x in languages if x.strip()),
+            exclude=frozenset(x.strip() for x in exclude if x.strip()),
+            prefer=frozenset(x.strip() for x in prefer if x.strip()),
+            role=Role(role) if role is not None else None,
+            capacity=capacity,
+        )
+
+    def level(self, skill: str) -> int:
+        return self.skills.get(skill, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchParams:
+    """Every number the spec documents as a default, overridable per programme."""
+
+    mode: Mode = Mode.PEER
+    band: int = 1
+    profile: Profile = Profile.ONE_STEP
+    circle_size: int = 4
+    circle_band: int = 2
+    cross_function_bonus: float = 0.25
+    wish_bonus: float = 0.5
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.band < 0:
+            raise ValueError("band must be 0 or more")
+        if not 3 <= self.circle_size <= 5:
+            raise ValueError("circle_size must be between 3 and 5")
+        if self.circle_band < 0:
+            raise ValueError("circle_band must be 0 or more")
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A reciprocal peer pair; `a` < `b` by input order."""
+
+    a: str
+    b: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MentorMatch:
+    mentor: str
+    mentee: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Circle:
+    members: tuple[str, ...]
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Optimality:
+    """How sure the engine is of its answer.
+
+    `proven` means the result equals the optimum of the spec's lexicographic objective over all
+    eligible pairs. Otherwise `upper_bound` is a valid bound on the total score among solutions
+    that place as many people, and `gap` the relative distance of the result to it."""
+
+    proven: bool
+    upper_bound: float
+    gap: float
+    method: str
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    mode: Mode
+    params: MatchParams
+    pairs: tuple[Pair, ...] = ()
+    matches: tuple[MentorMatch, ...] = ()
+    circles: tuple[Circle, ...] = ()
+    unmatched: tuple[Unmatched, ...] = ()
+    participants: int = 0
+    placed: int = 0
+    total_score: float = 0.0
+    optimality: Optimality | None = None
+    seconds: float = 0.0

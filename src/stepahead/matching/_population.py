@@ -1,0 +1,172 @@
+"""Participants compiled into arrays, so scoring runs over blocks of pairs at numpy speed.
+
+Memory stays O(n·S) for S distinct skills: nothing here is n×n."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ._model import MAX_GOALS, MatchParams, Participant
+from ._scoring import PRIORITY_WEIGHTS, STEP_UTILITY
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+# Scores are sums of products of table values; scaled to integers they add up exactly, so
+# solvers see no float noise and ties are ties.
+SCALE = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Population:
+    people: tuple[Participant, ...]
+    index: dict[str, int]
+    skills: tuple[str, ...]
+    # levels[i, s]: level of person i in skill s; the last column is an all-zero "no goal" skill.
+    levels: npt.NDArray[np.int8]
+    goals: npt.NDArray[np.intp]  # (n, 3) skill columns, "no goal" column where fewer goals
+    grades: IntArray
+    functions: IntArray  # -1 when empty
+    languages: npt.NDArray[np.uint64]  # (n, words) bitmask, all zero when none listed
+    manager: IntArray  # index of the manager in the pool, -1 otherwise
+    # Sparse pair facts keyed lo * n + hi (lo < hi), sorted for searchsorted look-ups.
+    blocked_keys: IntArray  # exclusions and line management, either way round
+    wish_keys: IntArray
+    wish_counts: IntArray  # how many of the two prefer the other (1 or 2)
+    utility: FloatArray  # step utility by gap 0..5 for the profile
+
+    @property
+    def size(self) -> int:
+        return len(self.people)
+
+    @property
+    def no_goal(self) -> int:
+        return len(self.skills)
+
+
+def compile_population(people: Sequence[Participant], params: MatchParams) -> Population:
+    index = {p.id: i for i, p in enumerate(people)}
+    skills = sorted({s for p in people for s in p.skills} | {g for p in people for g in p.goals})
+    skill_col = {s: c for c, s in enumerate(skills)}
+    levels = np.zeros((len(people), len(skills) + 1), dtype=np.int8)
+    goals = np.full((len(people), MAX_GOALS), len(skills), dtype=np.intp)
+    for i, p in enumerate(people):
+        for s, lvl in p.skills.items():
+            levels[i, skill_col[s]] = lvl
+        for k, g in enumerate(p.goals[:MAX_GOALS]):
+            goals[i, k] = skill_col[g]
+    return Population(
+        people=tuple(people),
+        index=index,
+        skills=tuple(skills),
+        levels=levels,
+        goals=goals,
+        grades=np.array([p.grade for p in people], dtype=np.int64),
+        functions=_label_codes([p.function for p in people]),
+        languages=_language_masks(people),
+        manager=np.array([index.get(p.manager_id, -1) for p in people], dtype=np.int64),
+        blocked_keys=_blocked_keys(people, index),
+        **_wish_keys(people, index),
+        utility=np.array(STEP_UTILITY[params.profile], dtype=np.float64),
+    )
+
+
+def _label_codes(labels: list[str]) -> IntArray:
+    codes: dict[str, int] = {}
+    return np.array([codes.setdefault(x, len(codes)) if x else -1 for x in labels], dtype=np.int64)
+
+
+def _language_masks(people: Sequence[Participant]) -> npt.NDArray[np.uint64]:
+    bit = {lang: b for b, lang in enumerate(sorted({x for p in people for x in p.languages}))}
+    words = max(1, -(-len(bit) // 64))
+    masks = np.zeros((len(people), words), dtype=np.uint64)
+    for i, p in enumerate(people):
+        for lang in p.languages:
+            masks[i, bit[lang] // 64] |= np.uint64(1 << (bit[lang] % 64))
+    return masks
+
+
+def _pair_key(i: int, j: int, n: int) -> int:
+    return min(i, j) * n + max(i, j)
+
+
+def _blocked_keys(people: Sequence[Participant], index: dict[str, int]) -> IntArray:
+    keys = {
+        _pair_key(i, j, len(people))
+        for i, p in enumerate(people)
+        for j in (index.get(other, -1) for other in (*p.exclude, p.manager_id))
+        if j >= 0 and j != i
+    }
+    return np.array(sorted(keys), dtype=np.int64)
+
+
+def _wish_keys(people: Sequence[Participant], index: dict[str, int]) -> dict[str, IntArray]:
+    counts: dict[int, int] = {}
+    for i, p in enumerate(people):
+        for j in (index.get(other, -1) for other in p.prefer):
+            if j >= 0 and j != i:
+                key = _pair_key(i, j, len(people))
+                counts[key] = counts.get(key, 0) + 1
+    keys = sorted(counts)
+    return {
+        "wish_keys": np.array(keys, dtype=np.int64),
+        "wish_counts": np.array([counts[k] for k in keys], dtype=np.int64),
+    }
+
+
+# --- vectorised scoring over explicit pair lists -------------------------------------------
+
+
+def values_given(pop: Population, givers: IntArray, receivers: IntArray) -> FloatArray:
+    """v(giver→receiver) for each pair of the two aligned index arrays."""
+    total = np.zeros(len(givers), dtype=np.float64)
+    for k in range(MAX_GOALS):
+        skill = pop.goals[receivers, k]
+        gap = pop.levels[givers, skill].astype(np.int64) - pop.levels[receivers, skill]
+        total += PRIORITY_WEIGHTS[k] * pop.utility[np.clip(gap, 0, 5)]
+    return total
+
+
+def languages_shared(pop: Population, a: IntArray, b: IntArray) -> npt.NDArray[np.bool_]:
+    la, lb = pop.languages[a], pop.languages[b]
+    none_a = ~la.any(axis=1)
+    none_b = ~lb.any(axis=1)
+    return none_a | none_b | (la & lb).any(axis=1)
+
+
+def hard_rules_mask(pop: Population, a: IntArray, b: IntArray) -> npt.NDArray[np.bool_]:
+    ok: npt.NDArray[np.bool_] = (
+        (a != b) & (pop.manager[a] != b) & (pop.manager[b] != a) & languages_shared(pop, a, b)
+    )
+    if len(pop.blocked_keys):
+        ok &= _lookup(pop.blocked_keys, pair_keys(pop, a, b)) < 0
+    return ok
+
+
+def bonuses(pop: Population, a: IntArray, b: IntArray, params: MatchParams) -> FloatArray:
+    fa, fb = pop.functions[a], pop.functions[b]
+    total: FloatArray = ((fa >= 0) & (fb >= 0) & (fa != fb)) * params.cross_function_bonus
+    if len(pop.wish_keys):
+        hit = _lookup(pop.wish_keys, pair_keys(pop, a, b))
+        total = total + np.where(hit >= 0, pop.wish_counts[hit], 0) * params.wish_bonus
+    return total.astype(np.float64)
+
+
+def pair_keys(pop: Population, a: IntArray, b: IntArray) -> IntArray:
+    return np.minimum(a, b) * pop.size + np.maximum(a, b)
+
+
+def _lookup(sorted_keys: IntArray, keys: IntArray) -> IntArray:
+    """Position of each key in sorted_keys, or -1 where absent."""
+    pos = np.searchsorted(sorted_keys, keys)
+    pos = np.minimum(pos, len(sorted_keys) - 1)
+    return np.where(sorted_keys[pos] == keys, pos, -1)
+
+
+def to_units(weights: FloatArray) -> IntArray:
+    """Weights as exact integers (1e-6 resolution) for the integer solvers."""
+    return np.rint(weights * SCALE).astype(np.int64)

@@ -1,0 +1,25 @@
+"""What a solver hands back: groups of population indices, before any wording is added."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ._model import Optimality
+
+# progress(stage, fraction): stage is a short human label, fraction in [0, 1].
+Progress = Callable[[str, float], None]
+
+
+def silent(stage: str, fraction: float) -> None:
+    """The default progress sink."""
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    """groups: peer pairs (i, j) with i < j; mentoring (mentor, mentee); circles sorted member tuples.
+    scores: the spec weight (or circle score) of each group, unrounded."""
+
+    groups: tuple[tuple[int, ...], ...]
+    scores: tuple[float, ...]
+    optimality: Optimality | None = None

@@ -1,0 +1,393 @@
+"""Explanations for hand-built solutions: reasons name skills and levels, unmatched reasons say why.
+
+The solvers are not used here: each test states the solution it explains."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from stepahead.matching import (
+    MatchParams,
+    MatchResult,
+    Mode,
+    Optimality,
+    Participant,
+    mentoring_weight,
+    peer_weight,
+)
+from stepahead.matching._explain import explain
+from stepahead.matching._population import compile_population
+from stepahead.matching._solution import Solution
+
+P = Participant.build
+
+
+def run(
+    people: list[Participant],
+    groups: list[tuple[int, ...]],
+    mode: Mode = Mode.PEER,
+    scores: list[float] | None = None,
+    optimality: Optimality | None = None,
+    **options: int,
+) -> MatchResult:
+    params = MatchParams(mode=mode, **options)  # type: ignore[arg-type]
+    pop = compile_population(people, params)
+    solution = Solution(tuple(groups), tuple(scores or [1.0] * len(groups)), optimality)
+    return explain(pop, params, solution)
+
+
+def reasons_by_id(result: MatchResult) -> dict[str, str]:
+    return {u.id: u.reason for u in result.unmatched}
+
+
+# --- peer ------------------------------------------------------------------------------------------
+
+ANA = P(
+    "E1",
+    3,
+    name="Ana",
+    function="Sales",
+    skills={"negotiation": 3, "data analysis": 2},
+    goals=["data analysis"],
+    prefer=["E2"],
+)
+BEN = P(
+    "E2",
+    3,
+    name="Ben",
+    function="Finance",
+    skills={"negotiation": 2, "data analysis": 4},
+    goals=["negotiation"],
+    prefer=["E1"],
+)
+
+
+def test_a_peer_pair_says_who_is_ahead_in_what_both_ways() -> None:
+    [pair] = run([ANA, BEN], [(1, 0)], scores=[1.234567]).pairs
+    assert (pair.a, pair.b, pair.score) == ("E1", "E2", 1.2346)
+    assert pair.reasons == (
+        "Ana is one step ahead of Ben in negotiation (3 vs 2)",
+        "Ben is ahead of Ana in data analysis (4 vs 2)",
+        "Sales meets Finance",
+        "Both asked to be paired",
+    )
+
+
+def test_ids_stand_in_for_missing_names_and_one_sided_wishes() -> None:
+    a = P("A", 1, skills={"sql": 2}, goals=["excel"], prefer=["B"])
+    b = P("B", 1, skills={"excel": 5}, goals=["sql"])
+    [pair] = run([a, b], [(0, 1)]).pairs
+    assert pair.reasons == (
+        "A is ahead of B in sql (2 vs 0)",
+        "B is ahead of A in excel (5 vs 0)",
+        "A asked to be paired with B",
+    )
+
+
+def test_result_totals_and_order() -> None:
+    people = [P(f"E{k}", 1, skills={"x": k % 2 + 1}, goals=["x"]) for k in range(6)]
+    proof = Optimality(proven=True, upper_bound=3.0, gap=0.0, method="exact")
+    result = run(people, [(5, 4), (0, 1)], scores=[1.00004, 2.00004], optimality=proof)
+    assert [(p.a, p.b) for p in result.pairs] == [("E0", "E1"), ("E4", "E5")]
+    assert (result.participants, result.placed, result.total_score) == (6, 4, 3.0001)
+    assert result.optimality is proof
+    assert [u.id for u in result.unmatched] == ["E2", "E3"]
+    assert result.matches == result.circles == ()
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        (
+            P("E3", 3, name="Eve", skills={"negotiation": 1}),
+            "Eve has no goals listed: add up to 3 skills to grow",
+        ),
+        (P("E3", 9, name="Eve", goals=["negotiation"]), "no one else is within 1 grade of Eve (grade 9)"),
+        (
+            P("E3", 3, name="Eve", skills={"negotiation": 5, "python": 4}, goals=["negotiation", "python"]),
+            "no one within 1 grade of Eve is ahead of Eve in any of Eve's goals (negotiation, python)",
+        ),
+        (
+            P("E3", 3, name="Eve", goals=["negotiation"], languages=["fr"]),
+            "the only peers within 1 grade of Eve who are ahead of Eve do not share a language with Eve",
+        ),
+        (
+            P("E3", 3, name="Eve", goals=["negotiation"], exclude=["E1"], manager_id="E2"),
+            "all peers within 1 grade of Eve who are ahead of Eve are excluded (by Eve or by them) "
+            "or in Eve's reporting line",
+        ),
+        (
+            P("E3", 3, name="Eve", goals=["negotiation"], exclude=["E1"], languages=["fr"]),
+            "are excluded, in Eve's reporting line (line manager or direct report), or share no language",
+        ),
+        (
+            P("E3", 3, name="Eve", goals=["negotiation"]),
+            "2 peers within 1 grade of Eve could help Eve (Ana, Ben), but Eve is not ahead of any of them",
+        ),
+        (
+            P("E3", 3, name="Eve", skills={"data analysis": 3}, goals=["negotiation"]),
+            "eligible peers exist (1: Ana) but were all placed with better fits",
+        ),
+    ],
+)
+def test_unmatched_peer_reasons_say_why(extra: Participant, words: str) -> None:
+    ana = P("E1", 3, name="Ana", skills={"negotiation": 3}, goals=["data analysis"], languages=["en"])
+    ben = P(
+        "E2",
+        3,
+        name="Ben",
+        skills={"negotiation": 2, "data analysis": 4},
+        goals=["negotiation"],
+        languages=["en", "de"],
+    )
+    result = run([ana, ben, extra], [(0, 1)])
+    assert words in reasons_by_id(result)["E3"]
+
+
+def test_a_zero_band_reads_same_grade() -> None:
+    people = [P("A", 1, goals=["x"]), P("B", 2, skills={"x": 1}, goals=["y"])]
+    reasons = reasons_by_id(run(people, [], band=0))
+    assert reasons["A"] == "no one else is at the same grade as A (grade 1)"
+
+
+def test_eligible_partners_left_unmatched_are_named_as_a_manual_option() -> None:
+    people = [P("A", 1, skills={"x": 1}, goals=["y"]), P("B", 1, skills={"y": 1}, goals=["x"])]
+    reasons = reasons_by_id(run(people, []))
+    assert reasons["A"] == "eligible peers are also unmatched (B): a manual pairing is possible"
+
+
+def test_long_name_lists_are_shortened() -> None:
+    helpers = [P(f"H{k}", 1, skills={"x": 2}, goals=["y"]) for k in range(5)]
+    people = [*helpers, P("E", 1, skills={"y": 1}, goals=["x"]), P("Z", 1, skills={"y": 1})]
+    result = run(people, [(0, 6), (1, 6), (2, 6), (3, 6), (4, 6)])  # only the shape matters here
+    assert reasons_by_id(result)["E"] == (
+        "eligible peers exist (5: H0, H1, H2 and 2 more) but were all placed with better fits"
+    )
+
+
+def random_pool(seed: int, size: int = 14) -> list[Participant]:
+    rng = random.Random(seed)
+    skills = ["a", "b", "c", "d"]
+    ids = [f"P{k}" for k in range(size)]
+    return [
+        P(
+            pid,
+            rng.randint(1, 4),
+            skills={s: rng.randint(0, 5) for s in rng.sample(skills, rng.randint(0, 4))},
+            goals=rng.sample(skills, rng.randint(0, 3)),
+            languages=rng.sample(["en", "de", "fr"], rng.randint(0, 2)),
+            exclude=rng.sample([i for i in ids if i != pid], rng.choice([0, 0, 1])),
+            manager_id=rng.choice(["", *ids]) if rng.random() < 0.2 else "",
+            role=rng.choice(["mentor", "mentee", "both"]),
+            capacity=rng.randint(0, 2),
+        )
+        for pid in ids
+    ]
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_peer_diagnosis_agrees_with_the_spec_weight(seed: int) -> None:
+    """With nobody placed, a person has 'eligible peers' exactly when some pair is eligible."""
+    people = random_pool(seed)
+    params = MatchParams(band=1)
+    reasons = reasons_by_id(run(people, []))
+    for p in people:
+        partners = [q.id for q in people if q is not p and peer_weight(p, q, params) is not None]
+        assert reasons[p.id].startswith("eligible peers are also unmatched") == bool(partners), reasons[p.id]
+
+
+@pytest.mark.parametrize("mode", [Mode.TRADITIONAL, Mode.REVERSE, Mode.OPEN])
+@pytest.mark.parametrize("seed", range(15))
+def test_mentoring_diagnosis_agrees_with_the_spec_weight(mode: Mode, seed: int) -> None:
+    people = random_pool(seed)
+    params = MatchParams(mode=mode)
+    reasons = reasons_by_id(run(people, [], mode=mode))
+    for p in people:
+        if p.role is None or not p.role.is_mentored:
+            assert p.id not in reasons
+            continue
+        mentors = [
+            m for m in people if m.role and m.role.mentors and m.capacity and mentoring_weight(m, p, params)
+        ]
+        assert reasons[p.id].startswith("mentors with room left") == bool(mentors), reasons[p.id]
+
+
+# --- mentoring -------------------------------------------------------------------------------------
+
+
+def mentoring_pool() -> list[Participant]:
+    return [
+        P(
+            "M1",
+            7,
+            name="Mia",
+            role="mentor",
+            function="Legal",
+            skills={"negotiation": 5, "python": 1},
+            capacity=1,
+            prefer=["E1"],
+        ),
+        P(
+            "E1",
+            3,
+            name="Ben",
+            role="mentee",
+            function="Sales",
+            skills={"negotiation": 2},
+            goals=["negotiation", "python"],
+        ),
+        P("E2", 3, name="Cy", role="mentee", goals=["negotiation"]),
+        P("M2", 6, name="Dee", role="mentor", skills={"negotiation": 4}, capacity=0),
+        P("B1", 9, name="Bo", role="both", skills={"negotiation": 5}, goals=["python"], capacity=0),
+        P("M3", 5, name="Idle", role="mentor", skills={"excel": 5}, capacity=3),
+    ]
+
+
+def test_a_match_says_what_the_mentor_offers_in_the_mentees_goals() -> None:
+    result = run(mentoring_pool(), [(0, 1)], mode=Mode.TRADITIONAL, scores=[1.95])
+    [match] = result.matches
+    assert (match.mentor, match.mentee, match.score) == ("M1", "E1", 1.95)
+    assert match.reasons == (
+        "Mia is ahead of Ben in negotiation (5 vs 2)",
+        "Mia is one step ahead of Ben in python (1 vs 0)",
+        "Legal meets Sales",
+        "Mia asked to be matched with Ben",
+    )
+    assert result.placed == 1
+    assert result.pairs == result.circles == ()
+
+
+def test_mentors_with_spare_capacity_are_not_unmatched_but_lonely_both_people_are() -> None:
+    result = run(mentoring_pool(), [(0, 1)], mode=Mode.TRADITIONAL)
+    reasons = reasons_by_id(result)
+    assert list(reasons) == ["E2", "B1"]  # not M1, M2, M3: mentors are never "unmatched"
+    assert reasons["E2"] == "eligible mentors exist (1: Mia) but all their places went to better fits"
+    assert reasons["B1"] == "no mentor is more senior than Bo (grade 9)"
+
+
+def test_a_both_person_who_mentors_is_not_unmatched() -> None:
+    people = mentoring_pool()
+    people[4] = P("B1", 9, name="Bo", role="both", skills={"negotiation": 5}, goals=["python"])
+    result = run(people, [(4, 2)], mode=Mode.TRADITIONAL)
+    assert "B1" not in reasons_by_id(result)
+    assert reasons_by_id(result)["E1"].startswith("mentors with room left could take Ben (Mia")
+
+
+def with_mentee(extra: Participant) -> list[Participant]:
+    return [*mentoring_pool(), extra]
+
+
+@pytest.mark.parametrize(
+    ("mode", "people", "words"),
+    [
+        (Mode.TRADITIONAL, with_mentee(P("X", 4, role="mentee")), "X has no goals listed"),
+        (
+            Mode.TRADITIONAL,
+            with_mentee(P("X", 4, goals=["python"])),
+            "X has no role: set mentor, mentee or both",
+        ),
+        (
+            Mode.TRADITIONAL,
+            with_mentee(P("X", 4, role="mentee", skills={"python": 1}, goals=["python"])),
+            "no mentor more senior than X is ahead of X in X's goals (python)",
+        ),
+        (
+            Mode.REVERSE,
+            with_mentee(P("X", 4, role="mentee", goals=["negotiation"])),
+            "no mentor is more junior than X (grade 4)",
+        ),
+        (
+            Mode.OPEN,
+            [
+                P("M1", 1, role="mentor", skills={"negotiation": 3}, languages=["en"]),
+                P("X", 4, role="mentee", goals=["negotiation"], languages=["fr"]),
+            ],
+            "the only mentors who are ahead of X do not share a language with X",
+        ),
+        (
+            Mode.TRADITIONAL,
+            with_mentee(P("X", 4, role="mentee", goals=["negotiation"], exclude=["M1", "B1"])),
+            "the only mentors who could help X (Dee) have capacity 0",
+        ),
+    ],
+)
+def test_unmatched_mentee_reasons_say_why(mode: Mode, people: list[Participant], words: str) -> None:
+    reasons = reasons_by_id(run(people, [], mode=mode))
+    assert reasons["X"] == words if words.startswith("the only") else words in reasons["X"]
+
+
+def test_open_mode_with_no_other_mentor() -> None:
+    people = [P("M", 1, role="both", goals=["x"]), P("E", 1, role="mentee", goals=["x"])]
+    reasons = reasons_by_id(run(people, [], mode=Mode.OPEN))
+    assert reasons["M"] == "there are no other mentors"
+    assert reasons["E"] == "no mentor is ahead of E in E's goals (x)"
+
+
+# --- circles ---------------------------------------------------------------------------------------
+
+
+def circle_pool() -> list[Participant]:
+    return [
+        P(
+            "C1",
+            2,
+            name="Ana",
+            function="Sales",
+            skills={"sql": 1, "excel": 3},
+            goals=["python"],
+            prefer=["C2"],
+        ),
+        P(
+            "C2",
+            2,
+            name="Ben",
+            function="Finance",
+            skills={"python": 1},
+            goals=["excel", "sql"],
+            prefer=["C1"],
+        ),
+        P("C3", 3, name="Cy", function="Sales", skills={"python": 4, "sql": 3}, goals=["excel"]),
+        P("C4", 9, name="Far", goals=["excel"]),
+        P("C5", 2, name="Eve", skills={"python": 5}, goals=["sql"], exclude=["C3"]),
+    ]
+
+
+def test_a_circle_says_who_covers_whose_goals_and_which_functions_meet() -> None:
+    result = run(circle_pool(), [(2, 0, 1)], mode=Mode.CIRCLES, scores=[3.14159])
+    [circle] = result.circles
+    assert (circle.members, circle.score) == (("C1", "C2", "C3"), 3.1416)
+    assert circle.reasons == (
+        "Ben is one step ahead of Ana in python (1 vs 0)",  # one step beats Cy's 4 under one-step
+        "Ana is ahead of Ben in excel (3 vs 0)",
+        "Ana is one step ahead of Ben in sql (1 vs 0)",
+        "Ana is ahead of Cy in excel (3 vs 0)",
+        "Functions represented: Sales, Finance",
+        "Both asked to be in the same circle",
+    )
+    assert result.placed == 3
+
+
+def test_unmatched_circle_reasons() -> None:
+    reasons = reasons_by_id(run(circle_pool(), [(0, 1, 2)], mode=Mode.CIRCLES))
+    assert reasons["C4"] == "no one else is within 2 grades of Far (grade 9)"
+    assert (
+        reasons["C5"]
+        == "possible circle-mates exist (2: Ana, Ben) but all were placed in circles with better fits"
+    )
+
+
+def test_circle_needs_three_and_giving() -> None:
+    people = [
+        P("A", 1, skills={"x": 2}, goals=["y"]),
+        P("B", 1, skills={"y": 2}, goals=["x"]),
+        P("C", 1, goals=["x"]),
+    ]
+    reasons = reasons_by_id(run(people, [], mode=Mode.CIRCLES))
+    assert (
+        reasons["C"]
+        == "C is not ahead of anyone within 2 grades of C (who may share a circle) in their goals"
+    )
+    two = reasons_by_id(run(people[:2], [], mode=Mode.CIRCLES))
+    assert two["A"] == "only B can share a circle with A, and a circle needs 3 people"
