@@ -1,0 +1,383 @@
+"""Peer pairs: the spec's lexicographic optimum (most people placed, then most weight).
+
+1. Candidates: each person's k heaviest eligible pairs, found in one streaming pass, plus each
+   person's k-th best weight (nobody outside the list can beat it).
+2. Relaxation: fractional matching over the candidates (assignment on the double cover) and its
+   dual prices; lifting each price to at least half the person's k-th best weight makes them
+   feasible for *every* eligible pair, so their sum bounds the optimum of the whole graph.
+3. Rounding the relaxation gives a matching L; a better matching can only use pairs whose reduced
+   cost is at most the gap between bound and L. Those pairs fall into small components; each is
+   solved exactly (blossom) unless the prices already certify it. The result is provably optimal.
+
+Weights are integers (1e-6 units) plus `big` per pair, so cardinality always comes first."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import numpy.typing as npt
+import rustworkx as rx
+from scipy import sparse
+
+from ._model import MatchParams, Optimality
+from ._peer_graph import (
+    Candidates,
+    PairList,
+    all_pairs,
+    iter_pairs_of,
+    pairs_of,
+    peer_weights,
+    top_candidates,
+)
+from ._peer_relaxation import Relaxation, solve_relaxation
+from ._population import SCALE, IntArray, Population
+from ._solution import Progress, Solution
+
+CANDIDATES_PER_PERSON = 10
+_MAX_ROUNDS = 6
+_SUSPECT_SHARE = 0.25  # above this share of the pool, proving exactness costs a full pass
+_EXACT_EDGE_BUDGET = 400_000  # pairs one blossom may be given
+_REPAIR_RADIUS = 2  # hops around people left out within which rounding is re-solved exactly
+_REPAIR_MAX_PEOPLE = 1_500
+# Up to this many eligible pairs, an exact blossom over all of them is affordable (about 12 s
+# at 600k pairs here) when the relaxation's prices cannot settle the optimum on their own.
+FULL_EXACT_PAIRS = 600_000
+# Relax-and-check rounds for the bound on pools too large to prove: each adds the pairs that
+# broke the prices and tightens the bound.
+BOUND_ROUNDS = 2
+
+
+def solve_peer(pop: Population, params: MatchParams, progress: Progress) -> Solution:
+    n = pop.size
+    progress("Finding candidate partners", 0.0)
+    cands = top_candidates(pop, params, CANDIDATES_PER_PERSON)
+    progress("Solving the relaxation", 0.5)
+    if _coarsening(cands, n) > 1:
+        pairs, optimality = _bounded_matching(pop, params, cands, progress)
+    else:
+        pairs, optimality = _certified_matching(pop, params, cands, _big(cands, n), progress)
+    progress("Done", 1.0)
+    return _solution(pop, params, pairs, optimality)
+
+
+# OR-Tools scales costs by the node count and bounds price changes by that times the node
+# count again; past this, its int64 prices may overflow.
+_COST_LIMIT = 2**61
+
+
+def _coarsening(cands: Candidates, n: int) -> int:
+    """Smallest power of ten by which weight units must shrink for the solver's arithmetic."""
+    factor = 1
+    while _big(_coarsen(cands, factor), n) * (n + 2) ** 2 > _COST_LIMIT:
+        factor *= 10
+    return factor
+
+
+def _coarsen(cands: Candidates, factor: int) -> Candidates:
+    if factor == 1:
+        return cands
+    pairs = PairList(cands.pairs.a, cands.pairs.b, cands.pairs.units // factor)
+    return Candidates(pairs, cands.kth_units // factor, cands.degree)
+
+
+def _bounded_matching(
+    pop: Population, params: MatchParams, cands: Candidates, progress: Progress
+) -> tuple[list[tuple[int, int]], Optimality]:
+    """Pools too large to prove: a matching from the relaxation and a valid bound on the optimum.
+
+    The bound is the best fractional matching by weight alone. Its prices hold for listed pairs
+    and, for anyone priced at least at their k-th best, for unlisted ones too; everyone else gets
+    their pairs enumerated and their price raised just enough to cover them."""
+    n = pop.size
+    pool = cands.pairs
+    for round_no in range(BOUND_ROUNDS):
+        relax = solve_relaxation(pool, n, 0)
+        prices = relax.prices[:n]
+        short = np.flatnonzero((cands.kth_units > 0) & (prices < cands.kth_units))
+        progress("Checking pairs outside the candidate lists", 0.6 + 0.1 * round_no)
+        raised, violators = _check_prices(pop, params, prices, short)
+        bound = (int(raised.sum()) + int(relax.prices[n])) / 2 / SCALE
+        pool = _union(pool, violators, n)
+        if not len(violators):
+            break
+    progress("Rounding the relaxation", 0.85)
+    factor = _coarsening(Candidates(pool, cands.kth_units, cands.degree), n)
+    coarse = _coarsen(Candidates(pool, cands.kth_units, cands.degree), factor)
+    matching = _State(coarse.pairs, n, _big(coarse, n)).matching
+    found = _units_of(pool, matching, n) / SCALE
+    gap = (bound - found) / bound if bound > 0 else 0.0
+    return matching, Optimality(False, bound, max(gap, 0.0), "relaxation bound over all eligible pairs")
+
+
+def _check_prices(
+    pop: Population, params: MatchParams, prices: IntArray, short: IntArray
+) -> tuple[IntArray, PairList]:
+    """Prices raised so every pair of a `short` person is covered, and the pairs that broke them.
+    Streams block by block: the pairs themselves are never all held."""
+    raised = prices.copy()
+    flagged = np.zeros(len(prices), dtype=bool)
+    flagged[short] = True
+    violators = []
+    for part in iter_pairs_of(pop, params, short):
+        for mine, other in ((part.a, part.b), (part.b, part.a)):
+            at = flagged[mine]
+            np.maximum.at(raised, mine[at], 2 * part.units[at] - prices[other[at]])
+        violators.append(part.select(_reduced2(part, prices, 0) < 0))
+    return raised, PairList.concat(violators)
+
+
+def _big(cands: Candidates, n: int) -> int:
+    """A per-pair premium larger than any total weight, and even (the dummy is worth big/2)."""
+    heaviest = int(cands.pairs.units.max()) if len(cands.pairs) else 0
+    big = heaviest * (n // 2 + 1) + 2
+    return big + (big % 2)
+
+
+class _State:
+    """Everything one round of relax → round → certify needs."""
+
+    def __init__(self, pairs: PairList, n: int, big: int, *, repair: bool = True) -> None:
+        self.pairs = pairs
+        self.n = n
+        self.big = big
+        self.relax: Relaxation = solve_relaxation(pairs, n, big)
+        rounded = _round(self.relax, n)
+        self.matching = _repair(rounded, pairs, n, big) if repair else rounded
+
+    def value2(self, matching: list[tuple[int, int]]) -> int:
+        """2 × the matching's value, the dummy's half pair included when someone is left over."""
+        weight = _units_of(self.pairs, matching, self.n)
+        leftover = self.n - 2 * len(matching) > 0
+        return 2 * (self.big * len(matching) + weight) + (self.big if leftover else 0)
+
+
+def _certified_matching(
+    pop: Population, params: MatchParams, cands: Candidates, big: int, progress: Progress
+) -> tuple[list[tuple[int, int]], Optimality]:
+    n = pop.size
+    pairs = cands.pairs
+    kth2 = np.where(cands.kth_units > 0, cands.kth_units + big, -1)  # in price units (×2 of half)
+    # On pools too large to solve exactly, a matching that still leaves the count placed
+    # unproven is not worth repairing here: the bounded path builds a better one.
+    repair = int(cands.degree.sum()) // 2 <= FULL_EXACT_PAIRS
+    for round_no in range(_MAX_ROUNDS):
+        state = _State(pairs, n, big, repair=repair)
+        prices = np.maximum(state.relax.prices[:n], kth2)
+        gap2 = int(prices.sum() + state.relax.prices[n]) - state.value2(state.matching)
+        if gap2 <= 0:
+            return state.matching, _proven(state, "relaxation is integral")
+        if gap2 >= big:
+            # Odd sets the relaxation cannot see: prices alone cannot prove the count placed.
+            return _exact_or_bounded(pop, params, state, cands, progress)
+        # Only people with unlisted pairs and a price near their k-th best can hide a pair
+        # that breaks the prices or could enter a better matching.
+        suspects = np.flatnonzero((cands.kth_units > 0) & (2 * (state.relax.prices[:n] - kth2) <= gap2))
+        if len(suspects) > max(64, _SUSPECT_SHARE * n):
+            return _exact_or_bounded(pop, params, state, cands, progress)
+        progress("Checking every eligible pair", 0.6 + 0.05 * round_no)
+        extra = pairs_of(pop, params, suspects)
+        prices[suspects] = state.relax.prices[suspects]
+        violated = _reduced2(extra, prices, big) < 0
+        if violated.any():
+            pairs = _union(pairs, extra.select(violated), n)
+            continue
+        settled = _solve_uncertified(state, _union(pairs, extra, n), prices)
+        return settled or _exact_or_bounded(pop, params, state, cands, progress)
+    return _exact_or_bounded(pop, params, state, cands, progress)
+
+
+def _exact_or_bounded(
+    pop: Population, params: MatchParams, state: _State, cands: Candidates, progress: Progress
+) -> tuple[list[tuple[int, int]], Optimality]:
+    """Exact blossom on every eligible pair when affordable; else the rounded result and a bound."""
+    if int(cands.degree.sum()) // 2 <= FULL_EXACT_PAIRS:
+        progress("Solving exactly over every eligible pair", 0.7)
+        everything = all_pairs(pop, params)
+        matching = _blossom(everything, state.big) if len(everything) else []
+        found = _units_of(everything, matching, state.n) / SCALE
+        return matching, Optimality(True, found, 0.0, "exact blossom on all eligible pairs")
+    return _bounded_matching(pop, params, cands, progress)
+
+
+def _solve_uncertified(
+    state: _State, pool: PairList, prices: IntArray
+) -> tuple[list[tuple[int, int]], Optimality] | None:
+    """Exact blossom on the components of low-reduced-cost pairs the prices do not settle."""
+    n, big = state.n, state.big
+    gap2 = int(prices.sum() + state.relax.prices[n]) - state.value2(state.matching)
+    reduced2 = _reduced2(pool, prices, big)
+    near = pool.select(reduced2 <= gap2)
+    label = _component_labels(near, n)
+    troubled = np.unique(label[_troubled_people(pool, state.matching, prices, big, n)])
+    edge_label = label[near.a]
+    inside = np.isin(edge_label, troubled)
+    if int(inside.sum()) > _EXACT_EDGE_BUDGET:
+        return None
+    kept = [p for p in state.matching if label[p[0]] not in set(troubled.tolist())]
+    work = near.select(inside)
+    order = np.argsort(edge_label[inside], kind="stable")
+    work = work.select(order)
+    bounds: list[int] = []
+    if len(work):
+        bounds = np.flatnonzero(np.r_[True, np.diff(label[work.a]) != 0, True]).tolist()
+    for lo, hi in itertools.pairwise(bounds):
+        kept.extend(_blossom(work.select(np.arange(lo, hi)), big))
+    kept.sort()
+    optimality = Optimality(
+        proven=True,
+        upper_bound=_units_of(pool, kept, n) / SCALE,
+        gap=0.0,
+        method="reduced-cost fixing + exact blossom",
+    )
+    return kept, optimality
+
+
+def _troubled_people(
+    pool: PairList, matching: list[tuple[int, int]], prices: IntArray, big: int, n: int
+) -> IntArray:
+    """People whose component the prices cannot settle: left out while priced, or in a pair
+    that is not tight. Elsewhere the pairs already earn every price, which nothing can beat."""
+    matched = np.zeros(n, dtype=bool)
+    loose = np.zeros(n, dtype=bool)
+    if matching:
+        a = np.array([p[0] for p in matching], dtype=np.int64)
+        b = np.array([p[1] for p in matching], dtype=np.int64)
+        matched[a] = matched[b] = True
+        units = _units_array(pool, matching, n)
+        slack = prices[a] + prices[b] - 2 * (units + big)
+        loose[a[slack > 0]] = True
+    return np.flatnonzero(loose | (~matched & (prices[:n] > 0)))
+
+
+def _component_labels(pairs: PairList, n: int) -> IntArray:
+    graph = rx.PyGraph()
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from_no_data(list(zip(pairs.a.tolist(), pairs.b.tolist(), strict=True)))
+    label = np.empty(n, dtype=np.int64)
+    for i, comp in enumerate(rx.connected_components(graph)):
+        label[list(comp)] = i
+    return label
+
+
+def _blossom(pairs: PairList, big: int) -> list[tuple[int, int]]:
+    """Exact maximum of big·|M| + weight on one component (rustworkx's blossom)."""
+    nodes, local = np.unique(np.concatenate([pairs.a, pairs.b]), return_inverse=True)
+    m = len(pairs)
+    graph = rx.PyGraph()
+    graph.add_nodes_from(range(len(nodes)))
+    weights = (pairs.units + big).tolist()
+    graph.add_edges_from(list(zip(local[:m].tolist(), local[m:].tolist(), weights, strict=True)))
+    found = rx.max_weight_matching(graph, max_cardinality=False, weight_fn=lambda w: w)
+    return sorted((int(min(nodes[x], nodes[y])), int(max(nodes[x], nodes[y]))) for x, y in found)
+
+
+def _round(relax: Relaxation, n: int) -> list[tuple[int, int]]:
+    """Integral pairs from the assignment's cycles; odd cycles drop their cheapest person."""
+    seen = np.zeros(n + 1, dtype=bool)
+    pairs: list[tuple[int, int]] = []
+    for start in range(n + 1):
+        if seen[start]:
+            continue
+        cycle = []
+        node = start
+        while not seen[node]:
+            seen[node] = True
+            cycle.append(node)
+            node = int(relax.sigma[node])
+        pairs.extend(_best_alternate(cycle, relax.arc_value, n))
+    return sorted(pairs)
+
+
+def _repair(matching: list[tuple[int, int]], pairs: PairList, n: int, big: int) -> list[tuple[int, int]]:
+    """Re-solve exactly around the people rounding left out: an odd cycle drops someone whom an
+    augmenting path a few hops away can usually place."""
+    partner = np.full(n, -1, dtype=np.int64)
+    for a, b in matching:
+        partner[a], partner[b] = b, a
+    has_pairs = np.zeros(n, dtype=bool)
+    has_pairs[pairs.a] = has_pairs[pairs.b] = True
+    region = (partner < 0) & has_pairs
+    if not region.any():
+        return matching
+    adjacency = _adjacency(pairs, n)
+    for _ in range(_REPAIR_RADIUS):
+        grown = region | ((adjacency @ region.astype(np.int32)) > 0)
+        grown[partner[grown & (partner >= 0)]] = True
+        if grown.sum() > _REPAIR_MAX_PEOPLE:
+            break
+        region = grown
+    region[partner[region & (partner >= 0)]] = True
+    inside = region[pairs.a] & region[pairs.b]
+    kept = [p for p in matching if not region[p[0]]]
+    return sorted(kept + _blossom(pairs.select(inside), big))
+
+
+def _adjacency(pairs: PairList, n: int) -> sparse.csr_matrix:
+    ones = np.ones(2 * len(pairs), dtype=np.int32)
+    ends = (np.concatenate([pairs.a, pairs.b]), np.concatenate([pairs.b, pairs.a]))
+    return sparse.csr_matrix((ones, ends), shape=(n, n))
+
+
+def _best_alternate(cycle: list[int], arc_value: IntArray, n: int) -> list[tuple[int, int]]:
+    """Best set of alternate arcs of a cycle (the dummy's arcs count but never make a pair)."""
+    size = len(cycle)
+    if size < 2:
+        return []
+    best: list[tuple[int, int]] = []
+    best_value = -1
+    for shift in range(size if size % 2 else 2):
+        chosen = [
+            (cycle[(shift + 2 * t) % size], cycle[(shift + 2 * t + 1) % size]) for t in range(size // 2)
+        ]
+        value = sum(int(arc_value[a]) for a, _ in chosen)
+        if value > best_value:
+            best, best_value = chosen, value
+    return [(min(a, b), max(a, b)) for a, b in best if n not in (a, b)]
+
+
+def _reduced2(pairs: PairList, prices: IntArray, big: int) -> IntArray:
+    return prices[pairs.a] + prices[pairs.b] - 2 * (pairs.units + big)
+
+
+def _union(first: PairList, second: PairList, n: int) -> PairList:
+    both = PairList.concat([first, second])
+    _, keep = np.unique(both.keys(n), return_index=True)
+    return both.select(np.sort(keep))
+
+
+def _units_array(pairs: PairList, matching: list[tuple[int, int]], n: int) -> IntArray:
+    """Weight units of each matched pair, looked up in `pairs` (which must hold them all)."""
+    keys = np.array([a * n + b for a, b in matching], dtype=np.int64)
+    all_keys = pairs.keys(n)
+    order = np.argsort(all_keys)
+    pos = order[np.searchsorted(all_keys, keys, sorter=order)]
+    return pairs.units[pos]
+
+
+def _units_of(pairs: PairList, matching: list[tuple[int, int]], n: int) -> int:
+    return int(_units_array(pairs, matching, n).sum()) if matching else 0
+
+
+def _score_bound(state: _State, matching: list[tuple[int, int]], bound2: int) -> float:
+    """Bound on total weight among solutions placing as many people, in score units."""
+    leftover = state.n - 2 * len(matching) > 0
+    weight2 = bound2 - 2 * state.big * len(matching) - (state.big if leftover else 0)
+    return max(weight2, 0) / 2 / SCALE
+
+
+def _proven(state: _State, method: str) -> Optimality:
+    bound = _score_bound(state, state.matching, state.value2(state.matching))
+    return Optimality(proven=True, upper_bound=bound, gap=0.0, method=method)
+
+
+def _solution(
+    pop: Population, params: MatchParams, pairs: list[tuple[int, int]], optimality: Optimality
+) -> Solution:
+    """Scores are recomputed from the spec, never from solver units."""
+    if not pairs:
+        return Solution((), (), optimality)
+    a = np.array([p[0] for p in pairs], dtype=np.int64)
+    b = np.array([p[1] for p in pairs], dtype=np.int64)
+    scores: npt.NDArray[np.float64] = peer_weights(pop, a, b, params)
+    return Solution(tuple(pairs), tuple(float(s) for s in scores), optimality)

@@ -1,0 +1,111 @@
+"""Peer pairs against an exact oracle on the full eligible graph, plus properties."""
+
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stepahead.matching import MatchParams, Participant, _peer, hard_rules_allow, peer_weight
+from stepahead.matching._population import SCALE, compile_population
+from stepahead.matching._solution import silent
+from tests.support.pools import random_pool
+
+
+def solve(people: list[Participant], params: MatchParams) -> tuple[list[tuple[int, int]], object]:
+    solution = _peer.solve_peer(compile_population(people, params), params, silent)
+    return [tuple(g) for g in solution.groups], solution.optimality  # type: ignore[misc]
+
+
+def units(people: list[Participant], params: MatchParams, i: int, j: int) -> int:
+    weight = peer_weight(people[i], people[j], params)
+    assert weight is not None, f"{people[i].id}-{people[j].id} is not eligible"
+    return round(weight * SCALE)
+
+
+def oracle(people: list[Participant], params: MatchParams) -> tuple[int, int]:
+    """(pairs, total weight units) of the lexicographic optimum, by brute-force blossom."""
+    weights = {}
+    for i in range(len(people)):
+        for j in range(i + 1, len(people)):
+            if peer_weight(people[i], people[j], params) is not None:
+                weights[i, j] = units(people, params, i, j)
+    big = max(weights.values(), default=0) * (len(people) // 2 + 1) + 2
+    graph = nx.Graph()
+    graph.add_weighted_edges_from((i, j, u + big) for (i, j), u in weights.items())
+    found = nx.max_weight_matching(graph)
+    return len(found), sum(weights[min(a, b), max(a, b)] for a, b in found)
+
+
+def objective(
+    people: list[Participant], params: MatchParams, pairs: list[tuple[int, int]]
+) -> tuple[int, int]:
+    return len(pairs), sum(units(people, params, a, b) for a, b in pairs)
+
+
+@pytest.mark.parametrize("seed", range(60))
+@pytest.mark.parametrize("per_person", [1, 3, 10])
+def test_equals_the_exact_optimum_and_proves_it(
+    seed: int, per_person: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Few candidates per person force the dual check to find pairs outside the lists.
+    monkeypatch.setattr(_peer, "CANDIDATES_PER_PERSON", per_person)
+    rng = random.Random(seed)
+    params = MatchParams(band=rng.choice([0, 1, 2]))
+    people = random_pool(rng, rng.randint(0, 36), skills=rng.choice([2, 4, 8]), identical=seed % 10 == 0)
+    pairs, optimality = solve(people, params)
+    assert objective(people, params, pairs) == oracle(people, params)
+    assert optimality.proven  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 7])
+def test_identical_people_cannot_help_each_other(size: int) -> None:
+    people = [Participant.build(f"P{i}", 3, skills={"sql": 2}, goals=["sql"]) for i in range(size)]
+    pairs, optimality = solve(people, MatchParams())
+    assert pairs == []
+    assert optimality.proven  # type: ignore[attr-defined]
+
+
+def test_odd_structure_falls_back_to_an_exact_solve() -> None:
+    # Two triangles joined by nothing: the relaxation covers all six fractionally, two pairs is the truth.
+    people = []
+    for t in range(2):
+        for k in range(3):
+            skills = {f"t{t}s{m}": (3 if m == k else 1) for m in range(3)}
+            goals = [f"t{t}s{m}" for m in range(3) if m != k]
+            people.append(Participant.build(f"T{t}{k}", 1, skills=skills, goals=goals))
+    pairs, optimality = solve(people, MatchParams())
+    assert objective(people, MatchParams(), pairs) == oracle(people, MatchParams())
+    assert optimality.proven  # type: ignore[attr-defined]
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), size=st.integers(0, 30), band=st.integers(0, 2))
+def test_pairs_obey_every_hard_rule(seed: int, size: int, band: int) -> None:
+    people = random_pool(random.Random(seed), size)
+    params = MatchParams(band=band)
+    pairs, _ = solve(people, params)
+    placed = [i for pair in pairs for i in pair]
+    assert len(placed) == len(set(placed))
+    for a, b in pairs:
+        assert a < b
+        assert hard_rules_allow(people[a], people[b])
+        assert abs(people[a].grade - people[b].grade) <= band
+        assert peer_weight(people[a], people[b], params) is not None
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), size=st.integers(2, 30))
+def test_deterministic_and_row_order_does_not_change_the_objective(seed: int, size: int) -> None:
+    rng = random.Random(seed)
+    people = random_pool(rng, size)
+    params = MatchParams()
+    first, _ = solve(people, params)
+    assert solve(people, params)[0] == first
+    shuffled = people[:]
+    rng.shuffle(shuffled)
+    again, _ = solve(shuffled, params)
+    assert objective(shuffled, params, again) == objective(people, params, first)
