@@ -1,0 +1,190 @@
+"""Mentoring modes (traditional, reverse, open): each mentee gets at most one mentor, each mentor
+at most `capacity` mentees; place the most mentees, then the most total weight (spec matching-v1).
+
+Exact at any size, without a mentors × mentees matrix:
+1. a sweep over all pairs keeps each mentee's best few mentors, plus every wished-for pair;
+2. a min-cost flow over those candidates places the most mentees, then the most weight;
+3. the flow's dual certificate is checked against every eligible pair by further sweeps; pairs
+   that break it join the candidates and the flow runs again. When none do, the match is optimal
+   over all eligible pairs, not only the candidates, and `Optimality.proven` says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._mentoring_flow import Certificate, Flow, Network, carry, certify, grow, match_candidates, prune
+from ._mentoring_layout import SweepSpec, best_values
+from ._mentoring_pairs import BestPairs, Pairs, Sides, merge
+from ._mentoring_proof import Found, Recheck, find_shortfalls
+from ._mentoring_sweep import Report, sweep
+from ._mentoring_units import BoolArray, eligible, pair_weights, units
+from ._model import MatchParams, Optimality
+from ._population import SCALE, IntArray, Population, bonuses, pair_keys, values_given
+from ._solution import Progress, Solution
+
+BEST_PER_MENTEE = 5
+BEST_PER_MENTOR_SLOT = 2  # a mentor's own list holds this many mentees per unit of capacity, plus
+MAX_PER_MENTOR = 64  # BEST_PER_MENTEE, up to this many
+MAX_ROUNDS = 40
+# Unused candidates this far from useful are dropped before the flow runs again; the proof sweeps
+# still check them like any other pair.
+PRUNE_SLACK = 100_000
+WARM_LIMIT = 0.02  # keep the flow and try new duals when the pairs added are at most this share
+METHOD = "min-cost flow over candidate pairs, dual certificate checked against all eligible pairs"
+
+
+def solve_mentoring(pop: Population, params: MatchParams, progress: Progress) -> Solution:
+    sides = Sides.of(pop)
+    stage = "Finding each mentee's best mentors"
+    progress(stage, 0.0)
+    candidates = first_candidates(pop, params, sides, lambda done: progress(stage, 0.3 * done))
+    progress("Matching mentors and mentees", 0.3)
+    current = _match(pop, params, sides, candidates)
+    recheck: Recheck | None = None  # None: check every pair
+    for round_ in range(MAX_ROUNDS):
+        progress("Checking that no other pair does better", _fraction(round_, 0.0))
+        found = find_shortfalls(pop, params, sides, current.net.pairs, current.cert, recheck)
+        if not len(found.pairs):
+            progress("Matched", 1.0)
+            return _solution(pop, params, sides, current, proven=current.cert.sound)
+        progress("Matching mentors and mentees", _fraction(round_, 0.5))
+        checked = current.cert
+        current = _extend(pop, params, sides, current, found)
+        recheck = Recheck.since(checked, current.cert, found.unsettled)
+    progress("Matched", 1.0)
+    return _solution(pop, params, sides, current, proven=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Round:
+    net: Network
+    flow: Flow
+    cert: Certificate
+    found: IntArray  # keys of every pair a proof sweep added: never pruned, so rounds cannot cycle
+
+
+def _match(pop: Population, params: MatchParams, sides: Sides, candidates: Pairs) -> _Round:
+    net = Network(sides.capacity, len(sides.mentees), candidates, _weights(pop, params, sides, candidates))
+    return _solve(net, np.zeros(0, dtype=np.int64))
+
+
+def _solve(net: Network, found: IntArray) -> _Round:
+    flow = match_candidates(net)
+    cert = certify(net, flow)
+    if cert is None:
+        raise RuntimeError("min-cost flow returned a flow that is not optimal")
+    return _Round(net, flow, cert, found)
+
+
+def _extend(pop: Population, params: MatchParams, sides: Sides, current: _Round, found: Found) -> _Round:
+    """Adds the pairs found. When they are few and cannot place anyone more, the flow often stays
+    optimal and only its duals move, which a warm Bellman–Ford settles quickly; otherwise the
+    flow is solved again."""
+    mentees = len(sides.mentees)
+    ever_found = np.union1d(current.found, found.pairs.keys(mentees))
+    pinned = _wished(pop, sides, current.net.pairs) | np.isin(current.net.pairs.keys(mentees), ever_found)
+    kept, kept_flow = prune(current.net, current.flow, current.cert, PRUNE_SLACK, pinned)
+    net = grow(kept, found.pairs, _weights(pop, params, sides, found.pairs))
+    if not found.may_place_more and len(found.pairs) <= WARM_LIMIT * len(kept.pairs):
+        flow = carry(kept_flow, kept.pairs, net)
+        cert = certify(net, flow, warm=current.cert)
+        if cert is not None and cert.sound:
+            return _Round(net, flow, cert, ever_found)
+    return _solve(net, ever_found)
+
+
+def _wished(pop: Population, sides: Sides, pairs: Pairs) -> BoolArray:
+    """Wished-for pairs stay candidates: the sweeps that check the others leave wishes out."""
+    if not len(pop.wish_keys):
+        return np.zeros(len(pairs), dtype=bool)
+    keys = pair_keys(pop, sides.mentors[pairs.mentor], sides.mentees[pairs.mentee])
+    pos = np.minimum(np.searchsorted(pop.wish_keys, keys), len(pop.wish_keys) - 1)
+    wished: BoolArray = pop.wish_keys[pos] == keys
+    return wished
+
+
+def _fraction(round_: int, within: float) -> float:
+    """Progress never knows how many rounds remain; most runs need one or two."""
+    return 0.4 + 0.6 * (1 - 1 / (round_ + 1.5 + within))
+
+
+def _weights(pop: Population, params: MatchParams, sides: Sides, pairs: Pairs) -> IntArray:
+    return pair_weights(pop, params, sides.mentors[pairs.mentor], sides.mentees[pairs.mentee])
+
+
+def first_candidates(
+    pop: Population, params: MatchParams, sides: Sides, report: Report | None = None
+) -> Pairs:
+    """Each mentee's best mentors by v + cross-function bonus, and every eligible wished-for pair."""
+    per_mentor = np.minimum(BEST_PER_MENTOR_SLOT * sides.capacity + BEST_PER_MENTEE, MAX_PER_MENTOR)
+    best = BestPairs(pop, sides.mentors, sides.mentees, BEST_PER_MENTEE, per_mentor)
+    spec = SweepSpec(
+        mentors=sides.mentors,
+        offsets=np.zeros(len(sides.mentors), dtype=np.int64),
+        mentees=sides.mentees,
+        thresholds=best.for_mentees.thresholds,
+        bonus=True,
+        per_mentee=BEST_PER_MENTEE,
+        mentor_thresholds=best.for_mentors.thresholds if MAX_PER_MENTOR else None,
+        per_mentor=int(per_mentor.max(initial=0)),
+        tighten=True,
+    )
+    sweep(pop, params, spec, best.mentee_hits, report, best.mentor_hits)
+    return merge(best.pairs(), wished_pairs(pop, params, sides), len(sides.mentees))
+
+
+def wished_pairs(pop: Population, params: MatchParams, sides: Sides) -> Pairs:
+    """Sweeps leave the wish bonus out, so every eligible wished-for pair is always a candidate."""
+    lo, hi = np.divmod(pop.wish_keys, max(1, pop.size))
+    givers, takers = np.concatenate([lo, hi]), np.concatenate([hi, lo])
+    mentor_at = _positions(sides.mentors, pop.size)[givers]
+    mentee_at = _positions(sides.mentees, pop.size)[takers]
+    known = (mentor_at >= 0) & (mentee_at >= 0)
+    mentor_at, mentee_at = mentor_at[known], mentee_at[known]
+    ok = eligible(pop, params, sides.mentors[mentor_at], sides.mentees[mentee_at])
+    return Pairs(mentor=mentor_at[ok], mentee=mentee_at[ok])
+
+
+def _positions(members: IntArray, size: int) -> IntArray:
+    at = np.full(size, -1, dtype=np.int64)
+    at[members] = np.arange(len(members))
+    return at
+
+
+def _solution(
+    pop: Population, params: MatchParams, sides: Sides, current: _Round, *, proven: bool
+) -> Solution:
+    net, flow = current.net, current.flow
+    pairs = net.pairs
+    mentors, mentees = sides.mentors[pairs.mentor[flow.used]], sides.mentees[pairs.mentee[flow.used]]
+    if not eligible(pop, params, mentors, mentees).all():
+        raise RuntimeError("mentoring solver produced an ineligible pair")
+    order = np.lexsort((mentees, mentors))
+    mentors, mentees = mentors[order], mentees[order]
+    scores = values_given(pop, mentors, mentees) + bonuses(pop, mentors, mentees, params)
+    total = float(scores.sum())
+    if proven:
+        optimality = Optimality(proven=True, upper_bound=total, gap=0.0, method=METHOD)
+    else:
+        bound = _weight_bound(pop, params, sides, net, len(mentors))
+        optimality = Optimality(proven=False, upper_bound=bound, gap=_gap(total, bound), method=METHOD)
+    return Solution(
+        groups=tuple((int(m), int(e)) for m, e in zip(mentors, mentees, strict=True)),
+        scores=tuple(float(s) for s in scores),
+        optimality=optimality,
+    )
+
+
+def _weight_bound(pop: Population, params: MatchParams, sides: Sides, net: Network, placed: int) -> float:
+    """No matching of `placed` mentees beats the sum of the `placed` largest per-mentee bests."""
+    bonus = (pop.functions[sides.mentees] >= 0) * max(0, units(params.cross_function_bonus))
+    best = best_values(pop, sides.mentors, sides.mentees) + bonus
+    np.maximum.at(best, net.pairs.mentee, net.weight)  # wished-for pairs may do better still
+    return float(np.sort(best)[::-1][:placed].sum()) / SCALE
+
+
+def _gap(total: float, bound: float) -> float:
+    return max(0.0, (bound - total) / bound) if bound > 0 else 0.0

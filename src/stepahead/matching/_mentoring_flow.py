@@ -1,0 +1,259 @@
+"""Mentoring as a flow: source → mentor (capacity) → mentee (1) → sink, over candidate pairs.
+
+`match_candidates` finds the most mentees placed, then the most weight, with OR-Tools. OR-Tools
+keeps its node potentials to itself, so `certify` rebuilds a dual certificate from the flow:
+a vertex cover that proves the count (König), and LP duals α (mentors), β (mentees) that prove
+the weight among matchings of that count. Any eligible pair outside the candidates that breaks
+the certificate is a pair the flow must see (`_mentoring_proof.py` sweeps for them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from ortools.graph.python import min_cost_flow
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import breadth_first_order
+
+from ._mentoring_pairs import Pairs
+from ._mentoring_units import BoolArray
+from ._population import IntArray
+
+SOURCE, SINK, FIRST = 0, 1, 2  # node ids; mentors follow, then mentees
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    capacity: IntArray  # per mentor position
+    mentees: int
+    pairs: Pairs
+    weight: IntArray  # per pair, in units
+
+    def mentor_node(self, mentor: IntArray) -> IntArray:
+        node: IntArray = FIRST + mentor
+        return node
+
+    def mentee_node(self, mentee: IntArray) -> IntArray:
+        node: IntArray = FIRST + len(self.capacity) + mentee
+        return node
+
+    @property
+    def nodes(self) -> int:
+        return FIRST + len(self.capacity) + self.mentees
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    used: BoolArray  # per pair
+    load: IntArray  # mentees per mentor
+    placed: BoolArray  # per mentee
+
+    @property
+    def count(self) -> int:
+        return int(self.placed.sum())
+
+
+def match_candidates(net: Network) -> Flow:
+    """Most mentees placed, then the most weight, over the network's pairs (exact)."""
+    if not len(net.pairs):
+        return Flow(
+            used=np.zeros(0, dtype=bool),
+            load=np.zeros(len(net.capacity), dtype=np.int64),
+            placed=np.zeros(net.mentees, dtype=bool),
+        )
+    solver = min_cost_flow.SimpleMinCostFlow()
+    arcs = solver.add_arcs_with_capacity_and_unit_cost(*_flow_arcs(net))
+    supply = min(int(net.capacity.sum()), len(np.unique(net.pairs.mentee)))
+    solver.set_nodes_supplies(
+        np.array([SOURCE, SINK], dtype=np.int32), np.array([supply, -supply], dtype=np.int64)
+    )
+    status = solver.solve_max_flow_with_min_cost()
+    if status != solver.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    flows = np.asarray(solver.flows(arcs))[len(net.capacity) : len(net.capacity) + len(net.pairs)]
+    used = flows > 0
+    return Flow(
+        used=used,
+        load=np.bincount(net.pairs.mentor[used], minlength=len(net.capacity)).astype(np.int64),
+        placed=np.bincount(net.pairs.mentee[used], minlength=net.mentees) > 0,
+    )
+
+
+def _flow_arcs(net: Network) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], IntArray, IntArray]:
+    """Source → every mentor, then the pairs (cost -w), then every mentee with a pair → sink."""
+    mentors = np.arange(len(net.capacity))
+    mentees = np.unique(net.pairs.mentee)
+    ends = (
+        np.concatenate(
+            [np.full(len(mentors), SOURCE), net.mentor_node(net.pairs.mentor), net.mentee_node(mentees)]
+        ),
+        np.concatenate(
+            [net.mentor_node(mentors), net.mentee_node(net.pairs.mentee), np.full(len(mentees), SINK)]
+        ),
+    )
+    capacities = np.concatenate([net.capacity, np.ones(len(net.pairs) + len(mentees), dtype=np.int64)])
+    # Cost scaling runs about log(nodes · largest cost) phases: counting in the weights' common
+    # divisor (0.005 for the spec's tables) takes a third off the solve, exactly.
+    weight = net.weight // max(1, int(np.gcd.reduce(net.weight)))
+    costs = np.concatenate([np.zeros(len(mentors), np.int64), -weight, np.zeros(len(mentees), np.int64)])
+    return (
+        ends[0].astype(np.int32),
+        ends[1].astype(np.int32),
+        capacities.astype(np.int64),
+        costs.astype(np.int64),
+    )
+
+
+def grow(net: Network, pairs: Pairs, weight: IntArray) -> Network:
+    """The network with new pairs added, kept in mentee-then-mentor order."""
+    mentor = np.concatenate([net.pairs.mentor, pairs.mentor])
+    mentee = np.concatenate([net.pairs.mentee, pairs.mentee])
+    order = np.lexsort((mentor, mentee))
+    grown = Pairs(mentor=mentor[order], mentee=mentee[order])
+    return Network(net.capacity, net.mentees, grown, np.concatenate([net.weight, weight])[order])
+
+
+def prune(net: Network, flow: Flow, cert: Certificate, slack: int, pinned: BoolArray) -> tuple[Network, Flow]:
+    """Drops unused, unpinned pairs that the certificate holds with more than `slack` to spare
+    (α + β - w), or that are covered twice; they stay valid for the certificate that was checked."""
+    pairs = net.pairs
+    spare = cert.mentor_dual[pairs.mentor] + cert.mentee_dual[pairs.mentee] - net.weight
+    twice = cert.mentor_covered[pairs.mentor] & cert.mentee_covered[pairs.mentee]
+    keep = flow.used | pinned | ~(twice | (spare > slack))
+    kept = Network(net.capacity, net.mentees, Pairs(pairs.mentor[keep], pairs.mentee[keep]), net.weight[keep])
+    return kept, Flow(used=flow.used[keep], load=flow.load, placed=flow.placed)
+
+
+def carry(flow: Flow, old: Pairs, net: Network) -> Flow:
+    """The same flow over a network whose pairs are a superset of `old`."""
+    used_keys = old.keys(net.mentees)[flow.used]
+    used = np.isin(net.pairs.keys(net.mentees), used_keys)
+    return Flow(used=used, load=flow.load, placed=flow.placed)
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """Cover and duals for the candidate network. Pairs outside it break the proof when they are
+    uncovered (mentor and mentee both uncovered), or singly covered with w > α + β."""
+
+    mentor_covered: BoolArray
+    mentee_covered: BoolArray
+    mentor_dual: IntArray  # α
+    mentee_dual: IntArray  # β
+    sound: bool  # cover size equals the count and the dual objective equals the weight
+    distance: IntArray  # node potentials the duals come from (to warm-start the next proof)
+    passes: int  # Bellman–Ford passes it took
+
+
+def certify(net: Network, flow: Flow, warm: Certificate | None = None) -> Certificate | None:
+    """The flow's certificate, or None when a warm start from `warm` does not settle quickly:
+    the flow is then most likely no longer optimal over the network and must be solved again."""
+    reached = _reachable_from_source(net, flow)
+    mentor_covered = ~reached[net.mentor_node(np.arange(len(net.capacity)))]
+    mentee_covered = reached[net.mentee_node(np.arange(net.mentees))]
+    arcs = _residual_arcs(net, flow, mentor_covered, mentee_covered)
+    start, limit = (None, net.nodes + 1) if warm is None else (warm.distance, 12 + warm.passes // 8)
+    settled = _shortest_distances(net.nodes, arcs, start, limit)
+    if settled is None:
+        return None
+    distance, passes = settled
+    alpha = distance[net.mentor_node(np.arange(len(net.capacity)))] - distance[SOURCE]
+    beta = distance[SINK] - distance[net.mentee_node(np.arange(net.mentees))]
+    alpha = np.where(mentor_covered, alpha, np.maximum(alpha, 0))
+    beta = np.where(mentee_covered, beta, np.maximum(beta, 0))
+    cover = int(net.capacity[mentor_covered].sum()) + int(mentee_covered.sum())
+    cert = Certificate(mentor_covered, mentee_covered, alpha, beta, False, distance, passes)
+    sound = not reached[SINK] and cover == flow.count and _duals_balance(net, flow, cert)
+    return Certificate(mentor_covered, mentee_covered, alpha, beta, sound, distance, passes)
+
+
+def _duals_balance(net: Network, flow: Flow, cert: Certificate) -> bool:
+    """Dual feasibility on the candidates, and strong duality: Σ cap·α + Σ β + Σ excess of used
+    pairs = Σ used weight (doubly covered pairs are free: the count's big weight covers them)."""
+    pairs = net.pairs
+    excess = net.weight - cert.mentor_dual[pairs.mentor] - cert.mentee_dual[pairs.mentee]
+    single = cert.mentor_covered[pairs.mentor] != cert.mentee_covered[pairs.mentee]
+    if np.any(excess[single & ~flow.used] > 0):
+        return False
+    dual = int((net.capacity * cert.mentor_dual).sum()) + int(cert.mentee_dual.sum())
+    return dual + int(np.maximum(excess[flow.used], 0).sum()) == int(net.weight[flow.used].sum())
+
+
+def _reachable_from_source(net: Network, flow: Flow) -> BoolArray:
+    """Nodes reachable in the residual graph where pair arcs have unbounded capacity (König)."""
+    mentors = np.arange(len(net.capacity))
+    mentees = np.arange(net.mentees)
+    open_mentors = mentors[flow.load < net.capacity]
+    tails = [np.full(len(open_mentors), SOURCE), net.mentor_node(net.pairs.mentor)]
+    heads = [net.mentor_node(open_mentors), net.mentee_node(net.pairs.mentee)]
+    tails += [net.mentee_node(net.pairs.mentee[flow.used]), net.mentee_node(mentees[~flow.placed])]
+    heads += [net.mentor_node(net.pairs.mentor[flow.used]), np.full(int((~flow.placed).sum()), SINK)]
+    t, h = np.concatenate(tails), np.concatenate(heads)
+    graph = csr_matrix((np.ones(len(t), dtype=np.int8), (t, h)), shape=(net.nodes, net.nodes))
+    order = breadth_first_order(graph, SOURCE, directed=True, return_predecessors=False)
+    reached = np.zeros(net.nodes, dtype=bool)
+    reached[order] = True
+    return reached
+
+
+def _residual_arcs(
+    net: Network, flow: Flow, mentor_covered: BoolArray, mentee_covered: BoolArray
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Residual arcs (min-cost sign: a pair costs -w) of the weight problem among matchings that
+    place as many: covered people are held saturated, and doubly covered pairs are left out."""
+    pairs = net.pairs
+    single = mentor_covered[pairs.mentor] != mentee_covered[pairs.mentee]
+    fwd, back = single & ~flow.used, flow.used
+    mentors, mentees = np.arange(len(net.capacity)), np.arange(net.mentees)
+    free_m, free_e = ~mentor_covered, ~mentee_covered
+    parts = [
+        (net.mentor_node(pairs.mentor[fwd]), net.mentee_node(pairs.mentee[fwd]), -net.weight[fwd]),
+        (net.mentee_node(pairs.mentee[back]), net.mentor_node(pairs.mentor[back]), net.weight[back]),
+        _arcs(SOURCE, net.mentor_node(mentors[free_m & (flow.load < net.capacity)]), reverse=False),
+        _arcs(SOURCE, net.mentor_node(mentors[free_m & (flow.load > 0)]), reverse=True),
+        _arcs(SINK, net.mentee_node(mentees[free_e & ~flow.placed]), reverse=True),
+        _arcs(SINK, net.mentee_node(mentees[free_e & flow.placed]), reverse=False),
+        _arcs(SINK, np.array([SOURCE]), reverse=False),
+    ]
+    if flow.count:
+        parts.append(_arcs(SOURCE, np.array([SINK]), reverse=False))
+    return tuple(np.concatenate([p[i] for p in parts]).astype(np.int64) for i in range(3))  # type: ignore[return-value]
+
+
+def _arcs(hub: int, nodes: IntArray, *, reverse: bool) -> tuple[IntArray, IntArray, IntArray]:
+    """Zero-cost arcs hub → nodes (or nodes → hub)."""
+    hubs = np.full(len(nodes), hub, dtype=np.int64)
+    zeros = np.zeros(len(nodes), dtype=np.int64)
+    return (nodes, hubs, zeros) if reverse else (hubs, nodes, zeros)
+
+
+def _shortest_distances(
+    nodes: int, arcs: tuple[IntArray, IntArray, IntArray], start: IntArray | None, limit: int
+) -> tuple[IntArray, int] | None:
+    """Bellman–Ford from a virtual root linked to every node (or from earlier distances, which
+    only fall when arcs are added), relaxing only arcs out of nodes whose distance just changed.
+    None when it has not settled after `limit` passes, as happens on a negative cycle."""
+    order = np.argsort(arcs[0], kind="stable")
+    tails, heads, costs = arcs[0][order], arcs[1][order], arcs[2][order]
+    starts = np.searchsorted(tails, np.arange(nodes + 1))
+    distance = np.zeros(nodes, dtype=np.int64) if start is None else start.copy()
+    active = np.arange(nodes)
+    for passes in range(1, limit + 1):
+        out = _arcs_out_of(active, starts)
+        reach = distance[tails[out]] + costs[out]
+        better = reach < distance[heads[out]]
+        if not better.any():
+            return distance, passes
+        np.minimum.at(distance, heads[out][better], reach[better])
+        active = np.unique(heads[out][better])
+    return None
+
+
+def _arcs_out_of(nodes: npt.NDArray[np.int64], starts: IntArray) -> IntArray:
+    first, count = starts[nodes], starts[nodes + 1] - starts[nodes]
+    total = int(count.sum())
+    shift = np.repeat(first - np.cumsum(count) + count, count)
+    arcs: IntArray = shift + np.arange(total)
+    return arcs

@@ -1,0 +1,162 @@
+"""The proof sweeps: check the flow's certificate against every eligible mentor–mentee pair.
+
+With the count's big weight B, the certificate's duals are A_m = B·[m covered] + α_m and
+B_e = B·[e covered] + β_e, and a pair outside the candidates keeps them feasible when
+w + B <= A_m + B_e. So a pair breaks the certificate when neither side is covered (it could place
+one more mentee), or when exactly one side is covered and w > α + β; pairs covered twice never do.
+Each case is a sweep over the people concerned, never over pairs the candidates already hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._mentoring_flow import Certificate
+from ._mentoring_layout import SweepSpec
+from ._mentoring_pairs import Pairs, Shortfalls, Sides
+from ._mentoring_sweep import sweep
+from ._mentoring_units import BoolArray
+from ._model import MatchParams
+from ._population import IntArray, Population
+
+SHORTFALLS_PER_MENTEE = 4
+SHORTFALLS_PER_MENTOR_SLOT = 1  # per unit of capacity, plus SHORTFALLS_EXTRA_PER_MENTOR
+SHORTFALLS_EXTRA_PER_MENTOR = 2
+# Pairs this close to breaking the certificate come along with pairs that break it: the next flow
+# moves the duals a little, and they would break it then.
+NEAR_MARGIN = 150_000
+# Pairs that could place one more mentee rank above pairs that only add weight.
+_COUNT_FIRST = 1 << 40
+
+
+@dataclass(frozen=True, slots=True)
+class Recheck:
+    """Who a proof sweep must look at again. A pair checked against earlier duals still passes
+    unless the dual of its mentor or its mentee fell (being covered counts above any dual), or
+    its mentee had pairs that broke the certificate, some of which may not have been added."""
+
+    mentors: BoolArray
+    mentees: BoolArray
+
+    @classmethod
+    def since(cls, before: Certificate, after: Certificate, unsettled: BoolArray) -> Recheck:
+        return cls(
+            mentors=_fell(before.mentor_covered, before.mentor_dual, after.mentor_covered, after.mentor_dual),
+            mentees=_fell(before.mentee_covered, before.mentee_dual, after.mentee_covered, after.mentee_dual)
+            | unsettled,
+        )
+
+
+def _fell(
+    covered_before: BoolArray, before: IntArray, covered_after: BoolArray, after: IntArray
+) -> BoolArray:
+    fell: BoolArray = (covered_after < covered_before) | (
+        (covered_after == covered_before) & (after < before)
+    )
+    return fell
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    pairs: Pairs  # to add: pairs that break the certificate, and pairs within NEAR_MARGIN of it
+    may_place_more: bool  # some pair has mentor and mentee both uncovered
+    unsettled: BoolArray  # mentees that had pairs breaking the certificate
+
+
+def find_shortfalls(
+    pop: Population,
+    params: MatchParams,
+    sides: Sides,
+    candidates: Pairs,
+    cert: Certificate,
+    recheck: Recheck | None,
+) -> Found:
+    """Eligible pairs outside the candidates that break the certificate, a few per mentee and per
+    mentor. Empty when the certificate holds for every eligible pair: the match is then optimal.
+    `recheck` limits the sweeps to the people whose pairs may break it (None: everyone)."""
+    per_mentor = SHORTFALLS_PER_MENTOR_SLOT * sides.capacity + SHORTFALLS_EXTRA_PER_MENTOR
+    known = np.sort(candidates.keys(len(sides.mentees)))
+    found = Shortfalls(pop, sides.mentors, sides.mentees, known, SHORTFALLS_PER_MENTEE, per_mentor)
+    free_mentors, free_mentees = ~cert.mentor_covered, ~cert.mentee_covered
+    parts: list[tuple[BoolArray, BoolArray, Certificate | None]] = [
+        (free_mentors, free_mentees, None),  # neither covered: the pair alone could place one more
+        (free_mentors, ~free_mentees, cert),  # one covered: the pair adds weight when w > α + β
+        (~free_mentors, free_mentees, cert),
+    ]
+    for mentors, mentees, duals in parts:
+        if recheck is None:
+            _sweep_part(pop, params, sides, mentors, mentees, duals, found)
+        else:
+            _sweep_part(pop, params, sides, mentors & recheck.mentors, mentees, duals, found)
+            _sweep_part(
+                pop, params, sides, mentors & ~recheck.mentors, mentees & recheck.mentees, duals, found
+            )
+    if not found.broken:
+        return Found(Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64)), False, found.unsettled)
+    pairs = found.pairs()
+    return Found(pairs, found.may_place_more, found.unsettled)
+
+
+def _sweep_part(
+    pop: Population,
+    params: MatchParams,
+    sides: Sides,
+    mentor_part: BoolArray,
+    mentee_part: BoolArray,
+    cert: Certificate | None,
+    found: Shortfalls,
+) -> None:
+    mentors, mentees = np.flatnonzero(mentor_part), np.flatnonzero(mentee_part)
+    if cert is None:  # any eligible pair breaks it: v > 0, no offsets, no bonus
+        offsets, base, margin = np.zeros(len(mentors), np.int64), np.zeros(len(mentees), np.int64), 0
+    else:
+        offsets, base, margin = -cert.mentor_dual[mentors], cert.mentee_dual[mentees], NEAR_MARGIN
+    spec = SweepSpec(
+        mentors=sides.mentors[mentors],
+        offsets=offsets,
+        mentees=sides.mentees[mentees],
+        thresholds=base - margin,
+        bonus=cert is not None,
+        per_mentee=SHORTFALLS_PER_MENTEE,
+        # A mentee's best few may hold candidates and personally ruled-out pairs, which the sink
+        # drops; keep enough that the pairs it does see include the mentee's best new ones.
+        per_mentee_extra=found.known_per_mentee[mentees] + _ruled_out(pop)[sides.mentees[mentees]],
+    )
+    sweep(pop, params, spec, _Relay(found, mentors, mentees, base, spec.thresholds, count_first=cert is None))
+
+
+def _ruled_out(pop: Population) -> IntArray:
+    """How many pairs the manager and exclusion rules rule out, per person."""
+    lo, hi = np.divmod(pop.blocked_keys, max(1, pop.size))
+    counts: IntArray = np.bincount(lo, minlength=pop.size) + np.bincount(hi, minlength=pop.size)
+    return counts
+
+
+class _Relay:
+    """Maps a partial sweep's positions back to the solver's lists and ranks each pair; raises the
+    sweep's thresholds as mentees' lists fill."""
+
+    def __init__(
+        self,
+        found: Shortfalls,
+        mentors: IntArray,
+        mentees: IntArray,
+        base: IntArray,
+        thresholds: IntArray,
+        *,
+        count_first: bool,
+    ) -> None:
+        self.found, self.mentors, self.mentees = found, mentors, mentees
+        self.base, self.thresholds = base, thresholds
+        self.shift = _COUNT_FIRST if count_first else NEAR_MARGIN
+
+    def __call__(self, mentee: IntArray, mentor: IntArray, score: IntArray) -> None:
+        excess = score - self.base[mentee]
+        placing = self.shift == _COUNT_FIRST
+        self.found(
+            self.mentees[mentee], self.mentors[mentor], excess + self.shift, excess > 0, placing=placing
+        )
+        bar = self.base[mentee] - self.shift + self.found.for_mentees.thresholds[self.mentees[mentee]]
+        self.thresholds[mentee] = np.maximum(self.thresholds[mentee], bar)
