@@ -1,0 +1,137 @@
+"""Circles mode: peer groups of 3 to 5 where everyone gives and receives (spec matching-v1).
+
+Small pools are solved exactly (every valid circle enumerated, then integer programming). Larger
+pools get a deterministic heuristic: each person's likely circle-mates come from one sweep over
+all pairs; circles are grown greedily around the hardest-to-place people first; then local search
+seats the unplaced, swaps them in, moves and exchanges members, always placing more people or
+placing as many with a higher score. The result carries an honest upper bound.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._circles_board import Board, Peers, find_peers
+from ._circles_build import build
+from ._circles_exact import exact_circles
+from ._circles_moves import exchange, insert_unplaced, relocate, swap_in
+from ._circles_repair import repair
+from ._circles_score import MAX_SIZE
+from ._model import MAX_LEVEL, MatchParams, Optimality
+from ._population import FloatArray, IntArray, Population
+from ._scoring import PRIORITY_WEIGHTS
+from ._solution import Progress, Solution
+
+MAX_PASSES = 40
+# How many of a person's nearest free peers are tried for a new circle: all subsets of 2 to 4.
+NARROW, WIDE, SMALL_POOL = 8, 12, 200
+# Regions repaired in all (each is a small exact solve, tens of milliseconds). In large pools they
+# rarely find more than the other moves do, so they get a small budget.
+MAX_REPAIRS, SMALL_POOL_REPAIRS = 150, 120
+EXACT_METHOD = "all valid circles enumerated, packed by integer programming"
+SEARCH_METHOD = "greedy circles and local search; bound: each member's best possible contribution"
+
+
+def solve_circles(pop: Population, params: MatchParams, progress: Progress) -> Solution:
+    progress("Forming circles", 0.0)
+    exact = exact_circles(pop, params)
+    if exact is not None:
+        rows, scores = exact
+        total = float(scores.sum())
+        progress("Circles formed", 1.0)
+        return _solution(rows, scores, Optimality(True, total, 0.0, EXACT_METHOD))
+    peers = find_peers(pop, params, lambda done: progress("Finding likely circle-mates", 0.2 * done))
+    progress("Forming circles", 0.2)
+    board = search(pop, params, peers, progress)
+    alive = board.circles()
+    rows, scores = board.members[alive], board.score[alive]
+    bound = upper_bound(pop, params, int((rows >= 0).sum()))
+    total = float(scores.sum())
+    gap = max(0.0, (bound - total) / bound) if bound > 0 else 0.0
+    progress("Circles formed", 1.0)
+    return _solution(rows, scores, Optimality(False, bound, gap, SEARCH_METHOD))
+
+
+def search(pop: Population, params: MatchParams, peers: Peers, progress: Progress) -> Board:
+    board = Board(pop.size)
+    order = seed_order(pop, peers, params.seed)
+    small = pop.size <= SMALL_POOL
+    width = WIDE if small else NARROW
+    build(pop, params, peers, board, order, width)
+    focus = np.arange(pop.size, dtype=np.int64)
+    repairs = 0
+    for round_ in range(MAX_PASSES):
+        progress("Improving circles", 0.5 + 0.5 * round_ / MAX_PASSES)
+        board.take_focus(peers)
+        changed = insert_unplaced(pop, params, peers, board)
+        changed += build(pop, params, peers, board, order, width)
+        changed += swap_in(pop, params, peers, board)
+        changed += relocate(pop, params, peers, board, focus)
+        changed += exchange(pop, params, peers, board, focus)
+        budget = (SMALL_POOL_REPAIRS if small else MAX_REPAIRS) - repairs
+        anchors = _anchors(board, order, focus, small)[: max(0, budget)]
+        repairs += len(anchors)
+        changed += repair(pop, params, peers, board, anchors)
+        if not changed:
+            break
+        focus = board.take_focus(peers)
+    return board
+
+
+def _anchors(board: Board, order: IntArray, focus: IntArray, small: bool) -> IntArray:
+    """Where to repair: around the unplaced, hardest first; in small pools around every circle
+    too. Only where something changed since the last round."""
+    in_focus = np.zeros(len(board.circle_of), dtype=bool)
+    in_focus[focus] = True  # elsewhere nothing changed since the last repair there
+    unplaced = order[(board.circle_of[order] < 0) & in_focus[order]]
+    if not small:
+        return unplaced
+    seated = order[(board.circle_of[order] >= 0) & in_focus[order]]
+    _, first = np.unique(board.circle_of[seated], return_index=True)  # one anchor per circle
+    return np.concatenate([unplaced, seated[np.sort(first)]])
+
+
+def seed_order(pop: Population, peers: Peers, seed: int) -> IntArray:
+    """People with the fewest likely circle-mates first; ties in a seeded, reproducible order."""
+    shuffle = np.random.default_rng(seed).permutation(pop.size)
+    order: IntArray = np.lexsort((shuffle, np.diff(peers.starts)))
+    return order
+
+
+def upper_bound(pop: Population, params: MatchParams, placed: int) -> float:
+    """No solution placing `placed` people scores more than the `placed` largest per-person bests:
+    each goal met by the best level anyone within the grade band has, the most diversity bonus
+    a seat can carry, and half of every wish the person shares."""
+    best = _best_goal_scores(pop, params)
+    best += max(0.0, params.cross_function_bonus) * (MAX_SIZE - 1) / MAX_SIZE
+    if len(pop.wish_keys):
+        a, b = np.divmod(pop.wish_keys, pop.size)
+        shares = max(0.0, params.wish_bonus) * pop.wish_counts / 2
+        np.add.at(best, a, shares)
+        np.add.at(best, b, shares)
+    return float(np.sort(best)[::-1][:placed].sum())
+
+
+def _best_goal_scores(pop: Population, params: MatchParams) -> FloatArray:
+    levels = np.arange(MAX_LEVEL + 1)
+    gain = pop.utility[np.clip(levels[:, None] - levels[None, :], 0, MAX_LEVEL)]  # [theirs, own]
+    best = np.zeros(pop.size, dtype=np.float64)
+    own = pop.levels[np.arange(pop.size)[:, None], pop.goals]
+    for grade in np.unique(pop.grades):
+        near = np.abs(pop.grades - grade) <= params.circle_band
+        present = (pop.levels[near][:, :, None] == levels).any(axis=0)  # [skill, level]
+        reach = (present[:, :, None] * gain[None]).max(axis=1)  # [skill, own level]
+        mine = pop.grades == grade
+        per_goal = reach[pop.goals[mine], own[mine]] * np.asarray(PRIORITY_WEIGHTS)
+        best[mine] = per_goal.sum(axis=1)
+    return best
+
+
+def _solution(rows: IntArray, scores: FloatArray, optimality: Optimality) -> Solution:
+    groups = [tuple(sorted(int(p) for p in row if p >= 0)) for row in rows]
+    order = sorted(range(len(groups)), key=lambda i: groups[i])
+    return Solution(
+        groups=tuple(groups[i] for i in order),
+        scores=tuple(float(scores[i]) for i in order),
+        optimality=optimality,
+    )

@@ -1,0 +1,171 @@
+"""The circle search's working state: who sits in which circle, each person's likely peers, and
+the greedy builder that grows a circle around one person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ._circles_score import MAX_SIZE, MIN_SIZE, BoolArray
+from ._mentoring_layout import SweepSpec
+from ._mentoring_pairs import BestPairs, Pairs
+from ._mentoring_sweep import Report, sweep
+from ._mentoring_units import pair_weights
+from ._model import MatchParams, Mode
+from ._population import IntArray, Population, hard_rules_mask
+
+PEERS_PER_PERSON = 12  # each person's best givers and best receivers, before the union
+FAN_OUT = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Peers:
+    """Each person's likely circle-mates (CSR rows, best first): who gives them the most and to
+    whom they give the most, within the grade band and the hard rules."""
+
+    starts: IntArray
+    people: IntArray
+
+    def of(self, person: int) -> IntArray:
+        return self.people[self.starts[person] : self.starts[person + 1]]
+
+    def around(self, person: int, free: BoolArray, width: int) -> list[int]:
+        """Up to `width` free people near `person`, breadth first, at most FAN_OUT peers taken from
+        each: a circle often needs a peer's peer (in a ring, the one who gives to my giver)."""
+        found: list[int] = []
+        seen = {person}
+        queue = [person]
+        while queue and len(found) < width:
+            taken = 0
+            for mate in self.of(queue.pop(0)):
+                mate = int(mate)
+                if mate in seen or not free[mate]:
+                    continue
+                seen.add(mate)
+                found.append(mate)
+                queue.append(mate)
+                taken += 1
+                if taken == FAN_OUT or len(found) == width:
+                    break
+        return found
+
+    def of_many(self, people: IntArray) -> IntArray:
+        if not len(people):
+            return people
+        return np.concatenate([self.of(int(p)) for p in people])
+
+
+def find_peers(pop: Population, params: MatchParams, report: Report | None = None) -> Peers:
+    everyone = np.arange(pop.size, dtype=np.int64)
+    per = PEERS_PER_PERSON
+    best = BestPairs(pop, everyone, everyone, per, np.full(pop.size, per, dtype=np.int64))
+    spec = SweepSpec(
+        mentors=everyone,
+        offsets=np.zeros(pop.size, dtype=np.int64),
+        mentees=everyone,
+        thresholds=best.for_mentees.thresholds,
+        bonus=True,
+        per_mentee=per,
+        mentor_thresholds=best.for_mentors.thresholds,
+        per_mentor=per,
+        tighten=True,
+    )
+    sweep(pop, replace(params, mode=Mode.CIRCLES), spec, best.mentee_hits, report, best.mentor_hits)
+    found = best.pairs()
+    wished = _wished_peers(pop, params)
+    a = np.concatenate([found.mentor, found.mentee, wished.mentor, wished.mentee])
+    b = np.concatenate([found.mentee, found.mentor, wished.mentee, wished.mentor])
+    return _as_rows(pop, params, a, b)
+
+
+def _wished_peers(pop: Population, params: MatchParams) -> Pairs:
+    a, b = np.divmod(pop.wish_keys, max(1, pop.size))
+    ok = hard_rules_mask(pop, a, b) & (np.abs(pop.grades[a] - pop.grades[b]) <= params.circle_band)
+    return Pairs(mentor=a[ok], mentee=b[ok])
+
+
+def _as_rows(pop: Population, params: MatchParams, a: IntArray, b: IntArray) -> Peers:
+    """Unique undirected pairs as rows per person, the strongest two-way exchange first."""
+    keys = np.unique(a * pop.size + b)
+    a, b = np.divmod(keys, pop.size)
+    strength = pair_weights(pop, params, a, b) + pair_weights(pop, params, b, a)
+    order = np.lexsort((b, -strength, a))
+    starts = np.searchsorted(a[order], np.arange(pop.size + 1))
+    return Peers(starts=starts.astype(np.int64), people=b[order])
+
+
+class Board:
+    """Circles as rows of member indices (packed left, -1 for empty seats) and each person's circle."""
+
+    def __init__(self, people: int) -> None:
+        rows = people // MIN_SIZE + 1
+        self.members = np.full((rows, MAX_SIZE), -1, dtype=np.int64)
+        self.score = np.zeros(rows, dtype=np.float64)
+        self.alive = np.zeros(rows, dtype=bool)
+        self.circle_of = np.full(people, -1, dtype=np.int64)
+        self.changed = np.zeros(rows, dtype=bool)  # since the search last looked
+        self.released = np.zeros(0, dtype=np.int64)
+
+    @property
+    def sizes(self) -> IntArray:
+        sizes: IntArray = (self.members >= 0).sum(axis=1)
+        return sizes
+
+    @property
+    def unplaced(self) -> IntArray:
+        return np.flatnonzero(self.circle_of < 0)
+
+    def open(self, row: IntArray, score: float) -> int:
+        circle = int(np.flatnonzero(~self.alive)[0])
+        self.alive[circle] = True
+        self.set(circle, row, score)
+        return circle
+
+    def set(self, circle: int, row: IntArray, score: float) -> None:
+        old = self.members[circle][self.members[circle] >= 0]
+        self.circle_of[old[self.circle_of[old] == circle]] = -1  # not those just seated elsewhere
+        packed = np.full(MAX_SIZE, -1, dtype=np.int64)
+        real = row[row >= 0]
+        packed[: len(real)] = real
+        self.members[circle] = packed
+        self.score[circle] = score
+        self.circle_of[real] = circle
+        self.changed[circle] = True
+
+    def close(self, circle: int) -> None:
+        self.changed_people(circle)
+        self.set(circle, np.full(MAX_SIZE, -1, dtype=np.int64), 0.0)
+        self.alive[circle] = False
+
+    def changed_people(self, circle: int) -> None:
+        """Remember who sat in a circle about to close (they are worth a second look)."""
+        members = self.members[circle][self.members[circle] >= 0]
+        self.released = np.union1d(self.released, members)
+
+    def take_focus(self, peers: Peers) -> IntArray:
+        """People in circles changed since the last call, those released, and their peers."""
+        changed = self.members[self.changed]
+        people = np.union1d(changed[changed >= 0], self.released)
+        self.changed[:] = False
+        self.released = np.zeros(0, dtype=np.int64)
+        return np.union1d(people, peers.of_many(people))
+
+    def circles(self) -> IntArray:
+        return np.flatnonzero(self.alive)
+
+
+def with_member(rows: IntArray, people: IntArray) -> IntArray:
+    """Each row with one more member in its first empty seat."""
+    grown = rows.copy()
+    seat = (rows >= 0).sum(axis=1)
+    grown[np.arange(len(rows)), np.minimum(seat, MAX_SIZE - 1)] = people
+    return grown
+
+
+def without_member(rows: IntArray, people: IntArray) -> IntArray:
+    """Each row without the given member, repacked to the left."""
+    kept = np.where(rows == people[:, None], -1, rows)
+    order = np.argsort(kept < 0, axis=1, kind="stable")
+    packed: IntArray = np.take_along_axis(kept, order, axis=1)
+    return packed

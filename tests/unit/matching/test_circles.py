@@ -1,0 +1,248 @@
+"""Circles against an exact set-packing oracle (every valid circle, scipy milp), plus properties.
+The solver is called directly: compile the pool, then `solve_circles`."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from stepahead.matching import (
+    MatchParams,
+    Mode,
+    Participant,
+    _circles,
+    _circles_exact,
+    circle_is_valid,
+    circle_score,
+)
+from stepahead.matching._circles_score import judge
+from stepahead.matching._model import Optimality
+from stepahead.matching._population import compile_population
+from stepahead.matching._solution import Solution, silent
+from tests.support.pools import random_pool
+
+
+def solve(people: list[Participant], params: MatchParams) -> Solution:
+    return _circles.solve_circles(compile_population(people, params), params, silent)
+
+
+def oracle(people: list[Participant], params: MatchParams) -> tuple[int, float]:
+    """(members placed, total score) of the lexicographic optimum: every valid circle of 3 to 5
+    by the scalar reference, then set packing with a member weight no score can outweigh."""
+    circles = [
+        c
+        for size in (3, 4, 5)
+        for c in itertools.combinations(range(len(people)), size)
+        if circle_is_valid([people[i] for i in c], params)
+    ]
+    if not circles:
+        return 0, 0.0
+    scores = np.array([circle_score([people[i] for i in c], params) for c in circles])
+    sizes = np.array([len(c) for c in circles], dtype=float)
+    big = scores.sum() + 1.0
+    seats = np.zeros((len(people), len(circles)))
+    for k, c in enumerate(circles):
+        seats[list(c), k] = 1
+    found = milp(
+        -(big * sizes + scores),
+        constraints=[LinearConstraint(seats, 0, 1)],
+        integrality=np.ones(len(circles)),
+        bounds=Bounds(0, 1),
+        options={"mip_rel_gap": 0.0},
+    )
+    chosen = np.round(found.x) > 0
+    return int(sizes[chosen].sum()), float(scores[chosen].sum())
+
+
+def assert_valid(people: list[Participant], params: MatchParams, solution: Solution) -> None:
+    """Every circle valid and scored as the spec says, nobody twice, members sorted."""
+    seated = [p for circle in solution.groups for p in circle]
+    assert len(seated) == len(set(seated))
+    for circle, score in zip(solution.groups, solution.scores, strict=True):
+        members = [people[i] for i in circle]
+        assert list(circle) == sorted(circle)
+        assert 3 <= len(circle) <= 5
+        assert circle_is_valid(members, params)
+        assert score == pytest.approx(circle_score(members, params), abs=1e-9)
+
+
+def placed(solution: Solution) -> int:
+    return sum(len(c) for c in solution.groups)
+
+
+def circle_params(rng: random.Random, seed: int) -> MatchParams:
+    return MatchParams(
+        mode=Mode.CIRCLES,
+        circle_band=rng.choice([0, 1, 2, 3]),
+        circle_size=rng.choice([3, 4, 4, 5]),
+        seed=seed,
+    )
+
+
+@pytest.fixture
+def heuristic_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small pools are normally solved exactly; this makes them go through the search."""
+    monkeypatch.setattr(_circles_exact, "EXACT_PEOPLE", 0)
+
+
+# --- exact oracle ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_small_pools_are_solved_exactly(seed: int) -> None:
+    rng = random.Random(seed)
+    params = circle_params(rng, seed)
+    people = random_pool(rng, rng.randint(0, 16), skills=rng.choice([2, 4, 6]), grades=rng.choice([2, 4]))
+    solution = solve(people, params)
+    assert_valid(people, params, solution)
+    count, best = oracle(people, params)
+    assert placed(solution) == count
+    assert sum(solution.scores) == pytest.approx(best, abs=1e-6)
+    assert isinstance(solution.optimality, Optimality)
+    assert solution.optimality.proven
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_search_places_as_many_and_scores_within_three_percent(seed: int, heuristic_only: None) -> None:
+    rng = random.Random(100 + seed)
+    params = circle_params(rng, seed)
+    people = random_pool(rng, rng.randint(3, 16), skills=rng.choice([2, 4, 6]), grades=rng.choice([2, 4]))
+    solution = solve(people, params)
+    assert_valid(people, params, solution)
+    count, best = oracle(people, params)
+    assert placed(solution) == count
+    assert sum(solution.scores) >= 0.97 * best - 1e-9
+    optimality = solution.optimality
+    assert isinstance(optimality, Optimality)
+    assert not optimality.proven
+    assert optimality.upper_bound >= best - 1e-9  # same count: the bound must hold for the optimum
+    assert 0.0 <= optimality.gap <= 1.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(12))
+def test_search_on_pools_just_above_the_exact_limit(seed: int) -> None:
+    rng = random.Random(200 + seed)
+    params = circle_params(rng, seed)
+    people = random_pool(rng, rng.randint(25, 26), skills=4, grades=rng.choice([2, 4]))
+    solution = solve(people, params)
+    assert_valid(people, params, solution)
+    count, best = oracle(people, params)
+    assert placed(solution) >= count - 1
+    assert sum(solution.scores) >= 0.9 * best - 1e-9
+
+
+def test_batch_judging_agrees_with_the_scalar_reference() -> None:
+    rng = random.Random(3)
+    for band in (0, 1, 2):
+        params = MatchParams(mode=Mode.CIRCLES, circle_band=band, cross_function_bonus=0.3, wish_bonus=0.7)
+        people = random_pool(rng, 25, skills=3, grades=3)
+        rows = [rng.sample(range(25), rng.randint(1, 5)) for _ in range(400)]
+        padded = np.array([r + [-1] * (5 - len(r)) for r in rows])
+        verdict = judge(compile_population(people, params), params, padded)
+        for row, valid, score in zip(rows, verdict.valid, verdict.score, strict=True):
+            members = [people[i] for i in row]
+            assert valid == circle_is_valid(members, params)
+            if len(row) > 1:
+                assert score == pytest.approx(circle_score(members, params), abs=1e-9)
+
+
+# --- hand-made pools -------------------------------------------------------------------------------
+
+
+def peer(pid: str, grade: int, have: dict[str, int], want: list[str], **extra: object) -> Participant:
+    return Participant.build(pid, grade, skills=have, goals=want, **extra)  # type: ignore[arg-type]
+
+
+def rotation(prefix: str, size: int, grade: int = 3) -> list[Participant]:
+    """A ring: each person is one step ahead of the next in what the next wants."""
+    return [
+        peer(f"{prefix}{i}", grade, {f"s{i}": 3, f"s{(i + 1) % size}": 2}, [f"s{(i + 1) % size}"])
+        for i in range(size)
+    ]
+
+
+def test_a_ring_of_four_forms_one_circle() -> None:
+    people = rotation("R", 4)
+    solution = solve(people, MatchParams(mode=Mode.CIRCLES))
+    assert solution.groups == ((0, 1, 2, 3),)
+
+
+def test_nobody_gives_nobody_is_placed() -> None:
+    people = [peer(f"P{i}", 3, {"a": 2}, ["a"]) for i in range(30)]
+    solution = solve(people, MatchParams(mode=Mode.CIRCLES))
+    assert solution.groups == ()
+
+
+def test_grade_band_and_hard_rules_hold() -> None:
+    people = rotation("R", 4)
+    far = [*people[:3], peer("X", 9, {"s3": 3, "s0": 2}, ["s0"])]
+    assert solve(far, MatchParams(mode=Mode.CIRCLES, circle_band=2)).groups == ()
+    blocked = [*people[:3], peer("R3", 3, {"s3": 3, "s0": 2}, ["s0"], exclude=["R1"])]
+    assert solve(blocked, MatchParams(mode=Mode.CIRCLES)).groups == ()
+
+
+def test_empty_and_tiny_pools() -> None:
+    assert solve([], MatchParams(mode=Mode.CIRCLES)).groups == ()
+    assert solve(rotation("R", 2), MatchParams(mode=Mode.CIRCLES)).groups == ()
+
+
+def test_many_identical_rings_place_everyone() -> None:
+    people = [p for k in range(40) for p in rotation(f"G{k}_", 4, grade=1 + k % 5)]
+    solution = solve(people, MatchParams(mode=Mode.CIRCLES, seed=3))
+    assert_valid(people, MatchParams(mode=Mode.CIRCLES), solution)
+    assert placed(solution) == len(people)
+
+
+def test_larger_pool_is_valid_and_bounded() -> None:
+    rng = random.Random(11)
+    params = MatchParams(mode=Mode.CIRCLES, seed=1)
+    people = random_pool(rng, 400, skills=6, grades=5)
+    solution = solve(people, params)
+    assert_valid(people, params, solution)
+    optimality = solution.optimality
+    assert isinstance(optimality, Optimality)
+    assert optimality.upper_bound >= sum(solution.scores)
+    assert optimality.gap == pytest.approx(1 - sum(solution.scores) / optimality.upper_bound)
+
+
+def test_reports_progress_between_zero_and_one() -> None:
+    seen: list[float] = []
+    people = random_pool(random.Random(2), 60)
+    params = MatchParams(mode=Mode.CIRCLES)
+    _circles.solve_circles(compile_population(people, params), params, lambda _, f: seen.append(f))
+    assert seen
+    assert all(0.0 <= f <= 1.0 for f in seen)
+    assert seen[-1] == 1.0
+
+
+# --- properties ------------------------------------------------------------------------------------
+
+
+@st.composite
+def pools(draw: st.DrawFn) -> tuple[list[Participant], MatchParams]:
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = random.Random(seed)
+    people = random_pool(rng, draw(st.integers(0, 40)), skills=draw(st.sampled_from([2, 3, 5])), grades=3)
+    params = MatchParams(
+        mode=Mode.CIRCLES,
+        circle_band=draw(st.integers(0, 2)),
+        circle_size=draw(st.integers(3, 5)),
+        seed=draw(st.integers(0, 3)),
+    )
+    return people, params
+
+
+@settings(max_examples=12, deadline=None)
+@given(pools())
+def test_circles_are_valid_disjoint_and_deterministic(pool: tuple[list[Participant], MatchParams]) -> None:
+    people, params = pool
+    solution = solve(people, params)
+    assert_valid(people, params, solution)
+    assert solve(people, params) == solution
