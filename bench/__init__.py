@@ -1,0 +1,1 @@
+"""Benchmarks for the matching engine: scripts, not tests (see bench/README.md)."""
