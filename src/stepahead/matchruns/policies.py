@@ -1,0 +1,13 @@
+"""Who may start and watch match runs: the programme's managers (see programmes.policies)."""
+
+from stepahead.programmes.policies import can_manage_programme
+
+from .models import MatchRun
+
+
+def can_start_run(*, user, programme) -> bool:
+    return can_manage_programme(user=user, programme=programme)
+
+
+def can_view_run(*, user, run: MatchRun) -> bool:
+    return can_manage_programme(user=user, programme=run.programme)

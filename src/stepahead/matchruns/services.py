@@ -1,0 +1,135 @@
+"""The matching workflow: queue a run, execute it in the worker, store proposals.
+
+`start_match_run` (web request) records a queued MatchRun and enqueues `tasks.run_match` once the
+transaction commits; the worker calls `execute_match_run`, which maps the pool to Participants,
+runs the pure engine with a throttled progress callback and replaces unpinned proposals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from stepahead.errors import DomainError
+from stepahead.partnerships.selectors import matching_pool
+from stepahead.partnerships.services import record_proposals
+from stepahead.programmes.models import EnrolmentStatus, Programme, Status
+from stepahead.programmes.services import require_manager, transition_programme
+
+from . import mapper
+from .models import MatchRun, RunStatus
+
+logger = logging.getLogger(__name__)
+RUNNABLE = (Status.MATCHING, Status.RUNNING)  # RUNNING: late joiners can still be matched
+
+
+@transaction.atomic
+def start_match_run(*, actor, programme: Programme, seed: int = 0) -> MatchRun:
+    """Queue a run for the programme's current pool (closing enrolment first if still open).
+    People in approved, accepted or pinned partnerships are left out and keep their matches."""
+    require_manager(actor, programme)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)  # the caller's copy may be stale
+    if programme.status == Status.ENROLLING:
+        programme = transition_programme(programme=programme, to=Status.MATCHING)
+    if programme.status not in RUNNABLE:
+        raise DomainError(f"A {programme.get_status_display().lower()} programme cannot be matched.")
+    pool = matching_pool(programme=programme)
+    if len(pool) < 2:
+        raise DomainError("At least two people must be waiting for a match.")
+    enrolled = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
+    params = mapper.params_for(programme, seed=seed)
+    try:
+        with transaction.atomic():
+            run = MatchRun.objects.create(
+                organisation=programme.organisation,
+                programme=programme,
+                requested_by=actor,
+                parameters={
+                    k: str(v) if k in ("mode", "profile") else v
+                    for k, v in dataclasses.asdict(params).items()
+                },
+                pool_size=len(pool),
+                locked_people=enrolled - len(pool),
+                stage="Waiting for a worker",
+            )
+    except IntegrityError as error:
+        raise DomainError("A match run for this programme is already in progress.") from error
+    transaction.on_commit(lambda: _enqueue(run))
+    return run
+
+
+def _enqueue(run: MatchRun) -> None:
+    from .tasks import run_match  # the task module imports this one
+
+    result = run_match.enqueue(run_id=run.pk)
+    MatchRun.objects.filter(pk=run.pk, task_id="").update(task_id=str(result.id)[:64])
+
+
+def execute_match_run(*, run_id: int) -> str:
+    """Worker side of a run. Safe to call twice: only a queued run is picked up."""
+    claimed = MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=timezone.now(), stage="Loading participants"
+    )
+    run = MatchRun.objects.select_related("programme__organisation").get(pk=run_id)
+    if not claimed:
+        return run.status
+    try:
+        _match_and_record(run)
+    except Exception as error:  # record every failure on the run, where managers can see it
+        logger.exception("match run %s failed", run_id)
+        MatchRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            finished_at=timezone.now(),
+        )
+        return RunStatus.FAILED
+    return RunStatus.DONE
+
+
+def _match_and_record(run: MatchRun) -> None:
+    programme = run.programme
+    pool = matching_pool(programme=programme)
+    enrolments = mapper.load_enrolments([entry.enrolment.pk for entry in pool])
+    participants = [
+        mapper.participant_for(enrolments[e.enrolment.pk], role=e.role, capacity=e.capacity) for e in pool
+    ]
+    by_hris_id = {enrolments[e.enrolment.pk].person.hris_id: e.enrolment for e in pool}
+    result = mapper.run_engine(
+        participants, mapper.params_for(programme, seed=run.parameters.get("seed", 0)), ProgressWriter(run.pk)
+    )
+    with transaction.atomic():
+        created = record_proposals(
+            programme=programme, match_run=run, drafts=mapper.drafts_from(result, by_hris_id)
+        )
+        summary = {**mapper.summary_of(result), "proposals": len(created)}
+        MatchRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.DONE,
+            progress=1.0,
+            stage="Done",
+            summary=summary,
+            placed=result.placed,
+            total_score=round(result.total_score, 4),
+            finished_at=timezone.now(),
+        )
+
+
+class ProgressWriter:
+    """The engine's progress callback: writes (stage, fraction) to the run row, at most every
+    `interval` seconds unless the stage changes, so a hot solver loop costs no DB traffic."""
+
+    def __init__(self, run_id: int, *, interval: float = 0.5) -> None:
+        self.run_id, self.interval = run_id, interval
+        self.last_write, self.last_stage = float("-inf"), ""
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        now = time.monotonic()
+        if stage == self.last_stage and now - self.last_write < self.interval:
+            return
+        self.last_write, self.last_stage = now, stage
+        MatchRun.objects.filter(pk=self.run_id).update(
+            progress=min(max(fraction, 0.0), 1.0), stage=stage[:120]
+        )

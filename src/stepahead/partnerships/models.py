@@ -1,0 +1,93 @@
+"""One `Partnership` per peer pair, mentor–mentee match or circle, from proposal onwards.
+
+The later lifecycle (agreements, sessions, feedback, closure) extends this record rather than
+adding another, so the status list below is expected to grow after ACCEPTED.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from stepahead.organisations.models import Organisation
+from stepahead.programmes.models import Enrolment, Programme
+
+
+class Kind(models.TextChoices):
+    PAIR = "pair", "Peer pair"
+    MENTORING = "mentoring", "Mentoring"
+    CIRCLE = "circle", "Circle"
+
+
+class PartnershipStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"  # by a match run, under review by managers
+    APPROVED = "approved", "Approved"  # sent to the members, awaiting their answers
+    ACCEPTED = "accepted", "Accepted"  # every member said yes
+    DECLINED = "declined", "Declined"  # a member said no; everyone returned to the pool
+    WITHDRAWN = "withdrawn", "Withdrawn"  # discarded by a manager or superseded by a re-run
+
+
+# Partnerships whose members a re-run must leave alone. Pinned proposals count too.
+LOCKED_STATUSES = frozenset({PartnershipStatus.APPROVED, PartnershipStatus.ACCEPTED})
+
+
+class Partnership(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="partnerships")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="partnerships")
+    match_run = models.ForeignKey(
+        "matchruns.MatchRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="partnerships"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(
+        max_length=16, choices=PartnershipStatus.choices, default=PartnershipStatus.PROPOSED
+    )
+    score = models.FloatField(
+        null=True, blank=True, help_text="The spec weight (pairs, matches) or circle score."
+    )
+    reasons = models.JSONField(default=list, blank=True)
+    pinned = models.BooleanField(default=False, help_text="Kept, with its members, when matching is re-run.")
+    adjusted = models.BooleanField(default=False, help_text="Members changed by a manager after the run.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        indexes = [models.Index(fields=["programme", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+
+class MemberRole(models.TextChoices):
+    PEER = "peer", "Peer"
+    MENTOR = "mentor", "Mentor"
+    MENTEE = "mentee", "Mentee"
+    MEMBER = "member", "Circle member"
+
+
+class Response(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class PartnershipMember(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="members")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="partnership_memberships")
+    role = models.CharField(max_length=16, choices=MemberRole.choices)
+    response = models.CharField(max_length=16, choices=Response.choices, default=Response.PENDING)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["partnership", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "enrolment"], name="one_membership_per_partnership"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.person} as {self.role} in #{self.partnership_id}"

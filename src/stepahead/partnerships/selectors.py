@@ -1,0 +1,98 @@
+"""Reads about partnerships and the matching pool they leave behind."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from stepahead.people.models import Person
+from stepahead.programmes.models import Enrolment, EnrolmentRole, Programme
+from stepahead.programmes.selectors import enrolments_of
+
+from .models import LOCKED_STATUSES, MemberRole, Partnership, PartnershipMember, PartnershipStatus
+
+
+@dataclass(frozen=True, slots=True)
+class PoolEntry:
+    """An enrolment as the next run sees it: role and capacity net of locked partnerships."""
+
+    enrolment: Enrolment
+    role: str
+    capacity: int
+
+
+def partnerships_of(*, programme: Programme, statuses: Iterable[str] | None = None) -> QuerySet[Partnership]:
+    partnerships = Partnership.objects.filter(organisation=programme.organisation, programme=programme)
+    if statuses is not None:
+        partnerships = partnerships.filter(status__in=list(statuses))
+    return partnerships.prefetch_related("members__enrolment__person")
+
+
+def partnership_in(*, programme: Programme, pk: int) -> Partnership:
+    """A partnership of this programme (raises Partnership.DoesNotExist for any other)."""
+    return Partnership.objects.get(organisation=programme.organisation, programme=programme, pk=pk)
+
+
+def partnerships_for_person(*, person: Person) -> QuerySet[Partnership]:
+    """What a participant sees: everything sent to them (never unapproved proposals)."""
+    return (
+        Partnership.objects.filter(organisation=person.organisation, members__enrolment__person=person)
+        .exclude(status__in=[PartnershipStatus.PROPOSED, PartnershipStatus.WITHDRAWN])
+        .prefetch_related("members__enrolment__person")
+        .distinct()
+    )
+
+
+def locked_memberships(*, programme: Programme) -> QuerySet[PartnershipMember]:
+    """Members of approved, accepted or pinned partnerships: a re-run must not move them."""
+    locked = Q(partnership__status__in=list(LOCKED_STATUSES)) | Q(
+        partnership__status=PartnershipStatus.PROPOSED, partnership__pinned=True
+    )
+    return PartnershipMember.objects.filter(locked, partnership__programme=programme)
+
+
+def matching_pool(*, programme: Programme) -> list[PoolEntry]:
+    """Active enrolments the next run may place. Peers and circle members in a locked
+    partnership are left out; a mentor keeps any spare capacity, a `both` person keeps the
+    side (mentor or mentee) that is still free."""
+    locked = list(locked_memberships(programme=programme).values_list("enrolment_id", "role"))
+    taken = {enrolment for enrolment, _ in locked}
+    mentored = {enrolment for enrolment, role in locked if role == MemberRole.MENTEE}
+    mentoring = Counter(enrolment for enrolment, role in locked if role == MemberRole.MENTOR)
+    pool = []
+    for enrolment in enrolments_of(programme=programme):
+        if not programme.is_mentoring:
+            if enrolment.pk not in taken:
+                pool.append(PoolEntry(enrolment, enrolment.role, 0))
+            continue
+        entry = _mentoring_entry(programme, enrolment, mentored, mentoring)
+        if entry is not None:
+            pool.append(entry)
+    return pool
+
+
+def _mentoring_entry(programme, enrolment, mentored: set[int], mentoring: Counter) -> PoolEntry | None:
+    capacity = programme.default_capacity if enrolment.capacity is None else enrolment.capacity
+    spare = capacity - mentoring[enrolment.pk]
+    role = enrolment.role
+    can_mentor = role in (EnrolmentRole.MENTOR, EnrolmentRole.BOTH) and spare > 0
+    can_be_mentored = role in (EnrolmentRole.MENTEE, EnrolmentRole.BOTH) and enrolment.pk not in mentored
+    if can_mentor and can_be_mentored:
+        return PoolEntry(enrolment, role, spare)
+    if can_mentor:
+        return PoolEntry(enrolment, EnrolmentRole.MENTOR, spare)
+    if can_be_mentored:
+        return PoolEntry(enrolment, EnrolmentRole.MENTEE, 0)
+    return None
+
+
+def live_mentee_count(*, enrolment: Enrolment) -> int:
+    """Mentees a mentor has in proposed, approved or accepted partnerships."""
+    return PartnershipMember.objects.filter(
+        enrolment=enrolment,
+        role=MemberRole.MENTOR,
+        partnership__status__in=[PartnershipStatus.PROPOSED, *LOCKED_STATUSES],
+    ).count()

@@ -1,0 +1,154 @@
+"""Writes for partnerships: recording proposals, manager review and approval, member answers.
+
+Status flow: proposed → approved → accepted | declined; proposed/approved → withdrawn.
+Manual edits (swap, replace) live in `review`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.utils import timezone
+
+from stepahead.errors import DomainError, TransitionError
+from stepahead.matchruns.mapper import Draft
+from stepahead.organisations.policies import require
+from stepahead.people.selectors import person_for_user
+from stepahead.programmes.models import Programme
+from stepahead.programmes.services import require_manager
+
+from .models import Partnership, PartnershipMember, PartnershipStatus, Response
+from .notifications import notify_approved
+from .selectors import matching_pool
+
+TRANSITIONS = {
+    PartnershipStatus.PROPOSED: {PartnershipStatus.APPROVED, PartnershipStatus.WITHDRAWN},
+    PartnershipStatus.APPROVED: {
+        PartnershipStatus.ACCEPTED,
+        PartnershipStatus.DECLINED,
+        PartnershipStatus.WITHDRAWN,
+    },
+}
+
+
+def record_proposals(*, programme: Programme, match_run, drafts: Sequence[Draft]) -> list[Partnership]:
+    """Replace the programme's unpinned proposals with a run's drafts (callers hold a transaction).
+    Drafts naming someone who became locked while the run worked (approved or pinned meanwhile)
+    are dropped, so a re-run never double-books a person."""
+    Partnership.objects.filter(programme=programme, status=PartnershipStatus.PROPOSED, pinned=False).update(
+        status=PartnershipStatus.WITHDRAWN, decided_at=timezone.now()
+    )
+    free = {entry.enrolment.pk for entry in matching_pool(programme=programme)}
+    created = []
+    for draft in drafts:
+        if any(enrolment.pk not in free for enrolment, _ in draft.members):
+            continue
+        partnership = Partnership.objects.create(
+            organisation=programme.organisation,
+            programme=programme,
+            match_run=match_run,
+            kind=draft.kind,
+            score=draft.score,
+            reasons=list(draft.reasons),
+        )
+        PartnershipMember.objects.bulk_create(
+            PartnershipMember(partnership=partnership, enrolment=enrolment, role=role)
+            for enrolment, role in draft.members
+        )
+        created.append(partnership)
+    return created
+
+
+@transaction.atomic
+def pin_partnership(*, actor, partnership: Partnership, pinned: bool = True) -> Partnership:
+    """Pin a proposal so re-runs keep it and its members (or unpin it)."""
+    require_manager(actor, partnership.programme)
+    _require_status(partnership, PartnershipStatus.PROPOSED, "Only proposals can be pinned.")
+    partnership.pinned = pinned
+    partnership.save(update_fields=["pinned"])
+    return partnership
+
+
+@transaction.atomic
+def discard_proposal(*, actor, partnership: Partnership) -> Partnership:
+    """Drop a proposal; its members return to the pool for the next run."""
+    require_manager(actor, partnership.programme)
+    return _move(partnership, PartnershipStatus.WITHDRAWN)
+
+
+@transaction.atomic
+def approve_proposals(
+    *, actor, programme: Programme, partnerships: Iterable[Partnership] | None = None
+) -> list[Partnership]:
+    """Approve the given proposals (default: every proposal of the programme) and email members."""
+    require_manager(actor, programme)
+    chosen = Partnership.objects.select_for_update().filter(
+        programme=programme, status=PartnershipStatus.PROPOSED
+    )
+    if partnerships is not None:
+        chosen = chosen.filter(pk__in=[p.pk for p in partnerships])
+    approved = list(chosen)
+    if not approved:
+        raise DomainError("There are no proposals to approve.")
+    now = timezone.now()
+    for partnership in approved:
+        partnership.status, partnership.approved_at, partnership.approved_by = (
+            PartnershipStatus.APPROVED,
+            now,
+            actor,
+        )
+        partnership.pinned = False  # approval locks it anyway; a pin only matters for proposals
+        partnership.save(update_fields=["status", "approved_at", "approved_by", "pinned"])
+        transaction.on_commit(lambda p=partnership: notify_approved(p))
+    return approved
+
+
+@transaction.atomic
+def accept_partnership(*, user, partnership: Partnership) -> Partnership:
+    """A member says yes; the partnership is accepted once every member has."""
+    member = _member_for(user, partnership)
+    _answer(member, Response.ACCEPTED)
+    if not partnership.members.exclude(response=Response.ACCEPTED).exists():
+        _move(partnership, PartnershipStatus.ACCEPTED)
+    return partnership
+
+
+@transaction.atomic
+def decline_partnership(*, user, partnership: Partnership, reason: str = "") -> Partnership:
+    """A member says no: the partnership is declined and every member returns to the pool.
+    The decliner's enrolment now avoids the others, so a re-run does not propose them again."""
+    member = _member_for(user, partnership)
+    _answer(member, Response.DECLINED, reason=reason)
+    others = [
+        m.enrolment.person for m in partnership.members.select_related("enrolment__person") if m != member
+    ]
+    member.enrolment.avoid.add(*others)
+    return _move(partnership, PartnershipStatus.DECLINED)
+
+
+def _member_for(user, partnership: Partnership) -> PartnershipMember:
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    person = person_for_user(organisation=partnership.organisation, user=user)
+    member = partnership.members.filter(enrolment__person=person).first() if person else None
+    require(member is not None, "Only members of this partnership can answer it.")
+    _require_status(partnership, PartnershipStatus.APPROVED, "This match is not waiting for your answer.")
+    return member
+
+
+def _answer(member: PartnershipMember, response: Response, *, reason: str = "") -> None:
+    member.response, member.responded_at, member.decline_reason = response, timezone.now(), reason.strip()
+    member.save(update_fields=["response", "responded_at", "decline_reason"])
+
+
+def _move(partnership: Partnership, to: PartnershipStatus) -> Partnership:
+    if to not in TRANSITIONS.get(PartnershipStatus(partnership.status), set()):
+        raise TransitionError(f"A {partnership.status} partnership cannot become {to}.")
+    partnership.status, partnership.decided_at = to, timezone.now()
+    partnership.save(update_fields=["status", "decided_at"])
+    return partnership
+
+
+def _require_status(partnership: Partnership, status: PartnershipStatus, message: str) -> None:
+    if partnership.status != status:
+        raise DomainError(message)

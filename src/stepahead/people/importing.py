@@ -1,0 +1,346 @@
+"""People import from CSV or XLSX: map columns, preview every problem, commit all-or-nothing.
+
+Flow for the UI: `read_table` → `suggest_mapping` (the user may adjust it) → `preview_people_import`
+(lists every bad row with line, column and reason) → `import_people` (one transaction).
+
+Rows are checked by the engine's own row validator (`stepahead.matching._parse`) so a file that
+imports here also matches in the CLI. Line numbers are what a spreadsheet shows (header = 1).
+Re-importing a file updates people by HRIS id; columns absent from the file keep their values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from stepahead.errors import DomainError
+from stepahead.matching import Mode, Participant, normalise_label
+from stepahead.matching._parse import PARTICIPANT_COLUMNS, FileProblem, participant_from_row
+from stepahead.organisations.models import Organisation
+
+from .models import MAX_GOALS, MAX_LEVEL, DevelopmentGoal, LevelSource, Person, Skill, SkillLevel
+from .services import _require_hr, resolve_skill
+
+# Columns a people import understands: the spec's participant columns plus the directory's own.
+PERSON_COLUMNS: tuple[str, ...] = (*PARTICIPANT_COLUMNS, "location")
+# Common HRIS header wordings, so most exports map without manual work.
+HEADER_SYNONYMS: dict[str, str] = {
+    "employee id": "id",
+    "employee_id": "id",
+    "hris id": "id",
+    "hris_id": "id",
+    "person id": "id",
+    "full name": "name",
+    "e-mail": "email",
+    "email address": "email",
+    "work email": "email",
+    "department": "function",
+    "team": "function",
+    "level": "grade",
+    "band": "grade",
+    "manager": "manager_id",
+    "manager id": "manager_id",
+    "line manager": "manager_id",
+    "office": "location",
+    "city": "location",
+    "language": "languages",
+}
+_FIELD_FOR_COLUMN = {
+    "name": "name",
+    "email": "email",
+    "function": "function",
+    "grade": "grade",
+    "manager_id": "manager_hris_id",
+    "location": "location",
+    "languages": "languages",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A spreadsheet read as text: the header and numbered data rows (line 2 onwards)."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRow:
+    line: int
+    participant: Participant
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    """What an import would do. `problems` lists every bad row (line, participant id, column,
+    message); `rows` are the valid ones; `columns` are the target columns the file fills."""
+
+    mapping: dict[str, str]
+    unmapped: tuple[str, ...]
+    columns: frozenset[str]
+    rows: tuple[ImportRow, ...]
+    problems: tuple[FileProblem, ...]
+    new_ids: tuple[str, ...] = ()
+    updated_ids: tuple[str, ...] = ()
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    created: int
+    updated: int
+    skipped_lines: tuple[int, ...] = field(default=())
+
+
+def read_table(data: bytes, *, filename: str) -> Table:
+    """Read a .csv (UTF-8, BOM optional; `,` `;` or tab separated) or .xlsx upload."""
+    if filename.lower().endswith(".xlsx"):
+        return _read_xlsx(data)
+    if filename.lower().endswith(".csv"):
+        return _read_csv(data)
+    raise DomainError("Upload a .csv or .xlsx file.")
+
+
+def suggest_mapping(headers: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """{file header: target column} for headers that are, or commonly mean, a known column."""
+    mapping: dict[str, str] = {}
+    for header in headers:
+        key = " ".join(header.split()).lower()
+        target = key if key in PERSON_COLUMNS else HEADER_SYNONYMS.get(key)
+        if target and target not in mapping.values():
+            mapping[header] = target
+    return mapping
+
+
+def preview_people_import(
+    *,
+    organisation: Organisation,
+    table: Table,
+    mapping: Mapping[str, str] | None = None,
+    mode: Mode | None = None,
+) -> ImportPreview:
+    """Validate every row under `mapping` (default: `suggest_mapping`). Writes nothing."""
+    mapping = dict(mapping if mapping is not None else suggest_mapping(table.headers))
+    problems = _mapping_problems(mapping, table.headers)
+    rows: list[ImportRow] = []
+    first_seen: dict[str, int] = {}
+    for line, cells in table.rows:
+        record = {target: cells[at] if at < len(cells) else "" for at, target in _positions(table, mapping)}
+        checked = participant_from_row(record, line=line, mode=mode)
+        if isinstance(checked, list):
+            problems.extend(checked)
+        elif (earlier := first_seen.setdefault(checked.id, line)) != line:
+            problems.append(
+                FileProblem(line, checked.id, "id", f"id {checked.id} is used again (line {earlier})")
+            )
+        else:
+            rows.append(ImportRow(line, checked, (record.get("location") or "").strip()))
+    return _preview(organisation, mapping, table, rows, problems)
+
+
+@transaction.atomic
+def import_people(
+    *,
+    actor,
+    organisation: Organisation,
+    preview: ImportPreview,
+    allow_partial: bool = False,
+    level_source: LevelSource = LevelSource.SELF,
+) -> ImportOutcome:
+    """Write the preview's valid rows in one transaction. A preview with problems is refused
+    unless `allow_partial` (then bad rows are skipped and reported in the outcome)."""
+    _require_hr(actor, organisation)
+    if preview.problems and not allow_partial:
+        raise DomainError(
+            f"The file has {len(preview.problems)} problem(s); fix them or import valid rows only."
+        )
+    if not preview.rows:
+        raise DomainError("The file has no valid rows to import.")
+    existing = set(Person.objects.filter(organisation=organisation).values_list("hris_id", flat=True))
+    _write_rows(organisation, preview.rows, preview.columns, level_source)
+    created = sum(1 for row in preview.rows if row.participant.id not in existing)
+    skipped = tuple(sorted({p.line for p in preview.problems if p.line}))
+    return ImportOutcome(created=created, updated=len(preview.rows) - created, skipped_lines=skipped)
+
+
+# Rows written per batch: one query per table per batch, not ~30 per row (100k rows: minutes → seconds).
+WRITE_BATCH = 1000
+
+
+def _write_rows(
+    organisation: Organisation, rows: tuple[ImportRow, ...], columns: frozenset[str], source: LevelSource
+) -> None:
+    """Upsert people by HRIS id; replace their levels from `source` and their goals, for the
+    columns the file has. Same result as `write_person` + `write_skill_levels` +
+    `write_development_goals` row by row, in a fixed number of queries per batch."""
+    fields = sorted({_FIELD_FOR_COLUMN[c] for c in columns if c in _FIELD_FOR_COLUMN})
+    skills: dict[str, Skill] = {}
+
+    def skill(label: str) -> Skill:
+        if label not in skills:
+            skills[label] = resolve_skill(organisation=organisation, label=label)
+        return skills[label]
+
+    for start in range(0, len(rows), WRITE_BATCH):
+        batch = rows[start : start + WRITE_BATCH]
+        people = _upsert_people(organisation, batch, fields)
+        if "skills" in columns:
+            _replace_levels(batch, people, source, skill)
+        if "goals" in columns:
+            _replace_goals(batch, people, skill)
+
+
+def _upsert_people(
+    organisation: Organisation, batch: tuple[ImportRow, ...], fields: list[str]
+) -> list[Person]:
+    ids = [row.participant.id.strip() for row in batch]
+    found = {p.hris_id: p for p in Person.objects.filter(organisation=organisation, hris_id__in=ids)}
+    people, new, changed = [], [], []
+    now = timezone.now()
+    for hris_id, row in zip(ids, batch, strict=True):
+        values = {name: value for name, value in _person_values(row).items() if name in fields}
+        person = found.get(hris_id)
+        if person is None:
+            person = Person(organisation=organisation, hris_id=hris_id, **{"grade": 0, **values})
+            new.append(person)
+        elif values:
+            for name, value in values.items():
+                setattr(person, name, value)
+            person.is_active, person.updated_at = True, now
+            changed.append(person)
+        people.append(person)
+    Person.objects.bulk_create(new)
+    if changed:
+        Person.objects.bulk_update(changed, [*fields, "is_active", "updated_at"])
+    return people
+
+
+def _person_values(row: ImportRow) -> dict[str, object]:
+    p = row.participant
+    return {
+        "name": p.name,
+        "email": p.email,
+        "function": p.function,
+        "grade": p.grade,
+        "manager_hris_id": p.manager_id,
+        "location": row.location,
+        "languages": sorted({normalise_label(x) for x in p.languages if x.strip()}),
+    }
+
+
+def _replace_levels(batch, people: list[Person], source: LevelSource, skill) -> None:
+    SkillLevel.objects.filter(person__in=people, source=source).delete()
+    levels = []
+    for row, person in zip(batch, people, strict=True):
+        resolved: dict[Skill, int] = {}
+        for label, level in row.participant.skills.items():
+            if not 0 <= int(level) <= MAX_LEVEL:
+                raise DomainError(f"Level {level} for {label} is outside 0–5.")
+            key = skill(label)
+            resolved[key] = max(resolved.get(key, 0), int(level))  # two aliases: keep the higher
+        levels += [
+            SkillLevel(person_id=person.pk, skill_id=s.pk, level=n, source=source)
+            for s, n in resolved.items()
+        ]
+    SkillLevel.objects.bulk_create(levels)  # ids, not instances: a third less ORM work per row
+
+
+def _replace_goals(batch, people: list[Person], skill) -> None:
+    DevelopmentGoal.objects.filter(person__in=people).delete()
+    goals = []
+    for row, person in zip(batch, people, strict=True):
+        chosen = list(dict.fromkeys(skill(label) for label in row.participant.goals))
+        if len(chosen) > MAX_GOALS:
+            raise DomainError(f"At most {MAX_GOALS} development goals are allowed ({len(chosen)} given).")
+        goals += [
+            DevelopmentGoal(person_id=person.pk, skill_id=s.pk, priority=i)
+            for i, s in enumerate(chosen, start=1)
+        ]
+    DevelopmentGoal.objects.bulk_create(goals)
+
+
+def _preview(organisation, mapping, table, rows, problems) -> ImportPreview:
+    ids = [row.participant.id for row in rows]
+    known = set(
+        Person.objects.filter(organisation=organisation, hris_id__in=ids).values_list("hris_id", flat=True)
+    )
+    return ImportPreview(
+        mapping=mapping,
+        unmapped=tuple(h for h in table.headers if h not in mapping),
+        columns=frozenset(mapping.values()),
+        rows=tuple(rows),
+        problems=tuple(sorted(problems, key=lambda p: (p.line, p.column))),
+        new_ids=tuple(i for i in ids if i not in known),
+        updated_ids=tuple(i for i in ids if i in known),
+    )
+
+
+def _mapping_problems(mapping: Mapping[str, str], headers: tuple[str, ...]) -> list[FileProblem]:
+    problems = [
+        FileProblem(0, "", t, f"'{t}' is not a column StepAhead knows")
+        for t in mapping.values()
+        if t not in PERSON_COLUMNS
+    ]
+    targets = list(mapping.values())
+    problems += [
+        FileProblem(0, "", t, f"two file columns are mapped to {t}")
+        for t in set(targets)
+        if targets.count(t) > 1
+    ]
+    problems += [FileProblem(0, "", h, f"the file has no column '{h}'") for h in mapping if h not in headers]
+    problems += [
+        FileProblem(0, "", c, f"no file column is mapped to the required column {c}")
+        for c in ("id", "grade")
+        if c not in targets
+    ]
+    return problems
+
+
+def _positions(table: Table, mapping: Mapping[str, str]) -> list[tuple[int, str]]:
+    return [(at, mapping[h]) for at, h in enumerate(table.headers) if mapping.get(h) in PERSON_COLUMNS]
+
+
+def _read_csv(data: bytes) -> Table:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DomainError("The CSV file is not UTF-8 text; export it as 'CSV UTF-8'.") from error
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)
+    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    if not records or not any(cell.strip() for cell in records[0]):
+        raise DomainError("The file is empty: it needs a header row.")
+    rows = tuple((n, tuple(r)) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r))
+    return Table(tuple(h.strip() for h in records[0]), rows)
+
+
+def _read_xlsx(data: bytes) -> Table:
+    from openpyxl import load_workbook  # only XLSX uploads pay for the import
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except Exception as error:  # openpyxl raises many types for a damaged or non-XLSX file
+        raise DomainError("The file could not be read as an Excel workbook (.xlsx).") from error
+    records = [tuple(_xlsx_text(v) for v in row) for row in sheet.iter_rows(values_only=True)]
+    if not records or not any(records[0]):
+        raise DomainError("The first sheet is empty: it needs a header row.")
+    rows = tuple((n, r) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r))
+    return Table(tuple(h.strip() for h in records[0]), rows)
+
+
+def _xlsx_text(value: object) -> str:
+    """Cells as the text a CSV export would hold (Excel stores whole numbers as floats)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,68 @@
+"""Reads about people, skills and goals. Every query is scoped to one organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, QuerySet
+
+from stepahead.organisations.models import Organisation
+
+from .models import SOURCE_TRUST, DevelopmentGoal, LevelSource, Person, Skill, SkillAlias, SkillLevel
+
+
+def people_in(*, organisation: Organisation, active_only: bool = True) -> QuerySet[Person]:
+    people = Person.objects.filter(organisation=organisation)
+    return people.filter(is_active=True) if active_only else people
+
+
+def person_by_hris_id(*, organisation: Organisation, hris_id: str) -> Person | None:
+    return Person.objects.filter(organisation=organisation, hris_id=hris_id.strip()).first()
+
+
+def person_for_user(*, organisation: Organisation, user) -> Person | None:
+    """The directory entry linked to a login, if any (participants act through it)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Person.objects.filter(organisation=organisation, user=user).first()
+
+
+def skills_in(*, organisation: Organisation) -> QuerySet[Skill]:
+    return Skill.objects.filter(organisation=organisation).prefetch_related("aliases")
+
+
+def skill_for_key(*, organisation: Organisation, key: str) -> Skill | None:
+    """The skill a normalised label means, through its own key or an alias."""
+    skill = Skill.objects.filter(organisation=organisation, key=key).first()
+    if skill is not None:
+        return skill
+    alias = SkillAlias.objects.filter(organisation=organisation, key=key).select_related("skill").first()
+    return alias.skill if alias else None
+
+
+def with_skills_and_goals(people: QuerySet[Person]) -> QuerySet[Person]:
+    """Prefetch what `effective_levels` and `goal_keys` read, for bulk use (e.g. matching)."""
+    return people.prefetch_related(
+        Prefetch("skill_levels", queryset=SkillLevel.objects.select_related("skill")),
+        Prefetch("goals", queryset=DevelopmentGoal.objects.select_related("skill").order_by("priority")),
+    )
+
+
+def effective_levels(person: Person) -> dict[str, int]:
+    """{skill key: level}, taking the most trusted source per skill (validated > manager > self)."""
+    best: dict[str, tuple[int, int]] = {}
+    for entry in person.skill_levels.all():
+        trust = SOURCE_TRUST[LevelSource(entry.source)]
+        if entry.skill.key not in best or trust > best[entry.skill.key][0]:
+            best[entry.skill.key] = (trust, entry.level)
+    return {key: level for key, (_, level) in best.items()}
+
+
+def goal_keys(person: Person) -> list[str]:
+    """The person's development goals as skill keys, most important first."""
+    return [goal.skill.key for goal in sorted(person.goals.all(), key=lambda g: g.priority)]
+
+
+def people_by_hris_ids(*, organisation: Organisation, hris_ids: Iterable[str]) -> dict[str, Person]:
+    people = Person.objects.filter(organisation=organisation, hris_id__in=list(hris_ids))
+    return {person.hris_id: person for person in people}

@@ -1,0 +1,132 @@
+"""Writes for the people directory and the skill taxonomy (the file import is in `importing`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+
+from stepahead.errors import DomainError
+from stepahead.matching import normalise_label
+from stepahead.organisations.models import Organisation
+from stepahead.organisations.policies import can_manage_people, require
+
+from .models import MAX_GOALS, MAX_LEVEL, DevelopmentGoal, LevelSource, Person, Skill, SkillAlias, SkillLevel
+from .selectors import person_for_user, skill_for_key
+
+PERSON_FIELDS = ("name", "email", "function", "grade", "manager_hris_id", "location", "languages")
+
+
+def _require_hr(actor, organisation: Organisation) -> None:
+    require(can_manage_people(user=actor, organisation=organisation), "Only HR staff maintain people data.")
+
+
+def resolve_skill(*, organisation: Organisation, label: str) -> Skill:
+    """The skill a label means (own name or alias), creating it when the taxonomy lacks it.
+    Internal helper for services; it writes, so call it inside their transactions."""
+    key = normalise_label(label)
+    if not key:
+        raise DomainError("A skill needs a name.")
+    skill = skill_for_key(organisation=organisation, key=key)
+    if skill is None:
+        skill = Skill.objects.create(organisation=organisation, name=" ".join(label.split()), key=key)
+    return skill
+
+
+@transaction.atomic
+def add_skill_alias(*, actor, skill: Skill, alias: str) -> SkillAlias:
+    """Make `alias` another wording for `skill`, so "presenting" and "public speaking" are one."""
+    _require_hr(actor, skill.organisation)
+    key = normalise_label(alias)
+    existing = skill_for_key(organisation=skill.organisation, key=key)
+    if existing is not None and existing != skill:
+        raise DomainError(f"'{alias}' already means the skill '{existing.name}'.")
+    if not key or key == skill.key:
+        raise DomainError("An alias must differ from the skill's own name.")
+    alias_row, _ = SkillAlias.objects.get_or_create(organisation=skill.organisation, key=key, skill=skill)
+    return alias_row
+
+
+@transaction.atomic
+def save_person(*, actor, organisation: Organisation, hris_id: str, **fields) -> Person:
+    """Create or update a person by HRIS id (never duplicates). `fields` ⊆ PERSON_FIELDS;
+    fields not given keep their current values."""
+    _require_hr(actor, organisation)
+    return write_person(organisation=organisation, hris_id=hris_id, fields=fields)
+
+
+def write_person(*, organisation: Organisation, hris_id: str, fields: Mapping[str, object]) -> Person:
+    """Unchecked upsert shared by `save_person` and the file import (callers authorise)."""
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown person fields: {sorted(unknown)}")
+    values = dict(fields)
+    if "languages" in values:
+        values["languages"] = sorted({normalise_label(x) for x in values["languages"] if x.strip()})
+    person, created = Person.objects.get_or_create(
+        organisation=organisation, hris_id=hris_id.strip(), defaults={"grade": 0, **values}
+    )
+    if not created and values:
+        for name, value in values.items():
+            setattr(person, name, value)
+        person.is_active = True
+        person.save()
+    return person
+
+
+@transaction.atomic
+def set_skill_levels(
+    *, actor, person: Person, levels: Mapping[str, int], source: LevelSource = LevelSource.SELF
+) -> None:
+    """Replace the person's levels from one source. A participant may set their own self
+    assessment; HR staff may set any source."""
+    _require_level_editor(actor, person, source)
+    write_skill_levels(person=person, levels=levels, source=source)
+
+
+def write_skill_levels(*, person: Person, levels: Mapping[str, int], source: LevelSource) -> None:
+    resolved: dict[Skill, int] = {}
+    for label, level in levels.items():
+        if not 0 <= int(level) <= MAX_LEVEL:
+            raise DomainError(f"Level {level} for {label} is outside 0–5.")
+        skill = resolve_skill(organisation=person.organisation, label=label)
+        resolved[skill] = max(resolved.get(skill, 0), int(level))  # two aliases: keep the higher
+    SkillLevel.objects.filter(person=person, source=source).exclude(skill__in=list(resolved)).delete()
+    for skill, level in resolved.items():
+        SkillLevel.objects.update_or_create(
+            person=person, skill=skill, source=source, defaults={"level": level}
+        )
+
+
+@transaction.atomic
+def set_development_goals(*, actor, person: Person, goals: Iterable[str]) -> list[DevelopmentGoal]:
+    """Replace the person's goals, in priority order (at most 3; repeats keep their first place)."""
+    _require_level_editor(actor, person, LevelSource.SELF)
+    return write_development_goals(person=person, goals=goals)
+
+
+def write_development_goals(*, person: Person, goals: Iterable[str]) -> list[DevelopmentGoal]:
+    skills = list(dict.fromkeys(resolve_skill(organisation=person.organisation, label=g) for g in goals))
+    if len(skills) > MAX_GOALS:
+        raise DomainError(f"At most {MAX_GOALS} development goals are allowed ({len(skills)} given).")
+    DevelopmentGoal.objects.filter(person=person).delete()
+    return [
+        DevelopmentGoal.objects.create(person=person, skill=skill, priority=priority)
+        for priority, skill in enumerate(skills, start=1)
+    ]
+
+
+@transaction.atomic
+def link_person_to_user(*, actor, person: Person, user) -> Person:
+    """Connect a directory entry to a login so the person can answer proposals themselves."""
+    _require_hr(actor, person.organisation)
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    return person
+
+
+def _require_level_editor(actor, person: Person, source: LevelSource) -> None:
+    if can_manage_people(user=actor, organisation=person.organisation):
+        return
+    is_self = person_for_user(organisation=person.organisation, user=actor) == person
+    require(is_self and source == LevelSource.SELF, "You may only edit your own self assessment.")

@@ -1,0 +1,190 @@
+"""Mentoring programmes, who manages them, who is invited and who takes part.
+
+Matching parameters default to spec matching-v1; a programme may override each one.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from stepahead.organisations.models import Organisation
+from stepahead.people.models import Person
+
+
+class Mode(models.TextChoices):
+    """The engine's modes (stepahead.matching.Mode), with names HR recognises."""
+
+    TRADITIONAL = "traditional", "Traditional mentoring"
+    REVERSE = "reverse", "Reverse mentoring"
+    PEER = "peer", "Reciprocal peer pairs"
+    CIRCLES = "circles", "Peer circles"
+    OPEN = "open", "Open mentoring"
+
+
+MENTORING_MODES = frozenset({Mode.TRADITIONAL, Mode.REVERSE, Mode.OPEN})
+
+
+class Profile(models.TextChoices):
+    ONE_STEP = "one-step", "One step ahead"
+    EXPERT = "expert", "Expert"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ENROLLING = "enrolling", "Enrolling"
+    MATCHING = "matching", "Matching"
+    RUNNING = "running", "Running"
+    CLOSED = "closed", "Closed"
+
+
+# The only moves the workflow allows; `programmes.services.change_programme_status` enforces them.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.DRAFT: frozenset({Status.ENROLLING, Status.CLOSED}),
+    Status.ENROLLING: frozenset({Status.MATCHING, Status.CLOSED}),
+    Status.MATCHING: frozenset({Status.RUNNING, Status.CLOSED}),
+    Status.RUNNING: frozenset({Status.CLOSED}),
+    Status.CLOSED: frozenset(),
+}
+
+
+class Programme(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="programmes")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.PEER)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # Matching parameters (spec defaults).
+    band = models.PositiveSmallIntegerField(default=1, help_text="Peer pairs: largest grade difference.")
+    profile = models.CharField(max_length=16, choices=Profile.choices, default=Profile.ONE_STEP)
+    circle_size = models.PositiveSmallIntegerField(
+        default=4, validators=[MinValueValidator(3), MaxValueValidator(5)]
+    )
+    circle_band = models.PositiveSmallIntegerField(default=2, help_text="Circles: largest grade spread.")
+    cross_function_bonus = models.FloatField(default=0.25, validators=[MinValueValidator(0)])
+    wish_bonus = models.FloatField(default=0.5, validators=[MinValueValidator(0)])
+    # Capacity defaults for mentors who do not state their own.
+    default_capacity = models.PositiveSmallIntegerField(default=1)
+    max_capacity = models.PositiveSmallIntegerField(default=5)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(circle_size__gte=3, circle_size__lte=5), name="circle_size_3_to_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="programme_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_mentoring(self) -> bool:
+        return self.mode in MENTORING_MODES
+
+    @property
+    def enrolment_open(self) -> bool:
+        """Enrolments can be edited until matching starts."""
+        return self.status in (Status.DRAFT, Status.ENROLLING)
+
+
+class ProgrammeManager(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="managers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="managed_programmes"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["programme", "user"], name="unique_programme_manager")]
+
+    def __str__(self) -> str:
+        return f"{self.user} manages {self.programme}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    REVOKED = "revoked", "Revoked"
+
+
+class Invitation(models.Model):
+    """An invitation for one person to enrol; the token is the secret in the emailed link."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
+    token = models.CharField(max_length=64, unique=True)
+    status = models.CharField(
+        max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "person"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.programme} ({self.status})"
+
+
+class EnrolmentRole(models.TextChoices):
+    MENTOR = "mentor", "Mentor"
+    MENTEE = "mentee", "Mentee"
+    BOTH = "both", "Mentor and mentee"
+
+
+class EnrolmentStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Enrolment(models.Model):
+    """A person's participation in one programme.
+
+    `skills`, `goals` and `languages` are per-programme overrides held as normalised skill keys;
+    empty means "use the directory" (Person's effective levels, goals and languages).
+    `avoid` becomes the engine's `exclude`, `prefer` its wishes."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="enrolments")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enrolments")
+    role = models.CharField(max_length=16, choices=EnrolmentRole.choices, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Mentors: most mentees at once."
+    )
+    skills = models.JSONField(default=dict, blank=True)
+    goals = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    prefer = models.ManyToManyField(Person, blank=True, related_name="preferred_by")
+    avoid = models.ManyToManyField(Person, blank=True, related_name="avoided_by")
+    status = models.CharField(max_length=16, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["programme", "person__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "person"], name="one_enrolment_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.programme}"

@@ -1,0 +1,40 @@
+"""Who may run, view and join a programme."""
+
+from stepahead.organisations.models import Role
+from stepahead.organisations.policies import role_in
+from stepahead.people.selectors import person_for_user
+
+from .models import Enrolment, Programme, ProgrammeManager
+
+
+def can_manage_programme(*, user, programme: Programme) -> bool:
+    """Org admins manage every programme; programme managers only those assigned to them."""
+    role = role_in(user=user, organisation=programme.organisation)
+    if role == Role.ORG_ADMIN:
+        return True
+    return (
+        role == Role.PROGRAMME_MANAGER
+        and ProgrammeManager.objects.filter(programme=programme, user=user).exists()
+    )
+
+
+def can_view_programme(*, user, programme: Programme) -> bool:
+    """Managers, plus participants who are enrolled or invited."""
+    if can_manage_programme(user=user, programme=programme):
+        return True
+    person = person_for_user(organisation=programme.organisation, user=user)
+    if person is None:
+        return False
+    return (
+        programme.enrolments.filter(person=person).exists()
+        or programme.invitations.filter(person=person).exists()
+    )
+
+
+def can_edit_enrolment(*, user, enrolment: Enrolment) -> bool:
+    """The participant or a manager, and only until matching starts."""
+    if not enrolment.programme.enrolment_open:
+        return False
+    if can_manage_programme(user=user, programme=enrolment.programme):
+        return True
+    return person_for_user(organisation=enrolment.programme.organisation, user=user) == enrolment.person

@@ -1,0 +1,46 @@
+"""Reads about programmes and enrolments, always within one organisation."""
+
+from django.db.models import Q, QuerySet
+
+from stepahead.organisations.models import Organisation, Role
+from stepahead.organisations.policies import role_in
+from stepahead.people.selectors import person_for_user
+
+from .models import Enrolment, EnrolmentStatus, Invitation, InvitationStatus, Programme
+
+
+def programmes_for(*, user, organisation: Organisation) -> QuerySet[Programme]:
+    """Programmes the user can see: all for admins, assigned ones for managers, joined or
+    invited ones for participants."""
+    programmes = Programme.objects.filter(organisation=organisation)
+    role = role_in(user=user, organisation=organisation)
+    if role == Role.ORG_ADMIN:
+        return programmes
+    person = person_for_user(organisation=organisation, user=user)
+    visible = Q(enrolments__person=person) | Q(invitations__person=person) if person else Q(pk__in=[])
+    if role == Role.PROGRAMME_MANAGER:
+        visible |= Q(managers__user=user)
+    return programmes.filter(visible).distinct() if role else programmes.none()
+
+
+def programme_in(*, organisation: Organisation, pk: int) -> Programme:
+    """The programme with `pk` in this organisation; raises Programme.DoesNotExist otherwise,
+    so an id from another organisation behaves exactly like a missing one."""
+    return Programme.objects.get(organisation=organisation, pk=pk)
+
+
+def enrolments_of(*, programme: Programme, active_only: bool = True) -> QuerySet[Enrolment]:
+    enrolments = Enrolment.objects.filter(programme=programme).select_related("person")
+    return enrolments.filter(status=EnrolmentStatus.ACTIVE) if active_only else enrolments
+
+
+def enrolment_of(*, programme: Programme, person) -> Enrolment | None:
+    return Enrolment.objects.filter(programme=programme, person=person).first()
+
+
+def pending_invitation(*, token: str) -> Invitation | None:
+    return (
+        Invitation.objects.filter(token=token, status=InvitationStatus.PENDING)
+        .select_related("programme__organisation", "person")
+        .first()
+    )

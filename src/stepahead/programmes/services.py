@@ -1,0 +1,284 @@
+"""Writes for programmes: set-up, status workflow, managers, invitations and enrolments."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from stepahead.errors import DomainError, TransitionError
+from stepahead.organisations.models import Membership, Organisation, Role
+from stepahead.organisations.policies import can_create_programme, is_org_admin, require, role_in
+from stepahead.people.models import MAX_GOALS, MAX_LEVEL, Person
+from stepahead.people.services import resolve_skill
+
+from .models import (
+    MENTORING_MODES,
+    TRANSITIONS,
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentStatus,
+    Invitation,
+    InvitationStatus,
+    Programme,
+    ProgrammeManager,
+    Status,
+)
+from .policies import can_edit_enrolment, can_manage_programme
+
+SETTING_FIELDS = frozenset(
+    {
+        "name",
+        "description",
+        "mode",
+        "starts_on",
+        "ends_on",
+        "band",
+        "profile",
+        "circle_size",
+        "circle_band",
+        "cross_function_bonus",
+        "wish_bonus",
+        "default_capacity",
+        "max_capacity",
+    }
+)
+
+
+def require_manager(actor, programme: Programme) -> None:
+    require(
+        can_manage_programme(user=actor, programme=programme), "Only this programme's managers may do that."
+    )
+
+
+@transaction.atomic
+def create_programme(*, actor, organisation: Organisation, name: str, **settings_: object) -> Programme:
+    """A new programme in draft; a programme manager who creates it is assigned to it."""
+    require(can_create_programme(user=actor, organisation=organisation), "Only HR staff create programmes.")
+    _check_setting_names(settings_)
+    programme = Programme(organisation=organisation, name=name.strip(), created_by=actor, **settings_)
+    programme.full_clean()
+    programme.save()
+    if role_in(user=actor, organisation=organisation) == Role.PROGRAMME_MANAGER:
+        ProgrammeManager.objects.create(programme=programme, user=actor)
+    return programme
+
+
+@transaction.atomic
+def update_programme_settings(*, actor, programme: Programme, **changes: object) -> Programme:
+    """Change name, dates or matching parameters; mode and parameters freeze once matching starts."""
+    require_manager(actor, programme)
+    _check_setting_names(changes)
+    frozen = set(changes) - {"name", "description", "starts_on", "ends_on"}
+    if frozen and not programme.enrolment_open:
+        raise DomainError("Matching settings cannot change once matching has started.")
+    for name, value in changes.items():
+        setattr(programme, name, value)
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def assign_programme_manager(*, actor, programme: Programme, user) -> ProgrammeManager:
+    """Org admins give a programme manager (organisation role) charge of this programme."""
+    require(
+        is_org_admin(user=actor, organisation=programme.organisation),
+        "Only organisation admins assign managers.",
+    )
+    if role_in(user=user, organisation=programme.organisation) not in (
+        Role.ORG_ADMIN,
+        Role.PROGRAMME_MANAGER,
+    ):
+        raise DomainError("Only members with the programme manager role can manage a programme.")
+    assignment, _ = ProgrammeManager.objects.get_or_create(programme=programme, user=user)
+    return assignment
+
+
+@transaction.atomic
+def change_programme_status(*, actor, programme: Programme, to: Status | str) -> Programme:
+    """Move along draft → enrolling → matching → running → closed (closing allowed any time)."""
+    require_manager(actor, programme)
+    return transition_programme(programme=programme, to=Status(to))
+
+
+def transition_programme(*, programme: Programme, to: Status) -> Programme:
+    """Unchecked-actor transition for other services (e.g. starting a match run); rules still apply."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if to not in TRANSITIONS[programme.status]:
+        raise TransitionError(
+            f"A {programme.get_status_display().lower()} programme cannot become {to.label.lower()}."
+        )
+    if to == Status.MATCHING and not programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).exists():
+        raise DomainError("Nobody is enrolled yet, so there is nobody to match.")
+    programme.status = to
+    programme.save(update_fields=["status", "updated_at"])
+    return programme
+
+
+@transaction.atomic
+def invite_people(*, actor, programme: Programme, people: Iterable[Person]) -> list[Invitation]:
+    """Invite people to enrol (emails a link); people already enrolled or invited are skipped."""
+    require_manager(actor, programme)
+    if programme.status not in (Status.DRAFT, Status.ENROLLING):
+        raise DomainError("Invitations can only be sent before matching starts.")
+    invitations = []
+    for person in people:
+        _require_same_org(programme, person)
+        if programme.enrolments.filter(person=person).exists():
+            continue
+        invitation, created = Invitation.objects.get_or_create(
+            programme=programme,
+            person=person,
+            status=InvitationStatus.PENDING,
+            defaults={"token": secrets.token_urlsafe(32), "invited_by": actor},
+        )
+        if created and person.email:
+            transaction.on_commit(lambda i=invitation: _send_invitation(i))
+        invitations.append(invitation)
+    return invitations
+
+
+@transaction.atomic
+def accept_invitation(*, user, token: str, **choices: object) -> Enrolment:
+    """The invited person (by linked login, or an unlinked person whose email matches) enrols.
+    `choices` are `enrol_participant`'s options (role, capacity, goals, ...)."""
+    invitation = (
+        Invitation.objects.select_for_update().filter(token=token, status=InvitationStatus.PENDING).first()
+    )
+    if invitation is None:
+        raise DomainError("This invitation is no longer valid.")
+    person = invitation.person
+    email_matches = bool(person.email) and person.email.lower() == (user.email or "").lower()
+    require(
+        person.user == user or (person.user is None and email_matches), "This invitation is for someone else."
+    )
+    if person.user is None:
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+    # An invitee who signed up just now belongs to no organisation yet: make them a participant.
+    Membership.objects.get_or_create(
+        organisation=invitation.programme.organisation, user=user, defaults={"role": Role.PARTICIPANT}
+    )
+    invitation.status, invitation.responded_at = InvitationStatus.ACCEPTED, timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return save_enrolment(programme=invitation.programme, person=person, **choices)
+
+
+@transaction.atomic
+def enrol_participant(*, actor, programme: Programme, person: Person, **choices: object) -> Enrolment:
+    """Enrol a person (managers) or update an enrolment (managers or the person themself),
+    while enrolment is open. Options: role, capacity, skills {label: level}, goals [labels],
+    languages [labels], prefer [Person], avoid [Person]."""
+    existing = programme.enrolments.filter(person=person).first()
+    if existing is not None:
+        require(
+            can_edit_enrolment(user=actor, enrolment=existing), "This enrolment can no longer be changed."
+        )
+    else:
+        require_manager(actor, programme)
+    return save_enrolment(programme=programme, person=person, **choices)
+
+
+@transaction.atomic
+def withdraw_enrolment(*, actor, enrolment: Enrolment) -> Enrolment:
+    require(can_edit_enrolment(user=actor, enrolment=enrolment), "This enrolment can no longer be changed.")
+    enrolment.status = EnrolmentStatus.WITHDRAWN
+    enrolment.save(update_fields=["status", "updated_at"])
+    return enrolment
+
+
+def save_enrolment(
+    *,
+    programme: Programme,
+    person: Person,
+    role: str = "",
+    capacity: int | None = None,
+    skills: Mapping[str, int] | None = None,
+    goals: Iterable[str] | None = None,
+    languages: Iterable[str] | None = None,
+    prefer: Iterable[Person] = (),
+    avoid: Iterable[Person] = (),
+) -> Enrolment:
+    """Validated create-or-update of an enrolment (callers authorise)."""
+    _require_same_org(programme, person)
+    if not programme.enrolment_open:
+        raise DomainError("Enrolment is closed: matching has started.")
+    _check_role(programme, role, capacity)
+    enrolment, _ = Enrolment.objects.update_or_create(
+        programme=programme,
+        person=person,
+        defaults={
+            "role": role,
+            "capacity": capacity,
+            "status": EnrolmentStatus.ACTIVE,
+            "skills": _skill_keys(programme, skills or {}),
+            "goals": _goal_keys(programme, goals or ()),
+            "languages": sorted({" ".join(x.split()).lower() for x in languages or () if x.strip()}),
+        },
+    )
+    enrolment.prefer.set(_others(programme, person, prefer))
+    enrolment.avoid.set(_others(programme, person, avoid))
+    return enrolment
+
+
+def _check_role(programme: Programme, role: str, capacity: int | None) -> None:
+    if programme.mode in MENTORING_MODES and role not in EnrolmentRole.values:
+        raise DomainError("Choose whether you join as mentor, mentee or both.")
+    if role and role not in EnrolmentRole.values:
+        raise DomainError(f"'{role}' is not a role (mentor, mentee or both).")
+    if capacity is not None and not 0 <= capacity <= programme.max_capacity:
+        raise DomainError(f"Capacity must be between 0 and {programme.max_capacity}.")
+
+
+def _skill_keys(programme: Programme, skills: Mapping[str, int]) -> dict[str, int]:
+    keys: dict[str, int] = {}
+    for label, level in skills.items():
+        if not 0 <= int(level) <= MAX_LEVEL:
+            raise DomainError(f"Level {level} for {label} is outside 0–5.")
+        key = resolve_skill(organisation=programme.organisation, label=label).key
+        keys[key] = max(keys.get(key, 0), int(level))
+    return keys
+
+
+def _goal_keys(programme: Programme, goals: Iterable[str]) -> list[str]:
+    keys = list(dict.fromkeys(resolve_skill(organisation=programme.organisation, label=g).key for g in goals))
+    if len(keys) > MAX_GOALS:
+        raise DomainError(f"At most {MAX_GOALS} goals are allowed ({len(keys)} given).")
+    return keys
+
+
+def _others(programme: Programme, person: Person, people: Iterable[Person]) -> list[Person]:
+    chosen = list(people)
+    for other in chosen:
+        _require_same_org(programme, other)
+        if other == person:
+            raise DomainError("You cannot list yourself as a preference or someone to avoid.")
+    return chosen
+
+
+def _require_same_org(programme: Programme, person: Person) -> None:
+    # Defence in depth: a forged id from another tenant must never link records across tenants.
+    require(person.organisation_id == programme.organisation_id, "That person is not in this organisation.")
+
+
+def _check_setting_names(values: Mapping[str, object]) -> None:
+    unknown = set(values) - SETTING_FIELDS
+    if unknown:
+        raise ValueError(f"unknown programme settings: {sorted(unknown)}")
+
+
+def _send_invitation(invitation: Invitation) -> None:
+    link = f"{settings.SITE_URL}/invitations/{invitation.token}/"
+    send_mail(
+        subject=f"You're invited to {invitation.programme.name}",
+        message=f"Hello {invitation.person.name or invitation.person.hris_id},\n\n"
+        f"You are invited to join the mentoring programme '{invitation.programme.name}'.\n"
+        f"Accept here: {link}\n",
+        from_email=None,
+        recipient_list=[invitation.person.email],
+    )
