@@ -1,0 +1,49 @@
+"""The server-rendered web UI. Names are stable: templates, tests and emails reverse them."""
+
+from django.urls import path
+
+from .views import home, imports, participant, people, programmes, review, runs
+
+app_name = "web"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("dashboard/", home.dashboard, name="dashboard"),
+    path("organisation/", home.switch_org, name="switch_org"),
+    # HR: people
+    path("people/", people.people_list, name="people"),
+    path("people/import/", imports.import_upload, name="import_upload"),
+    path("people/import/columns/", imports.import_mapping, name="import_mapping"),
+    path("people/import/commit/", imports.import_commit, name="import_commit"),
+    path("people/import/done/", imports.import_done, name="import_done"),
+    # HR: programmes
+    path("programmes/", programmes.programme_list, name="programme_list"),
+    path("programmes/new/", programmes.programme_create, name="programme_create"),
+    path("programmes/<int:pk>/", programmes.programme_detail, name="programme_detail"),
+    path("programmes/<int:pk>/edit/", programmes.programme_edit, name="programme_edit"),
+    path("programmes/<int:pk>/status/", programmes.programme_status, name="programme_status"),
+    path("programmes/<int:pk>/invite/", programmes.programme_invite, name="programme_invite"),
+    path("programmes/<int:pk>/enrolments/", programmes.enrolment_list, name="enrolments"),
+    # HR: match runs
+    path("programmes/<int:pk>/runs/", runs.run_history, name="run_history"),
+    path("programmes/<int:pk>/runs/start/", runs.run_start, name="run_start"),
+    path("programmes/<int:pk>/runs/compare/", runs.run_compare, name="run_compare"),
+    path("programmes/<int:pk>/runs/<int:run_pk>/", runs.run_detail, name="run_detail"),
+    # HR: review of proposals
+    path("programmes/<int:pk>/proposals/", review.proposals, name="proposals"),
+    path("programmes/<int:pk>/proposals/swap/", review.swap, name="swap"),
+    path("programmes/<int:pk>/proposals/replace/", review.replace, name="replace"),
+    path("programmes/<int:pk>/proposals/approve/", review.approve, name="approve"),
+    path("programmes/<int:pk>/proposals/<int:ppk>/pin/", review.pin, name="pin"),
+    path("programmes/<int:pk>/proposals/<int:ppk>/discard/", review.discard, name="discard"),
+    # Participants
+    path("my/programmes/", participant.my_programmes, name="my_programmes"),
+    path("my/programmes/<int:pk>/", participant.my_programme, name="my_programme"),
+    path("my/programmes/<int:pk>/withdraw/", participant.withdraw, name="withdraw"),
+    path("my/matches/", participant.my_matches, name="my_matches"),
+    # Linked from emails (programmes.services._send_invitation, partnerships.notifications)
+    path("invitations/<str:token>/", participant.invitation, name="invitation"),
+    path("partnerships/<int:pk>/", participant.partnership_detail, name="partnership"),
+    path("partnerships/<int:pk>/accept/", participant.partnership_accept, name="partnership_accept"),
+    path("partnerships/<int:pk>/decline/", participant.partnership_decline, name="partnership_decline"),
+]

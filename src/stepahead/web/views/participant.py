@@ -1,0 +1,269 @@
+"""Participants: my programmes, enrolment, invitations, my matches (accept / decline)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from stepahead.errors import DomainError, PermissionDenied
+from stepahead.partnerships.models import Partnership, PartnershipStatus
+from stepahead.partnerships.selectors import partnerships_for_person
+from stepahead.partnerships.services import accept_partnership, decline_partnership
+from stepahead.people.models import Person
+from stepahead.people.selectors import effective_levels, goal_keys, with_skills_and_goals
+from stepahead.programmes.models import Enrolment, Invitation, InvitationStatus, Programme
+from stepahead.programmes.selectors import pending_invitation, programme_in
+from stepahead.programmes.services import accept_invitation, enrol_participant, withdraw_enrolment
+from stepahead.web.access import current_person, member_required
+from stepahead.web.forms import DeclineForm, EnrolmentForm, enrolment_initial
+from stepahead.web.responses import error_response
+
+
+@member_required
+def my_programmes(request):
+    person = current_person(request)
+    enrolments, invitations = [], []
+    if person is not None:
+        enrolments = list(
+            Enrolment.objects.filter(person=person)
+            .select_related("programme")
+            .order_by("-programme__created_at")
+        )
+        invitations = list(
+            Invitation.objects.filter(person=person, status=InvitationStatus.PENDING)
+            .select_related("programme")
+            .order_by("-created_at")
+        )
+    matches = list(partnerships_for_person(person=person)) if person else []
+    waiting = [p for p in matches if p.status == PartnershipStatus.APPROVED]
+    return render(
+        request,
+        "web/participant/my_programmes.html",
+        {
+            "section": "my_programmes",
+            "person": person,
+            "enrolments": enrolments,
+            "invitations": invitations,
+            "waiting": waiting,
+        },
+    )
+
+
+def _my_programme(request, pk: int):
+    """A programme of the current organisation the user takes part in or is invited to."""
+    person = current_person(request)
+    try:
+        programme = programme_in(organisation=request.org, pk=pk)
+    except Programme.DoesNotExist as error:
+        raise Http404("No such programme.") from error
+    if person is None:
+        raise Http404("No such programme.")
+    enrolment = (
+        Enrolment.objects.filter(programme=programme, person=person)
+        .prefetch_related("prefer", "avoid")
+        .first()
+    )
+    invitation = Invitation.objects.filter(
+        programme=programme, person=person, status=InvitationStatus.PENDING
+    ).first()
+    if enrolment is None and invitation is None:
+        raise Http404("You are not part of this programme.")
+    return programme, person, enrolment, invitation
+
+
+def _enrolment_form(request, programme, person, enrolment):
+    person = with_skills_and_goals(Person.objects.filter(pk=person.pk)).get()
+    initial = enrolment_initial(enrolment, person, levels=effective_levels(person), goals=goal_keys(person))
+    return EnrolmentForm(request.POST or None, programme=programme, person=person, initial=initial)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def my_programme(request, pk: int):
+    programme, person, enrolment, invitation = _my_programme(request, pk)
+    if enrolment is None:
+        return redirect("web:invitation", token=invitation.token)
+    editable = programme.enrolment_open and enrolment.status == "active"
+    form = _enrolment_form(request, programme, person, enrolment) if editable else None
+    status = 200
+    if request.method == "POST":
+        if not editable:
+            return error_response(
+                request,
+                "Your enrolment can no longer be changed: matching has started.",
+                status=409,
+                back_url=reverse("web:my_programme", args=[pk]),
+            )
+        if form.is_valid():
+            try:
+                enrol_participant(actor=request.user, programme=programme, person=person, **form.choices())
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Your enrolment has been saved.")
+                return redirect("web:my_programme", pk=pk)
+        status = 400
+    return render(
+        request,
+        "web/participant/programme.html",
+        {
+            "section": "my_programmes",
+            "programme": programme,
+            "enrolment": enrolment,
+            "form": form,
+            "editable": editable,
+        },
+        status=status,
+    )
+
+
+@member_required
+@require_POST
+def withdraw(request, pk: int):
+    programme, _person, enrolment, _invitation = _my_programme(request, pk)
+    if enrolment is None:
+        raise Http404("You are not enrolled in this programme.")
+    if not programme.enrolment_open:
+        return error_response(
+            request,
+            "You can no longer withdraw here: matching has started. Contact the programme team.",
+            status=409,
+            back_url=reverse("web:my_programme", args=[pk]),
+        )
+    withdraw_enrolment(actor=request.user, enrolment=enrolment)
+    messages.success(request, f"You have withdrawn from {programme.name}.")
+    return redirect("web:my_programmes")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation(request, token: str):
+    """The page an invitation email links to: review the programme, fill in choices, accept."""
+    found = pending_invitation(token=token)
+    if found is None:
+        used = Invitation.objects.filter(token=token).select_related("person").first()
+        if used is not None and used.person.user_id == request.user.pk:
+            messages.info(request, "You have already answered this invitation.")
+            return redirect("web:my_programmes")
+        return error_response(
+            request, "This invitation is no longer valid.", status=404, title="Invitation not found"
+        )
+    person, programme = found.person, found.programme
+    email_matches = bool(person.email) and person.email.lower() == (request.user.email or "").lower()
+    if not (person.user_id == request.user.pk or (person.user_id is None and email_matches)):
+        raise PermissionDenied(
+            "This invitation is for someone else. Sign in with the address it was sent to."
+        )
+    if not programme.enrolment_open:
+        return error_response(
+            request, "Enrolment for this programme has closed: matching has started.", status=409
+        )
+    form = _enrolment_form(request, programme, person, None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                accept_invitation(user=request.user, token=token, **form.choices())
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                request.session["web_org"] = programme.organisation_id
+                messages.success(request, f"Welcome to {programme.name}! You are enrolled.")
+                return redirect("web:my_programme", pk=programme.pk)
+        status = 400
+    return render(
+        request,
+        "web/participant/invitation.html",
+        {"section": "my_programmes", "invitation": found, "programme": programme, "form": form},
+        status=status,
+    )
+
+
+def _user_partnerships(request):
+    """Partnerships sent to any directory entry linked to this login (never proposals)."""
+    people = Person.objects.filter(user=request.user)
+    return (
+        Partnership.objects.filter(members__enrolment__person__in=people)
+        .exclude(status__in=[PartnershipStatus.PROPOSED, PartnershipStatus.WITHDRAWN])
+        .select_related("programme")
+        .prefetch_related("members__enrolment__person")
+        .distinct()
+    )
+
+
+def _cards(request, partnerships):
+    cards = []
+    for partnership in partnerships:
+        mine = next(
+            (m for m in partnership.members.all() if m.enrolment.person.user_id == request.user.pk), None
+        )
+        others = [m for m in partnership.members.all() if m is not mine]
+        form = DeclineForm(auto_id=f"id_%s_{partnership.pk}")
+        cards.append({"p": partnership, "me": mine, "others": others, "decline_form": form})
+    return cards
+
+
+@member_required
+def my_matches(request):
+    partnerships = _user_partnerships(request).filter(organisation=request.org).order_by("-created_at")
+    return render(
+        request,
+        "web/participant/matches.html",
+        {"section": "my_matches", "cards": _cards(request, partnerships)},
+    )
+
+
+def _partnership_or_404(request, pk: int) -> Partnership:
+    partnership = _user_partnerships(request).filter(pk=pk).first()
+    if partnership is None:
+        raise Http404("No such match.")
+    return partnership
+
+
+@login_required
+def partnership_detail(request, pk: int, *, decline_form=None, status=200):
+    """The page the approval email links to."""
+    partnership = _partnership_or_404(request, pk)
+    card = _cards(request, [partnership])[0]
+    if decline_form is not None:
+        card["decline_form"] = decline_form
+    return render(
+        request, "web/participant/partnership.html", {"section": "my_matches", "card": card}, status=status
+    )
+
+
+@login_required
+@require_POST
+def partnership_accept(request, pk: int):
+    partnership = _partnership_or_404(request, pk)
+    try:
+        accept_partnership(user=request.user, partnership=partnership)
+    except DomainError as error:
+        return error_response(request, str(error), status=409, back_url=reverse("web:partnership", args=[pk]))
+    partnership.refresh_from_db()
+    if partnership.status == PartnershipStatus.ACCEPTED:
+        messages.success(request, "You accepted. Everyone has said yes — time to arrange your first meeting!")
+    else:
+        messages.success(request, "You accepted. We are waiting for the others to answer.")
+    return redirect("web:partnership", pk=pk)
+
+
+@login_required
+@require_POST
+def partnership_decline(request, pk: int):
+    partnership = _partnership_or_404(request, pk)
+    form = DeclineForm(request.POST, auto_id=f"id_%s_{pk}")
+    if not form.is_valid():
+        return partnership_detail(request, pk, decline_form=form, status=400)
+    try:
+        decline_partnership(user=request.user, partnership=partnership, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        return error_response(request, str(error), status=409, back_url=reverse("web:partnership", args=[pk]))
+    messages.success(
+        request, "You declined this match. You return to the pool and will not be proposed together again."
+    )
+    return redirect("web:partnership", pk=pk)

@@ -1,0 +1,251 @@
+"""HR: programmes — list, create, edit, status workflow, invitations and enrolments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from stepahead.errors import DomainError, TransitionError
+from stepahead.matchruns.selectors import active_run, runs_of
+from stepahead.organisations.policies import can_create_programme
+from stepahead.partnerships.models import PartnershipStatus
+from stepahead.people.selectors import people_in
+from stepahead.programmes.models import (
+    TRANSITIONS,
+    EnrolmentStatus,
+    InvitationStatus,
+    Programme,
+    Status,
+)
+from stepahead.programmes.selectors import enrolments_of
+from stepahead.programmes.services import (
+    change_programme_status,
+    create_programme,
+    invite_people,
+    update_programme_settings,
+)
+from stepahead.web.access import hr_required, managed_programme
+from stepahead.web.forms import InviteForm, ProgrammeForm
+from stepahead.web.responses import error_response
+from stepahead.web.views.home import programmes_with_counts
+
+PAGE_SIZE = 50
+
+# What each status change does, in words, for the buttons that make it.
+TRANSITION_TEXT = {
+    Status.ENROLLING: (
+        "Open enrolment",
+        "Invitations can be sent and people can enrol and edit their choices until matching starts.",
+    ),
+    Status.RUNNING: (
+        "Start the programme",
+        "Marks the matches as final and the programme as running. Late joiners can still be matched.",
+    ),
+    Status.CLOSED: (
+        "Close programme",
+        "Ends the programme: nobody can enrol, and no more matching runs. This cannot be undone.",
+    ),
+}
+
+
+@hr_required
+def programme_list(request):
+    programmes = programmes_with_counts(request)
+    return render(
+        request,
+        "web/programmes/list.html",
+        {
+            "section": "programmes",
+            "programmes": programmes,
+            "can_create": can_create_programme(user=request.user, organisation=request.org),
+        },
+    )
+
+
+def _apply_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def programme_create(request):
+    if not can_create_programme(user=request.user, organisation=request.org):
+        return error_response(request, "Only HR staff create programmes.", status=403)
+    form = ProgrammeForm(request.POST or None, instance=Programme(organisation=request.org))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            name = data.pop("name")
+            try:
+                programme = create_programme(actor=request.user, organisation=request.org, name=name, **data)
+            except ValidationError as error:
+                _apply_service_errors(form, error)
+            else:
+                messages.success(request, f"Programme “{programme.name}” created as a draft.")
+                return redirect("web:programme_detail", pk=programme.pk)
+        status = 400
+    return render(
+        request,
+        "web/programmes/form.html",
+        {"section": "programmes", "form": form, "creating": True},
+        status=status,
+    )
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request, pk: int):
+    programme = managed_programme(request, pk)
+    frozen = not programme.enrolment_open
+    form = ProgrammeForm(request.POST or None, instance=programme, frozen=frozen)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in form.changed_data if name in form.fields}
+            try:
+                update_programme_settings(actor=request.user, programme=programme, **changes)
+            except ValidationError as error:
+                _apply_service_errors(form, error)
+            except DomainError as error:
+                return error_response(
+                    request, str(error), status=409, back_url=reverse("web:programme_detail", args=[pk])
+                )
+            else:
+                messages.success(request, "Settings saved.")
+                return redirect("web:programme_detail", pk=programme.pk)
+        status = 400
+    return render(
+        request,
+        "web/programmes/form.html",
+        {"section": "programmes", "form": form, "programme": programme, "creating": False},
+        status=status,
+    )
+
+
+def _transitions(programme: Programme) -> list[dict]:
+    return [
+        {"to": to, "label": TRANSITION_TEXT[to][0], "explain": TRANSITION_TEXT[to][1]}
+        for to in (Status.ENROLLING, Status.RUNNING, Status.CLOSED)
+        if to in TRANSITIONS[programme.status]
+    ]
+
+
+@hr_required
+def programme_detail(request, pk: int, *, invite_form=None, status: int = 200):
+    programme = managed_programme(request, pk)
+    enrolled = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE)
+    counts = {
+        "enrolled": enrolled.count(),
+        "invited": programme.invitations.filter(status=InvitationStatus.PENDING).count(),
+        "proposals": programme.partnerships.filter(status=PartnershipStatus.PROPOSED).count(),
+        "approved": programme.partnerships.filter(status=PartnershipStatus.APPROVED).count(),
+        "accepted": programme.partnerships.filter(status=PartnershipStatus.ACCEPTED).count(),
+        "declined": programme.partnerships.filter(status=PartnershipStatus.DECLINED).count(),
+    }
+    context = {
+        "section": "programmes",
+        "programme": programme,
+        "counts": counts,
+        "transitions": _transitions(programme),
+        "can_run": programme.status in (Status.ENROLLING, Status.MATCHING, Status.RUNNING),
+        "active_run": active_run(programme=programme),
+        "last_run": runs_of(programme=programme).select_related("requested_by").first(),
+        "invite_form": invite_form or InviteForm(),
+        "can_invite": programme.status in (Status.DRAFT, Status.ENROLLING),
+    }
+    return render(request, "web/programmes/detail.html", context, status=status)
+
+
+@hr_required
+@require_POST
+def programme_status(request, pk: int):
+    programme = managed_programme(request, pk)
+    to = request.POST.get("to", "")
+    if to not in Status.values:
+        return error_response(request, "Choose a valid status.", status=400)
+    try:
+        change_programme_status(actor=request.user, programme=programme, to=to)
+    except TransitionError as error:
+        return error_response(
+            request, str(error), status=409, back_url=reverse("web:programme_detail", args=[pk])
+        )
+    except DomainError as error:
+        return error_response(
+            request, str(error), status=409, back_url=reverse("web:programme_detail", args=[pk])
+        )
+    messages.success(request, f"The programme is now {Status(to).label.lower()}.")
+    return redirect("web:programme_detail", pk=pk)
+
+
+@hr_required
+@require_POST
+def programme_invite(request, pk: int):
+    programme = managed_programme(request, pk)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return programme_detail(request, pk, invite_form=form, status=400)
+    entries = form.cleaned_data["people"]
+    emails = [e.lower() for e in entries if "@" in e]
+    ids = [e for e in entries if "@" not in e]
+    found = list(
+        people_in(organisation=request.org)
+        .annotate(email_key=Lower("email"))
+        .filter(Q(hris_id__in=ids) | Q(email_key__in=emails))
+    )
+    known = {p.hris_id for p in found} | {p.email.lower() for p in found if p.email}
+    missing = [e for e in entries if (e.lower() if "@" in e else e) not in known]
+    if missing:
+        shown = ", ".join(missing[:20]) + (" …" if len(missing) > 20 else "")
+        form.add_error("people", f"Not in your people directory: {shown}")
+        return programme_detail(request, pk, invite_form=form, status=400)
+    try:
+        invitations = invite_people(actor=request.user, programme=programme, people=found)
+    except DomainError as error:
+        return error_response(
+            request, str(error), status=409, back_url=reverse("web:programme_detail", args=[pk])
+        )
+    skipped = len(found) - len(invitations)
+    text = f"{len(invitations)} invitation(s) sent."
+    if skipped:
+        text += f" {skipped} already enrolled, so not invited."
+    messages.success(request, text)
+    return redirect("web:programme_detail", pk=pk)
+
+
+@hr_required
+def enrolment_list(request, pk: int):
+    programme = managed_programme(request, pk)
+    enrolments = enrolments_of(programme=programme, active_only=False).order_by(
+        "person__name", "person__hris_id"
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        enrolments = enrolments.filter(
+            Q(person__name__icontains=query)
+            | Q(person__hris_id__iexact=query)
+            | Q(person__email__iexact=query)
+        )
+    page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
+    invitations = programme.invitations.filter(status=InvitationStatus.PENDING).select_related("person")[:200]
+    return render(
+        request,
+        "web/programmes/enrolments.html",
+        {
+            "section": "programmes",
+            "programme": programme,
+            "page_obj": page,
+            "query": query,
+            "invitations": invitations,
+        },
+    )

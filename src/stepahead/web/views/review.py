@@ -1,0 +1,304 @@
+"""HR: review a programme's proposals — figures, reasons, swap / replace / pin / discard, approve.
+
+The proposals page of a 10k-person programme stays fast: 50 proposals a page, members fetched with
+one joined query, and the summary figures computed by the database in a handful of aggregates.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, Prefetch, Q, Sum
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from stepahead.errors import DomainError
+from stepahead.matchruns.mapper import IneligibleGroupError
+from stepahead.matchruns.selectors import latest_finished_run
+from stepahead.partnerships.models import Partnership, PartnershipMember, PartnershipStatus
+from stepahead.partnerships.review import replace_member, swap_members
+from stepahead.partnerships.selectors import partnership_in, partnerships_of
+from stepahead.partnerships.services import approve_proposals, discard_proposal, pin_partnership
+from stepahead.people.selectors import people_by_hris_ids
+from stepahead.programmes.models import Enrolment, EnrolmentStatus
+from stepahead.web.access import hr_required, managed_programme
+from stepahead.web.responses import error_response
+
+PAGE_SIZE = 50
+SORTS = {"-score": ("-score", "pk"), "score": ("score", "pk")}
+LIVE = [PartnershipStatus.PROPOSED, PartnershipStatus.APPROVED, PartnershipStatus.ACCEPTED]
+UNMATCHED_SHOWN = 100
+
+
+def _with_members(queryset):
+    """One query for all members with their enrolment and person (instead of three)."""
+    members = PartnershipMember.objects.select_related("enrolment__person").order_by("role", "pk")
+    return queryset.prefetch_related(None).prefetch_related(Prefetch("members", queryset=members))
+
+
+def _proposals(programme):
+    return partnerships_of(programme=programme, statuses=[PartnershipStatus.PROPOSED])
+
+
+def _figures(programme) -> dict:
+    proposals = _proposals(programme).prefetch_related(None)
+    agg = proposals.aggregate(count=Count("pk"), total=Sum("score"), mean=Avg("score"))
+    cross = (
+        proposals.annotate(
+            functions=Count(
+                "members__enrolment__person__function",
+                filter=~Q(members__enrolment__person__function=""),
+                distinct=True,
+            )
+        )
+        .filter(functions__gt=1)
+        .count()
+    )
+    placed = (
+        PartnershipMember.objects.filter(partnership__programme=programme, partnership__status__in=LIVE)
+        .values("enrolment_id")
+        .distinct()
+        .count()
+    )
+    by_status = dict(
+        Partnership.objects.filter(programme=programme)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    enrolled = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
+    return {
+        "proposals": agg["count"] or 0,
+        "total_score": agg["total"] or 0.0,
+        "mean_score": agg["mean"],
+        "cross_share": (cross / agg["count"]) if agg["count"] else None,
+        "placed": placed,
+        "enrolled": enrolled,
+        "approved": by_status.get(PartnershipStatus.APPROVED, 0),
+        "accepted": by_status.get(PartnershipStatus.ACCEPTED, 0),
+        "declined": by_status.get(PartnershipStatus.DECLINED, 0),
+    }
+
+
+def _unplaced(programme):
+    """Active enrolments in no live partnership: who can step in through Replace."""
+    placed = PartnershipMember.objects.filter(
+        partnership__programme=programme, partnership__status__in=LIVE
+    ).values("enrolment_id")
+    return (
+        Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.ACTIVE)
+        .exclude(pk__in=placed)
+        .select_related("person")
+        .order_by("person__name", "person__hris_id")
+    )
+
+
+def _board_context(request, programme) -> dict:
+    sort = request.GET.get("sort", "-score")
+    if sort not in SORTS:
+        sort = "-score"
+    proposals = _with_members(_proposals(programme)).order_by(*SORTS[sort])
+    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "programme": programme,
+        "page_obj": page,
+        "proposals": list(page.object_list),
+        "sort": sort,
+        "unplaced": list(_unplaced(programme)[:500]),
+    }
+
+
+def _unmatched(programme):
+    run = latest_finished_run(programme=programme)
+    if run is None:
+        return None, [], 0
+    entries = run.summary.get("unmatched", [])
+    shown = entries[:UNMATCHED_SHOWN]
+    people = people_by_hris_ids(organisation=programme.organisation, hris_ids=[u["id"] for u in shown])
+    rows = [(people.get(u["id"]), u["id"], u["reason"]) for u in shown]
+    return run, rows, len(entries)
+
+
+@hr_required
+def proposals(request, pk: int):
+    programme = managed_programme(request, pk)
+    context = _board_context(request, programme)
+    if request.htmx and request.GET.get("partial") == "board":
+        return render(request, "web/review/_board.html", context)
+    run, unmatched, unmatched_total = _unmatched(programme)
+    optimality = (run.summary or {}).get("optimality") if run else None
+    context.update(
+        section="programmes",
+        figures=_figures(programme),
+        run=run,
+        optimality=optimality,
+        unmatched=unmatched,
+        unmatched_total=unmatched_total,
+    )
+    return render(request, "web/review/proposals.html", context)
+
+
+# --- edits ------------------------------------------------------------------------------------------
+
+
+class BadChoiceError(Exception):
+    pass
+
+
+def _member_choice(programme, value: str):
+    """'<partnership id>:<enrolment id>' → (partnership, enrolment) of this programme."""
+    try:
+        partnership_pk, enrolment_pk = (int(x) for x in value.split(":", 1))
+    except (ValueError, AttributeError) as error:
+        raise BadChoiceError("Choose a person from the list.") from error
+    try:
+        partnership = partnership_in(programme=programme, pk=partnership_pk)
+    except Partnership.DoesNotExist as error:
+        raise Http404("No such proposal.") from error
+    enrolment = (
+        Enrolment.objects.filter(programme=programme, pk=enrolment_pk).select_related("person").first()
+    )
+    if enrolment is None:
+        raise Http404("No such enrolment.")
+    return partnership, enrolment
+
+
+def _edit_response(request, programme, *, message: str | None = None, error: str | None = None, status=200):
+    """htmx: the feedback line plus the refreshed board (out of band); otherwise a redirect."""
+    back = reverse("web:proposals", args=[programme.pk])
+    if not request.htmx:
+        if error:
+            return error_response(request, error, status=status, back_url=back)
+        messages.success(request, message)
+        return redirect(back)
+    context = {"message": message, "error": error, "refresh": error is None}
+    if error is None:
+        context.update(_board_context(request, programme))
+    return render(request, "web/review/_feedback.html", context, status=status)
+
+
+def _label(enrolment) -> str:
+    return enrolment.person.name or enrolment.person.hris_id
+
+
+@hr_required
+@require_POST
+def swap(request, pk: int):
+    programme = managed_programme(request, pk)
+    try:
+        first, a = _member_choice(programme, request.POST.get("first", ""))
+        second, b = _member_choice(programme, request.POST.get("second", ""))
+    except BadChoiceError as error:
+        return _edit_response(request, programme, error=str(error), status=400)
+    try:
+        score_a, score_b = swap_members(
+            actor=request.user, first=first, first_enrolment=a, second=second, second_enrolment=b
+        )
+    except IneligibleGroupError as error:
+        return _edit_response(request, programme, error=str(error), status=400)
+    except DomainError as error:
+        return _edit_response(request, programme, error=str(error), status=409)
+    return _edit_response(
+        request,
+        programme,
+        message=f"Swapped {_label(a)} and {_label(b)}. New scores: proposal #{first.pk} "
+        f"{score_a:.2f}, proposal #{second.pk} {score_b:.2f}.",
+    )
+
+
+@hr_required
+@require_POST
+def replace(request, pk: int):
+    programme = managed_programme(request, pk)
+    try:
+        partnership, leaving = _member_choice(programme, request.POST.get("leaving", ""))
+        joining = Enrolment.objects.filter(
+            programme=programme, pk=int(request.POST.get("joining", ""))
+        ).first()
+    except (BadChoiceError, ValueError):
+        return _edit_response(request, programme, error="Choose who leaves and who joins.", status=400)
+    if joining is None:
+        raise Http404("No such enrolment.")
+    try:
+        score = replace_member(actor=request.user, partnership=partnership, leaving=leaving, joining=joining)
+    except IneligibleGroupError as error:
+        return _edit_response(request, programme, error=str(error), status=400)
+    except DomainError as error:
+        return _edit_response(request, programme, error=str(error), status=409)
+    return _edit_response(
+        request,
+        programme,
+        message=f"{_label(joining)} replaced {_label(leaving)} in proposal #{partnership.pk}. "
+        f"New score: {score:.2f}.",
+    )
+
+
+def _partnership_or_404(programme, ppk):
+    try:
+        return partnership_in(programme=programme, pk=ppk)
+    except Partnership.DoesNotExist as error:
+        raise Http404("No such proposal.") from error
+
+
+@hr_required
+@require_POST
+def pin(request, pk: int, ppk: int):
+    programme = managed_programme(request, pk)
+    partnership = _partnership_or_404(programme, ppk)
+    wanted = request.POST.get("pinned", "1") == "1"
+    try:
+        pin_partnership(actor=request.user, partnership=partnership, pinned=wanted)
+    except DomainError as error:
+        return error_response(request, str(error), status=409, back_url=reverse("web:proposals", args=[pk]))
+    if request.htmx:
+        row = _with_members(Partnership.objects.filter(pk=partnership.pk)).get()
+        return render(request, "web/review/_row.html", {"p": row, "programme": programme})
+    messages.success(request, f"Proposal #{ppk} {'pinned' if wanted else 'unpinned'}.")
+    return redirect("web:proposals", pk=pk)
+
+
+@hr_required
+@require_POST
+def discard(request, pk: int, ppk: int):
+    programme = managed_programme(request, pk)
+    partnership = _partnership_or_404(programme, ppk)
+    try:
+        discard_proposal(actor=request.user, partnership=partnership)
+    except DomainError as error:
+        return error_response(request, str(error), status=409, back_url=reverse("web:proposals", args=[pk]))
+    return _edit_response(
+        request, programme, message=f"Proposal #{ppk} discarded; its members return to the pool."
+    )
+
+
+@hr_required
+@require_POST
+def approve(request, pk: int):
+    programme = managed_programme(request, pk)
+    back = reverse("web:proposals", args=[pk])
+    chosen = None
+    if request.POST.get("scope") != "all":
+        try:
+            ids = {int(x) for x in request.POST.getlist("selected")}
+        except ValueError:
+            ids = set()
+        if not ids:
+            return error_response(
+                request, "Tick at least one proposal to approve.", status=400, back_url=back
+            )
+        chosen = list(_proposals(programme).prefetch_related(None).filter(pk__in=ids))
+        if len(chosen) != len(ids):
+            return error_response(
+                request, "Some selected proposals are no longer open for approval.", status=409, back_url=back
+            )
+    try:
+        approved = approve_proposals(actor=request.user, programme=programme, partnerships=chosen)
+    except DomainError as error:
+        return error_response(request, str(error), status=409, back_url=back)
+    messages.success(
+        request,
+        f"{len(approved)} proposal(s) approved. The members have been emailed and asked to accept.",
+    )
+    return redirect(back)

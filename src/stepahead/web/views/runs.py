@@ -1,0 +1,143 @@
+"""HR: match runs — start one, watch its progress (htmx polling), history and comparison."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from stepahead.errors import DomainError
+from stepahead.matchruns.models import MatchRun
+from stepahead.matchruns.selectors import compare_runs, run_in, runs_of
+from stepahead.matchruns.services import start_match_run
+from stepahead.web.access import hr_required, managed_programme
+from stepahead.web.responses import error_response
+
+PARAMETER_LABELS = {
+    "mode": "Mode",
+    "band": "Peer band",
+    "profile": "Profile",
+    "circle_size": "Circle size",
+    "circle_band": "Circle band",
+    "cross_function_bonus": "Cross-function bonus",
+    "wish_bonus": "Wish bonus",
+    "seed": "Seed",
+}
+
+
+def _run_or_404(programme, pk):
+    try:
+        return run_in(programme=programme, pk=pk)
+    except MatchRun.DoesNotExist as error:
+        raise Http404("No such match run.") from error
+
+
+@hr_required
+@require_POST
+def run_start(request, pk: int):
+    programme = managed_programme(request, pk)
+    try:
+        run = start_match_run(actor=request.user, programme=programme)
+    except DomainError as error:
+        return error_response(
+            request,
+            str(error),
+            status=409,
+            back_url=reverse("web:programme_detail", args=[pk]),
+            title="Matching could not start",
+        )
+    return redirect("web:run_detail", pk=pk, run_pk=run.pk)
+
+
+def run_figures(run: MatchRun) -> dict:
+    summary = run.summary or {}
+    total = run.pool_size or summary.get("participants") or 0
+    unmatched = summary.get("unmatched", [])
+    groups = summary.get("groups") or 0
+    return {
+        "pool": total,
+        "placed": run.placed,
+        "unmatched": len(unmatched),
+        "groups": groups,
+        "proposals": summary.get("proposals"),
+        "total_score": run.total_score,
+        "mean_score": (run.total_score / groups) if groups and run.total_score is not None else None,
+        "optimality": summary.get("optimality"),
+        "engine_seconds": summary.get("engine_seconds"),
+    }
+
+
+@hr_required
+def run_detail(request, pk: int, run_pk: int):
+    """Progress while the run works (the partial polls every second), results once it is done."""
+    programme = managed_programme(request, pk)
+    run = _run_or_404(programme, run_pk)
+    context = {
+        "section": "programmes",
+        "programme": programme,
+        "run": run,
+        "figures": run_figures(run),
+    }
+    if request.htmx:
+        return render(request, "web/runs/_progress.html", context)
+    return render(request, "web/runs/detail.html", context)
+
+
+@hr_required
+def run_history(request, pk: int):
+    programme = managed_programme(request, pk)
+    runs = list(runs_of(programme=programme).select_related("requested_by")[:200])
+    rows = [(run, run_figures(run)) for run in runs]
+    return render(
+        request,
+        "web/runs/history.html",
+        {
+            "section": "programmes",
+            "programme": programme,
+            "rows": rows,
+            "labels": PARAMETER_LABELS,
+        },
+    )
+
+
+@hr_required
+def run_compare(request, pk: int):
+    programme = managed_programme(request, pk)
+    try:
+        ids = sorted({int(x) for x in request.GET.getlist("run")})
+    except ValueError:
+        ids = []
+    if len(ids) != 2:
+        return error_response(
+            request,
+            "Choose exactly two runs to compare.",
+            status=400,
+            back_url=reverse("web:run_history", args=[pk]),
+        )
+    before, after = (_run_or_404(programme, i) for i in ids)
+    comparison = compare_runs(before=before, after=after)
+    keys = sorted(set(before.parameters) | set(after.parameters))
+    parameters = [
+        (
+            PARAMETER_LABELS.get(k, k),
+            before.parameters.get(k),
+            after.parameters.get(k),
+            k in comparison["parameters_changed"],
+        )
+        for k in keys
+    ]
+    return render(
+        request,
+        "web/runs/compare.html",
+        {
+            "section": "programmes",
+            "programme": programme,
+            "before": before,
+            "after": after,
+            "fb": run_figures(before),
+            "fa": run_figures(after),
+            "comparison": comparison,
+            "parameters": parameters,
+        },
+    )

@@ -1,0 +1,122 @@
+"""Match runs from the web: start, progress polling (htmx), results, history, comparison."""
+
+import pytest
+from django.urls import reverse
+
+from stepahead.matchruns.models import MatchRun, RunStatus
+from stepahead.matchruns.services import execute_match_run, start_match_run
+from stepahead.programmes.models import Status
+from tests.integration.factories import enrol_peers, make_programme
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_start_run_executes_and_shows_results(
+    world, browser_for, immediate_tasks, django_capture_on_commit_callbacks
+):
+    programme = make_programme(world)
+    enrol_peers(world, programme)
+    browser = browser_for(world.manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(reverse("web:run_start", args=[programme.pk]))
+    run = MatchRun.objects.get(programme=programme)
+    assert response.status_code == 302
+    assert response.url == reverse("web:run_detail", args=[programme.pk, run.pk])
+    page = browser.get(response.url).content.decode()
+    assert "Matching finished" in page
+    assert "2 proposals made" in page
+    assert "Review proposals" in page
+    assert "hx-trigger" not in page  # finished: no more polling
+    programme.refresh_from_db()
+    assert programme.status == Status.MATCHING
+
+
+def test_progress_polls_while_running_and_returns_a_partial(world, browser_for):
+    programme = make_programme(world)
+    enrol_peers(world, programme)
+    run = start_match_run(actor=world.manager, programme=programme)
+    MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, progress=0.42, stage="Pairing peers")
+    browser = browser_for(world.manager)
+    page = browser.get(reverse("web:run_detail", args=[programme.pk, run.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in page
+    assert "Pairing peers — 42%" in page
+    partial = browser.get(
+        reverse("web:run_detail", args=[programme.pk, run.pk]), headers={"HX-Request": "true"}
+    )
+    html = partial.content.decode()
+    assert "<html" not in html
+    assert 'id="run-progress"' in html
+    assert "42%" in html
+
+
+def test_failed_run_shows_the_error(world, browser_for):
+    programme = make_programme(world)
+    enrol_peers(world, programme)
+    run = start_match_run(actor=world.manager, programme=programme)
+    MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error="ValueError: boom")
+    html = (
+        browser_for(world.manager)
+        .get(reverse("web:run_detail", args=[programme.pk, run.pk]))
+        .content.decode()
+    )
+    assert "Matching failed" in html
+    assert "ValueError: boom" in html
+
+
+def test_starting_a_run_in_the_wrong_state_is_409(world, browser_for):
+    draft = make_programme(world, status=Status.DRAFT)
+    enrol_peers(world, draft)
+    response = browser_for(world.manager).post(reverse("web:run_start", args=[draft.pk]))
+    assert response.status_code == 409
+    assert b"cannot be matched" in response.content
+    assert not MatchRun.objects.exists()
+
+
+def test_a_second_run_while_one_is_active_is_409(world, browser_for):
+    programme = make_programme(world)
+    enrol_peers(world, programme)
+    start_match_run(actor=world.manager, programme=programme)
+    response = browser_for(world.manager).post(reverse("web:run_start", args=[programme.pk]))
+    assert response.status_code == 409
+    assert b"already in progress" in response.content
+
+
+def test_runs_of_other_programmes_or_orgs_are_404(world, browser_for):
+    programme = make_programme(world)
+    enrol_peers(world, programme)
+    run = start_match_run(actor=world.manager, programme=programme)
+    other = make_programme(world)
+    assert (
+        browser_for(world.manager).get(reverse("web:run_detail", args=[other.pk, run.pk])).status_code == 404
+    )
+    assert (
+        browser_for(world.other_admin).get(reverse("web:run_detail", args=[programme.pk, run.pk])).status_code
+        == 404
+    )
+    assert (
+        browser_for(world.participant).post(reverse("web:run_start", args=[programme.pk])).status_code == 403
+    )
+
+
+def test_history_and_comparison(world, browser_for):
+    programme = make_programme(world)
+    enrol_peers(world, programme)
+    first = start_match_run(actor=world.manager, programme=programme)
+    execute_match_run(run_id=first.pk)
+    programme.refresh_from_db()
+    second = start_match_run(actor=world.manager, programme=programme)
+    execute_match_run(run_id=second.pk)
+    browser = browser_for(world.manager)
+    history = browser.get(reverse("web:run_history", args=[programme.pk])).content.decode()
+    assert f"#{first.pk}" in history
+    assert f"#{second.pk}" in history
+    assert "manager@acme.test" in history
+    assert "Peer band: 1" in history
+    compare = browser.get(reverse("web:run_compare", args=[programme.pk]), {"run": [first.pk, second.pk]})
+    assert compare.status_code == 200
+    assert f"Run #{first.pk} compared with run #{second.pk}" in compare.content.decode()
+    one = browser.get(reverse("web:run_compare", args=[programme.pk]), {"run": [first.pk]})
+    assert one.status_code == 400
