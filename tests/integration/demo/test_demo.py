@@ -1,0 +1,140 @@
+"""The demo organisation: loaded through the services, once; and `stepahead demo` end to end."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+
+from stepahead.demo import DEMO_SLUG, HR_EMAIL, PARTICIPANT_EMAIL, load_demo
+from stepahead.matchruns.models import MatchRun, RunStatus
+from stepahead.organisations.models import Membership, Organisation, Role
+from stepahead.partnerships.models import PartnershipStatus
+from stepahead.partnerships.selectors import partnerships_for_person
+from stepahead.people.models import Person
+from stepahead.programmes.models import Invitation, Programme, Status
+
+
+def test_loader_builds_the_demo_once(db):
+    first = load_demo(headcount=120)
+    counts = first.counts
+    assert first.created
+    assert counts["people"] == 120
+    assert counts["aliases"] >= 2
+    assert counts["programmes"] == 3
+    assert counts["runs"] == 2
+    assert counts["partnerships_accepted"] > 5
+    assert counts["partnerships_proposed"] > 5
+
+    second = load_demo(headcount=120)
+    assert not second.created
+    assert second.counts == counts
+    assert Organisation.objects.filter(slug=DEMO_SLUG).count() == 1
+    assert Person.objects.count() == 120
+    assert get_user_model().objects.filter(email=HR_EMAIL).count() == 1
+
+
+def test_demo_programmes_are_in_the_states_the_tour_needs(db):
+    organisation = load_demo(headcount=120).organisation
+    modes = {p.mode: p for p in Programme.objects.filter(organisation=organisation)}
+    assert {mode: p.status for mode, p in modes.items()} == {
+        "peer": Status.RUNNING,
+        "traditional": Status.MATCHING,
+        "circles": Status.ENROLLING,
+    }
+    runs = MatchRun.objects.filter(organisation=organisation)
+    assert {r.status for r in runs} == {RunStatus.DONE}
+    roles = dict(Membership.objects.filter(organisation=organisation).values_list("user__email", "role"))
+    assert roles[HR_EMAIL] == Role.PROGRAMME_MANAGER
+    assert roles[PARTICIPANT_EMAIL] == Role.PARTICIPANT
+    # The participant's own pair waits for their answer; their partner has said yes.
+    you = Person.objects.get(organisation=organisation, user__email=PARTICIPANT_EMAIL)
+    (waiting,) = partnerships_for_person(person=you)
+    assert waiting.status == PartnershipStatus.APPROVED
+    assert waiting.reasons
+    assert Invitation.objects.filter(person=you, programme=modes["circles"], status="pending").exists()
+
+
+# --- the command, as a user runs it --------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _stepahead() -> list[str]:
+    script = Path(sys.executable).with_name("stepahead")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from stepahead.cli import main; sys.exit(main())"]
+
+
+def _status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+def test_stepahead_demo_serves_the_login_page_and_stops_on_ctrl_c(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "STEPAHEAD_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "stepahead.config.settings",
+    }
+    prepared = subprocess.run(
+        [*_stepahead(), "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=180
+    )
+    assert prepared.returncode == 0, prepared.stderr
+    assert "Demo organisation loaded" in prepared.stdout
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [*_stepahead(), "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    # Read the output as it comes: the banner is printed once the server accepts connections, so
+    # waiting for it (not just for a 200) means Ctrl-C cannot arrive before it is printed.
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and server.poll() is None:
+            if any(PARTICIPANT_EMAIL in line for line in lines):
+                break
+            time.sleep(0.2)
+        assert _status(f"http://127.0.0.1:{port}/accounts/login/") == 200, "".join(lines)
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    reader.join(timeout=10)
+    server.stdout.close()
+    output = "".join(lines)
+    assert server.returncode == 0, output
+    assert "already loaded" in output  # the second start found the demo and loaded nothing
+    assert HR_EMAIL in output
+    assert PARTICIPANT_EMAIL in output
+    assert "Stopped the web server and the task worker." in output
+    assert _status(f"http://127.0.0.1:{port}/accounts/login/") is None
