@@ -47,15 +47,6 @@ from bench.common import (
 LIMITS = {"import": 60.0, "match": 30.0, "page": 0.300}  # seconds, at the full sizes below
 FULL = {"import": 100_000, "match": 10_000}
 QUICK = {"import": 2_000, "match": 1_000}
-# Where the proposals page lives, tried in order: (URL name, kwargs using the programme's pk).
-PROPOSAL_URL_NAMES = (
-    "web:proposals",
-    "web:programme_proposals",
-    "web:review",
-    "web:programme_review",
-    "proposals",
-    "programme_proposals",
-)
 HR_EMAIL = "hr@bench.test"
 
 
@@ -71,11 +62,6 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--match-sizes", help="comma-separated match-run sizes (default 10k; quick 1k)")
     parser.add_argument("--repeats", type=int, help="runs per measurement (default 3; 1 for 100k imports)")
     parser.add_argument("--page-repeats", type=int, default=15, help="page renders per run (default 15)")
-    parser.add_argument(
-        "--proposals-path",
-        help="the proposals page's path with {programme} for the programme id, when the URL "
-        "name is none of the known ones (e.g. /programmes/{programme}/proposals/)",
-    )
     parser.add_argument("--skip", default="", help="comma-separated: import,match")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=3600)
@@ -108,7 +94,6 @@ def main(argv: list[str] | None = None) -> int:
                 "size": size,
                 "seed": args.seed,
                 "page_repeats": args.page_repeats,
-                "proposals_path": args.proposals_path,
             }
             record = _match_series(job, args.repeats or 3, args.timeout)
             records.append(record)
@@ -443,10 +428,9 @@ def _page(job: Record, programme: Any, hr: Any) -> Record:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
 
-    path = _proposals_path(job, programme)
-    if path is None:
-        return {"page_median_ms": None, "page_note": "no proposals page found (web UI URL names unknown)"}
+    path = reverse("web:proposals", kwargs={"pk": programme.pk})
     client = Client()
     client.force_login(hr)
     first = client.get(path)  # warm-up: templates compiled, caches filled
@@ -467,20 +451,6 @@ def _page(job: Record, programme: Any, hr: Any) -> Record:
         "page_kb": round(len(first.content) / 1024, 1),
         "page_queries": len(queries.captured_queries),
     }
-
-
-def _proposals_path(job: Record, programme: Any) -> str | None:
-    from django.urls import NoReverseMatch, reverse
-
-    if job.get("proposals_path"):
-        return str(job["proposals_path"]).format(programme=programme.pk)
-    for name in PROPOSAL_URL_NAMES:
-        for kwargs in ({"pk": programme.pk}, {"programme_id": programme.pk}, {"programme": programme.pk}):
-            try:
-                return reverse(name, kwargs=kwargs)
-            except NoReverseMatch:
-                continue
-    return None
 
 
 _CHILD_JOBS = {"import": _import_job, "setup": _setup_job, "match": _match_job}
