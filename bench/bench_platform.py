@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import (
-    REPO,
     RESULT_MARKER,
     Record,
     fmt,
@@ -41,6 +38,7 @@ from bench.common import (
     machine_markdown,
     markdown_table,
     parse_sizes,
+    run_job,
     write_results,
 )
 
@@ -106,8 +104,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_child(job: Record, workdir: Path, timeout: float) -> Record:
     env = {
-        **os.environ,
-        "PYTHONHASHSEED": "0",
         "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
         "STEPAHEAD_VAR_DIR": str(workdir),
         "DJANGO_SETTINGS_MODULE": "stepahead.config.settings",
@@ -117,16 +113,7 @@ def _run_child(job: Record, workdir: Path, timeout: float) -> Record:
         "DB_CONN_MAX_AGE": "0",
     }
     command = [sys.executable, "-m", "bench.bench_platform", "--job", json.dumps(job)]
-    try:
-        done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {**job, "error": f"timed out after {timeout:.0f} s"}
-    for line in reversed(done.stdout.splitlines()):
-        if line.startswith(RESULT_MARKER):
-            record: Record = json.loads(line.removeprefix(RESULT_MARKER))
-            return record
-    tail = (done.stderr or done.stdout).strip().splitlines()[-6:]
-    return {**job, "error": f"exit code {done.returncode}: " + " | ".join(tail)}
+    return run_job(job, timeout, command=command, env=env)
 
 
 def _repeat(job: Record, repeats: int, timeout: float) -> Record:

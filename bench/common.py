@@ -30,10 +30,15 @@ Record = dict[str, Any]
 # --- running jobs in fresh processes ------------------------------------------------------------
 
 
-def run_job(job: Record, timeout: float) -> Record:
-    """Run one job in a fresh interpreter; its JSON record, or an `error` record when it failed."""
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    command = [sys.executable, "-m", "bench.worker", json.dumps(job)]
+def run_job(
+    job: Record, timeout: float, *, command: list[str] | None = None, env: dict[str, str] | None = None
+) -> Record:
+    """Run one job in a fresh interpreter; its JSON record, or an `error` record when it failed.
+
+    By default the job goes to `bench.worker`; other benchmarks pass their own `command` and
+    extra `env`. The child prints its record on a line starting with RESULT_MARKER."""
+    env = {**os.environ, "PYTHONHASHSEED": "0", **(env or {})}
+    command = command or [sys.executable, "-m", "bench.worker", json.dumps(job)]
     try:
         done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
