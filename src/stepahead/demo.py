@@ -163,7 +163,9 @@ def _import(organisation: Organisation, hr, staff: list[Employee]) -> None:
     import_people(actor=hr, organisation=organisation, preview=preview)
 
 
-def _programme(organisation: Organisation, hr, name: str, mode: str, description: str) -> Programme:
+def _programme(
+    organisation: Organisation, hr, name: str, mode: str, description: str, **settings: object
+) -> Programme:
     today = timezone.localdate()
     programme = create_programme(
         actor=hr,
@@ -173,6 +175,7 @@ def _programme(organisation: Organisation, hr, name: str, mode: str, description
         description=description,
         starts_on=today + timedelta(days=14),
         ends_on=today + timedelta(days=14 + 180),
+        **settings,
     )
     return change_programme_status(actor=hr, programme=programme, to=Status.ENROLLING)
 
@@ -249,6 +252,7 @@ def _circles_programme(organisation: Organisation, hr, people: list[Person], you
         "Peer circles: new managers",
         "circles",
         "Circles of four new managers who meet monthly to learn from each other.",
+        self_enrolment=True,  # open to all: anyone can join from My programmes
     )
     for person in people:
         enrol_participant(actor=hr, programme=programme, person=person)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 
-from stepahead.organisations.models import Organisation
+from stepahead.organisations.models import Membership, Organisation
 
 from .models import SOURCE_TRUST, DevelopmentGoal, LevelSource, Person, Skill, SkillAlias, SkillLevel
 
@@ -25,6 +25,19 @@ def person_for_user(*, organisation: Organisation, user) -> Person | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Person.objects.filter(organisation=organisation, user=user).first()
+
+
+def self_enrolling_person(*, organisation: Organisation, user) -> Person | None:
+    """The person a member joins programmes as: the one linked to their login, else an unlinked
+    person whose email is theirs (the link is made when they enrol)."""
+    linked = person_for_user(organisation=organisation, user=user)
+    if linked is not None or not getattr(user, "email", ""):
+        return linked
+    if not Membership.objects.filter(organisation=organisation, user=user).exists():
+        return None
+    return Person.objects.filter(
+        organisation=organisation, user__isnull=True, email__iexact=user.email
+    ).first()
 
 
 def skills_in(*, organisation: Organisation) -> QuerySet[Skill]:

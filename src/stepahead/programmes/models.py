@@ -65,6 +65,12 @@ class Programme(models.Model):
     cross_function_bonus = models.FloatField(default=0.25, validators=[MinValueValidator(0)])
     wish_bonus = models.FloatField(default=0.5, validators=[MinValueValidator(0)])
     # Capacity defaults for mentors who do not state their own.
+    # Open enrolment: anyone in the organisation may join while the programme is enrolling,
+    # without an invitation (the ISMCP standard asks that participants can opt in).
+    self_enrolment = models.BooleanField(
+        default=False,
+        help_text="Anyone in the organisation can join while enrolment is open, without an invitation.",
+    )
     default_capacity = models.PositiveSmallIntegerField(default=1)
     max_capacity = models.PositiveSmallIntegerField(default=5)
     created_by = models.ForeignKey(
@@ -98,6 +104,11 @@ class Programme(models.Model):
     def enrolment_open(self) -> bool:
         """Enrolments can be edited until matching starts."""
         return self.status in (Status.DRAFT, Status.ENROLLING)
+
+    @property
+    def open_to_join(self) -> bool:
+        """Self-enrolment is on and the programme is taking enrolments."""
+        return self.self_enrolment and self.status == Status.ENROLLING
 
 
 class ProgrammeManager(models.Model):

@@ -19,8 +19,10 @@ def can_manage_programme(*, user, programme: Programme) -> bool:
 
 
 def can_view_programme(*, user, programme: Programme) -> bool:
-    """Managers, plus participants who are enrolled or invited."""
+    """Managers, plus participants who are enrolled or invited, or may join it themselves."""
     if can_manage_programme(user=user, programme=programme):
+        return True
+    if programme.open_to_join and role_in(user=user, organisation=programme.organisation):
         return True
     person = person_for_user(organisation=programme.organisation, user=user)
     if person is None:

@@ -6,7 +6,7 @@ from stepahead.organisations.models import Organisation, Role
 from stepahead.organisations.policies import role_in
 from stepahead.people.selectors import person_for_user
 
-from .models import Enrolment, EnrolmentStatus, Invitation, InvitationStatus, Programme
+from .models import Enrolment, EnrolmentStatus, Invitation, InvitationStatus, Programme, Status
 
 
 def programmes_for(*, user, organisation: Organisation) -> QuerySet[Programme]:
@@ -18,9 +18,23 @@ def programmes_for(*, user, organisation: Organisation) -> QuerySet[Programme]:
         return programmes
     person = person_for_user(organisation=organisation, user=user)
     visible = Q(enrolments__person=person) | Q(invitations__person=person) if person else Q(pk__in=[])
+    visible |= Q(self_enrolment=True, status=Status.ENROLLING)  # open to every member to join
     if role == Role.PROGRAMME_MANAGER:
         visible |= Q(managers__user=user)
     return programmes.filter(visible).distinct() if role else programmes.none()
+
+
+def open_to_join(*, organisation: Organisation, person) -> QuerySet[Programme]:
+    """Programmes open to self-enrolment that this person has not joined yet (nor been invited
+    to: an invitation is answered through its own page)."""
+    joined = Enrolment.objects.filter(person=person).values("programme")
+    invited = Invitation.objects.filter(person=person, status=InvitationStatus.PENDING).values("programme")
+    return (
+        Programme.objects.filter(organisation=organisation, self_enrolment=True, status=Status.ENROLLING)
+        .exclude(pk__in=joined)
+        .exclude(pk__in=invited)
+        .order_by("starts_on", "name")
+    )
 
 
 def programme_in(*, organisation: Organisation, pk: int) -> Programme:

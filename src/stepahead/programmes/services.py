@@ -14,6 +14,7 @@ from stepahead.errors import DomainError, TransitionError
 from stepahead.organisations.models import Membership, Organisation, Role
 from stepahead.organisations.policies import can_create_programme, is_org_admin, require, role_in
 from stepahead.people.models import MAX_GOALS, MAX_LEVEL, Person
+from stepahead.people.selectors import self_enrolling_person
 from stepahead.people.services import resolve_skill
 
 from .models import (
@@ -43,6 +44,7 @@ SETTING_FIELDS = frozenset(
         "circle_band",
         "cross_function_bonus",
         "wish_bonus",
+        "self_enrolment",
         "default_capacity",
         "max_capacity",
     }
@@ -167,6 +169,24 @@ def accept_invitation(*, user, token: str, **choices: object) -> Enrolment:
     invitation.status, invitation.responded_at = InvitationStatus.ACCEPTED, timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
     return save_enrolment(programme=invitation.programme, person=person, **choices)
+
+
+@transaction.atomic
+def enrol_self(*, user, programme: Programme, **choices: object) -> Enrolment:
+    """A member joins a programme open to self-enrolment, without an invitation. Their login
+    must be linked to a person in the directory (or an unlinked person with their email, which
+    this links). `choices` are `enrol_participant`'s options."""
+    if not programme.open_to_join:
+        raise DomainError(f"{programme.name} is not open for you to join.")
+    person = self_enrolling_person(user=user, organisation=programme.organisation)
+    require(
+        person is not None,
+        "Your login is not linked to an entry in the people directory; ask your HR team.",
+    )
+    if person.user is None:
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+    return save_enrolment(programme=programme, person=person, **choices)
 
 
 @transaction.atomic

@@ -29,6 +29,8 @@ PARAMETER_HELP = {
     "max_capacity": "The most mentees any mentor may take at once (default 5).",
     "starts_on": "Optional. When the programme begins.",
     "ends_on": "Optional. When it ends; must not be before the start date.",
+    "self_enrolment": "While enrolment is open, members see the programme under My programmes and "
+    "can join it themselves. Off: only people you invite can enrol.",
 }
 
 
@@ -65,6 +67,7 @@ class ProgrammeForm(forms.ModelForm):
             "circle_band",
             "cross_function_bonus",
             "wish_bonus",
+            "self_enrolment",
             "default_capacity",
             "max_capacity",
         )
@@ -80,6 +83,7 @@ class ProgrammeForm(forms.ModelForm):
             "circle_band": "Circle grade band",
             "cross_function_bonus": "Cross-function bonus",
             "wish_bonus": "Wish bonus",
+            "self_enrolment": "Open enrolment: anyone in the organisation can join",
             "default_capacity": "Default mentor capacity",
             "max_capacity": "Maximum mentor capacity",
         }

@@ -40,6 +40,7 @@ urlpatterns = [
     path("my/programmes/", participant.my_programmes, name="my_programmes"),
     path("my/programmes/<int:pk>/", participant.my_programme, name="my_programme"),
     path("my/programmes/<int:pk>/withdraw/", participant.withdraw, name="withdraw"),
+    path("my/programmes/<int:pk>/join/", participant.join, name="join"),
     path("my/matches/", participant.my_matches, name="my_matches"),
     # Linked from emails (programmes.services._send_invitation, partnerships.notifications)
     path("invitations/<str:token>/", participant.invitation, name="invitation"),

@@ -14,10 +14,20 @@ from stepahead.partnerships.models import Partnership, PartnershipStatus
 from stepahead.partnerships.selectors import partnerships_for_person
 from stepahead.partnerships.services import accept_partnership, decline_partnership
 from stepahead.people.models import Person
-from stepahead.people.selectors import effective_levels, goal_keys, with_skills_and_goals
+from stepahead.people.selectors import (
+    effective_levels,
+    goal_keys,
+    self_enrolling_person,
+    with_skills_and_goals,
+)
 from stepahead.programmes.models import Enrolment, Invitation, InvitationStatus, Programme
-from stepahead.programmes.selectors import pending_invitation, programme_in
-from stepahead.programmes.services import accept_invitation, enrol_participant, withdraw_enrolment
+from stepahead.programmes.selectors import open_to_join, pending_invitation, programme_in
+from stepahead.programmes.services import (
+    accept_invitation,
+    enrol_participant,
+    enrol_self,
+    withdraw_enrolment,
+)
 from stepahead.web.access import current_person, member_required
 from stepahead.web.forms import DeclineForm, EnrolmentForm, enrolment_initial
 from stepahead.web.responses import error_response
@@ -38,6 +48,7 @@ def my_programmes(request):
             .select_related("programme")
             .order_by("-created_at")
         )
+    joinable = list(open_to_join(organisation=request.org, person=person)) if person else []
     matches = list(partnerships_for_person(person=person)) if person else []
     waiting = [p for p in matches if p.status == PartnershipStatus.APPROVED]
     return render(
@@ -48,6 +59,7 @@ def my_programmes(request):
             "person": person,
             "enrolments": enrolments,
             "invitations": invitations,
+            "joinable": joinable,
             "waiting": waiting,
         },
     )
@@ -70,7 +82,7 @@ def _my_programme(request, pk: int):
     invitation = Invitation.objects.filter(
         programme=programme, person=person, status=InvitationStatus.PENDING
     ).first()
-    if enrolment is None and invitation is None:
+    if enrolment is None and invitation is None and not programme.open_to_join:
         raise Http404("You are not part of this programme.")
     return programme, person, enrolment, invitation
 
@@ -86,6 +98,8 @@ def _enrolment_form(request, programme, person, enrolment):
 def my_programme(request, pk: int):
     programme, person, enrolment, invitation = _my_programme(request, pk)
     if enrolment is None:
+        if invitation is None:  # not enrolled, not invited: the programme is open to join
+            return redirect("web:join", pk=pk)
         return redirect("web:invitation", token=invitation.token)
     editable = programme.enrolment_open and enrolment.status == "active"
     form = _enrolment_form(request, programme, person, enrolment) if editable else None
@@ -137,6 +151,54 @@ def withdraw(request, pk: int):
     withdraw_enrolment(actor=request.user, enrolment=enrolment)
     messages.success(request, f"You have withdrawn from {programme.name}.")
     return redirect("web:my_programmes")
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def join(request, pk: int):
+    """Self-enrolment: join a programme open to every member, without an invitation."""
+    programme = Programme.objects.filter(organisation=request.org, pk=pk).first()
+    if programme is None or not programme.self_enrolment:
+        raise Http404("No such programme open to join.")
+    if not programme.open_to_join:
+        return error_response(
+            request,
+            f"{programme.name} is not taking enrolments now.",
+            status=409,
+            back_url=reverse("web:my_programmes"),
+        )
+    person = self_enrolling_person(organisation=request.org, user=request.user)
+    if person is None:
+        return error_response(
+            request,
+            "Your login is not linked to an entry in the people directory yet; ask your HR team.",
+            status=409,
+            back_url=reverse("web:my_programmes"),
+        )
+    if Enrolment.objects.filter(programme=programme, person=person).exists():
+        return redirect("web:my_programme", pk=pk)
+    return _join_form(request, programme, person)
+
+
+def _join_form(request, programme, person):
+    form = _enrolment_form(request, programme, person, None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                enrol_self(user=request.user, programme=programme, **form.choices())
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"Welcome to {programme.name}! You are enrolled.")
+                return redirect("web:my_programme", pk=programme.pk)
+        status = 400
+    return render(
+        request,
+        "web/participant/join.html",
+        {"section": "my_programmes", "programme": programme, "form": form},
+        status=status,
+    )
 
 
 @login_required
