@@ -30,3 +30,13 @@ def test_people_search_returns_a_partial_for_htmx(world, browser_for):
     assert response.status_code == 200
     assert "<html" not in html
     assert "Ada" in html
+
+
+def test_pagination_links_lead_to_the_next_page(world, browser_for):
+    for i in range(60):
+        make_person(world.org, f"P{i:02d}", 3, function="Finance")
+    browser = browser_for(world.manager)
+    html = browser.get(reverse("web:people"), {"q": "finance"}).content.decode()
+    assert 'href="?q=finance&amp;page=2"' in html  # {% querystring %} brings its own "?"
+    second = browser.get(reverse("web:people"), {"q": "finance", "page": 2}).content.decode()
+    assert "Page 2 of 2" in second
