@@ -116,6 +116,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the task worker write to one SQLite file. WAL lets pages read while a
+    # match run stores its proposals; IMMEDIATE transactions take the write lock up front (a
+    # deferred one that must upgrade fails at once with "database is locked"), and `timeout`
+    # makes a writer wait its turn instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (match runs) is stored in the database and run by `manage.py db_worker`.
