@@ -123,6 +123,12 @@ def summary_of(result: MatchResult) -> dict:
         "mode": str(result.mode),
         "participants": result.participants,
         "placed": result.placed,
+        # the spec's `placed` counts mentees in mentoring modes; pages show everyone in a match
+        "people_placed": len(
+            {p for pair in result.pairs for p in (pair.a, pair.b)}
+            | {p for m in result.matches for p in (m.mentor, m.mentee)}
+            | {p for circle in result.circles for p in circle.members}
+        ),
         "total_score": round(result.total_score, 4),
         "engine_seconds": round(result.seconds, 3),
         "groups": len(result.pairs) + len(result.matches) + len(result.circles),

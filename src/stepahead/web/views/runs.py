@@ -57,7 +57,8 @@ def run_figures(run: MatchRun) -> dict:
     groups = summary.get("groups") or 0
     return {
         "pool": total,
-        "placed": run.placed,
+        # everyone in a proposal (mentors too), as the proposals page counts; older runs lack it
+        "placed": summary.get("people_placed", run.placed),
         "unmatched": len(unmatched),
         "groups": groups,
         "proposals": summary.get("proposals"),
