@@ -81,6 +81,7 @@ def test_round_trip_enrolments_to_engine_to_partnerships(world, django_capture_o
     run = _run(world, programme, django_capture_on_commit_callbacks)
     assert run.progress == 1.0
     assert run.placed == 4
+    assert run.summary["people_placed"] == 4
     assert run.summary["proposals"] == 2
     assert _pairs(programme) == {frozenset("AB"), frozenset("CD")}
     partnership = partnerships_of(programme=programme).first()
@@ -98,10 +99,12 @@ def test_mentoring_round_trip_respects_seniority(world, django_capture_on_commit
     junior = make_person(world.org, "J", 2, skills={"python": 3}, goals=["python"])
     save_enrolment(programme=programme, person=senior, role="mentor", capacity=2)
     save_enrolment(programme=programme, person=junior, role="mentee")
-    _run(world, programme, django_capture_on_commit_callbacks)
+    run = _run(world, programme, django_capture_on_commit_callbacks)
     (partnership,) = partnerships_of(programme=programme)
     roles = {m.enrolment.person.hris_id: m.role for m in partnership.members.all()}
     assert roles == {"S": "mentor", "J": "mentee"}
+    # the spec's `placed` counts mentees; the pages count everyone in a match
+    assert (run.placed, run.summary["people_placed"]) == (1, 2)
 
 
 def test_a_failing_engine_marks_the_run_failed(world, monkeypatch, django_capture_on_commit_callbacks):
