@@ -19,6 +19,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
+from ._mentoring_reach import SHOWN
 from ._model import (
     MAX_GOALS,
     Circle,
@@ -52,7 +53,7 @@ def explain(pop: Population, params: MatchParams, solution: Solution) -> MatchRe
         pairs=pairs,
         matches=matches,
         circles=circles,
-        unmatched=tuple(_Diagnosis.for_mode(pop, params, groups).unmatched()),
+        unmatched=tuple(Diagnosis.for_mode(pop, params, groups).unmatched()),
         participants=pop.size,
         # People placed: both of a pair, each member of a circle, the mentee of a match.
         placed=len(matches) if mode.is_mentoring else sum(len(g) for g, _ in groups),
@@ -152,7 +153,7 @@ def _covered(member: Participant, members: list[Participant], params: MatchParam
 # --- reasons for the unplaced ----------------------------------------------------------------------
 
 
-class _Diagnosis:
+class Diagnosis:
     """Eligibility rules replayed for one unplaced person against the whole pool, in numpy.
 
     Each rule filters an array of candidate indices; the arrays below are laid out so that every
@@ -176,15 +177,22 @@ class _Diagnosis:
         self.related_start, self.related = _relations(pop)
 
     @staticmethod
-    def for_mode(pop: Population, params: MatchParams, groups: list[Group]) -> _Diagnosis:
+    def for_mode(pop: Population, params: MatchParams, groups: list[Group]) -> Diagnosis:
         if params.mode.is_mentoring:
-            return _MentoringDiagnosis(pop, params, groups)
+            # Imported here: the mentoring diagnosis subclasses Diagnosis from this module.
+            from ._mentoring_explain import MentoringDiagnosis
+
+            return MentoringDiagnosis(pop, params, groups)
         if params.mode is Mode.CIRCLES:
             return _CircleDiagnosis(pop, params, groups)
         return _PeerDiagnosis(pop, params, groups)
 
     def unmatched(self) -> list[Unmatched]:
-        return [Unmatched(self.pop.people[i].id, self.reason(i)) for i in self.unplaced()]
+        ids = self.unplaced()
+        return [Unmatched(self.pop.people[i].id, why) for i, why in zip(ids, self.reasons(ids), strict=True)]
+
+    def reasons(self, unplaced: list[int]) -> list[str]:
+        return [self.reason(i) for i in unplaced]
 
     def unplaced(self) -> list[int]:
         return [int(i) for i in np.flatnonzero(~self.placed)]
@@ -201,8 +209,12 @@ class _Diagnosis:
         return ", ".join(self.pop.people[i].goals[:MAX_GOALS])
 
     def names(self, js: IntArray) -> str:
-        shown = ", ".join(self.who(j) for j in js[:3])
-        return shown if len(js) <= 3 else f"{shown} and {len(js) - 3} more"
+        return self.listed(js[:SHOWN], len(js))
+
+    def listed(self, first: IntArray, count: int) -> str:
+        """The first few of `count` people (-1 padded), then how many more."""
+        shown = ", ".join(self.who(j) for j in first if j >= 0)
+        return shown if count <= SHOWN else f"{shown} and {count - SHOWN} more"
 
     def span(self, i: int, band: int) -> str:
         if band == 0:
@@ -286,7 +298,7 @@ def _relations(pop: Population) -> tuple[IntArray, IntArray]:
     return start, partner[order]
 
 
-class _PeerDiagnosis(_Diagnosis):
+class _PeerDiagnosis(Diagnosis):
     def reason(self, i: int) -> str:
         who, band = self.who(i), self.params.band
         if not self.pop.people[i].goals:
@@ -315,7 +327,7 @@ class _PeerDiagnosis(_Diagnosis):
         return f"eligible peers exist ({found}) but were all placed with better fits"
 
 
-class _CircleDiagnosis(_Diagnosis):
+class _CircleDiagnosis(Diagnosis):
     def reason(self, i: int) -> str:
         who, band = self.who(i), self.params.circle_band
         if not self.pop.people[i].goals:
@@ -346,63 +358,3 @@ class _CircleDiagnosis(_Diagnosis):
             f"possible circle-mates exist ({len(companions)}: {self.names(companions)}) "
             f"but {placed} were placed in circles with better fits"
         )
-
-
-_MENTOR_SIDE = {Mode.TRADITIONAL: " more senior than ", Mode.REVERSE: " more junior than "}
-
-
-class _MentoringDiagnosis(_Diagnosis):
-    def __init__(self, pop: Population, params: MatchParams, groups: list[Group]) -> None:
-        super().__init__(pop, params, [])
-        mentors = np.array([g[0] for g, _ in groups], dtype=np.int64)
-        mentees = np.array([g[1] for g, _ in groups], dtype=np.int64)
-        self.placed[mentees] = True
-        self.load = np.bincount(mentors, minlength=pop.size)
-        self.capacity = np.array([p.capacity for p in pop.people], dtype=np.int64)
-        roles = [p.role for p in pop.people]
-        self.is_mentor = np.array([r is not None and r.mentors for r in roles], dtype=np.bool_)
-        # Only people who wanted a mentor can be unmatched (see the module docstring).
-        self.wants_mentor = np.array([r is None or r.is_mentored for r in roles], dtype=np.bool_)
-        self.wants_mentor &= ~(self.is_mentor & (self.load > 0))
-
-    def unplaced(self) -> list[int]:
-        return [int(i) for i in np.flatnonzero(self.wants_mentor & ~self.placed)]
-
-    def candidate_mentors(self, i: int) -> IntArray:
-        grades, grade = self.pop.grades, self.pop.grades[i]
-        ok = self.is_mentor.copy()
-        ok[i] = False
-        if self.params.mode is Mode.TRADITIONAL:
-            ok &= grades > grade
-        elif self.params.mode is Mode.REVERSE:
-            ok &= grades < grade
-        return np.flatnonzero(ok)
-
-    def reason(self, i: int) -> str:
-        person, who = self.pop.people[i], self.who(i)
-        if person.role is None:
-            return f"{who} has no role: set mentor, mentee or both"
-        if not person.goals:
-            return self.no_goals(i, "a mentor who is ahead in them")
-        side = _MENTOR_SIDE.get(self.params.mode)
-        mentors = self.candidate_mentors(i)
-        if not len(mentors):
-            return f"no mentor is{side}{who} (grade {person.grade})" if side else "there are no other mentors"
-        helpers = self.ahead_of(i, mentors)
-        side = f"{side}{who}" if side else ""
-        if not len(helpers):
-            return f"no mentor{side} is ahead of {who} in {who}'s goals ({self.goals(i)})"
-        allowed = self.allowed(i, helpers)
-        if not len(allowed):
-            return self.blocked(i, helpers, f"mentors{side} who are ahead of {who}")
-        return self.capacity_reason(i, allowed)
-
-    def capacity_reason(self, i: int, allowed: IntArray) -> str:
-        able = allowed[self.capacity[allowed] > 0]
-        if not len(able):
-            return f"the only mentors who could help {self.who(i)} ({self.names(allowed)}) have capacity 0"
-        room = able[self.load[able] < self.capacity[able]]
-        if len(room):
-            return f"mentors with room left could take {self.who(i)} ({self.names(room)}): match them by hand"
-        found = f"{len(able)}: {self.names(able)}"
-        return f"eligible mentors exist ({found}) but all their places went to better fits"

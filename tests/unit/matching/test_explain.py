@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 from stepahead.matching import (
@@ -14,10 +15,13 @@ from stepahead.matching import (
     Mode,
     Optimality,
     Participant,
+    hard_rules_allow,
     mentoring_weight,
     peer_weight,
+    value_given,
 )
-from stepahead.matching._explain import explain
+from stepahead.matching._explain import _relations, explain
+from stepahead.matching._mentoring_reach import Side, lowest_bits, pack, reach
 from stepahead.matching._population import compile_population
 from stepahead.matching._solution import Solution
 
@@ -391,3 +395,70 @@ def test_circle_needs_three_and_giving() -> None:
     )
     two = reasons_by_id(run(people[:2], [], mode=Mode.CIRCLES))
     assert two["A"] == "only B can share a circle with A, and a circle needs 3 people"
+
+
+def reach_pool(seed: int, size: int, languages: int) -> list[Participant]:
+    """Enough mentors to span several 64-bit words, and grades, languages and rules to filter by."""
+    rng = random.Random(seed)
+    skills, tongues = ["a", "b", "c", "d", "e"], [f"l{k}" for k in range(languages)]
+    ids = [f"P{k}" for k in range(size)]
+    return [
+        P(
+            pid,
+            rng.randint(1, 6),
+            skills={s: rng.randint(0, 5) for s in rng.sample(skills, rng.randint(0, 5))},
+            goals=rng.sample(skills, rng.randint(0, 3)),
+            languages=rng.sample(tongues, rng.choice([0, 1, 1, 2])),
+            exclude=rng.sample(ids, rng.choice([0, 0, 3])),
+            manager_id=rng.choice(ids) if rng.random() < 0.3 else "",
+            role=rng.choice(["mentor", "mentor", "mentee", "both"]),
+            capacity=rng.randint(0, 3),
+        )
+        for pid in ids
+    ]
+
+
+@pytest.mark.parametrize("mode", [Mode.TRADITIONAL, Mode.REVERSE, Mode.OPEN])
+@pytest.mark.parametrize(("seed", "languages"), [(0, 3), (1, 3), (2, 70)])
+def test_mentor_bitsets_agree_with_the_rules_pair_by_pair(mode: Mode, seed: int, languages: int) -> None:
+    """The bitset counts and first names equal a plain filter over every mentor, in input order."""
+    people = reach_pool(seed, 400, languages)
+    params = MatchParams(mode=mode)
+    pop = compile_population(people, params)
+    rng = random.Random(seed)
+    mentors = [k for k, p in enumerate(people) if p.role is not None and p.role.mentors]
+    capacity = np.array([people[k].capacity for k in mentors], dtype=np.int64)
+    load = np.array([rng.randint(0, c) for c in capacity], dtype=np.int64)
+    side = Side(np.array(mentors, dtype=np.int64), capacity, load)
+    mentees = np.array([k for k, p in enumerate(people) if p.role and p.role.is_mentored], dtype=np.int64)
+    found = reach(pop, mode, side, mentees, _relations(pop))
+    at = {m: k for k, m in enumerate(mentors)}
+    for row, i in enumerate(mentees):
+        p = people[i]
+        candidates = [k for k in mentors if k != i and on_side(mode, people[k], p)]
+        helpers = [k for k in candidates if value_given(people[k], p, params.profile) > 0]
+        allowed = [k for k in helpers if hard_rules_allow(people[k], p)]
+        able = [k for k in allowed if capacity[at[k]] > 0]
+        room = [k for k in able if load[at[k]] < capacity[at[k]]]
+        sets = (candidates, helpers, allowed, able, room)
+        counts = (found.candidates, found.helpers, found.allowed, found.able, found.room)
+        assert [len(s) for s in sets] == [int(c[row]) for c in counts]
+        if room:
+            assert list(found.first_room[row]) == (room[:3] + [-1] * 3)[:3]
+        elif able:
+            assert list(found.first_able[row]) == (able[:3] + [-1] * 3)[:3]
+        else:
+            assert list(found.first_allowed[row]) == (allowed[:3] + [-1] * 3)[:3]
+
+
+def on_side(mode: Mode, mentor: Participant, mentee: Participant) -> bool:
+    if mode is Mode.TRADITIONAL:
+        return mentor.grade > mentee.grade
+    return mentor.grade < mentee.grade if mode is Mode.REVERSE else True
+
+
+def test_lowest_bits_cross_words() -> None:
+    mask = np.zeros((3, 200), dtype=np.bool_)
+    mask[0, [5, 63, 64, 150]] = True
+    mask[1, [199]] = True
+    assert lowest_bits(pack(mask, 4)).tolist() == [[5, 63, 64], [199, -1, -1], [-1, -1, -1]]
