@@ -5,7 +5,8 @@ Flow for the UI: `read_table` → `suggest_mapping` (the user may adjust it) →
 
 Rows are checked by the engine's own row validator (`stepahead.matching._parse`) so a file that
 imports here also matches in the CLI. Line numbers are what a spreadsheet shows (header = 1).
-Re-importing a file updates people by HRIS id; columns absent from the file keep their values.
+Re-importing a file updates people by HRIS id; columns absent from the file keep their values,
+and people, levels and goals that already match the file are not rewritten.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 
 from stepahead.errors import DomainError
-from stepahead.matching import Mode, Participant, normalise_label
-from stepahead.matching._parse import PARTICIPANT_COLUMNS, FileProblem, participant_from_row
+from stepahead.matching import Mode, Participant
+from stepahead.matching._parse import PARTICIPANT_COLUMNS, CellMemo, FileProblem, participant_from_row
 from stepahead.organisations.models import Organisation
 
-from .models import MAX_GOALS, MAX_LEVEL, DevelopmentGoal, LevelSource, Person, Skill, SkillLevel
-from .services import _require_hr, resolve_skill
+from ._import_writes import write_rows
+from .models import LevelSource, Person
+from .services import _require_hr
 
 # Columns a people import understands: the spec's participant columns plus the directory's own.
 PERSON_COLUMNS: tuple[str, ...] = (*PARTICIPANT_COLUMNS, "location")
@@ -49,15 +50,6 @@ HEADER_SYNONYMS: dict[str, str] = {
     "office": "location",
     "city": "location",
     "language": "languages",
-}
-_FIELD_FOR_COLUMN = {
-    "name": "name",
-    "email": "email",
-    "function": "function",
-    "grade": "grade",
-    "manager_id": "manager_hris_id",
-    "location": "location",
-    "languages": "languages",
 }
 
 
@@ -133,9 +125,11 @@ def preview_people_import(
     problems = _mapping_problems(mapping, table.headers)
     rows: list[ImportRow] = []
     first_seen: dict[str, int] = {}
+    positions = _positions(table, mapping)
+    memo = CellMemo()  # one per file: repeated skill and goal cells are read once, not per row
     for line, cells in table.rows:
-        record = {target: cells[at] if at < len(cells) else "" for at, target in _positions(table, mapping)}
-        checked = participant_from_row(record, line=line, mode=mode)
+        record = {target: cells[at] if at < len(cells) else "" for at, target in positions}
+        checked = participant_from_row(record, line=line, mode=mode, memo=memo)
         if isinstance(checked, list):
             problems.extend(checked)
         elif (earlier := first_seen.setdefault(checked.id, line)) != line:
@@ -166,113 +160,17 @@ def import_people(
     if not preview.rows:
         raise DomainError("The file has no valid rows to import.")
     existing = set(Person.objects.filter(organisation=organisation).values_list("hris_id", flat=True))
-    _write_rows(organisation, preview.rows, preview.columns, level_source)
+    write_rows(organisation, preview.rows, preview.columns, level_source)
     created = sum(1 for row in preview.rows if row.participant.id not in existing)
     skipped = tuple(sorted({p.line for p in preview.problems if p.line}))
     return ImportOutcome(created=created, updated=len(preview.rows) - created, skipped_lines=skipped)
 
 
-# Rows written per batch: one query per table per batch, not ~30 per row (100k rows: minutes → seconds).
-WRITE_BATCH = 1000
-
-
-def _write_rows(
-    organisation: Organisation, rows: tuple[ImportRow, ...], columns: frozenset[str], source: LevelSource
-) -> None:
-    """Upsert people by HRIS id; replace their levels from `source` and their goals, for the
-    columns the file has. Same result as `write_person` + `write_skill_levels` +
-    `write_development_goals` row by row, in a fixed number of queries per batch."""
-    fields = sorted({_FIELD_FOR_COLUMN[c] for c in columns if c in _FIELD_FOR_COLUMN})
-    skills: dict[str, Skill] = {}
-
-    def skill(label: str) -> Skill:
-        if label not in skills:
-            skills[label] = resolve_skill(organisation=organisation, label=label)
-        return skills[label]
-
-    for start in range(0, len(rows), WRITE_BATCH):
-        batch = rows[start : start + WRITE_BATCH]
-        people = _upsert_people(organisation, batch, fields)
-        if "skills" in columns:
-            _replace_levels(batch, people, source, skill)
-        if "goals" in columns:
-            _replace_goals(batch, people, skill)
-
-
-def _upsert_people(
-    organisation: Organisation, batch: tuple[ImportRow, ...], fields: list[str]
-) -> list[Person]:
-    ids = [row.participant.id.strip() for row in batch]
-    found = {p.hris_id: p for p in Person.objects.filter(organisation=organisation, hris_id__in=ids)}
-    people, new, changed = [], [], []
-    now = timezone.now()
-    for hris_id, row in zip(ids, batch, strict=True):
-        values = {name: value for name, value in _person_values(row).items() if name in fields}
-        person = found.get(hris_id)
-        if person is None:
-            person = Person(organisation=organisation, hris_id=hris_id, **{"grade": 0, **values})
-            new.append(person)
-        elif values:
-            for name, value in values.items():
-                setattr(person, name, value)
-            person.is_active, person.updated_at = True, now
-            changed.append(person)
-        people.append(person)
-    Person.objects.bulk_create(new)
-    if changed:
-        Person.objects.bulk_update(changed, [*fields, "is_active", "updated_at"])
-    return people
-
-
-def _person_values(row: ImportRow) -> dict[str, object]:
-    p = row.participant
-    return {
-        "name": p.name,
-        "email": p.email,
-        "function": p.function,
-        "grade": p.grade,
-        "manager_hris_id": p.manager_id,
-        "location": row.location,
-        "languages": sorted({normalise_label(x) for x in p.languages if x.strip()}),
-    }
-
-
-def _replace_levels(batch, people: list[Person], source: LevelSource, skill) -> None:
-    SkillLevel.objects.filter(person__in=people, source=source).delete()
-    levels = []
-    for row, person in zip(batch, people, strict=True):
-        resolved: dict[Skill, int] = {}
-        for label, level in row.participant.skills.items():
-            if not 0 <= int(level) <= MAX_LEVEL:
-                raise DomainError(f"Level {level} for {label} is outside 0–5.")
-            key = skill(label)
-            resolved[key] = max(resolved.get(key, 0), int(level))  # two aliases: keep the higher
-        levels += [
-            SkillLevel(person_id=person.pk, skill_id=s.pk, level=n, source=source)
-            for s, n in resolved.items()
-        ]
-    SkillLevel.objects.bulk_create(levels)  # ids, not instances: a third less ORM work per row
-
-
-def _replace_goals(batch, people: list[Person], skill) -> None:
-    DevelopmentGoal.objects.filter(person__in=people).delete()
-    goals = []
-    for row, person in zip(batch, people, strict=True):
-        chosen = list(dict.fromkeys(skill(label) for label in row.participant.goals))
-        if len(chosen) > MAX_GOALS:
-            raise DomainError(f"At most {MAX_GOALS} development goals are allowed ({len(chosen)} given).")
-        goals += [
-            DevelopmentGoal(person_id=person.pk, skill_id=s.pk, priority=i)
-            for i, s in enumerate(chosen, start=1)
-        ]
-    DevelopmentGoal.objects.bulk_create(goals)
-
-
 def _preview(organisation, mapping, table, rows, problems) -> ImportPreview:
     ids = [row.participant.id for row in rows]
-    known = set(
-        Person.objects.filter(organisation=organisation, hris_id__in=ids).values_list("hris_id", flat=True)
-    )
+    # All of the organisation's ids in one query: an `IN` list of every row's id can exceed
+    # SQLite's variable limit on large files.
+    known = set(Person.objects.filter(organisation=organisation).values_list("hris_id", flat=True))
     return ImportPreview(
         mapping=mapping,
         unmapped=tuple(h for h in table.headers if h not in mapping),

@@ -33,6 +33,31 @@ def resolve_skill(*, organisation: Organisation, label: str) -> Skill:
     return skill
 
 
+def resolve_skills(*, organisation: Organisation, labels: Iterable[str]) -> dict[str, Skill]:
+    """{label: skill} as `resolve_skill` gives it, for many labels in three queries: the taxonomy
+    (skills and aliases) is read once and the missing skills are created together. The first
+    label seen for a new key names the skill. Writes, so call it inside a transaction."""
+    keys = {label: normalise_label(label) for label in labels}
+    if not all(keys.values()):
+        raise DomainError("A skill needs a name.")
+    known = _taxonomy(organisation)
+    missing: dict[str, Skill] = {}
+    for label, key in keys.items():
+        if key not in known and key not in missing:
+            missing[key] = Skill(organisation=organisation, name=" ".join(label.split()), key=key)
+    known.update(zip(missing, Skill.objects.bulk_create(missing.values()), strict=True))
+    return {label: known[key] for label, key in keys.items()}
+
+
+def _taxonomy(organisation: Organisation) -> dict[str, Skill]:
+    """{key: skill} through skills' own keys and their aliases (own keys win, as in `skill_for_key`)."""
+    skills = {skill.pk: skill for skill in Skill.objects.filter(organisation=organisation)}
+    aliases = SkillAlias.objects.filter(organisation=organisation).values_list("key", "skill_id")
+    known = {key: skills[skill_id] for key, skill_id in aliases}
+    known.update((skill.key, skill) for skill in skills.values())
+    return known
+
+
 @transaction.atomic
 def add_skill_alias(*, actor, skill: Skill, alias: str) -> SkillAlias:
     """Make `alias` another wording for `skill`, so "presenting" and "public speaking" are one."""

@@ -71,13 +71,13 @@ def test_partial_import_writes_only_valid_rows_and_reports_skipped_lines(world):
 
 
 def test_a_database_failure_rolls_back_every_row(world, monkeypatch):
-    from stepahead.people import importing
+    from stepahead.people import _import_writes
 
     def fail(*args, **kwargs):  # people are written by now: their skill levels fail
         assert Person.objects.exists()
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing, "_replace_levels", fail)
+    monkeypatch.setattr(_import_writes, "_replace_levels", fail)
     with pytest.raises(RuntimeError):
         import_people(actor=world.admin, organisation=world.org, preview=_preview(world, GOOD))
     assert not Person.objects.exists()
