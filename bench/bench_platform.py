@@ -151,6 +151,8 @@ def _summarise(runs: list[Record], repeats: int) -> Record:
         if key in summary and summary[key] is not None:
             summary[key] = statistics.median(r[key] for r in runs)
             summary[f"{key}_all"] = [r[key] for r in runs]
+    if "rows_per_second" in summary:  # from the median time, not from the first run
+        summary["rows_per_second"] = round(summary["size"] / summary["seconds"], 1)
     summary["repeats"] = repeats
     return summary
 
