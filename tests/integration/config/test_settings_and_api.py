@@ -44,7 +44,10 @@ def test_login_page_renders_and_posting_without_csrf_token_is_refused():
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DJANGO_ENV")}
+    # DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests' session fixture sets it in this process; a
+    # production check must not inherit it (Django's deploy check rightly flags it).
+    ignored = ("DEBUG", "SECRET_KEY", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environment = {k: v for k, v in os.environ.items() if k not in ignored}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
