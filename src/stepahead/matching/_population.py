@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ._model import MAX_GOALS, MatchParams, Participant
+from ._model import MAX_GOALS, MAX_LEVEL, MatchParams, Participant
 from ._scoring import PRIORITY_WEIGHTS, STEP_UTILITY
 
 IntArray = npt.NDArray[np.int64]
@@ -38,6 +38,11 @@ class Population:
     wish_keys: IntArray
     wish_counts: IntArray  # how many of the two prefer the other (1 or 2)
     utility: FloatArray  # step utility by gap 0..5 for the profile
+    # Derived look-ups for the hot pair loops (peer enumeration scores millions of pairs):
+    own: npt.NDArray[np.int8]  # (n, 3) each person's level in their own goals
+    gain: FloatArray  # utility by gap + MAX_LEVEL, for any gap -5..5 (no clip needed)
+    in_blocked: npt.NDArray[np.bool_]  # person appears in some blocked pair
+    in_wish: npt.NDArray[np.bool_]  # person appears in some wish
 
     @property
     def size(self) -> int:
@@ -59,6 +64,8 @@ def compile_population(people: Sequence[Participant], params: MatchParams) -> Po
             levels[i, skill_col[s]] = lvl
         for k, g in enumerate(p.goals[:MAX_GOALS]):
             goals[i, k] = skill_col[g]
+    utility = np.array(STEP_UTILITY[params.profile], dtype=np.float64)
+    blocked, wishes = _blocked_keys(people, index), _wish_keys(people, index)
     return Population(
         people=tuple(people),
         index=index,
@@ -69,10 +76,22 @@ def compile_population(people: Sequence[Participant], params: MatchParams) -> Po
         functions=_label_codes([p.function for p in people]),
         languages=_language_masks(people),
         manager=np.array([index.get(p.manager_id, -1) for p in people], dtype=np.int64),
-        blocked_keys=_blocked_keys(people, index),
-        **_wish_keys(people, index),
-        utility=np.array(STEP_UTILITY[params.profile], dtype=np.float64),
+        blocked_keys=blocked,
+        **wishes,
+        utility=utility,
+        own=np.take_along_axis(levels, goals, axis=1),
+        gain=utility[np.clip(np.arange(-MAX_LEVEL, MAX_LEVEL + 1), 0, MAX_LEVEL)],
+        in_blocked=_people_in(blocked, len(people)),
+        in_wish=_people_in(wishes["wish_keys"], len(people)),
     )
+
+
+def _people_in(keys: IntArray, n: int) -> npt.NDArray[np.bool_]:
+    """Who appears in any of these pair keys: most pairs can skip the key look-up."""
+    found = np.zeros(n, dtype=bool)
+    found[keys // max(n, 1)] = True
+    found[keys % max(n, 1)] = True
+    return found
 
 
 def _label_codes(labels: list[str]) -> IntArray:
@@ -124,10 +143,11 @@ def _wish_keys(people: Sequence[Participant], index: dict[str, int]) -> dict[str
 def values_given(pop: Population, givers: IntArray, receivers: IntArray) -> FloatArray:
     """v(giver→receiver) for each pair of the two aligned index arrays."""
     total = np.zeros(len(givers), dtype=np.float64)
+    width = pop.levels.shape[1]
+    flat, base = pop.levels.ravel(), givers * width  # flat gathers beat 2-D fancy indexing
     for k in range(MAX_GOALS):
-        skill = pop.goals[receivers, k]
-        gap = pop.levels[givers, skill].astype(np.int64) - pop.levels[receivers, skill]
-        total += PRIORITY_WEIGHTS[k] * pop.utility[np.clip(gap, 0, 5)]
+        gap = flat[base + pop.goals[receivers, k]].astype(np.intp) - pop.own[receivers, k]
+        total += PRIORITY_WEIGHTS[k] * pop.gain[gap + MAX_LEVEL]
     return total
 
 
@@ -143,17 +163,20 @@ def hard_rules_mask(pop: Population, a: IntArray, b: IntArray) -> npt.NDArray[np
         (a != b) & (pop.manager[a] != b) & (pop.manager[b] != a) & languages_shared(pop, a, b)
     )
     if len(pop.blocked_keys):
-        ok &= _lookup(pop.blocked_keys, pair_keys(pop, a, b)) < 0
+        some = np.flatnonzero(ok & pop.in_blocked[a] & pop.in_blocked[b])
+        ok[some] = _lookup(pop.blocked_keys, pair_keys(pop, a[some], b[some])) < 0
     return ok
 
 
 def bonuses(pop: Population, a: IntArray, b: IntArray, params: MatchParams) -> FloatArray:
     fa, fb = pop.functions[a], pop.functions[b]
     total: FloatArray = ((fa >= 0) & (fb >= 0) & (fa != fb)) * params.cross_function_bonus
+    total = total.astype(np.float64)
     if len(pop.wish_keys):
-        hit = _lookup(pop.wish_keys, pair_keys(pop, a, b))
-        total = total + np.where(hit >= 0, pop.wish_counts[hit], 0) * params.wish_bonus
-    return total.astype(np.float64)
+        some = np.flatnonzero(pop.in_wish[a] & pop.in_wish[b])
+        hit = _lookup(pop.wish_keys, pair_keys(pop, a[some], b[some]))
+        total[some] = total[some] + np.where(hit >= 0, pop.wish_counts[hit], 0) * params.wish_bonus
+    return total
 
 
 def pair_keys(pop: Population, a: IntArray, b: IntArray) -> IntArray:
