@@ -15,8 +15,8 @@ import numpy.typing as npt
 from ._model import MAX_GOALS, MatchParams
 from ._population import IntArray, Population, bonuses, hard_rules_mask, to_units, values_given
 
-_BLOCK_CELLS = 4_000_000  # rows × columns examined at once: bounds the temporary arrays
-_REDUCE_AT = 1_000_000  # pairs held before trimming to each person's top k (and raising thresholds)
+_BLOCK_CELLS = 2_000_000  # rows × columns examined at once: bounds the temporary arrays
+_REDUCE_AT = 400_000  # pairs held before trimming to each person's top k (and raising thresholds)
 
 
 @dataclass(frozen=True, slots=True)
