@@ -31,24 +31,24 @@ from .models import (
 )
 from .policies import can_edit_enrolment, can_manage_programme
 
-SETTING_FIELDS = frozenset(
-    {
-        "name",
-        "description",
-        "mode",
-        "starts_on",
-        "ends_on",
-        "band",
-        "profile",
-        "circle_size",
-        "circle_band",
-        "cross_function_bonus",
-        "wish_bonus",
-        "self_enrolment",
-        "default_capacity",
-        "max_capacity",
-    }
+# What a manager may set on a programme, in the order forms show it.
+PROGRAMME_SETTINGS = (
+    "name",
+    "description",
+    "mode",
+    "starts_on",
+    "ends_on",
+    "band",
+    "profile",
+    "circle_size",
+    "circle_band",
+    "cross_function_bonus",
+    "wish_bonus",
+    "self_enrolment",
+    "default_capacity",
+    "max_capacity",
 )
+SETTING_FIELDS = frozenset(PROGRAMME_SETTINGS)
 
 
 def require_manager(actor, programme: Programme) -> None:

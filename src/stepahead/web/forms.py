@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from stepahead.people.importing import PERSON_COLUMNS
 from stepahead.people.models import MAX_GOALS, MAX_LEVEL, LevelSource
 from stepahead.programmes.models import EnrolmentRole, Mode, Programme
+from stepahead.programmes.services import PROGRAMME_SETTINGS
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -55,22 +56,7 @@ class ProgrammeForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = (
-            "name",
-            "description",
-            "mode",
-            "starts_on",
-            "ends_on",
-            "band",
-            "profile",
-            "circle_size",
-            "circle_band",
-            "cross_function_bonus",
-            "wish_bonus",
-            "self_enrolment",
-            "default_capacity",
-            "max_capacity",
-        )
+        fields = PROGRAMME_SETTINGS
         labels = {  # noqa: RUF012 (Django Meta option)
             "name": "Name",
             "description": "Description",
