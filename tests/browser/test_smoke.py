@@ -1,7 +1,5 @@
 """The browser set-up itself: Chromium, the live server, axe-core, sign-in."""
 
-from importlib.util import find_spec
-
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -22,7 +20,6 @@ def test_admin_sign_in_in_chromium_with_axe(page, axe, django_user_model):
     assert page.js_errors == []
 
 
-@pytest.mark.skipif(find_spec("stepahead.web") is None, reason="the web UI (stepahead.web) is not there yet")
 def test_login_page_is_accessible_and_signs_in(page, axe, django_user_model):
     django_user_model.objects.create_user(
         username="hr@acme.test", email="hr@acme.test", password="x-password-123"
