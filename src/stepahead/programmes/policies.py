@@ -33,6 +33,13 @@ def can_view_programme(*, user, programme: Programme) -> bool:
     )
 
 
+def invitation_is_for(*, user, person) -> bool:
+    """The invited person's linked login, or any login with their email while none is linked."""
+    if person.user_id is not None:
+        return person.user_id == user.pk
+    return bool(person.email) and person.email.lower() == (user.email or "").lower()
+
+
 def can_edit_enrolment(*, user, enrolment: Enrolment) -> bool:
     """The participant or a manager, and only until matching starts."""
     if not enrolment.programme.enrolment_open:

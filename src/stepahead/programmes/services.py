@@ -29,7 +29,7 @@ from .models import (
     ProgrammeManager,
     Status,
 )
-from .policies import can_edit_enrolment, can_manage_programme
+from .policies import can_edit_enrolment, can_manage_programme, invitation_is_for
 
 # What a manager may set on a programme, in the order forms show it.
 PROGRAMME_SETTINGS = (
@@ -155,10 +155,7 @@ def accept_invitation(*, user, token: str, **choices: object) -> Enrolment:
     if invitation is None:
         raise DomainError("This invitation is no longer valid.")
     person = invitation.person
-    email_matches = bool(person.email) and person.email.lower() == (user.email or "").lower()
-    require(
-        person.user == user or (person.user is None and email_matches), "This invitation is for someone else."
-    )
+    require(invitation_is_for(user=user, person=person), "This invitation is for someone else.")
     if person.user is None:
         person.user = user
         person.save(update_fields=["user", "updated_at"])

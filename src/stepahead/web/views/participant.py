@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -21,6 +23,7 @@ from stepahead.people.selectors import (
     with_skills_and_goals,
 )
 from stepahead.programmes.models import Enrolment, Invitation, InvitationStatus, Programme
+from stepahead.programmes.policies import invitation_is_for
 from stepahead.programmes.selectors import open_to_join, pending_invitation, programme_in
 from stepahead.programmes.services import (
     accept_invitation,
@@ -93,6 +96,25 @@ def _enrolment_form(request, programme, person, enrolment):
     return EnrolmentForm(request.POST or None, programme=programme, person=person, initial=initial)
 
 
+def _save_choices(request, form, enrol, success: str, programme):
+    """What the three enrolment forms (edit, join, accept an invitation) do with a POST: call
+    `enrol` with the form's choices and go to the programme, or leave the errors on the form
+    (a rule the service enforces becomes a form error) and return None."""
+    if not form.is_valid():
+        return None
+    try:
+        enrol(**form.choices())
+    except DomainError as error:
+        form.add_error(None, str(error))
+        return None
+    messages.success(request, success)
+    return redirect("web:my_programme", pk=programme.pk)
+
+
+def _welcome(programme) -> str:
+    return f"Welcome to {programme.name}! You are enrolled."
+
+
 @member_required
 @require_http_methods(["GET", "POST"])
 def my_programme(request, pk: int):
@@ -112,14 +134,17 @@ def my_programme(request, pk: int):
                 status=409,
                 back_url=reverse("web:my_programme", args=[pk]),
             )
-        if form.is_valid():
-            try:
-                enrol_participant(actor=request.user, programme=programme, person=person, **form.choices())
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, "Your enrolment has been saved.")
-                return redirect("web:my_programme", pk=pk)
+        saved = _save_choices(
+            request,
+            form,
+            lambda **choices: enrol_participant(
+                actor=request.user, programme=programme, person=person, **choices
+            ),
+            "Your enrolment has been saved.",
+            programme,
+        )
+        if saved is not None:
+            return saved
         status = 400
     return render(
         request,
@@ -184,14 +209,10 @@ def _join_form(request, programme, person):
     form = _enrolment_form(request, programme, person, None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                enrol_self(user=request.user, programme=programme, **form.choices())
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"Welcome to {programme.name}! You are enrolled.")
-                return redirect("web:my_programme", pk=programme.pk)
+        enrol = partial(enrol_self, user=request.user, programme=programme)
+        saved = _save_choices(request, form, enrol, _welcome(programme), programme)
+        if saved is not None:
+            return saved
         status = 400
     return render(
         request,
@@ -215,8 +236,7 @@ def invitation(request, token: str):
             request, "This invitation is no longer valid.", status=404, title="Invitation not found"
         )
     person, programme = found.person, found.programme
-    email_matches = bool(person.email) and person.email.lower() == (request.user.email or "").lower()
-    if not (person.user_id == request.user.pk or (person.user_id is None and email_matches)):
+    if not invitation_is_for(user=request.user, person=person):
         raise PermissionDenied(
             "This invitation is for someone else. Sign in with the address it was sent to."
         )
@@ -227,15 +247,11 @@ def invitation(request, token: str):
     form = _enrolment_form(request, programme, person, None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                accept_invitation(user=request.user, token=token, **form.choices())
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                request.session["web_org"] = programme.organisation_id
-                messages.success(request, f"Welcome to {programme.name}! You are enrolled.")
-                return redirect("web:my_programme", pk=programme.pk)
+        enrol = partial(accept_invitation, user=request.user, token=token)
+        saved = _save_choices(request, form, enrol, _welcome(programme), programme)
+        if saved is not None:
+            request.session["web_org"] = programme.organisation_id  # a new invitee's first org
+            return saved
         status = 400
     return render(
         request,
