@@ -49,6 +49,9 @@ PROGRAMME_SETTINGS = (
     "max_capacity",
 )
 SETTING_FIELDS = frozenset(PROGRAMME_SETTINGS)
+# Everything else (mode, parameters, capacities, self-enrolment) is fixed once matching starts.
+ALWAYS_EDITABLE = frozenset({"name", "description", "starts_on", "ends_on"})
+FIXED_AT_MATCHING = tuple(name for name in PROGRAMME_SETTINGS if name not in ALWAYS_EDITABLE)
 
 
 def require_manager(actor, programme: Programme) -> None:
@@ -75,7 +78,7 @@ def update_programme_settings(*, actor, programme: Programme, **changes: object)
     """Change name, dates or matching parameters; mode and parameters freeze once matching starts."""
     require_manager(actor, programme)
     _check_setting_names(changes)
-    frozen = set(changes) - {"name", "description", "starts_on", "ends_on"}
+    frozen = set(changes) - ALWAYS_EDITABLE
     if frozen and not programme.enrolment_open:
         raise DomainError("Matching settings cannot change once matching has started.")
     for name, value in changes.items():

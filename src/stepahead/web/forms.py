@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from stepahead.people.importing import PERSON_COLUMNS
 from stepahead.people.models import MAX_GOALS, MAX_LEVEL, LevelSource
 from stepahead.programmes.models import EnrolmentRole, Mode, Programme
-from stepahead.programmes.services import PROGRAMME_SETTINGS
+from stepahead.programmes.services import FIXED_AT_MATCHING, PROGRAMME_SETTINGS
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -42,17 +42,7 @@ class DateInput(forms.DateInput):
 class ProgrammeForm(forms.ModelForm):
     """Programme set-up. Matching parameters are disabled once matching has started."""
 
-    FROZEN = (
-        "mode",
-        "band",
-        "profile",
-        "circle_size",
-        "circle_band",
-        "cross_function_bonus",
-        "wish_bonus",
-        "default_capacity",
-        "max_capacity",
-    )
+    FROZEN = FIXED_AT_MATCHING
 
     class Meta:
         model = Programme

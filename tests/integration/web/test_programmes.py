@@ -87,11 +87,13 @@ def test_edit_settings_and_parameters_freeze_once_matching(world, browser_for):
     page = browser.get(reverse("web:programme_edit", args=[programme.pk])).content.decode()
     assert "Fixed: matching has started." in page
     response = browser.post(
-        reverse("web:programme_edit", args=[programme.pk]), {**data, "band": 3, "name": "Again"}
+        reverse("web:programme_edit", args=[programme.pk]),
+        {**data, "band": 3, "name": "Again", "self_enrolment": "on"},
     )
     assert response.status_code == 302
     programme.refresh_from_db()
-    assert (programme.name, programme.band) == ("Again", 2)  # disabled fields keep their values
+    # disabled fields keep their values: the form and the service fix the same settings
+    assert (programme.name, programme.band, programme.self_enrolment) == ("Again", 2, False)
 
 
 def test_status_buttons_explain_and_move_the_programme(world, browser_for):
