@@ -15,6 +15,7 @@ import sys
 from bench.common import (
     Record,
     default_repeats,
+    finish,
     fmt,
     machine_facts,
     machine_markdown,
@@ -63,9 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             records.append(record)
             print(_line(record), flush=True)
     stem = args.out or ("matching-quick" if args.quick else "matching")
-    paths = write_results(stem, {"machine": facts, "results": records}, _report(facts, records))
-    print(f"wrote {paths[0]} and {paths[1]}")
-    return 1 if any("error" in r for r in records) else 0
+    return finish(stem, facts, records, _report(facts, records))
 
 
 def _line(r: Record) -> str:

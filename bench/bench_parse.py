@@ -14,6 +14,7 @@ import sys
 
 from bench.common import (
     Record,
+    finish,
     fmt,
     machine_facts,
     machine_markdown,
@@ -21,7 +22,6 @@ from bench.common import (
     parse_sizes,
     repeat_job,
     verdicts,
-    write_results,
 )
 
 
@@ -47,9 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         record = repeat_job(job, args.repeats, args.timeout)
         records.append(record)
         print(_line(record), flush=True)
-    paths = write_results(args.out, {"machine": facts, "results": records}, _report(facts, records))
-    print(f"wrote {paths[0]} and {paths[1]}")
-    return 1 if any("error" in r for r in records) else 0
+    return finish(args.out, facts, records, _report(facts, records))
 
 
 def _line(r: Record) -> str:

@@ -33,13 +33,14 @@ from typing import Any
 from bench.common import (
     RESULT_MARKER,
     Record,
+    finish,
     fmt,
     machine_facts,
     machine_markdown,
     markdown_table,
     parse_sizes,
     run_job,
-    write_results,
+    summarise_runs,
 )
 
 LIMITS = {"import": 60.0, "match": 30.0, "page": 0.300}  # seconds, at the full sizes below
@@ -97,9 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             records.append(record)
             print(_line(record), flush=True)
     stem = args.out or ("platform-quick" if args.quick else "platform")
-    paths = write_results(stem, {"machine": facts, "results": records}, _report(facts, records))
-    print(f"wrote {paths[0]} and {paths[1]}")
-    return 1 if any("error" in r for r in records) else 0
+    return finish(stem, facts, records, _report(facts, records))
 
 
 def _run_child(job: Record, workdir: Path, timeout: float) -> Record:
@@ -121,7 +120,7 @@ def _repeat(job: Record, repeats: int, timeout: float) -> Record:
     for _ in range(repeats):
         with tempfile.TemporaryDirectory(prefix="stepahead-bench-") as tmp:
             runs.append(_run_child(job, Path(tmp), timeout))
-    return _summarise(runs, repeats)
+    return _summarise(runs)
 
 
 def _match_series(job: Record, repeats: int, timeout: float) -> Record:
@@ -139,21 +138,13 @@ def _match_series(job: Record, repeats: int, timeout: float) -> Record:
             shutil.copy(base / "db.sqlite3", work / "db.sqlite3")
             runs.append({**_run_child(job, work, timeout), "setup_seconds": built["seconds"]})
             shutil.rmtree(work)
-    return _summarise(runs, repeats)
+    return _summarise(runs)
 
 
-def _summarise(runs: list[Record], repeats: int) -> Record:
-    failed = [r for r in runs if "error" in r]
-    if failed:
-        return {**failed[0], "repeats": repeats}
-    summary = dict(runs[0])
-    for key in ("seconds", "engine_seconds", "page_median_ms", "peak_rss_mb"):
-        if key in summary and summary[key] is not None:
-            summary[key] = statistics.median(r[key] for r in runs)
-            summary[f"{key}_all"] = [r[key] for r in runs]
-    if "rows_per_second" in summary:  # from the median time, not from the first run
+def _summarise(runs: list[Record]) -> Record:
+    summary = summarise_runs(runs, ("seconds", "engine_seconds", "page_median_ms", "peak_rss_mb"))
+    if "error" not in summary and "rows_per_second" in summary:  # from the median time
         summary["rows_per_second"] = round(summary["size"] / summary["seconds"], 1)
-    summary["repeats"] = repeats
     return summary
 
 

@@ -58,18 +58,34 @@ def default_repeats(size: int) -> int:
 def repeat_job(job: Record, repeats: int, timeout: float) -> Record:
     """Run a job `repeats` times; timings and memory are medians, outcomes must agree across runs."""
     runs = [run_job(job, timeout) for _ in range(repeats)]
+    keys = ("seconds", "peak_rss_mb", "rss_before_mb", "generate_seconds", "engine_seconds")
+    summary = summarise_runs(runs, keys)
+    if "error" not in summary:
+        outcome_keys = ("placed", "total_score")
+        summary["stable"] = all(all(r.get(k) == runs[0].get(k) for k in outcome_keys) for r in runs)
+    return summary
+
+
+def summarise_runs(runs: list[Record], median_keys: tuple[str, ...]) -> Record:
+    """The first run's record with `median_keys` replaced by medians (each run kept in
+    `<key>_all`); the first failure instead, if any run failed."""
     failed = [r for r in runs if "error" in r]
     if failed:
-        return {**failed[0], "repeats": repeats}
+        return {**failed[0], "repeats": len(runs)}
     summary = dict(runs[0])
-    for key in ("seconds", "peak_rss_mb", "rss_before_mb", "generate_seconds", "engine_seconds"):
-        if key in summary:
+    for key in median_keys:
+        if summary.get(key) is not None:
             summary[key] = statistics.median(r[key] for r in runs)
             summary[f"{key}_all"] = [r[key] for r in runs]
-    outcome_keys = ("placed", "total_score")
-    summary["stable"] = all(all(r.get(k) == runs[0].get(k) for k in outcome_keys) for r in runs)
-    summary["repeats"] = repeats
+    summary["repeats"] = len(runs)
     return summary
+
+
+def finish(stem: str, facts: Record, records: list[Record], report: str) -> int:
+    """Write the results and say where; exit status 1 when a run failed."""
+    paths = write_results(stem, {"machine": facts, "results": records}, report)
+    print(f"wrote {paths[0]} and {paths[1]}")
+    return 1 if any("error" in r for r in records) else 0
 
 
 def parse_sizes(text: str) -> list[int]:
