@@ -36,6 +36,7 @@ class MatchRun(models.Model):
     summary = models.JSONField(
         default=dict, blank=True, help_text="Placed, total score, unmatched reasons, ..."
     )
+    # The spec's count (people in pairs or circles, matched mentees); see people_placed.
     placed = models.PositiveIntegerField(null=True, blank=True)
     total_score = models.FloatField(null=True, blank=True)
     error = models.TextField(blank=True)
@@ -57,6 +58,11 @@ class MatchRun(models.Model):
 
     def __str__(self) -> str:
         return f"Run #{self.pk} of {self.programme} ({self.status})"
+
+    @property
+    def people_placed(self) -> int | None:
+        """Everyone in a proposal, mentors included: what the pages show as people placed."""
+        return (self.summary or {}).get("people_placed")
 
     @property
     def seconds(self) -> float | None:

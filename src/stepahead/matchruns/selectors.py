@@ -31,7 +31,7 @@ def compare_runs(*, before: MatchRun, after: MatchRun) -> dict:
     unmatched_before = {u["id"] for u in before.summary.get("unmatched", [])}
     unmatched_after = {u["id"] for u in after.summary.get("unmatched", [])}
     return {
-        "placed": ((before.placed or 0), (after.placed or 0)),
+        "placed": ((before.people_placed or 0), (after.people_placed or 0)),
         "total_score": ((before.total_score or 0.0), (after.total_score or 0.0)),
         "newly_placed": sorted(unmatched_before - unmatched_after),
         "newly_unmatched": sorted(unmatched_after - unmatched_before),

@@ -57,8 +57,7 @@ def run_figures(run: MatchRun) -> dict:
     groups = summary.get("groups") or 0
     return {
         "pool": total,
-        # everyone in a proposal (mentors too), as the proposals page counts; older runs lack it
-        "placed": summary.get("people_placed", run.placed),
+        "placed": run.people_placed,
         "unmatched": len(unmatched),
         "groups": groups,
         "proposals": summary.get("proposals"),
