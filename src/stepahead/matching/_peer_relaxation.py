@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 from ortools.graph.python import linear_sum_assignment
 
@@ -39,6 +40,21 @@ class Relaxation:
 
 def solve_relaxation(pairs: PairList, n: int, big: int) -> Relaxation:
     """Max-weight fractional matching of pairs (values big + units) plus the dummy n (big / 2)."""
+    tails, heads, values = _arcs(pairs, n, big)
+    solver = linear_sum_assignment.SimpleLinearSumAssignment()
+    solver.add_arcs_with_cost(tails, heads, -values)
+    if solver.solve() != solver.OPTIMAL:  # pragma: no cover - self arcs make it always feasible
+        raise RuntimeError("assignment solver failed on the peer relaxation")
+    sigma = np.fromiter((solver.right_mate(i) for i in range(n + 1)), dtype=np.int64, count=n + 1)
+    arc_value = np.fromiter((-solver.assignment_cost(i) for i in range(n + 1)), dtype=np.int64, count=n + 1)
+    u, v = _duals(tails, heads, values, sigma, arc_value)
+    # max form: p = -u, q = -v; the symmetric fractional dual is (p + q) / 2
+    return Relaxation(sigma, arc_value, -(u + v))
+
+
+def _arcs(pairs: PairList, n: int, big: int) -> tuple[IntArray, IntArray, IntArray]:
+    """Giver → receiver arcs and their values: both directions of each pair, everyone to and
+    from the dummy at big / 2, and everyone (the dummy too) to themselves at 0."""
     people = np.arange(n, dtype=np.int64)
     dummy = np.full(n, n, dtype=np.int64)
     value = pairs.units + big
@@ -46,20 +62,13 @@ def solve_relaxation(pairs: PairList, n: int, big: int) -> Relaxation:
     tails = np.concatenate([pairs.a, pairs.b, people, dummy, people, [n]])
     heads = np.concatenate([pairs.b, pairs.a, dummy, people, people, [n]])
     values = np.concatenate([value, value, half, half, np.zeros(n + 1, dtype=np.int64)])
-    solver = linear_sum_assignment.SimpleLinearSumAssignment()
-    solver.add_arcs_with_cost(tails, heads, -values)
-    if solver.solve() != solver.OPTIMAL:  # pragma: no cover - self arcs make it always feasible
-        raise RuntimeError("assignment solver failed on the peer relaxation")
-    sigma = np.fromiter((solver.right_mate(i) for i in range(n + 1)), dtype=np.int64, count=n + 1)
-    arc_value = np.fromiter((-solver.assignment_cost(i) for i in range(n + 1)), dtype=np.int64, count=n + 1)
-    prices = _prices(tails, heads, values, sigma, arc_value)
-    return Relaxation(sigma, arc_value, prices)
+    return tails, heads, values
 
 
-def _prices(
+def _duals(
     tails: IntArray, heads: IntArray, values: IntArray, sigma: IntArray, arc_value: IntArray
-) -> IntArray:
-    """Dual prices of the assignment from its residual graph.
+) -> tuple[IntArray, IntArray]:
+    """Duals of the assignment from its residual graph.
 
     In cost form c = -value, duals u (givers) and v (receivers) need u_i + v_j ≤ c_ij with
     equality on assigned arcs. With i' the giver assigned to j, that is u_i ≤ u_i' + c_ij - c_i'j:
@@ -75,24 +84,42 @@ def _prices(
     length = cost - cost_into[heads]
     keep = source != tails
     u = _shortest_distances(source[keep], tails[keep], length[keep], size)
-    v = cost_into - u[giver_of]
-    # max form: p = -u, q = -v; the symmetric fractional dual is (p + q) / 2
-    return -(u + v)
+    return u, cost_into - u[giver_of]
 
 
 def _shortest_distances(src: IntArray, dst: IntArray, length: IntArray, size: int) -> IntArray:
-    """Bellman-Ford with all arcs relaxed per numpy round (no negative cycles at an optimum)."""
-    order = np.argsort(dst, kind="stable")
-    src, dst, length = src[order], dst[order], length[order]
+    """Shortest distances from a virtual source that reaches every node at 0."""
+    order = np.argsort(src, kind="stable")
+    starts = np.searchsorted(src[order], np.arange(size + 1))
+    dist = _label_correcting(starts, dst[order], length[order], size)
+    if dist is None:  # pragma: no cover - an optimal assignment has no negative cycle
+        raise RuntimeError("negative cycle: the assignment was not optimal")
+    return dist
+
+
+@numba.njit(cache=True, nogil=True)
+def _label_correcting(starts: IntArray, heads: IntArray, length: IntArray, size: int) -> IntArray | None:
+    """Bellman-Ford with a FIFO queue of the nodes whose distance just fell: after the first
+    sweep only the few nodes near a change are revisited, not every arc in every round."""
     dist = np.zeros(size, dtype=np.int64)
-    if len(dst) == 0:
-        return dist
-    starts = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]])
-    targets = dst[starts]
-    for _ in range(size + 1):
-        best = np.minimum.reduceat(dist[src] + length, starts)
-        improved = best < dist[targets]
-        if not improved.any():
-            return dist
-        dist[targets[improved]] = best[improved]
-    raise RuntimeError("negative cycle: the assignment was not optimal")  # pragma: no cover
+    queue = np.arange(size, dtype=np.int64)  # a ring: each node is in it at most once
+    queued = np.ones(size, dtype=np.bool_)
+    visits = np.zeros(size, dtype=np.int64)
+    head, held = 0, size
+    while held:
+        node = queue[head]
+        head = (head + 1) % size
+        held -= 1
+        queued[node] = False
+        visits[node] += 1
+        if visits[node] > size:
+            return None
+        for arc in range(starts[node], starts[node + 1]):
+            to = heads[arc]
+            if dist[node] + length[arc] < dist[to]:
+                dist[to] = dist[node] + length[arc]
+                if not queued[to]:
+                    queue[(head + held) % size] = to
+                    held += 1
+                    queued[to] = True
+    return dist
