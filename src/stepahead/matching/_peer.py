@@ -14,6 +14,7 @@ Weights are integers (1e-6 units) plus `big` per pair, so cardinality always com
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -21,15 +22,8 @@ import rustworkx as rx
 from scipy import sparse
 
 from ._model import MatchParams, Optimality
-from ._peer_graph import (
-    Candidates,
-    PairList,
-    all_pairs,
-    iter_pairs_of,
-    pairs_of,
-    peer_weights,
-    top_candidates,
-)
+from ._peer_graph import Candidates, PairList, all_pairs, pairs_of, peer_weights
+from ._peer_kernel import PairTables, count_eligible, raise_prices, top_candidates
 from ._peer_relaxation import Relaxation, solve_relaxation
 from ._population import SCALE, IntArray, Population
 from ._solution import Progress, Solution
@@ -46,17 +40,29 @@ FULL_EXACT_PAIRS = 600_000
 # Relax-and-check rounds for the bound on pools too large to prove: each adds the pairs that
 # broke the prices and tightens the bound.
 BOUND_ROUNDS = 2
+_FRESH_SOLVE_PAIRS = 600_000  # up to this, the final matching gets its own cardinality-first solve
+_VIOLATORS_KEPT = 10  # per person and round: the pairs that break the prices most
+
+
+@dataclass(frozen=True, slots=True)
+class _Pool:
+    pop: Population
+    params: MatchParams
+    tables: PairTables
+    exact_affordable: bool  # every eligible pair fits one exact blossom
 
 
 def solve_peer(pop: Population, params: MatchParams, progress: Progress) -> Solution:
     n = pop.size
     progress("Finding candidate partners", 0.0)
-    cands = top_candidates(pop, params, CANDIDATES_PER_PERSON)
+    tables = PairTables.of(pop, params)
+    cands = top_candidates(tables, CANDIDATES_PER_PERSON)
+    pool = _Pool(pop, params, tables, count_eligible(tables, FULL_EXACT_PAIRS) <= FULL_EXACT_PAIRS)
     progress("Solving the relaxation", 0.5)
     if _coarsening(cands, n) > 1:
-        pairs, optimality = _bounded_matching(pop, params, cands, progress)
+        pairs, optimality = _bounded_matching(pool, cands, progress)
     else:
-        pairs, optimality = _certified_matching(pop, params, cands, _big(cands, n), progress)
+        pairs, optimality = _certified_matching(pool, cands, _big(cands, n), progress)
     progress("Done", 1.0)
     return _solution(pop, params, pairs, optimality)
 
@@ -78,53 +84,43 @@ def _coarsen(cands: Candidates, factor: int) -> Candidates:
     if factor == 1:
         return cands
     pairs = PairList(cands.pairs.a, cands.pairs.b, cands.pairs.units // factor)
-    return Candidates(pairs, cands.kth_units // factor, cands.degree)
+    return Candidates(pairs, cands.kth_units // factor)
 
 
 def _bounded_matching(
-    pop: Population, params: MatchParams, cands: Candidates, progress: Progress
+    pool: _Pool, cands: Candidates, progress: Progress
 ) -> tuple[list[tuple[int, int]], Optimality]:
     """Pools too large to prove: a matching from the relaxation and a valid bound on the optimum.
 
-    The bound is the best fractional matching by weight alone. Its prices hold for listed pairs
+    The bound is the best fractional matching by weight alone, over the candidates and the
+    pairs that broke its prices in the rounds before. Its prices hold for listed pairs
     and, for anyone priced at least at their k-th best, for unlisted ones too; everyone else gets
     their pairs enumerated and their price raised just enough to cover them."""
-    n = pop.size
-    pool = cands.pairs
+    n = pool.pop.size
+    pairs = cands.pairs
     for round_no in range(BOUND_ROUNDS):
-        relax = solve_relaxation(pool, n, 0)
+        relax = solve_relaxation(pairs, n, 0)
         prices = relax.prices[:n]
-        short = np.flatnonzero((cands.kth_units > 0) & (prices < cands.kth_units))
+        short = (cands.kth_units > 0) & (prices < cands.kth_units)
         progress("Checking pairs outside the candidate lists", 0.6 + 0.1 * round_no)
-        raised, violators = _check_prices(pop, params, prices, short)
+        raised, violators = raise_prices(pool.tables, prices, short, _VIOLATORS_KEPT)
         bound = (int(raised.sum()) + int(relax.prices[n])) / 2 / SCALE
-        pool = _union(pool, violators, n)
+        pairs = _union(pairs, violators, n)
         if not len(violators):
             break
     progress("Rounding the relaxation", 0.85)
-    factor = _coarsening(Candidates(pool, cands.kth_units, cands.degree), n)
-    coarse = _coarsen(Candidates(pool, cands.kth_units, cands.degree), factor)
-    matching = _State(coarse.pairs, n, _big(coarse, n)).matching
-    found = _units_of(pool, matching, n) / SCALE
+    known = Candidates(pairs, cands.kth_units)
+    coarse = _coarsen(known, _coarsening(known, n))
+    if len(pairs) <= _FRESH_SOLVE_PAIRS:
+        matching = _State(coarse.pairs, n, _big(coarse, n)).matching
+    else:
+        # The last relaxation rounds to nearly everyone placed; on pools this large a fresh
+        # cardinality-first solve would cost as much as all the rounds before, so only the
+        # people rounding leaves out are re-solved exactly, with their neighbourhoods.
+        matching = _repair(_round(relax, n), coarse.pairs, n, _big(coarse, n))
+    found = _units_of(pairs, matching, n) / SCALE
     gap = (bound - found) / bound if bound > 0 else 0.0
     return matching, Optimality(False, bound, max(gap, 0.0), "relaxation bound over all eligible pairs")
-
-
-def _check_prices(
-    pop: Population, params: MatchParams, prices: IntArray, short: IntArray
-) -> tuple[IntArray, PairList]:
-    """Prices raised so every pair of a `short` person is covered, and the pairs that broke them.
-    Streams block by block: the pairs themselves are never all held."""
-    raised = prices.copy()
-    flagged = np.zeros(len(prices), dtype=bool)
-    flagged[short] = True
-    violators = []
-    for part in iter_pairs_of(pop, params, short):
-        for mine, other in ((part.a, part.b), (part.b, part.a)):
-            at = flagged[mine]
-            np.maximum.at(raised, mine[at], 2 * part.units[at] - prices[other[at]])
-        violators.append(part.select(_reduced2(part, prices, 0) < 0))
-    return raised, PairList.concat(violators)
 
 
 def _big(cands: Candidates, n: int) -> int:
@@ -153,14 +149,14 @@ class _State:
 
 
 def _certified_matching(
-    pop: Population, params: MatchParams, cands: Candidates, big: int, progress: Progress
+    pool: _Pool, cands: Candidates, big: int, progress: Progress
 ) -> tuple[list[tuple[int, int]], Optimality]:
-    n = pop.size
+    n = pool.pop.size
     pairs = cands.pairs
     kth2 = np.where(cands.kth_units > 0, cands.kth_units + big, -1)  # in price units (×2 of half)
     # On pools too large to solve exactly, a matching that still leaves the count placed
     # unproven is not worth repairing here: the bounded path builds a better one.
-    repair = int(cands.degree.sum()) // 2 <= FULL_EXACT_PAIRS
+    repair = pool.exact_affordable
     for round_no in range(_MAX_ROUNDS):
         state = _State(pairs, n, big, repair=repair)
         prices = np.maximum(state.relax.prices[:n], kth2)
@@ -169,35 +165,35 @@ def _certified_matching(
             return state.matching, _proven(state, "relaxation is integral")
         if gap2 >= big:
             # Odd sets the relaxation cannot see: prices alone cannot prove the count placed.
-            return _exact_or_bounded(pop, params, state, cands, progress)
+            return _exact_or_bounded(pool, state, cands, progress)
         # Only people with unlisted pairs and a price near their k-th best can hide a pair
         # that breaks the prices or could enter a better matching.
         suspects = np.flatnonzero((cands.kth_units > 0) & (2 * (state.relax.prices[:n] - kth2) <= gap2))
         if len(suspects) > max(64, _SUSPECT_SHARE * n):
-            return _exact_or_bounded(pop, params, state, cands, progress)
+            return _exact_or_bounded(pool, state, cands, progress)
         progress("Checking every eligible pair", 0.6 + 0.05 * round_no)
-        extra = pairs_of(pop, params, suspects)
+        extra = pairs_of(pool.pop, pool.params, suspects)
         prices[suspects] = state.relax.prices[suspects]
         violated = _reduced2(extra, prices, big) < 0
         if violated.any():
             pairs = _union(pairs, extra.select(violated), n)
             continue
         settled = _solve_uncertified(state, _union(pairs, extra, n), prices)
-        return settled or _exact_or_bounded(pop, params, state, cands, progress)
-    return _exact_or_bounded(pop, params, state, cands, progress)
+        return settled or _exact_or_bounded(pool, state, cands, progress)
+    return _exact_or_bounded(pool, state, cands, progress)
 
 
 def _exact_or_bounded(
-    pop: Population, params: MatchParams, state: _State, cands: Candidates, progress: Progress
+    pool: _Pool, state: _State, cands: Candidates, progress: Progress
 ) -> tuple[list[tuple[int, int]], Optimality]:
     """Exact blossom on every eligible pair when affordable; else the rounded result and a bound."""
-    if int(cands.degree.sum()) // 2 <= FULL_EXACT_PAIRS:
+    if pool.exact_affordable:
         progress("Solving exactly over every eligible pair", 0.7)
-        everything = all_pairs(pop, params)
+        everything = all_pairs(pool.pop, pool.params)
         matching = _blossom(everything, state.big) if len(everything) else []
         found = _units_of(everything, matching, state.n) / SCALE
         return matching, Optimality(True, found, 0.0, "exact blossom on all eligible pairs")
-    return _bounded_matching(pop, params, cands, progress)
+    return _bounded_matching(pool, cands, progress)
 
 
 def _solve_uncertified(

@@ -6,7 +6,7 @@ goals, both ways?") prunes most pairs before any weight is computed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +16,6 @@ from ._model import MAX_GOALS, MatchParams
 from ._population import IntArray, Population, bonuses, hard_rules_mask, to_units, values_given
 
 _BLOCK_CELLS = 2_000_000  # rows × columns examined at once: bounds the temporary arrays
-_REDUCE_AT = 400_000  # pairs held before trimming to each person's top k (and raising thresholds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +54,6 @@ class Candidates:
 
     pairs: PairList
     kth_units: IntArray  # 0 when the person has fewer than k eligible partners (all are listed)
-    degree: IntArray  # eligible partners per person
 
 
 class _SortedPool:
@@ -170,52 +168,3 @@ def _block_pairs_any_order(
     ok = hard_rules_mask(pop, a, b)
     lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
     return PairList(lo, hi, to_units(peer_weights(pop, lo, hi, params)))
-
-
-def top_candidates(pop: Population, params: MatchParams, k: int) -> Candidates:
-    """Union of each person's k heaviest eligible pairs, in one streaming pass."""
-    sp = _SortedPool(pop)
-    blocks = _row_blocks(sp, pop.size, params.band, None)
-    parts = (_block_pairs(pop, sp, params, *blk) for blk in blocks)
-    held, degree = _stream_top(parts, pop.size, k)
-    pairs, kth = _keep_top(PairList.concat(held), pop.size, k)
-    # a person with at most k partners has all of them listed: nothing outside to bound
-    kth[degree <= k] = 0
-    return Candidates(pairs, kth, degree)
-
-
-def _stream_top(parts: Iterable[PairList], n: int, k: int) -> tuple[list[PairList], IntArray]:
-    held: list[PairList] = []
-    held_count = 0
-    degree = np.zeros(n, dtype=np.int64)
-    # threshold[v]: v's k-th best weight so far. Trimming early is safe: a pair below both
-    # people's k-th best among the pairs seen so far can never enter either top k later.
-    threshold = np.zeros(n, dtype=np.int64)
-    for part in parts:
-        degree += np.bincount(part.a, minlength=n) + np.bincount(part.b, minlength=n)
-        part = part.select((part.units >= threshold[part.a]) | (part.units >= threshold[part.b]))
-        held.append(part)
-        held_count += len(part)
-        if held_count > _REDUCE_AT:
-            kept, threshold = _keep_top(PairList.concat(held), n, k)
-            held, held_count = [kept], len(kept)
-    return held, degree
-
-
-def _keep_top(pairs: PairList, n: int, k: int) -> tuple[PairList, IntArray]:
-    """Pairs within the top k of either person, and each person's k-th best weight (0 if < k)."""
-    ends = np.concatenate([pairs.a, pairs.b])
-    units = np.concatenate([pairs.units, pairs.units])
-    slot = np.concatenate([np.arange(len(pairs)), np.arange(len(pairs))])
-    # one packed key (person, then heaviest first) sorts far faster than a two-key lexsort
-    heaviest = int(units.max()) if len(units) else 0
-    order = np.argsort(ends * (heaviest + 1) + (heaviest - units))
-    ends, units, slot = ends[order], units[order], slot[order]
-    first = np.searchsorted(ends, np.arange(n))
-    rank = np.arange(len(ends)) - first[ends]
-    keep = np.zeros(len(pairs), dtype=bool)
-    keep[slot[rank < k]] = True
-    kth = np.zeros(n, dtype=np.int64)
-    at_k = rank == k - 1
-    kth[ends[at_k]] = units[at_k]
-    return pairs.select(keep), kth

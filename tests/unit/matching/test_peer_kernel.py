@@ -1,0 +1,146 @@
+"""The compiled pair scans against the numpy enumeration of every eligible pair (the oracle)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stepahead.matching import MatchParams, Profile
+from stepahead.matching._peer_graph import PairList, all_pairs
+from stepahead.matching._peer_kernel import (
+    PairTables,
+    count_eligible,
+    pair_units,
+    raise_prices,
+    top_candidates,
+    top_k_partners,
+)
+from stepahead.matching._population import Population, compile_population
+from stepahead.synthetic import generate_organisation
+from tests.support.pools import random_pool
+
+pools = st.builds(
+    lambda seed, size, band, skills, expert: (random.Random(seed), size, band, skills, expert),
+    st.integers(0, 10_000),
+    st.integers(0, 60),
+    st.integers(0, 2),
+    st.sampled_from([2, 4, 8]),
+    st.booleans(),
+)
+
+
+def compiled(case: tuple[random.Random, int, int, int, bool]) -> tuple[Population, MatchParams, PairTables]:
+    rng, size, band, skills, expert = case
+    params = MatchParams(band=band, profile=Profile.EXPERT if expert else Profile.ONE_STEP)
+    pop = compile_population(random_pool(rng, size, skills=skills), params)
+    return pop, params, PairTables.of(pop, params)
+
+
+def partners_by_weight(pairs: PairList, n: int) -> list[list[tuple[int, int]]]:
+    """Per person, (units, partner) heaviest first, ties to the lower partner."""
+    found: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for a, b, u in zip(pairs.a.tolist(), pairs.b.tolist(), pairs.units.tolist(), strict=True):
+        found[a].append((u, b))
+        found[b].append((u, a))
+    return [sorted(row, key=lambda x: (-x[0], x[1])) for row in found]
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=pools, k=st.integers(1, 6))
+def test_top_k_partners_are_the_k_heaviest_of_all_eligible(
+    case: tuple[random.Random, int, int, int, bool], k: int
+) -> None:
+    pop, params, tables = compiled(case)
+    expected = partners_by_weight(all_pairs(pop, params), pop.size)
+    units, partner, count = top_k_partners(tables, k)
+    for person, row in enumerate(expected):
+        listed = [(int(u), int(p)) for u, p in zip(units[person], partner[person], strict=True) if p >= 0]
+        assert listed == row[:k]
+        assert count[person] == len(row) or (len(row) > k and count[person] >= k)
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=pools, k=st.integers(1, 4))
+def test_no_pair_left_out_of_the_candidates_beats_either_persons_kth(
+    case: tuple[random.Random, int, int, int, bool], k: int
+) -> None:
+    pop, params, tables = compiled(case)
+    cands = top_candidates(tables, k)
+    listed = set(zip(cands.pairs.a.tolist(), cands.pairs.b.tolist(), strict=True))
+    everything = all_pairs(pop, params)
+    for a, b, u in zip(everything.a.tolist(), everything.b.tolist(), everything.units.tolist(), strict=True):
+        if (a, b) not in listed:
+            assert cands.kth_units[a] >= u > 0 or cands.kth_units[b] >= u > 0
+            assert cands.kth_units[a] > 0
+            assert cands.kth_units[b] > 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=pools)
+def test_pair_units_and_counts_agree_with_the_enumeration(
+    case: tuple[random.Random, int, int, int, bool],
+) -> None:
+    pop, params, tables = compiled(case)
+    everything = all_pairs(pop, params)
+    assert count_eligible(tables, 10**9) == len(everything)
+    assert np.array_equal(pair_units(tables, everything.a, everything.b), everything.units)
+    a, b = np.meshgrid(np.arange(pop.size), np.arange(pop.size))
+    weights = dict(zip(everything.keys(pop.size).tolist(), everything.units.tolist(), strict=True))
+    lo, hi = np.minimum(a.ravel(), b.ravel()), np.maximum(a.ravel(), b.ravel())
+    expected = [weights.get(key, -1) for key in (lo * pop.size + hi).tolist()]
+    assert pair_units(tables, a.ravel(), b.ravel()).tolist() == expected
+
+
+def test_counting_stops_once_past_the_limit() -> None:
+    params = MatchParams()
+    pop = compile_population(generate_organisation(3_000, seed=3), params)
+    tables = PairTables.of(pop, params)
+    total = count_eligible(tables, 10**9)
+    assert total == len(all_pairs(pop, params))
+    assert 1_000 < count_eligible(tables, 1_000) < total
+
+
+@settings(max_examples=50, deadline=None)
+@given(case=pools, keep=st.integers(1, 4), price_seed=st.integers(0, 1000))
+def test_raised_prices_cover_every_pair_and_violators_are_the_worst(
+    case: tuple[random.Random, int, int, int, bool], keep: int, price_seed: int
+) -> None:
+    pop, params, tables = compiled(case)
+    rng = np.random.default_rng(price_seed)
+    prices = rng.integers(0, 4_000_000, pop.size)
+    prices[rng.random(pop.size) < 0.1] = 0
+    picked = rng.random(pop.size) < 0.5
+    raised, violators = raise_prices(tables, prices, picked, keep)
+    everything = all_pairs(pop, params)
+    expected = prices.copy()
+    excess: dict[int, list[tuple[int, int, int]]] = {i: [] for i in range(pop.size)}
+    for a, b, u in zip(everything.a.tolist(), everything.b.tolist(), everything.units.tolist(), strict=True):
+        for mine, other in ((a, b), (b, a)):
+            if picked[mine]:
+                expected[mine] = max(expected[mine], 2 * u - prices[other])
+                if 2 * u > prices[mine] + prices[other]:
+                    excess[mine].append((2 * u - prices[mine] - prices[other], min(a, b), max(a, b)))
+    assert np.array_equal(raised, expected)
+    found = set(zip(violators.a.tolist(), violators.b.tolist(), strict=True))
+    for rows in excess.values():
+        rows.sort(reverse=True)
+        strictly_worst = [(a, b) for over, a, b in rows[:keep] if len(rows) <= keep or over > rows[keep][0]]
+        assert set(strictly_worst) <= found
+    assert found <= {pair for rows in excess.values() for _, *pair in rows for pair in [tuple(pair)]}
+    assert np.array_equal(violators.units, pair_units(tables, violators.a, violators.b))
+
+
+@pytest.mark.parametrize("size", [0, 1])
+def test_tiny_pools(size: int) -> None:
+    params = MatchParams()
+    pop = compile_population(generate_organisation(size, seed=1) if size else [], params)
+    tables = PairTables.of(pop, params)
+    assert len(top_candidates(tables, 3).pairs) == 0
+    assert count_eligible(tables, 10) == 0
+    raised, violators = raise_prices(tables, np.zeros(size, dtype=np.int64), np.ones(size, dtype=bool), 2)
+    assert len(violators) == 0
+    assert raised.tolist() == [0] * size
