@@ -1,7 +1,8 @@
 """Peer pairs: the spec's lexicographic optimum (most people placed, then most weight).
 
-1. Candidates: each person's k heaviest eligible pairs, found in one streaming pass, plus each
-   person's k-th best weight (nobody outside the list can beat it).
+1. Candidates: each person's k heaviest eligible pairs, found by compiled scans that skip
+   most of the grade band (`_peer_kernel`), plus each person's k-th best weight (nobody
+   outside the list can beat it).
 2. Relaxation: fractional matching over the candidates (assignment on the double cover) and its
    dual prices; lifting each price to at least half the person's k-th best weight makes them
    feasible for *every* eligible pair, so their sum bounds the optimum of the whole graph.
@@ -23,8 +24,9 @@ from scipy import sparse
 
 from ._model import MatchParams, Optimality
 from ._peer_graph import Candidates, PairList, all_pairs, pairs_of, peer_weights
-from ._peer_kernel import PairTables, count_eligible, raise_prices, top_candidates
+from ._peer_kernel import raise_prices, top_candidates
 from ._peer_relaxation import Relaxation, solve_relaxation
+from ._peer_tables import PairTables, count_eligible
 from ._population import SCALE, IntArray, Population
 from ._solution import Progress, Solution
 
@@ -94,8 +96,8 @@ def _bounded_matching(
 
     The bound is the best fractional matching by weight alone, over the candidates and the
     pairs that broke its prices in the rounds before. Its prices hold for listed pairs
-    and, for anyone priced at least at their k-th best, for unlisted ones too; everyone else gets
-    their pairs enumerated and their price raised just enough to cover them."""
+    and, for anyone priced at least at their k-th best, for unlisted ones too; everyone else has
+    their price raised just enough to cover every pair they have (`raise_prices`)."""
     n = pool.pop.size
     pairs = cands.pairs
     for round_no in range(BOUND_ROUNDS):

@@ -40,21 +40,6 @@ class Relaxation:
 
 def solve_relaxation(pairs: PairList, n: int, big: int) -> Relaxation:
     """Max-weight fractional matching of pairs (values big + units) plus the dummy n (big / 2)."""
-    tails, heads, values = _arcs(pairs, n, big)
-    solver = linear_sum_assignment.SimpleLinearSumAssignment()
-    solver.add_arcs_with_cost(tails, heads, -values)
-    if solver.solve() != solver.OPTIMAL:  # pragma: no cover - self arcs make it always feasible
-        raise RuntimeError("assignment solver failed on the peer relaxation")
-    sigma = np.fromiter((solver.right_mate(i) for i in range(n + 1)), dtype=np.int64, count=n + 1)
-    arc_value = np.fromiter((-solver.assignment_cost(i) for i in range(n + 1)), dtype=np.int64, count=n + 1)
-    u, v = _duals(tails, heads, values, sigma, arc_value)
-    # max form: p = -u, q = -v; the symmetric fractional dual is (p + q) / 2
-    return Relaxation(sigma, arc_value, -(u + v))
-
-
-def _arcs(pairs: PairList, n: int, big: int) -> tuple[IntArray, IntArray, IntArray]:
-    """Giver → receiver arcs and their values: both directions of each pair, everyone to and
-    from the dummy at big / 2, and everyone (the dummy too) to themselves at 0."""
     people = np.arange(n, dtype=np.int64)
     dummy = np.full(n, n, dtype=np.int64)
     value = pairs.units + big
@@ -62,13 +47,20 @@ def _arcs(pairs: PairList, n: int, big: int) -> tuple[IntArray, IntArray, IntArr
     tails = np.concatenate([pairs.a, pairs.b, people, dummy, people, [n]])
     heads = np.concatenate([pairs.b, pairs.a, dummy, people, people, [n]])
     values = np.concatenate([value, value, half, half, np.zeros(n + 1, dtype=np.int64)])
-    return tails, heads, values
+    solver = linear_sum_assignment.SimpleLinearSumAssignment()
+    solver.add_arcs_with_cost(tails, heads, -values)
+    if solver.solve() != solver.OPTIMAL:  # pragma: no cover - self arcs make it always feasible
+        raise RuntimeError("assignment solver failed on the peer relaxation")
+    sigma = np.fromiter((solver.right_mate(i) for i in range(n + 1)), dtype=np.int64, count=n + 1)
+    arc_value = np.fromiter((-solver.assignment_cost(i) for i in range(n + 1)), dtype=np.int64, count=n + 1)
+    prices = _prices(tails, heads, values, sigma, arc_value)
+    return Relaxation(sigma, arc_value, prices)
 
 
-def _duals(
+def _prices(
     tails: IntArray, heads: IntArray, values: IntArray, sigma: IntArray, arc_value: IntArray
-) -> tuple[IntArray, IntArray]:
-    """Duals of the assignment from its residual graph.
+) -> IntArray:
+    """Dual prices of the assignment from its residual graph.
 
     In cost form c = -value, duals u (givers) and v (receivers) need u_i + v_j ≤ c_ij with
     equality on assigned arcs. With i' the giver assigned to j, that is u_i ≤ u_i' + c_ij - c_i'j:
@@ -84,7 +76,9 @@ def _duals(
     length = cost - cost_into[heads]
     keep = source != tails
     u = _shortest_distances(source[keep], tails[keep], length[keep], size)
-    return u, cost_into - u[giver_of]
+    v = cost_into - u[giver_of]
+    # max form: p = -u, q = -v; the symmetric fractional dual is (p + q) / 2
+    return -(u + v)
 
 
 def _shortest_distances(src: IntArray, dst: IntArray, length: IntArray, size: int) -> IntArray:

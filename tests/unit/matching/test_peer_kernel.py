@@ -1,4 +1,5 @@
-"""The compiled pair scans against the numpy enumeration of every eligible pair (the oracle)."""
+"""The compiled pair scans (`_peer_kernel`, `_peer_tables`) against the numpy enumeration of
+every eligible pair (the oracle)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,8 @@ from hypothesis import strategies as st
 
 from stepahead.matching import MatchParams, Profile
 from stepahead.matching._peer_graph import PairList, all_pairs
-from stepahead.matching._peer_kernel import (
-    PairTables,
-    count_eligible,
-    pair_units,
-    raise_prices,
-    top_candidates,
-    top_k_partners,
-)
+from stepahead.matching._peer_kernel import raise_prices, top_candidates, top_k_partners
+from stepahead.matching._peer_tables import PairTables, count_eligible, pair_units
 from stepahead.matching._population import Population, compile_population
 from stepahead.synthetic import generate_organisation
 from tests.support.pools import random_pool
@@ -130,7 +125,7 @@ def test_raised_prices_cover_every_pair_and_violators_are_the_worst(
         rows.sort(reverse=True)
         strictly_worst = [(a, b) for over, a, b in rows[:keep] if len(rows) <= keep or over > rows[keep][0]]
         assert set(strictly_worst) <= found
-    assert found <= {pair for rows in excess.values() for _, *pair in rows for pair in [tuple(pair)]}
+    assert found <= {(a, b) for rows in excess.values() for _, a, b in rows}
     assert np.array_equal(violators.units, pair_units(tables, violators.a, violators.b))
 
 
