@@ -15,6 +15,7 @@ help:
 setup:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	@$(UV) sync --frozen --quiet
+	@$(UV) run python -m stepahead.matching  # compile the engine's kernels once, not on a first match
 	@[ -d tests/browser/node_modules ] || ! command -v npm >/dev/null \
 	  || npm ci --prefix tests/browser --silent
 

@@ -89,8 +89,17 @@ def browser() -> Iterator[object]:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = guard
 
 
+@pytest.fixture(scope="session")
+def compiled_engine() -> None:
+    """Matching runs inside the live server (immediate tasks): on a fresh clone its first run
+    would compile the engine's kernels (~25 s) while a click waits 15 s for the page."""
+    from stepahead.matching._peer import compile_kernels
+
+    compile_kernels()
+
+
 @pytest.fixture
-def page(request, browser, live_server, transactional_db) -> Iterator[object]:
+def page(request, browser, live_server, transactional_db, compiled_engine) -> Iterator[object]:
     """A fresh browser context per test; `page.goto("/path")` is relative to the live server."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(15_000)

@@ -22,12 +22,12 @@ import numpy.typing as npt
 import rustworkx as rx
 from scipy import sparse
 
-from ._model import MatchParams, Optimality
+from ._model import MatchParams, Optimality, Participant
 from ._peer_graph import Candidates, PairList, all_pairs, pairs_of, peer_weights
 from ._peer_kernel import raise_prices, top_candidates
 from ._peer_relaxation import Relaxation, solve_relaxation
 from ._peer_tables import PairTables, count_eligible
-from ._population import SCALE, IntArray, Population
+from ._population import SCALE, IntArray, Population, compile_population
 from ._solution import Progress, Solution
 
 CANDIDATES_PER_PERSON = 10
@@ -52,6 +52,19 @@ class _Pool:
     params: MatchParams
     tables: PairTables
     exact_affordable: bool  # every eligible pair fits one exact blossom
+
+
+def compile_kernels() -> None:
+    """Run every compiled peer kernel once on a tiny pool, so numba writes them to its cache:
+    otherwise the first large match after an install spends ~25 s compiling."""
+    people = [Participant.build(f"P{i}", 1, skills={"a": i, "b": 3 - i}, goals=["a", "b"]) for i in range(4)]
+    params = MatchParams()
+    pop = compile_population(people, params)
+    tables = PairTables.of(pop, params)
+    cands = top_candidates(tables, 1)
+    count_eligible(tables, FULL_EXACT_PAIRS)
+    relax = solve_relaxation(cands.pairs, pop.size, 0)
+    raise_prices(tables, relax.prices[: pop.size], np.ones(pop.size, dtype=bool), _VIOLATORS_KEPT)
 
 
 def solve_peer(pop: Population, params: MatchParams, progress: Progress) -> Solution:

@@ -231,16 +231,6 @@ def pair_units_at(scoring: Any, rules: Any, bonus: Any, i: int, j: int) -> int:
 
 
 @compiled_parallel
-def _units_of_pairs(a: Any, b: Any, band: Any, reach: float, scoring: Any, rules: Any, bonus: Any) -> Any:
-    band_lo, band_hi, _ = band
-    found = np.full(a.shape[0], -1, dtype=np.int64)
-    for t in numba.prange(a.shape[0]):
-        if band_lo[a[t]] <= b[t] < band_hi[a[t]]:
-            found[t] = pair_units_at(scoring, rules, bonus, a[t], b[t])
-    return found
-
-
-@compiled_parallel
 def _count_eligible(rows: Any, band: Any, reach: float, scoring: Any, rules: Any, bonus: Any) -> int:
     """Eligible pairs whose lower sorted position is one of `rows`."""
     band_hi = band[1]
@@ -251,12 +241,6 @@ def _count_eligible(rows: Any, band: Any, reach: float, scoring: Any, rules: Any
             if pair_units_at(scoring, rules, bonus, i, j) >= 0:
                 total += 1
     return total
-
-
-def pair_units(tables: PairTables, a: IntArray, b: IntArray) -> IntArray:
-    """Units of population-index pairs, -1 where not eligible (the grade band included)."""
-    back = _inverse(tables.order)
-    return np.asarray(_units_of_pairs(back[a], back[b], *tables.args()), dtype=np.int64)
 
 
 def count_eligible(tables: PairTables, limit: int) -> int:

@@ -11,9 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stepahead.matching import MatchParams, Profile
+from stepahead.matching._peer import compile_kernels
 from stepahead.matching._peer_graph import PairList, all_pairs
-from stepahead.matching._peer_kernel import raise_prices, top_candidates, top_k_partners
-from stepahead.matching._peer_tables import PairTables, count_eligible, pair_units
+from stepahead.matching._peer_kernel import _excess, _top_k, raise_prices, top_candidates, top_k_partners
+from stepahead.matching._peer_relaxation import _label_correcting
+from stepahead.matching._peer_tables import PairTables, _count_eligible, count_eligible
 from stepahead.matching._population import Population, compile_population
 from stepahead.synthetic import generate_organisation
 from tests.support.pools import random_pool
@@ -76,18 +78,9 @@ def test_no_pair_left_out_of_the_candidates_beats_either_persons_kth(
 
 @settings(max_examples=40, deadline=None)
 @given(case=pools)
-def test_pair_units_and_counts_agree_with_the_enumeration(
-    case: tuple[random.Random, int, int, int, bool],
-) -> None:
+def test_counts_every_eligible_pair(case: tuple[random.Random, int, int, int, bool]) -> None:
     pop, params, tables = compiled(case)
-    everything = all_pairs(pop, params)
-    assert count_eligible(tables, 10**9) == len(everything)
-    assert np.array_equal(pair_units(tables, everything.a, everything.b), everything.units)
-    a, b = np.meshgrid(np.arange(pop.size), np.arange(pop.size))
-    weights = dict(zip(everything.keys(pop.size).tolist(), everything.units.tolist(), strict=True))
-    lo, hi = np.minimum(a.ravel(), b.ravel()), np.maximum(a.ravel(), b.ravel())
-    expected = [weights.get(key, -1) for key in (lo * pop.size + hi).tolist()]
-    assert pair_units(tables, a.ravel(), b.ravel()).tolist() == expected
+    assert count_eligible(tables, 10**9) == len(all_pairs(pop, params))
 
 
 def test_counting_stops_once_past_the_limit() -> None:
@@ -126,7 +119,8 @@ def test_raised_prices_cover_every_pair_and_violators_are_the_worst(
         strictly_worst = [(a, b) for over, a, b in rows[:keep] if len(rows) <= keep or over > rows[keep][0]]
         assert set(strictly_worst) <= found
     assert found <= {(a, b) for rows in excess.values() for _, a, b in rows}
-    assert np.array_equal(violators.units, pair_units(tables, violators.a, violators.b))
+    weights = dict(zip(everything.keys(pop.size).tolist(), everything.units.tolist(), strict=True))
+    assert violators.units.tolist() == [weights[key] for key in violators.keys(pop.size).tolist()]
 
 
 @pytest.mark.parametrize("size", [0, 1])
@@ -139,3 +133,9 @@ def test_tiny_pools(size: int) -> None:
     raised, violators = raise_prices(tables, np.zeros(size, dtype=np.int64), np.ones(size, dtype=bool), 2)
     assert len(violators) == 0
     assert raised.tolist() == [0] * size
+
+
+def test_compiling_the_kernels_covers_every_one_a_match_can_call() -> None:
+    compile_kernels()
+    for kernel in (_top_k, _excess, _count_eligible, _label_correcting):
+        assert kernel.signatures, kernel
