@@ -25,6 +25,7 @@ from scipy import sparse
 from ._model import MatchParams, Optimality, Participant
 from ._peer_graph import Candidates, PairList, all_pairs, pairs_of, peer_weights
 from ._peer_kernel import raise_prices, top_candidates
+from ._peer_proof import blossom, fixed_size_optimum, units_array, units_of
 from ._peer_relaxation import Relaxation, solve_relaxation
 from ._peer_tables import PairTables, count_eligible
 from ._population import SCALE, IntArray, Population, compile_population
@@ -39,6 +40,9 @@ _REPAIR_MAX_PEOPLE = 1_500
 # Up to this many eligible pairs, an exact blossom over all of them is affordable (about 12 s
 # at 600k pairs here) when the relaxation's prices cannot settle the optimum on their own.
 FULL_EXACT_PAIRS = 600_000
+# Up to this many, every eligible pair is listed to prove the optimum by a fixed-size relaxation
+# and reduced-cost fixing (`_peer_proof`): about 7 s at 1.7M pairs (5,000 people) here.
+PROVABLE_PAIRS = 3_000_000
 # Relax-and-check rounds for the bound on pools too large to prove: each adds the pairs that
 # broke the prices and tightens the bound.
 BOUND_ROUNDS = 2
@@ -51,7 +55,17 @@ class _Pool:
     pop: Population
     params: MatchParams
     tables: PairTables
-    exact_affordable: bool  # every eligible pair fits one exact blossom
+    eligible: int  # eligible pairs, counted only up to just past PROVABLE_PAIRS
+
+    @property
+    def exact_affordable(self) -> bool:
+        """Every eligible pair fits one exact blossom."""
+        return self.eligible <= FULL_EXACT_PAIRS
+
+    @property
+    def provable(self) -> bool:
+        """Every eligible pair can be listed for a proof."""
+        return self.eligible <= PROVABLE_PAIRS
 
 
 def compile_kernels() -> None:
@@ -62,7 +76,7 @@ def compile_kernels() -> None:
     pop = compile_population(people, params)
     tables = PairTables.of(pop, params)
     cands = top_candidates(tables, 1)
-    count_eligible(tables, FULL_EXACT_PAIRS)
+    count_eligible(tables, PROVABLE_PAIRS)
     relax = solve_relaxation(cands.pairs, pop.size, 0)
     raise_prices(tables, relax.prices[: pop.size], np.ones(pop.size, dtype=bool), _VIOLATORS_KEPT)
 
@@ -72,7 +86,7 @@ def solve_peer(pop: Population, params: MatchParams, progress: Progress) -> Solu
     progress("Finding candidate partners", 0.0)
     tables = PairTables.of(pop, params)
     cands = top_candidates(tables, CANDIDATES_PER_PERSON)
-    pool = _Pool(pop, params, tables, count_eligible(tables, FULL_EXACT_PAIRS) <= FULL_EXACT_PAIRS)
+    pool = _Pool(pop, params, tables, count_eligible(tables, PROVABLE_PAIRS))
     progress("Solving the relaxation", 0.5)
     if _coarsening(cands, n) > 1:
         pairs, optimality = _bounded_matching(pool, cands, progress)
@@ -133,7 +147,7 @@ def _bounded_matching(
         # cardinality-first solve would cost as much as all the rounds before, so only the
         # people rounding leaves out are re-solved exactly, with their neighbourhoods.
         matching = _repair(_round(relax, n), coarse.pairs, n, _big(coarse, n))
-    found = _units_of(pairs, matching, n) / SCALE
+    found = units_of(pairs, matching) / SCALE
     gap = (bound - found) / bound if bound > 0 else 0.0
     return matching, Optimality(False, bound, max(gap, 0.0), "relaxation bound over all eligible pairs")
 
@@ -158,7 +172,7 @@ class _State:
 
     def value2(self, matching: list[tuple[int, int]]) -> int:
         """2 × the matching's value, the dummy's half pair included when someone is left over."""
-        weight = _units_of(self.pairs, matching, self.n)
+        weight = units_of(self.pairs, matching)
         leftover = self.n - 2 * len(matching) > 0
         return 2 * (self.big * len(matching) + weight) + (self.big if leftover else 0)
 
@@ -201,14 +215,21 @@ def _certified_matching(
 def _exact_or_bounded(
     pool: _Pool, state: _State, cands: Candidates, progress: Progress
 ) -> tuple[list[tuple[int, int]], Optimality]:
-    """Exact blossom on every eligible pair when affordable; else the rounded result and a bound."""
-    if pool.exact_affordable:
-        progress("Solving exactly over every eligible pair", 0.7)
-        everything = all_pairs(pool.pop, pool.params)
-        matching = _blossom(everything, state.big) if len(everything) else []
-        found = _units_of(everything, matching, state.n) / SCALE
-        return matching, Optimality(True, found, 0.0, "exact blossom on all eligible pairs")
-    return _bounded_matching(pool, cands, progress)
+    """An exact solve over every eligible pair when they can be listed: the fixed-size proof, else
+    (small pools with odd structure) one blossom over them all; otherwise a matching and a bound."""
+    if not pool.provable:
+        return _bounded_matching(pool, cands, progress)
+    progress("Proving the optimum over every eligible pair", 0.7)
+    everything = all_pairs(pool.pop, pool.params)
+    matching = fixed_size_optimum(everything, _EXACT_EDGE_BUDGET)
+    method = "fixed-size relaxation over all eligible pairs + reduced-cost fixing + exact blossom"
+    if matching is None and pool.exact_affordable:
+        matching = blossom(everything, state.big)
+        method = "exact blossom on all eligible pairs"
+    if matching is None:
+        return _bounded_matching(pool, cands, progress)
+    found = units_of(everything, matching) / SCALE
+    return matching, Optimality(True, found, 0.0, method)
 
 
 def _solve_uncertified(
@@ -233,11 +254,11 @@ def _solve_uncertified(
     if len(work):
         bounds = np.flatnonzero(np.r_[True, np.diff(label[work.a]) != 0, True]).tolist()
     for lo, hi in itertools.pairwise(bounds):
-        kept.extend(_blossom(work.select(np.arange(lo, hi)), big))
+        kept.extend(blossom(work.select(np.arange(lo, hi)), big))
     kept.sort()
     optimality = Optimality(
         proven=True,
-        upper_bound=_units_of(pool, kept, n) / SCALE,
+        upper_bound=units_of(pool, kept) / SCALE,
         gap=0.0,
         method="reduced-cost fixing + exact blossom",
     )
@@ -255,7 +276,7 @@ def _troubled_people(
         a = np.array([p[0] for p in matching], dtype=np.int64)
         b = np.array([p[1] for p in matching], dtype=np.int64)
         matched[a] = matched[b] = True
-        units = _units_array(pool, matching, n)
+        units = units_array(pool, matching)
         slack = prices[a] + prices[b] - 2 * (units + big)
         loose[a[slack > 0]] = True
     return np.flatnonzero(loose | (~matched & (prices[:n] > 0)))
@@ -269,18 +290,6 @@ def _component_labels(pairs: PairList, n: int) -> IntArray:
     for i, comp in enumerate(rx.connected_components(graph)):
         label[list(comp)] = i
     return label
-
-
-def _blossom(pairs: PairList, big: int) -> list[tuple[int, int]]:
-    """Exact maximum of big·|M| + weight on one component (rustworkx's blossom)."""
-    nodes, local = np.unique(np.concatenate([pairs.a, pairs.b]), return_inverse=True)
-    m = len(pairs)
-    graph = rx.PyGraph()
-    graph.add_nodes_from(range(len(nodes)))
-    weights = (pairs.units + big).tolist()
-    graph.add_edges_from(list(zip(local[:m].tolist(), local[m:].tolist(), weights, strict=True)))
-    found = rx.max_weight_matching(graph, max_cardinality=False, weight_fn=lambda w: w)
-    return sorted((int(min(nodes[x], nodes[y])), int(max(nodes[x], nodes[y]))) for x, y in found)
 
 
 def _round(relax: Relaxation, n: int) -> list[tuple[int, int]]:
@@ -321,7 +330,7 @@ def _repair(matching: list[tuple[int, int]], pairs: PairList, n: int, big: int) 
     region[partner[region & (partner >= 0)]] = True
     inside = region[pairs.a] & region[pairs.b]
     kept = [p for p in matching if not region[p[0]]]
-    return sorted(kept + _blossom(pairs.select(inside), big))
+    return sorted(kept + blossom(pairs.select(inside), big))
 
 
 def _adjacency(pairs: PairList, n: int) -> sparse.csr_matrix:
@@ -355,19 +364,6 @@ def _union(first: PairList, second: PairList, n: int) -> PairList:
     both = PairList.concat([first, second])
     _, keep = np.unique(both.keys(n), return_index=True)
     return both.select(np.sort(keep))
-
-
-def _units_array(pairs: PairList, matching: list[tuple[int, int]], n: int) -> IntArray:
-    """Weight units of each matched pair, looked up in `pairs` (which must hold them all)."""
-    keys = np.array([a * n + b for a, b in matching], dtype=np.int64)
-    all_keys = pairs.keys(n)
-    order = np.argsort(all_keys)
-    pos = order[np.searchsorted(all_keys, keys, sorter=order)]
-    return pairs.units[pos]
-
-
-def _units_of(pairs: PairList, matching: list[tuple[int, int]], n: int) -> int:
-    return int(_units_array(pairs, matching, n).sum()) if matching else 0
 
 
 def _score_bound(state: _State, matching: list[tuple[int, int]], bound2: int) -> float:

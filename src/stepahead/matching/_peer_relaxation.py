@@ -47,14 +47,36 @@ def solve_relaxation(pairs: PairList, n: int, big: int) -> Relaxation:
     tails = np.concatenate([pairs.a, pairs.b, people, dummy, people, [n]])
     heads = np.concatenate([pairs.b, pairs.a, dummy, people, people, [n]])
     values = np.concatenate([value, value, half, half, np.zeros(n + 1, dtype=np.int64)])
+    relax = _assign(tails, heads, values, n + 1)
+    if relax is None:  # pragma: no cover - self arcs make it always feasible
+        raise RuntimeError("assignment solver failed on the peer relaxation")
+    return relax
+
+
+def solve_near_perfect(pairs: PairList, m: int) -> Relaxation | None:
+    """The relaxation of matchings that place all of people 0..m-1 but one when m is odd, by
+    weight alone; None when not even a fractional one exists.
+
+    No one may stay unmatched, so there are no self arcs; when m is odd a dummy m takes the one
+    left over, at no value. Prices here may be negative: only pairs (and the dummy) bound them."""
+    people = np.arange(m, dtype=np.int64)
+    dummy = np.full(m, m, dtype=np.int64)
+    odd = m % 2 == 1
+    tails = np.concatenate([pairs.a, pairs.b, *((people, dummy) if odd else ())])
+    heads = np.concatenate([pairs.b, pairs.a, *((dummy, people) if odd else ())])
+    values = np.concatenate([pairs.units, pairs.units, np.zeros(2 * m if odd else 0, dtype=np.int64)])
+    return _assign(tails, heads, values, m + odd) if m else None
+
+
+def _assign(tails: IntArray, heads: IntArray, values: IntArray, size: int) -> Relaxation | None:
+    """Max-value assignment of givers 0..size-1 to receivers 0..size-1 over the arcs given."""
     solver = linear_sum_assignment.SimpleLinearSumAssignment()
     solver.add_arcs_with_cost(tails, heads, -values)
-    if solver.solve() != solver.OPTIMAL:  # pragma: no cover - self arcs make it always feasible
-        raise RuntimeError("assignment solver failed on the peer relaxation")
-    sigma = np.fromiter((solver.right_mate(i) for i in range(n + 1)), dtype=np.int64, count=n + 1)
-    arc_value = np.fromiter((-solver.assignment_cost(i) for i in range(n + 1)), dtype=np.int64, count=n + 1)
-    prices = _prices(tails, heads, values, sigma, arc_value)
-    return Relaxation(sigma, arc_value, prices)
+    if solver.solve() != solver.OPTIMAL:
+        return None
+    sigma = np.fromiter((solver.right_mate(i) for i in range(size)), dtype=np.int64, count=size)
+    arc_value = np.fromiter((-solver.assignment_cost(i) for i in range(size)), dtype=np.int64, count=size)
+    return Relaxation(sigma, arc_value, _prices(tails, heads, values, sigma, arc_value))
 
 
 def _prices(
