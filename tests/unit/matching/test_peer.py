@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stepahead.matching import MatchParams, Participant, _peer, hard_rules_allow, peer_weight
+from stepahead.matching._peer_kernel import top_candidates
+from stepahead.matching._peer_tables import PairTables
 from stepahead.matching._population import SCALE, compile_population
 from stepahead.matching._solution import silent
 from tests.support.pools import random_pool
@@ -109,3 +111,29 @@ def test_deterministic_and_row_order_does_not_change_the_objective(seed: int, si
     rng.shuffle(shuffled)
     again, _ = solve(shuffled, params)
     assert objective(shuffled, params, again) == objective(people, params, first)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_bound_on_pools_too_large_to_prove_holds_for_every_matching(seed: int) -> None:
+    # The bounded path, taken directly: its bound must beat the heaviest matching of the whole
+    # eligible graph, however few candidates it started from (coarse prices included).
+    rng = random.Random(seed)
+    params = MatchParams(band=rng.choice([0, 1, 2]))
+    people = random_pool(rng, rng.randint(2, 36), skills=rng.choice([2, 4, 8]))
+    pop = compile_population(people, params)
+    tables = PairTables.of(pop, params)
+    cands = top_candidates(tables, rng.choice([1, 2, 5]))
+    pool = _peer._Pool(pop, params, tables, eligible=10**9)
+    pairs, optimality = _peer._bounded_matching(pool, cands, silent)
+    graph = nx.Graph()
+    for i in range(len(people)):
+        for j in range(i + 1, len(people)):
+            if peer_weight(people[i], people[j], params) is not None:
+                graph.add_edge(i, j, weight=units(people, params, i, j))
+    heaviest = sum(graph[a][b]["weight"] for a, b in nx.max_weight_matching(graph)) / SCALE
+    assert optimality.upper_bound >= heaviest - 1e-9
+    assert not optimality.proven
+    assert sum(objective(people, params, pairs)[1:]) / SCALE <= heaviest + 1e-9
+    placed = [i for pair in pairs for i in pair]
+    assert len(placed) == len(set(placed))
+    assert all(graph.has_edge(a, b) for a, b in pairs)
