@@ -13,6 +13,7 @@ result does not depend on how they were scheduled."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numba
@@ -20,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._model import MAX_LEVEL
+from ._peer_cover import cover_lift
 from ._peer_graph import Candidates, PairList
 from ._peer_tables import PairTables, allowed, bonus_cap, compiled, compiled_parallel, units, value
 from ._population import SCALE, IntArray
@@ -248,16 +250,48 @@ def _rank(best_units: IntArray, partner: IntArray) -> IntArray:
     return np.argsort(key, axis=1, kind="stable")
 
 
-def raise_prices(
+@dataclass(frozen=True, slots=True)
+class PriceCheck:
+    """What a price check found, in the tables' (grade) order: for each picked row, the `keep`
+    pairs that break the prices most (their excess 2·w − p_i − p_j and partner; −1: none)."""
+
+    tables: PairTables
+    prices: IntArray  # as checked, grade order
+    excess: IntArray  # (n, keep)
+    partner: IntArray  # (n, keep)
+
+    def raised(self) -> IntArray:
+        """Each picked person's price raised by their own worst excess (population order):
+        p_i ≥ 2·w_ij − p_j for every eligible pair."""
+        return self.tables.population_order(self.prices + self.excess.max(axis=1, initial=0))
+
+    def shared(self) -> IntArray:
+        """Prices that also hold for every eligible pair, with the raise shared between the two
+        people of a pair (`_peer_cover`): never above `raised`, often far below."""
+        return self.tables.population_order(self.prices + cover_lift(self.excess, self.partner))
+
+    def violators(self) -> PairList:
+        """The pairs held, with their weights (population indices, a < b)."""
+        order = self.tables.order
+        rows, slots = np.nonzero(self.partner >= 0)
+        ends = order[rows], order[self.partner[rows, slots]]
+        lo, hi = np.minimum(*ends), np.maximum(*ends)
+        # excess = 2·w − p_a − p_b, so the weight comes back without a second look at the pair
+        weights = (self.excess[rows, slots] + self.prices[rows] + self.prices[self.partner[rows, slots]]) // 2
+        _, first = np.unique(lo * self.tables.size + hi, return_index=True)
+        return PairList(lo[first], hi[first], weights[first])
+
+
+def check_prices(
     tables: PairTables, prices: IntArray, picked: npt.NDArray[np.bool_], keep: int
-) -> tuple[IntArray, PairList]:
-    """For picked people (population order): prices raised to cover every eligible pair
-    (p_i ≥ 2·w_ij − p_j), and up to `keep` pairs per person that broke the old prices.
-    Prices are in weight units, like `2 × dual`."""
-    if not picked.any():
-        return prices.copy(), PairList.empty()
+) -> PriceCheck:
+    """Checks picked people's prices (population order, weight units, like `2 × dual`) against
+    every eligible pair they have."""
     order = tables.order
     sorted_prices = prices[order]
+    if not picked.any():
+        none = np.zeros((tables.size, keep), dtype=np.int64)
+        return PriceCheck(tables, sorted_prices, none, none - 1)
     # Unmatched people are priced near 0: in one band with everyone else, they would drop
     # every floor there to half a price and the scan would visit most of the band.
     tier_floor = np.unique(np.quantile(sorted_prices, _PRICE_TIERS, method="lower").astype(np.int64))
@@ -265,14 +299,13 @@ def raise_prices(
     excess, partner = _excess(
         sorted_prices, picked[order], tier, tier_floor, keep, tables.goal_groups.args(), *tables.args()
     )
-    # the worst excess decides the raise: p_i + excess = 2·w_ij − p_j
-    raised = tables.population_order(sorted_prices + excess.max(axis=1, initial=0))
-    rows, slots = np.nonzero(partner >= 0)
-    lo, hi = (
-        np.minimum(order[rows], order[partner[rows, slots]]),
-        np.maximum(order[rows], order[partner[rows, slots]]),
-    )
-    # excess = 2·w − p_a − p_b, so the weight comes back without a second look at the pair
-    weights = (excess[rows, slots] + prices[lo] + prices[hi]) // 2
-    _, first = np.unique(lo * tables.size + hi, return_index=True)
-    return raised, PairList(lo[first], hi[first], weights[first])
+    return PriceCheck(tables, sorted_prices, excess, partner)
+
+
+def raise_prices(
+    tables: PairTables, prices: IntArray, picked: npt.NDArray[np.bool_], keep: int
+) -> tuple[IntArray, PairList]:
+    """For picked people (population order): prices raised to cover every eligible pair
+    (p_i ≥ 2·w_ij − p_j), and up to `keep` pairs per person that broke the old prices."""
+    check = check_prices(tables, prices, picked, keep)
+    return check.raised(), check.violators()

@@ -6,17 +6,26 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stepahead.matching import MatchParams, Profile
 from stepahead.matching._peer import compile_kernels
+from stepahead.matching._peer_cover import cover_lift
 from stepahead.matching._peer_graph import PairList, all_pairs
-from stepahead.matching._peer_kernel import _excess, _top_k, raise_prices, top_candidates, top_k_partners
+from stepahead.matching._peer_kernel import (
+    _excess,
+    _top_k,
+    check_prices,
+    raise_prices,
+    top_candidates,
+    top_k_partners,
+)
 from stepahead.matching._peer_relaxation import _label_correcting
 from stepahead.matching._peer_tables import PairTables, _count_eligible, count_eligible
-from stepahead.matching._population import Population, compile_population
+from stepahead.matching._population import IntArray, Population, compile_population
 from stepahead.synthetic import generate_organisation
 from tests.support.pools import random_pool
 
@@ -92,16 +101,21 @@ def test_counting_stops_once_past_the_limit() -> None:
     assert 1_000 < count_eligible(tables, 1_000) < total
 
 
+def random_prices(size: int, seed: int) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """Prices in the range of real ones (a tenth at 0, like unmatched people) and who to check."""
+    rng = np.random.default_rng(seed)
+    prices = rng.integers(0, 4_000_000, size)
+    prices[rng.random(size) < 0.1] = 0
+    return prices, rng.random(size) < 0.5
+
+
 @settings(max_examples=50, deadline=None)
 @given(case=pools, keep=st.integers(1, 4), price_seed=st.integers(0, 1000))
 def test_raised_prices_cover_every_pair_and_violators_are_the_worst(
     case: tuple[random.Random, int, int, int, bool], keep: int, price_seed: int
 ) -> None:
     pop, params, tables = compiled(case)
-    rng = np.random.default_rng(price_seed)
-    prices = rng.integers(0, 4_000_000, pop.size)
-    prices[rng.random(pop.size) < 0.1] = 0
-    picked = rng.random(pop.size) < 0.5
+    prices, picked = random_prices(pop.size, price_seed)
     raised, violators = raise_prices(tables, prices, picked, keep)
     everything = all_pairs(pop, params)
     expected = prices.copy()
@@ -121,6 +135,33 @@ def test_raised_prices_cover_every_pair_and_violators_are_the_worst(
     assert found <= {(a, b) for rows in excess.values() for _, a, b in rows}
     weights = dict(zip(everything.keys(pop.size).tolist(), everything.units.tolist(), strict=True))
     assert violators.units.tolist() == [weights[key] for key in violators.keys(pop.size).tolist()]
+
+
+@settings(max_examples=200, deadline=None)
+@given(case=pools, keep=st.integers(1, 4), price_seed=st.integers(0, 1000))
+def test_shared_raises_cover_every_pair_for_less(
+    case: tuple[random.Random, int, int, int, bool], keep: int, price_seed: int
+) -> None:
+    pop, params, tables = compiled(case)
+    prices, picked = random_prices(pop.size, price_seed)
+    check = check_prices(tables, prices, picked, keep)
+    shared, raised = check.shared(), check.raised()
+    everything = all_pairs(pop, params)
+    concerned = picked[everything.a] | picked[everything.b]
+    assert np.all((shared[everything.a] + shared[everything.b] >= 2 * everything.units)[concerned])
+    assert np.all(shared >= prices)
+    assert shared.sum() <= raised.sum()
+
+
+def test_a_pair_that_breaks_both_prices_is_paid_for_once() -> None:
+    # Rows 0 and 1 each hold the other, 10 over; row 2 holds two pairs, 4 and 6 over.
+    excess = np.array([[10, 0], [10, 0], [6, 4], [0, 0]])
+    partner = np.array([[1, -1], [0, -1], [3, 0], [-1, -1]])
+    lift = cover_lift(excess, partner)
+    assert lift[0] + lift[1] >= 10
+    assert lift[2] + lift[3] >= 6
+    assert lift[2] >= 4  # its least held excess covers whatever it did not hold
+    assert lift.sum() == 10 + 6  # raising each by its own worst would cost 26
 
 
 @pytest.mark.parametrize("size", [0, 1])
