@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import rustworkx as rx
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from ._peer_graph import PairList
 from ._peer_relaxation import solve_near_perfect
@@ -44,7 +46,7 @@ def fixed_size_optimum(pairs: PairList, budget: int) -> Matching | None:
         near = pairs.select(reduced2 <= limit)
         if len(near) > budget:
             return None
-        found = blossom(near, big_premium(near))
+        found = _blossom_by_component(near)
         if len(found) == size:
             gap2 = relax.bound2 - 2 * units_of(near, found)
             # Any matching as large and heavier uses only pairs of reduced cost below gap2.
@@ -55,6 +57,23 @@ def fixed_size_optimum(pairs: PairList, budget: int) -> Matching | None:
             return None  # the count placed falls short of everyone: not this method's case
         else:
             limit *= _WIDENING
+
+
+def _blossom_by_component(pairs: PairList) -> Matching:
+    """Most pairs, then most weight, solved one connected component at a time: blossom costs
+    up to the cube of its people, and the pairs near the prices fall into many small parts."""
+    nodes, ends = np.unique(np.concatenate([pairs.a, pairs.b]), return_inverse=True)
+    m = len(pairs)
+    graph = sparse.coo_matrix((np.ones(m, dtype=np.int8), (ends[:m], ends[m:])), shape=(len(nodes),) * 2)
+    _, label = connected_components(graph, directed=False)
+    part = label[ends[:m]]
+    order = np.argsort(part, kind="stable")
+    cuts = np.flatnonzero(np.diff(part[order])) + 1
+    found: Matching = []
+    for edges in np.split(order, cuts):
+        piece = pairs.select(edges)
+        found.extend(blossom(piece, big_premium(piece)))
+    return sorted(found)
 
 
 def big_premium(pairs: PairList) -> int:
