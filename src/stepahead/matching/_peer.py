@@ -48,9 +48,9 @@ PROVABLE_PAIRS = 3_000_000
 BOUND_ROUNDS = 2
 _FRESH_SOLVE_PAIRS = 600_000  # up to this, the final matching gets its own cardinality-first solve
 # Per person and round, the pairs that break the prices most join the next relaxation. More
-# tighten the bound but slow the solver; at 100k: 8 held, 40-47 s and a 0.28% gap; 10 held,
-# 54 s and 0.20%.
-_VIOLATORS_KEPT = 8
+# tighten the bound but slow the solver; at 100k: 7 held, 36 s and a 0.38% gap; 8 held,
+# 46-54 s and 0.28%; 10 held, 55 s and 0.20%.
+_VIOLATORS_KEPT = 7
 # The bound's relaxations are solved in units of 1e-4: at 100k people that loosens the bound by
 # 0.005% at most and saves a third of the solver's time.
 _BOUND_COARSENING = 100
