@@ -20,13 +20,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import rustworkx as rx
-from scipy import sparse
 
 from ._model import MatchParams, Optimality, Participant
 from ._peer_graph import Candidates, PairList, all_pairs, pairs_of, peer_weights
 from ._peer_kernel import check_prices, raise_prices, top_candidates
 from ._peer_proof import blossom, fixed_size_optimum, units_array, units_of
 from ._peer_relaxation import Relaxation, solve_coarse_relaxation, solve_relaxation
+from ._peer_rounding import repair_around_left_out, round_relaxation
 from ._peer_tables import PairTables, count_eligible
 from ._population import SCALE, IntArray, Population, compile_population
 from ._solution import Progress, Solution
@@ -35,8 +35,6 @@ CANDIDATES_PER_PERSON = 10
 _MAX_ROUNDS = 6
 _SUSPECT_SHARE = 0.25  # above this share of the pool, proving exactness costs a full pass
 _EXACT_EDGE_BUDGET = 400_000  # pairs one blossom may be given
-_REPAIR_RADIUS = 2  # hops around people left out within which rounding is re-solved exactly
-_REPAIR_MAX_PEOPLE = 1_500
 # Up to this many eligible pairs, an exact blossom over all of them is affordable (about 12 s
 # at 600k pairs here) when the relaxation's prices cannot settle the optimum on their own.
 FULL_EXACT_PAIRS = 600_000
@@ -154,7 +152,7 @@ def _bounded_matching(
         # The last relaxation rounds to nearly everyone placed; on pools this large a fresh
         # cardinality-first solve would cost as much as all the rounds before, so only the
         # people rounding leaves out are re-solved exactly, with their neighbourhoods.
-        matching = _repair(_round(relax, n), coarse.pairs, n, _big(coarse, n))
+        matching = repair_around_left_out(round_relaxation(relax, n), coarse.pairs, n, _big(coarse, n))
     found = units_of(pairs, matching) / SCALE
     gap = (bound - found) / bound if bound > 0 else 0.0
     return matching, Optimality(False, bound, max(gap, 0.0), "relaxation bound over all eligible pairs")
@@ -175,8 +173,8 @@ class _State:
         self.n = n
         self.big = big
         self.relax: Relaxation = solve_relaxation(pairs, n, big)
-        rounded = _round(self.relax, n)
-        self.matching = _repair(rounded, pairs, n, big) if repair else rounded
+        rounded = round_relaxation(self.relax, n)
+        self.matching = repair_around_left_out(rounded, pairs, n, big) if repair else rounded
 
     def value2(self, matching: list[tuple[int, int]]) -> int:
         """2 × the matching's value, the dummy's half pair included when someone is left over."""
@@ -298,70 +296,6 @@ def _component_labels(pairs: PairList, n: int) -> IntArray:
     for i, comp in enumerate(rx.connected_components(graph)):
         label[list(comp)] = i
     return label
-
-
-def _round(relax: Relaxation, n: int) -> list[tuple[int, int]]:
-    """Integral pairs from the assignment's cycles; odd cycles drop their cheapest person."""
-    seen = np.zeros(n + 1, dtype=bool)
-    pairs: list[tuple[int, int]] = []
-    for start in range(n + 1):
-        if seen[start]:
-            continue
-        cycle = []
-        node = start
-        while not seen[node]:
-            seen[node] = True
-            cycle.append(node)
-            node = int(relax.sigma[node])
-        pairs.extend(_best_alternate(cycle, relax.arc_value, n))
-    return sorted(pairs)
-
-
-def _repair(matching: list[tuple[int, int]], pairs: PairList, n: int, big: int) -> list[tuple[int, int]]:
-    """Re-solve exactly around the people rounding left out: an odd cycle drops someone whom an
-    augmenting path a few hops away can usually place."""
-    partner = np.full(n, -1, dtype=np.int64)
-    for a, b in matching:
-        partner[a], partner[b] = b, a
-    has_pairs = np.zeros(n, dtype=bool)
-    has_pairs[pairs.a] = has_pairs[pairs.b] = True
-    region = (partner < 0) & has_pairs
-    if not region.any():
-        return matching
-    adjacency = _adjacency(pairs, n)
-    for _ in range(_REPAIR_RADIUS):
-        grown = region | ((adjacency @ region.astype(np.int32)) > 0)
-        grown[partner[grown & (partner >= 0)]] = True
-        if grown.sum() > _REPAIR_MAX_PEOPLE:
-            break
-        region = grown
-    region[partner[region & (partner >= 0)]] = True
-    inside = region[pairs.a] & region[pairs.b]
-    kept = [p for p in matching if not region[p[0]]]
-    return sorted(kept + blossom(pairs.select(inside), big))
-
-
-def _adjacency(pairs: PairList, n: int) -> sparse.csr_matrix:
-    ones = np.ones(2 * len(pairs), dtype=np.int32)
-    ends = (np.concatenate([pairs.a, pairs.b]), np.concatenate([pairs.b, pairs.a]))
-    return sparse.csr_matrix((ones, ends), shape=(n, n))
-
-
-def _best_alternate(cycle: list[int], arc_value: IntArray, n: int) -> list[tuple[int, int]]:
-    """Best set of alternate arcs of a cycle (the dummy's arcs count but never make a pair)."""
-    size = len(cycle)
-    if size < 2:
-        return []
-    best: list[tuple[int, int]] = []
-    best_value = -1
-    for shift in range(size if size % 2 else 2):
-        chosen = [
-            (cycle[(shift + 2 * t) % size], cycle[(shift + 2 * t + 1) % size]) for t in range(size // 2)
-        ]
-        value = sum(int(arc_value[a]) for a, _ in chosen)
-        if value > best_value:
-            best, best_value = chosen, value
-    return [(min(a, b), max(a, b)) for a, b in best if n not in (a, b)]
 
 
 def _reduced2(pairs: PairList, prices: IntArray, big: int) -> IntArray:

@@ -1,0 +1,79 @@
+"""Integral pairs from the peer relaxation: its assignment's cycles rounded, then re-solved
+exactly (blossom) around the people rounding leaves out."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from ._peer_graph import PairList
+from ._peer_proof import Matching, blossom
+from ._peer_relaxation import Relaxation
+from ._population import IntArray
+
+_REPAIR_RADIUS = 2  # hops around people left out within which rounding is re-solved exactly
+_REPAIR_MAX_PEOPLE = 1_500
+
+
+def round_relaxation(relax: Relaxation, n: int) -> Matching:
+    """Integral pairs from the assignment's cycles; odd cycles drop their cheapest person."""
+    seen = np.zeros(n + 1, dtype=bool)
+    pairs: Matching = []
+    for start in range(n + 1):
+        if seen[start]:
+            continue
+        cycle = []
+        node = start
+        while not seen[node]:
+            seen[node] = True
+            cycle.append(node)
+            node = int(relax.sigma[node])
+        pairs.extend(_best_alternate(cycle, relax.arc_value, n))
+    return sorted(pairs)
+
+
+def repair_around_left_out(matching: Matching, pairs: PairList, n: int, big: int) -> Matching:
+    """Re-solve exactly around the people rounding left out: an odd cycle drops someone whom an
+    augmenting path a few hops away can usually place."""
+    partner = np.full(n, -1, dtype=np.int64)
+    for a, b in matching:
+        partner[a], partner[b] = b, a
+    has_pairs = np.zeros(n, dtype=bool)
+    has_pairs[pairs.a] = has_pairs[pairs.b] = True
+    region = (partner < 0) & has_pairs
+    if not region.any():
+        return matching
+    adjacency = _adjacency(pairs, n)
+    for _ in range(_REPAIR_RADIUS):
+        grown = region | ((adjacency @ region.astype(np.int32)) > 0)
+        grown[partner[grown & (partner >= 0)]] = True
+        if grown.sum() > _REPAIR_MAX_PEOPLE:
+            break
+        region = grown
+    region[partner[region & (partner >= 0)]] = True
+    inside = region[pairs.a] & region[pairs.b]
+    kept = [p for p in matching if not region[p[0]]]
+    return sorted(kept + blossom(pairs.select(inside), big))
+
+
+def _adjacency(pairs: PairList, n: int) -> sparse.csr_matrix:
+    ones = np.ones(2 * len(pairs), dtype=np.int32)
+    ends = (np.concatenate([pairs.a, pairs.b]), np.concatenate([pairs.b, pairs.a]))
+    return sparse.csr_matrix((ones, ends), shape=(n, n))
+
+
+def _best_alternate(cycle: list[int], arc_value: IntArray, n: int) -> Matching:
+    """Best set of alternate arcs of a cycle (the dummy's arcs count but never make a pair)."""
+    size = len(cycle)
+    if size < 2:
+        return []
+    best: Matching = []
+    best_value = -1
+    for shift in range(size if size % 2 else 2):
+        chosen = [
+            (cycle[(shift + 2 * t) % size], cycle[(shift + 2 * t + 1) % size]) for t in range(size // 2)
+        ]
+        value = sum(int(arc_value[a]) for a, _ in chosen)
+        if value > best_value:
+            best, best_value = chosen, value
+    return [(min(a, b), max(a, b)) for a, b in best if n not in (a, b)]
