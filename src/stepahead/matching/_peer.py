@@ -9,6 +9,9 @@
 3. Rounding the relaxation gives a matching L; a better matching can only use pairs whose reduced
    cost is at most the gap between bound and L. Those pairs fall into small components; each is
    solved exactly (blossom) unless the prices already certify it. The result is provably optimal.
+4. When the prices cannot settle it (odd sets, too many people near their k-th best): pools
+   whose eligible pairs can all be listed are proven by a fixed-size relaxation over all of them
+   (`_peer_proof`); larger ones get a matching and a valid bound (`_bounded_matching`).
 
 Weights are integers (1e-6 units) plus `big` per pair, so cardinality always comes first."""
 
