@@ -11,8 +11,8 @@ from ._peer_proof import Matching, blossom
 from ._peer_relaxation import Relaxation
 from ._population import IntArray
 
-_REPAIR_RADIUS = 2  # hops around people left out within which rounding is re-solved exactly
-_REPAIR_MAX_PEOPLE = 1_500
+_REPAIR_RADIUS = 3  # hops around people left out within which rounding is re-solved exactly
+_REPAIR_MAX_PEOPLE = 3_000  # at 10k people, 2 hops and 1,500 left two more people out
 
 
 def round_relaxation(relax: Relaxation, n: int) -> Matching:
