@@ -8,8 +8,8 @@ person D, worth half a pair to whoever is left over, absorbs the odd one out whe
 odd, so parity alone never looks like a gap.
 
 Prices: OR-Tools does not return the assignment's duals, so they are recovered as shortest-path
-distances in the optimal assignment's residual graph (difference constraints); relaxing all arcs
-at once converges in a few hundred numpy rounds."""
+distances in the optimal assignment's residual graph (difference constraints), found by a
+queue-based label-correcting pass (numba)."""
 
 from __future__ import annotations
 
