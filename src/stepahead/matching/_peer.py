@@ -26,8 +26,8 @@ import rustworkx as rx
 
 from ._model import MatchParams, Optimality, Participant
 from ._peer_graph import Candidates, PairList, all_pairs, pairs_of, peer_weights
-from ._peer_kernel import check_prices, raise_prices, top_candidates
-from ._peer_proof import blossom, fixed_size_optimum, units_array, units_of
+from ._peer_kernel import check_prices, top_candidates
+from ._peer_proof import big_premium, blossom, fixed_size_optimum, units_array, units_of
 from ._peer_relaxation import Relaxation, solve_coarse_relaxation, solve_relaxation
 from ._peer_rounding import repair_around_left_out, round_relaxation
 from ._peer_tables import PairTables, count_eligible
@@ -85,7 +85,7 @@ def compile_kernels() -> None:
     cands = top_candidates(tables, 1)
     count_eligible(tables, PROVABLE_PAIRS)
     relax = solve_relaxation(cands.pairs, pop.size, 0)
-    raise_prices(tables, relax.prices[: pop.size], np.ones(pop.size, dtype=bool), _VIOLATORS_KEPT)
+    check_prices(tables, relax.prices[: pop.size], np.ones(pop.size, dtype=bool), _VIOLATORS_KEPT).shared()
 
 
 def solve_peer(pop: Population, params: MatchParams, progress: Progress) -> Solution:
@@ -162,10 +162,9 @@ def _bounded_matching(
 
 
 def _big(cands: Candidates, n: int) -> int:
-    """A per-pair premium larger than any total weight, and even (the dummy is worth big/2)."""
-    heaviest = int(cands.pairs.units.max()) if len(cands.pairs) else 0
-    big = heaviest * (n // 2 + 1) + 2
-    return big + (big % 2)
+    """The premium for any matching of the pool (n // 2 pairs at most); even, so the dummy's
+    half of it is exact."""
+    return big_premium(cands.pairs, n // 2)
 
 
 class _State:

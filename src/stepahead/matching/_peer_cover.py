@@ -25,13 +25,13 @@ from ._population import IntArray
 MAX_SHARED_PAIRS = 100_000
 
 
-def cover_lift(excess: IntArray, partner: IntArray) -> IntArray:
+def cover_lift(excess: IntArray, partner: IntArray) -> IntArray | None:
     """Per row, how much to add to its price so that every pair the check saw, or could have
-    seen, holds: lift_i + lift_j ≥ excess_ij. Rows and partners index the same people."""
-    own_worst: IntArray = excess.max(axis=1, initial=0)
+    seen, holds: lift_i + lift_j ≥ excess_ij. Rows and partners index the same people. None
+    past MAX_SHARED_PAIRS, or should HiGHS fail: each row then takes its own worst excess."""
     held = partner >= 0
     if not held.any():
-        return own_worst
+        return np.zeros(len(excess), dtype=np.int64)
     # a full row's least held excess; a row with a free slot held every pair that broke it
     floor: IntArray = np.where(held.all(axis=1), excess.min(axis=1), 0)
     rows, slots = np.nonzero(held)
@@ -41,12 +41,12 @@ def cover_lift(excess: IntArray, partner: IntArray) -> IntArray:
     if not short.any():
         return floor
     if int(short.sum()) > MAX_SHARED_PAIRS:
-        return own_worst
+        return None
     a, b, need = rows[short], cols[short], need[short]
     nodes, local = np.unique(np.concatenate([a, b]), return_inverse=True)
     share = _fractional_cover(local[: len(a)], local[len(a) :], need, len(nodes))
     if share is None:  # pragma: no cover - HiGHS solves these small covering programmes
-        return own_worst
+        return None
     lift = floor.copy()
     lift[nodes] += share
     return lift

@@ -268,7 +268,8 @@ class PriceCheck:
     def shared(self) -> IntArray:
         """Prices that also hold for every eligible pair, with the raise shared between the two
         people of a pair (`_peer_cover`): never above `raised`, often far below."""
-        return self.tables.population_order(self.prices + cover_lift(self.excess, self.partner))
+        lift = cover_lift(self.excess, self.partner)
+        return self.raised() if lift is None else self.tables.population_order(self.prices + lift)
 
     def violators(self) -> PairList:
         """The pairs held, with their weights (population indices, a < b)."""
@@ -300,12 +301,3 @@ def check_prices(
         sorted_prices, picked[order], tier, tier_floor, keep, tables.goal_groups.args(), *tables.args()
     )
     return PriceCheck(tables, sorted_prices, excess, partner)
-
-
-def raise_prices(
-    tables: PairTables, prices: IntArray, picked: npt.NDArray[np.bool_], keep: int
-) -> tuple[IntArray, PairList]:
-    """For picked people (population order): prices raised to cover every eligible pair
-    (p_i ≥ 2·w_ij − p_j), and up to `keep` pairs per person that broke the old prices."""
-    check = check_prices(tables, prices, picked, keep)
-    return check.raised(), check.violators()

@@ -72,15 +72,17 @@ def _blossom_by_component(pairs: PairList) -> Matching:
     found: Matching = []
     for edges in np.split(order, cuts):
         piece = pairs.select(edges)
-        found.extend(blossom(piece, big_premium(piece)))
+        found.extend(blossom(piece, big_premium(piece, len(piece))))
     return sorted(found)
 
 
-def big_premium(pairs: PairList) -> int:
-    """A per-pair premium larger than any matching's total weight over `pairs` (it has at most
-    len(pairs) pairs): maximising premium·|M| + weight places the most people first."""
+def big_premium(pairs: PairList, most_pairs: int) -> int:
+    """A per-pair premium larger than the total weight of any matching of `pairs` with at most
+    `most_pairs` pairs, and even (half of it is exact): maximising premium·|M| + weight places
+    the most people first."""
     heaviest = int(pairs.units.max()) if len(pairs) else 0
-    return heaviest * (len(pairs) + 1) + 2
+    big = heaviest * (most_pairs + 1) + 2
+    return big + (big % 2)
 
 
 def blossom(pairs: PairList, big: int) -> Matching:
