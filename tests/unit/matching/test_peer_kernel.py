@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepahead.matching import MatchParams, Profile
+from stepahead.matching import MatchParams, Profile, _peer_cover
 from stepahead.matching._peer import compile_kernels
 from stepahead.matching._peer_cover import cover_lift
 from stepahead.matching._peer_graph import PairList, all_pairs
@@ -19,7 +19,6 @@ from stepahead.matching._peer_kernel import (
     _excess,
     _top_k,
     check_prices,
-    raise_prices,
     top_candidates,
     top_k_partners,
 )
@@ -116,7 +115,8 @@ def test_raised_prices_cover_every_pair_and_violators_are_the_worst(
 ) -> None:
     pop, params, tables = compiled(case)
     prices, picked = random_prices(pop.size, price_seed)
-    raised, violators = raise_prices(tables, prices, picked, keep)
+    check = check_prices(tables, prices, picked, keep)
+    raised, violators = check.raised(), check.violators()
     everything = all_pairs(pop, params)
     expected = prices.copy()
     excess: dict[int, list[tuple[int, int, int]]] = {i: [] for i in range(pop.size)}
@@ -164,6 +164,18 @@ def test_a_pair_that_breaks_both_prices_is_paid_for_once() -> None:
     assert lift.sum() == 10 + 6  # raising each by its own worst would cost 26
 
 
+def test_past_its_limit_each_person_takes_their_own_worst_excess(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_peer_cover, "MAX_SHARED_PAIRS", 0)
+    params = MatchParams()
+    pop = compile_population(generate_organisation(80, seed=3), params)
+    tables = PairTables.of(pop, params)
+    prices, picked = random_prices(pop.size, 7)
+    check = check_prices(tables, prices, picked, 3)
+    assert len(check.violators())
+    assert cover_lift(check.excess, check.partner) is None
+    assert np.array_equal(check.shared(), check.raised())
+
+
 @pytest.mark.parametrize("size", [0, 1])
 def test_tiny_pools(size: int) -> None:
     params = MatchParams()
@@ -171,7 +183,8 @@ def test_tiny_pools(size: int) -> None:
     tables = PairTables.of(pop, params)
     assert len(top_candidates(tables, 3).pairs) == 0
     assert count_eligible(tables, 10) == 0
-    raised, violators = raise_prices(tables, np.zeros(size, dtype=np.int64), np.ones(size, dtype=bool), 2)
+    check = check_prices(tables, np.zeros(size, dtype=np.int64), np.ones(size, dtype=bool), 2)
+    raised, violators = check.raised(), check.violators()
     assert len(violators) == 0
     assert raised.tolist() == [0] * size
 

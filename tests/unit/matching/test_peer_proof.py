@@ -52,6 +52,12 @@ def fast_oracle(pairs: PairList) -> tuple[int, int]:
     return len(found), units_of(pairs, sorted((min(a, b), max(a, b)) for a, b in found))
 
 
+def assert_declined_rightly(pairs: PairList) -> None:
+    """It may only decline when the largest matching leaves out two or more people who have pairs."""
+    live = len(np.unique(np.concatenate([pairs.a, pairs.b])))
+    assert oracle(pairs)[0] < live // 2
+
+
 def is_matching(pairs: PairList, matching: list[tuple[int, int]]) -> bool:
     listed = set(zip(pairs.a.tolist(), pairs.b.tolist(), strict=True))
     people = [p for pair in matching for p in pair]
@@ -71,9 +77,7 @@ def test_when_it_answers_it_is_the_exact_optimum(
     pairs = random_pairs(random.Random(seed), people, density, heaviest)
     found = fixed_size_optimum(pairs, budget=10_000)
     if found is None:
-        # It may only decline when the largest matching leaves out two or more people who have pairs.
-        live = len(np.unique(np.concatenate([pairs.a, pairs.b])))
-        assert oracle(pairs)[0] < live // 2
+        assert_declined_rightly(pairs)
         return
     assert is_matching(pairs, found)
     assert (len(found), units_of(pairs, found)) == oracle(pairs)
@@ -87,7 +91,9 @@ def test_widens_the_pairs_it_admits_until_the_gap_proves_it(
     monkeypatch.setattr(_peer_proof, "_FIRST_LIMIT", 1)
     pairs = random_pairs(random.Random(seed), 16 + seed % 5, 0.4, 1_000_000)
     found = fixed_size_optimum(pairs, budget=10_000)
-    if found is not None:
+    if found is None:
+        assert_declined_rightly(pairs)
+    else:
         assert (len(found), units_of(pairs, found)) == oracle(pairs)
 
 
