@@ -8,9 +8,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ._circles_score import MAX_SIZE, MIN_SIZE, BoolArray
-from ._mentoring_layout import SweepSpec
-from ._mentoring_pairs import BestPairs, Pairs
-from ._mentoring_sweep import Report, sweep
+from ._mentoring_pairs import Pairs, Sides
+from ._mentoring_scan import BestLists, Report, ScanSpec, known_rows, scan
 from ._mentoring_units import pair_weights
 from ._model import MatchParams, Mode
 from ._population import IntArray, Population, hard_rules_mask
@@ -58,20 +57,17 @@ class Peers:
 
 def find_peers(pop: Population, params: MatchParams, report: Report | None = None) -> Peers:
     everyone = np.arange(pop.size, dtype=np.int64)
-    per = PEERS_PER_PERSON
-    best = BestPairs(pop, everyone, everyone, per, np.full(pop.size, per, dtype=np.int64))
-    spec = SweepSpec(
+    best = BestLists(pop.size, PEERS_PER_PERSON, np.full(pop.size, PEERS_PER_PERSON, dtype=np.int64))
+    spec = ScanSpec(
         mentors=everyone,
         offsets=np.zeros(pop.size, dtype=np.int64),
         mentees=everyone,
-        thresholds=best.for_mentees.thresholds,
+        c=np.zeros(pop.size, dtype=np.int64),
         bonus=True,
-        per_mentee=per,
-        mentor_thresholds=best.for_mentors.thresholds,
-        per_mentor=per,
-        tighten=True,
     )
-    sweep(pop, replace(params, mode=Mode.CIRCLES), spec, best.mentee_hits, report, best.mentor_hits)
+    sides = Sides(mentors=everyone, capacity=np.ones(pop.size, dtype=np.int64), mentees=everyone)
+    circles = replace(params, mode=Mode.CIRCLES)
+    scan(pop, circles, sides, spec, best, known_rows(Pairs.none(), pop.size), report)
     found = best.pairs()
     wished = _wished_peers(pop, params)
     a = np.concatenate([found.mentor, found.mentee, wished.mentor, wished.mentee])

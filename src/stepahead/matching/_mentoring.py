@@ -16,11 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._mentoring_flow import Certificate, Flow, Network, carry, certify, grow, match_candidates, prune
-from ._mentoring_layout import SweepSpec, best_values
-from ._mentoring_pairs import BestPairs, Pairs, Sides, merge
+from ._mentoring_pairs import Pairs, Sides, merge
 from ._mentoring_proof import Found, Recheck, find_shortfalls
-from ._mentoring_sweep import Report, sweep
-from ._mentoring_units import BoolArray, eligible, pair_weights, units
+from ._mentoring_scan import BestLists, Report, ScanSpec, known_rows, scan
+from ._mentoring_units import BoolArray, best_values, eligible, pair_weights, units
 from ._model import MatchParams, Optimality
 from ._population import SCALE, IntArray, Population, bonuses, pair_keys, values_given
 from ._solution import Progress, Solution
@@ -119,21 +118,18 @@ def first_candidates(
     pop: Population, params: MatchParams, sides: Sides, report: Report | None = None
 ) -> Pairs:
     """Each mentee's best mentors by v + cross-function bonus, and every eligible wished-for pair."""
+    mentors, mentees = len(sides.mentors), len(sides.mentees)
     per_mentor = np.minimum(BEST_PER_MENTOR_SLOT * sides.capacity + BEST_PER_MENTEE, MAX_PER_MENTOR)
-    best = BestPairs(pop, sides.mentors, sides.mentees, BEST_PER_MENTEE, per_mentor)
-    spec = SweepSpec(
-        mentors=sides.mentors,
-        offsets=np.zeros(len(sides.mentors), dtype=np.int64),
-        mentees=sides.mentees,
-        thresholds=best.for_mentees.thresholds,
+    best = BestLists(mentees, BEST_PER_MENTEE, per_mentor)
+    spec = ScanSpec(
+        mentors=np.arange(mentors, dtype=np.int64),
+        offsets=np.zeros(mentors, dtype=np.int64),
+        mentees=np.arange(mentees, dtype=np.int64),
+        c=np.zeros(mentees, dtype=np.int64),
         bonus=True,
-        per_mentee=BEST_PER_MENTEE,
-        mentor_thresholds=best.for_mentors.thresholds if MAX_PER_MENTOR else None,
-        per_mentor=int(per_mentor.max(initial=0)),
-        tighten=True,
     )
-    sweep(pop, params, spec, best.mentee_hits, report, best.mentor_hits)
-    return merge(best.pairs(), wished_pairs(pop, params, sides), len(sides.mentees))
+    scan(pop, params, sides, spec, best, known_rows(Pairs.none(), mentees), report)
+    return merge(best.pairs(), wished_pairs(pop, params, sides), mentees)
 
 
 def wished_pairs(pop: Population, params: MatchParams, sides: Sides) -> Pairs:

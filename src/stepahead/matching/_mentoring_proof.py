@@ -14,9 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._mentoring_flow import Certificate
-from ._mentoring_layout import SweepSpec
-from ._mentoring_pairs import Pairs, Shortfalls, Sides
-from ._mentoring_sweep import sweep
+from ._mentoring_pairs import Pairs, Sides
+from ._mentoring_scan import BestLists, ScanSpec, known_rows, scan
 from ._mentoring_units import BoolArray
 from ._model import MatchParams
 from ._population import IntArray, Population
@@ -75,88 +74,54 @@ def find_shortfalls(
 ) -> Found:
     """Eligible pairs outside the candidates that break the certificate, a few per mentee and per
     mentor. Empty when the certificate holds for every eligible pair: the match is then optimal.
-    `recheck` limits the sweeps to the people whose pairs may break it (None: everyone)."""
+    `recheck` limits the scans to the people whose pairs may break it (None: everyone)."""
     per_mentor = SHORTFALLS_PER_MENTOR_SLOT * sides.capacity + SHORTFALLS_EXTRA_PER_MENTOR
-    known = np.sort(candidates.keys(len(sides.mentees)))
-    found = Shortfalls(pop, sides.mentors, sides.mentees, known, SHORTFALLS_PER_MENTEE, per_mentor)
+    found = BestLists(len(sides.mentees), SHORTFALLS_PER_MENTEE, per_mentor)
+    known = known_rows(candidates, len(sides.mentees))
     free_mentors, free_mentees = ~cert.mentor_covered, ~cert.mentee_covered
     parts: list[tuple[BoolArray, BoolArray, Certificate | None]] = [
         (free_mentors, free_mentees, None),  # neither covered: the pair alone could place one more
         (free_mentors, ~free_mentees, cert),  # one covered: the pair adds weight when w > α + β
         (~free_mentors, free_mentees, cert),
     ]
+    placing = 0
     for mentors, mentees, duals in parts:
         if recheck is None:
-            _sweep_part(pop, params, sides, mentors, mentees, duals, found)
+            _scan_part(pop, params, sides, mentors, mentees, duals, found, known)
         else:
-            _sweep_part(pop, params, sides, mentors & recheck.mentors, mentees, duals, found)
-            _sweep_part(
-                pop, params, sides, mentors & ~recheck.mentors, mentees & recheck.mentees, duals, found
+            _scan_part(pop, params, sides, mentors & recheck.mentors, mentees, duals, found, known)
+            _scan_part(
+                pop, params, sides, mentors & ~recheck.mentors, mentees & recheck.mentees, duals, found, known
             )
+        if duals is None:
+            placing = found.broken
     if not found.broken:
-        return Found(Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64)), False, found.unsettled)
-    pairs = found.pairs()
-    return Found(pairs, found.may_place_more, found.unsettled)
+        return Found(Pairs.none(), False, found.unsettled)
+    return Found(found.pairs(), placing > 0, found.unsettled)
 
 
-def _sweep_part(
+def _scan_part(
     pop: Population,
     params: MatchParams,
     sides: Sides,
     mentor_part: BoolArray,
     mentee_part: BoolArray,
     cert: Certificate | None,
-    found: Shortfalls,
+    found: BestLists,
+    known: tuple[IntArray, IntArray],
 ) -> None:
+    """Ranks a pair by how far it breaks the certificate (excess = w - α - β), shifted so that
+    pairs within NEAR_MARGIN rank >= 1 and pairs that could place one more rank above all."""
     mentors, mentees = np.flatnonzero(mentor_part), np.flatnonzero(mentee_part)
     if cert is None:  # any eligible pair breaks it: v > 0, no offsets, no bonus
-        offsets, base, margin = np.zeros(len(mentors), np.int64), np.zeros(len(mentees), np.int64), 0
-    else:
-        offsets, base, margin = -cert.mentor_dual[mentors], cert.mentee_dual[mentees], NEAR_MARGIN
-    spec = SweepSpec(
-        mentors=sides.mentors[mentors],
-        offsets=offsets,
-        mentees=sides.mentees[mentees],
-        thresholds=base - margin,
-        bonus=cert is not None,
-        per_mentee=SHORTFALLS_PER_MENTEE,
-        # A mentee's best few may hold candidates and personally ruled-out pairs, which the sink
-        # drops; keep enough that the pairs it does see include the mentee's best new ones.
-        per_mentee_extra=found.known_per_mentee[mentees] + _ruled_out(pop)[sides.mentees[mentees]],
-    )
-    sweep(pop, params, spec, _Relay(found, mentors, mentees, base, spec.thresholds, count_first=cert is None))
-
-
-def _ruled_out(pop: Population) -> IntArray:
-    """How many pairs the manager and exclusion rules rule out, per person."""
-    lo, hi = np.divmod(pop.blocked_keys, max(1, pop.size))
-    counts: IntArray = np.bincount(lo, minlength=pop.size) + np.bincount(hi, minlength=pop.size)
-    return counts
-
-
-class _Relay:
-    """Maps a partial sweep's positions back to the solver's lists and ranks each pair; raises the
-    sweep's thresholds as mentees' lists fill."""
-
-    def __init__(
-        self,
-        found: Shortfalls,
-        mentors: IntArray,
-        mentees: IntArray,
-        base: IntArray,
-        thresholds: IntArray,
-        *,
-        count_first: bool,
-    ) -> None:
-        self.found, self.mentors, self.mentees = found, mentors, mentees
-        self.base, self.thresholds = base, thresholds
-        self.shift = _COUNT_FIRST if count_first else NEAR_MARGIN
-
-    def __call__(self, mentee: IntArray, mentor: IntArray, score: IntArray) -> None:
-        excess = score - self.base[mentee]
-        placing = self.shift == _COUNT_FIRST
-        self.found(
-            self.mentees[mentee], self.mentors[mentor], excess + self.shift, excess > 0, placing=placing
+        offsets, base, shift = (
+            np.zeros(len(mentors), np.int64),
+            np.zeros(len(mentees), np.int64),
+            _COUNT_FIRST,
         )
-        bar = self.base[mentee] - self.shift + self.found.for_mentees.thresholds[self.mentees[mentee]]
-        self.thresholds[mentee] = np.maximum(self.thresholds[mentee], bar)
+    else:
+        offsets, base, shift = -cert.mentor_dual[mentors], cert.mentee_dual[mentees], NEAR_MARGIN
+    spec = ScanSpec(
+        mentors=mentors, offsets=offsets, mentees=mentees, c=shift - base, bonus=cert is not None, shift=shift
+    )
+    scan(pop, params, sides, spec, found, known)

@@ -57,18 +57,6 @@ def pair_weights(pop: Population, params: MatchParams, mentors: IntArray, mentee
     return np.where(value > 0, total, 0).astype(np.int64)
 
 
-def personal_rules_allow(pop: Population, mentors: IntArray, mentees: IntArray) -> BoolArray:
-    """The sparse hard rules a sweep cannot see: not oneself, not one's manager, no exclusion."""
-    ok: BoolArray = (
-        (mentors != mentees) & (pop.manager[mentors] != mentees) & (pop.manager[mentees] != mentors)
-    )
-    if len(pop.blocked_keys):
-        keys = pair_keys(pop, mentors, mentees)
-        pos = np.minimum(np.searchsorted(pop.blocked_keys, keys), len(pop.blocked_keys) - 1)
-        ok &= pop.blocked_keys[pos] != keys
-    return ok
-
-
 def eligible(pop: Population, params: MatchParams, mentors: IntArray, mentees: IntArray) -> BoolArray:
     """The spec's mentoring eligibility, vectorised (mentoring_weight is not None)."""
     ok = hard_rules_mask(pop, mentors, mentees) & (values_units(pop, mentors, mentees) > 0)
@@ -79,10 +67,39 @@ def eligible(pop: Population, params: MatchParams, mentors: IntArray, mentees: I
     return ok
 
 
+def best_values(pop: Population, mentors: IntArray, mentees: IntArray) -> IntArray:
+    """An upper bound on v(M→E) over the given mentors, per mentee: each goal at the best gap
+    any of them offers (exact when one mentor has every best level)."""
+    levels = np.arange(MAX_LEVEL + 1)
+    present = (pop.levels[mentors][:, :, None] == levels).any(axis=0)  # (skill, mentor level)
+    gaps = np.clip(levels[:, None] - levels[None, :], 0, MAX_LEVEL)  # (mentor level, mentee level)
+    gain = term_units(pop)[:, gaps]  # (goal, mentor level, mentee level)
+    best = (present[None, :, :, None] * gain[:, None]).max(axis=2)  # (goal, skill, mentee level)
+    skill = pop.goals[mentees]
+    level = pop.levels[mentees[:, None], skill]
+    reach: IntArray = best[np.arange(MAX_GOALS), skill, level].sum(axis=1)
+    return reach
+
+
 def quantum(pop: Population, params: MatchParams) -> int:
     """Largest unit every weight is a multiple of: sweeps count in it so that scores fit int16."""
     parts = [*term_units(pop).ravel().tolist(), units(params.cross_function_bonus), units(params.wish_bonus)]
     return max(1, math.gcd(*(abs(int(p)) for p in parts)))
+
+
+def grade_window(params: MatchParams, grade: int) -> tuple[int, int]:
+    """Grades a partner may have: above or below for traditional and reverse mentoring, within
+    the band for peers and circles (the kernel serves the circle search's peer lists too)."""
+    unbounded = 1 << 40
+    if params.mode is Mode.TRADITIONAL:
+        return grade + 1, unbounded
+    if params.mode is Mode.REVERSE:
+        return -unbounded, grade - 1
+    if params.mode is Mode.PEER:
+        return grade - params.band, grade + params.band
+    if params.mode is Mode.CIRCLES:
+        return grade - params.circle_band, grade + params.circle_band
+    return -unbounded, unbounded
 
 
 TIE_BITS = 12
