@@ -138,67 +138,129 @@ def _scan_part(
     part: int, start: int, stop: int, mentees: Any, mentors: Any, tables: Any, lists: Any, rules: Any
 ) -> None:
     """The mentees [start, stop) of the call, against their windows of mentors."""
-    rows, position, person, combo, window, c, function, languages = mentees
-    m_position, m_person, m_hash = mentors[0], mentors[2], mentors[5]
-    table, tile_table, q, bonus, shift = tables
-    e_rank, e_tie, e_partner, slots, m_rank, m_tie, m_partner, m_bar, tile_bar, breaks, unsettled = lists
-    m_rank, m_tie, m_partner = m_rank[part], m_tie[part], m_partner[part]
-    m_bar, tile_bar = m_bar[part], tile_bar[part]
-    width = e_rank.shape[1]
-    extras = np.empty(len(m_position), dtype=np.int64)
-    tile_max = np.empty(len(tile_bar), dtype=np.int64)
-    keys = np.empty(TILE, dtype=np.int64)
-    flags = np.empty(TILE, dtype=np.uint8)
+    combo, function, languages = mentees[3], mentees[6], mentees[7]
+    extras = np.empty(len(mentors[0]), dtype=np.int64)
+    tile_max = np.empty(lists[8].shape[1], dtype=np.int64)
+    buffers = (np.empty(TILE, dtype=np.int64), np.empty(TILE, dtype=np.uint8))
     current = -1
     for i in range(start, stop):
-        if combo[i] != current:
-            _fill_extras(mentors, function[i], languages[i], bonus, extras, tile_max)
+        if combo[i] != current:  # mentees come sorted by function and languages
+            _fill_extras(mentors, function[i], languages[i], tables[3], extras, tile_max)
             current = combo[i]
-        e, lift = position[i], (c[i] // q) << TIE_BITS  # a pair's key + lift: u's key
-        ranks, ties, partners = e_rank[e], e_tie[e], e_partner[e]
-        bar = _bar(ranks, ties, partners, 0, width, q) - lift
-        own = _hash(e)
-        r0, r1, r2 = rows[i, 0], rows[i, 1], rows[i, 2]
-        t0, t1, t2 = table[r0], table[r1], table[r2]
-        lo, hi = window[i, 0], window[i, 1]
-        for t in range(lo // TILE, (hi + TILE - 1) // TILE):
-            most = np.int64(tile_table[r0, t]) + tile_table[r1, t] + tile_table[r2, t] + tile_max[t]
-            reach = (most << TIE_BITS) | TIE_MASK
-            if reach < bar and reach + lift < tile_bar[t]:
-                continue
-            j0, j1 = max(lo, t * TILE), min(hi, (t + 1) * TILE)
-            hits = 0
-            for j in range(j0, j1):
-                v = np.int64(t0[j]) + t1[j] + t2[j]
-                key = ((v + extras[j]) << TIE_BITS) | (own ^ m_hash[j])
-                keys[j - j0] = key
-                hit = (v > 0) & ((key >= bar) | (key + lift >= m_bar[j]))
-                flags[j - j0] = hit
-                hits += hit
-            if hits == 0:
-                continue
-            moved = False
-            for j in range(j0, j1):
-                if not flags[j - j0]:
-                    continue
-                key = keys[j - j0]
-                if not (key >= bar or key + lift >= m_bar[j]):  # the bars may have risen since
-                    continue
-                s = key >> TIE_BITS
-                m = m_position[j]
-                if not _allowed(rules, m_person[j], person[i]) or _known(rules[4], rules[5], e, m):
-                    continue
-                rank, tie = s * q + c[i], key & TIE_MASK
-                if rank > shift:  # the pair breaks the certificate (proofs)
-                    unsettled[e] = True
-                    breaks[part] += 1
-                if _insert(ranks, ties, partners, 0, width, rank, tie, m):
-                    bar = _bar(ranks, ties, partners, 0, width, q) - lift
-                if _insert(m_rank, m_tie, m_partner, slots[m], slots[m + 1], rank, tie, e):
-                    m_bar[j] = _bar(m_rank, m_tie, m_partner, slots[m], slots[m + 1], q)
-                    moved = True
-            if moved:
-                tile_bar[t] = m_bar[t * TILE : min(len(m_bar), (t + 1) * TILE)].min()
+        _scan_mentee(part, i, mentees, mentors, tables, lists, rules, (extras, tile_max), buffers)
+
+
+@compiled
+def _scan_mentee(
+    part: int,
+    i: int,
+    mentees: Any,
+    mentors: Any,
+    tables: Any,
+    lists: Any,
+    rules: Any,
+    extra: Any,
+    buffers: Any,
+) -> None:
+    """Mentee i against its window of mentors, tile by tile. Keys are (score << TIE_BITS) | tie
+    key, so that one comparison tells whether a pair can enter a list; a key plus `lift` is the
+    pair's rank in quanta, as a key."""
+    rows, position, window, c = mentees[0], mentees[1], mentees[4], mentees[5]
+    table, tile_table, q = tables[0], tables[1], tables[2]
+    e_rank, e_tie, e_partner, tile_bar = lists[0], lists[1], lists[2], lists[8][part]
+    extras, tile_max = extra
+    e, lift = position[i], (c[i] // q) << TIE_BITS
+    ranks, ties, partners = e_rank[e], e_tie[e], e_partner[e]
+    bar = _bar(ranks, ties, partners, 0, ranks.shape[0], q) - lift
+    r0, r1, r2 = rows[i, 0], rows[i, 1], rows[i, 2]
+    goal_rows = (table[r0], table[r1], table[r2])
+    lo, hi = window[i, 0], window[i, 1]
+    for t in range(lo // TILE, (hi + TILE - 1) // TILE):
+        most = np.int64(tile_table[r0, t]) + tile_table[r1, t] + tile_table[r2, t] + tile_max[t]
+        reach = (most << TIE_BITS) | TIE_MASK
+        if reach < bar and reach + lift < tile_bar[t]:
+            continue  # nothing in this tile can enter the mentee's list or its mentors'
+        j0, j1 = max(lo, t * TILE), min(hi, (t + 1) * TILE)
+        if _key_tile(j0, j1, goal_rows, extras, _hash(e), mentors[5], bar, lift, lists[7][part], buffers):
+            bar = _offer_tile(
+                part, i, j0, j1, bar, lift, mentees, mentors, tables, lists, rules, extras, buffers
+            )
+
+
+@compiled
+def _key_tile(
+    j0: int,
+    j1: int,
+    goal_rows: Any,
+    extras: Any,
+    own: int,
+    hashes: Any,
+    bar: int,
+    lift: int,
+    m_bar: Any,
+    buffers: Any,
+) -> bool:
+    """Every pair's key in mentors [j0, j1), and whether it may enter a list (v > 0 only): a loop
+    the compiler vectorises, since it reads and writes in step."""
+    keys, flags = buffers
+    t0, t1, t2 = goal_rows
+    hits = 0
+    for j in range(j0, j1):
+        v = np.int64(t0[j]) + t1[j] + t2[j]
+        key = ((v + extras[j]) << TIE_BITS) | (own ^ hashes[j])
+        keys[j - j0] = key
+        hit = (v > 0) & ((key >= bar) | (key + lift >= m_bar[j]))
+        flags[j - j0] = hit
+        hits += hit
+    return hits > 0
+
+
+@compiled
+def _offer_tile(
+    part: int,
+    i: int,
+    j0: int,
+    j1: int,
+    bar: int,
+    lift: int,
+    mentees: Any,
+    mentors: Any,
+    tables: Any,
+    lists: Any,
+    rules: Any,
+    extras: Any,
+    buffers: Any,
+) -> int:
+    """Offers the tile's flagged pairs that the personal rules allow and that are not known to the
+    mentee's and mentors' lists; returns the mentee's bar, raised as its list fills."""
+    e, c, person = mentees[1][i], mentees[5][i], mentees[2][i]
+    m_position, m_person = mentors[0], mentors[2]
+    q, shift = tables[2], tables[4]
+    e_rank, e_tie, e_partner, slots, m_rank, m_tie, m_partner, m_bar, tile_bar, breaks, unsettled = lists
+    ranks, ties, partners = e_rank[e], e_tie[e], e_partner[e]
+    keys, flags = buffers
+    moved = False
+    for j in range(j0, j1):
+        key = keys[j - j0]
+        if not flags[j - j0] or not (key >= bar or key + lift >= m_bar[part, j]):  # bars rise as it goes
+            continue
+        m = m_position[j]
+        if not _allowed(rules, m_person[j], person) or _known(rules[4], rules[5], e, m):
+            continue
+        rank, tie = (key >> TIE_BITS) * q + c, key & TIE_MASK
+        if rank > shift:  # the pair breaks the certificate (proofs)
+            unsettled[e] = True
+            breaks[part] += 1
+        if _insert(ranks, ties, partners, 0, len(ranks), rank, tie, m):
+            bar = _bar(ranks, ties, partners, 0, len(ranks), q) - lift
+        lo, hi = slots[m], slots[m + 1]
+        if _insert(m_rank[part], m_tie[part], m_partner[part], lo, hi, rank, tie, e):
+            m_bar[part, j] = _bar(m_rank[part], m_tie[part], m_partner[part], lo, hi, q)
+            moved = True
+    if moved:
+        t = j0 // TILE
+        tile_bar[part, t] = m_bar[part, t * TILE : min(m_bar.shape[1], (t + 1) * TILE)].min()
+    return bar
 
 
 @compiled_parallel
