@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._mentoring_kernel import NEVER, TILE, build_tables, scan_parts
-from ._mentoring_pairs import Pairs, Sides
+from ._mentoring_pairs import Pairs, Sides, merge
 from ._mentoring_units import TIE_BITS, grade_window, quantum, term_units, tie_hash, units
 from ._model import MAX_GOALS, MAX_LEVEL, MatchParams, Mode, Participant
 from ._population import IntArray, Population, compile_population
@@ -60,30 +60,34 @@ class BestLists:
         self.breaks = np.zeros(PARTS, dtype=np.int64)
         self.unsettled = np.zeros(mentees, dtype=bool)  # mentees with a pair that broke the certificate
 
+    def arrays(self, mentor_bars: IntArray, tile_bars: IntArray) -> tuple[IntArray, ...]:
+        """What the kernel reads and writes, in its order, with one scan's bars."""
+        return (
+            *(self.e_rank, self.e_tie, self.e_partner),
+            *(self.slots, self.m_rank, self.m_tie, self.m_partner),
+            *(mentor_bars, tile_bars, self.breaks, self.unsettled),
+        )
+
     @property
     def broken(self) -> int:
         """How many pairs broke the certificate so far."""
         return int(self.breaks.sum())
 
     def pairs(self) -> Pairs:
-        """Every pair on a mentee's list or on a mentor's (the parts' lists merged)."""
+        """Every pair on a mentee's list or on a mentor's, ordered by mentee, then mentor."""
         mentee, slot = np.nonzero(self.e_partner >= 0)
-        mentor = self.e_partner[mentee, slot]
+        owner, partner = self._mentor_lists()
+        return merge(Pairs(self.e_partner[mentee, slot], mentee), Pairs(owner, partner), len(self.e_rank))
+
+    def _mentor_lists(self) -> tuple[IntArray, IntArray]:
+        """Each mentor's best per_mentor[m] of its parts' lists together: mentors and mentees."""
         part, at = np.nonzero(self.m_partner >= 0)
         owner = np.searchsorted(self.slots, at, side="right") - 1
         rank, tie, partner = self.m_rank[part, at], self.m_tie[part, at], self.m_partner[part, at]
         order = np.lexsort((partner, -tie, -rank, owner))
         owner, partner = owner[order], partner[order]
-        starts = np.searchsorted(owner, owner, side="left")
-        keep = np.arange(len(owner)) - starts < self.per_mentor[owner]
-        keys = np.unique(
-            np.concatenate(
-                [mentor * len(self.e_rank) + mentee, owner[keep] * len(self.e_rank) + partner[keep]]
-            )
-        )
-        m, e = np.divmod(keys, max(1, len(self.e_rank)))
-        order = np.lexsort((m, e))
-        return Pairs(mentor=m[order].astype(np.int64), mentee=e[order].astype(np.int64))
+        keep = np.arange(len(owner)) - np.searchsorted(owner, owner) < self.per_mentor[owner]
+        return owner[keep], partner[keep]
 
 
 def known_rows(pairs: Pairs, mentees: int) -> tuple[IntArray, IntArray]:
@@ -113,20 +117,7 @@ def scan(
     table, tile_table = build_tables(terms, pop.levels, mentors.people, mentees.cells)
     bonus = units(params.cross_function_bonus) // q if spec.bonus else 0
     tables = (table, tile_table, q, bonus, spec.shift)
-    m_bar, tile_bar = _mentor_bars(lists, mentors.position, q)
-    state = (
-        lists.e_rank,
-        lists.e_tie,
-        lists.e_partner,
-        lists.slots,
-        lists.m_rank,
-        lists.m_tie,
-        lists.m_partner,
-        m_bar,
-        tile_bar,
-        lists.breaks,
-        lists.unsettled,
-    )
+    state = lists.arrays(*_mentor_bars(lists, mentors.position, q))
     rules = (pop.manager, pop.in_blocked, pop.blocked_keys, pop.size, *known)
     waves = _split(mentees.cost, WAVES)
     for w in range(len(waves) - 1):
