@@ -92,10 +92,11 @@ def browser() -> Iterator[object]:
 @pytest.fixture(scope="session")
 def compiled_engine() -> None:
     """Matching runs inside the live server (immediate tasks): on a fresh clone its first run
-    would compile the engine's kernels (~25 s) while a click waits 15 s for the page."""
-    from stepahead.matching._peer import compile_kernels
+    would compile the engine's kernels (~30 s) while a click waits 15 s for the page."""
+    from stepahead.matching import _mentoring_scan, _peer
 
-    compile_kernels()
+    _peer.compile_kernels()
+    _mentoring_scan.compile_kernels()
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepahead.matching import MatchParams, Mode, Participant
-from stepahead.matching._mentoring_kernel import TILE
+from stepahead.matching import MatchParams, Mode, Participant, match
+from stepahead.matching._mentoring_kernel import TILE, build_tables, scan_parts
 from stepahead.matching._mentoring_pairs import Pairs, Sides
-from stepahead.matching._mentoring_scan import BestLists, ScanSpec, known_rows, scan
+from stepahead.matching._mentoring_scan import BestLists, ScanSpec, compile_kernels, known_rows, scan
 from stepahead.matching._mentoring_units import (
     cross_function,
     eligible,
@@ -194,3 +194,15 @@ def test_progress_reports_rise_to_one() -> None:
     )
     assert seen == sorted(seen)
     assert seen[-1] == 1.0
+
+
+def test_compiling_the_scan_covers_what_matches_call() -> None:
+    """The warm-up compiles the very signatures a match uses, so no first match compiles."""
+    compile_kernels()
+    compiled = (len(scan_parts.signatures), len(build_tables.signatures))
+    assert compiled[0] >= 1
+    assert compiled[1] >= 1
+    people = random_pool(random.Random(1), 60, roles=True)
+    for mode in (Mode.OPEN, Mode.CIRCLES):
+        match(people, MatchParams(mode=mode))
+    assert (len(scan_parts.signatures), len(build_tables.signatures)) == compiled
