@@ -1,7 +1,7 @@
 """Circles mode: peer groups of 3 to 5 where everyone gives and receives (spec matching-v1).
 
 Small pools are solved exactly (every valid circle enumerated, then integer programming). Larger
-pools get a deterministic heuristic: each person's likely circle-mates come from one sweep over
+pools get a deterministic heuristic: each person's likely circle-mates come from one scan over
 all pairs; circles are grown greedily around the hardest-to-place people first; then local search
 seats the unplaced, swaps them in, moves and exchanges members, always placing more people or
 placing as many with a higher score. The result carries an honest upper bound.

@@ -2,9 +2,9 @@
 at most `capacity` mentees; place the most mentees, then the most total weight (spec matching-v1).
 
 Exact at any size, without a mentors × mentees matrix:
-1. a sweep over all pairs keeps each mentee's best few mentors, plus every wished-for pair;
+1. a scan of all pairs keeps each mentee's best few mentors, plus every wished-for pair;
 2. a min-cost flow over those candidates places the most mentees, then the most weight;
-3. the flow's dual certificate is checked against every eligible pair by further sweeps; pairs
+3. the flow's dual certificate is checked against every eligible pair by further scans; pairs
    that break it join the candidates and the flow runs again. When none do, the match is optimal
    over all eligible pairs, not only the candidates, and `Optimality.proven` says so.
 """
@@ -28,7 +28,7 @@ BEST_PER_MENTEE = 5
 BEST_PER_MENTOR_SLOT = 2  # a mentor's own list holds this many mentees per unit of capacity, plus
 MAX_PER_MENTOR = 64  # BEST_PER_MENTEE, up to this many
 MAX_ROUNDS = 40
-# Unused candidates this far from useful are dropped before the flow runs again; the proof sweeps
+# Unused candidates this far from useful are dropped before the flow runs again; the proof scans
 # still check them like any other pair.
 PRUNE_SLACK = 100_000
 WARM_LIMIT = 0.02  # keep the flow and try new duals when the pairs added are at most this share
@@ -62,7 +62,7 @@ class _Round:
     net: Network
     flow: Flow
     cert: Certificate
-    found: IntArray  # keys of every pair a proof sweep added: never pruned, so rounds cannot cycle
+    found: IntArray  # keys of every pair a proof scan added: never pruned, so rounds cannot cycle
 
 
 def _match(pop: Population, params: MatchParams, sides: Sides, candidates: Pairs) -> _Round:
@@ -96,7 +96,7 @@ def _extend(pop: Population, params: MatchParams, sides: Sides, current: _Round,
 
 
 def _wished(pop: Population, sides: Sides, pairs: Pairs) -> BoolArray:
-    """Wished-for pairs stay candidates: the sweeps that check the others leave wishes out."""
+    """Wished-for pairs stay candidates: the scans that check the others leave wishes out."""
     if not len(pop.wish_keys):
         return np.zeros(len(pairs), dtype=bool)
     keys = pair_keys(pop, sides.mentors[pairs.mentor], sides.mentees[pairs.mentee])

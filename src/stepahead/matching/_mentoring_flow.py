@@ -4,7 +4,7 @@
 keeps its node potentials to itself, so `certify` rebuilds a dual certificate from the flow:
 a vertex cover that proves the count (König), and LP duals α (mentors), β (mentees) that prove
 the weight among matchings of that count. Any eligible pair outside the candidates that breaks
-the certificate is a pair the flow must see (`_mentoring_proof.py` sweeps for them).
+the certificate is a pair the flow must see (`_mentoring_proof.py` scans for them).
 """
 
 from __future__ import annotations

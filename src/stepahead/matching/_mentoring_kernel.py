@@ -4,7 +4,7 @@ A pair's score s = v + bonus + offset counts in the weights' common quantum q, a
 s·q + c[mentee] in units (`_mentoring_scan` says what c is for). Each mentee keeps its best few
 mentors and each mentor its best few mentees, by (rank, tie key, partner), ranks ≥ 1 only.
 
-Mentors are laid out in sweep order and cut into tiles of TILE. A tile is skipped when the most
+Mentors are laid out in scan order and cut into tiles of TILE. A tile is skipped when the most
 it could score for a mentee (per-tile maxima of the goal tables) can enter neither the mentee's
 list nor any of its mentors' lists. Otherwise the tile's scores are summed from three table rows
 (a loop the compiler vectorises) and only pairs that pass a list's bar are looked at further:

@@ -1,10 +1,10 @@
-"""The proof sweeps: check the flow's certificate against every eligible mentor–mentee pair.
+"""The proof scans: check the flow's certificate against every eligible mentor–mentee pair.
 
 With the count's big weight B, the certificate's duals are A_m = B·[m covered] + α_m and
 B_e = B·[e covered] + β_e, and a pair outside the candidates keeps them feasible when
 w + B <= A_m + B_e. So a pair breaks the certificate when neither side is covered (it could place
 one more mentee), or when exactly one side is covered and w > α + β; pairs covered twice never do.
-Each case is a sweep over the people concerned, never over pairs the candidates already hold.
+Each case is a scan over the people concerned, never over pairs the candidates already hold.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ _COUNT_FIRST = 1 << 40
 
 @dataclass(frozen=True, slots=True)
 class Recheck:
-    """Who a proof sweep must look at again. A pair checked against earlier duals still passes
+    """Who a proof scan must look at again. A pair checked against earlier duals still passes
     unless the dual of its mentor or its mentee fell (being covered counts above any dual), or
     its mentee had pairs that broke the certificate, some of which may not have been added."""
 

@@ -1,6 +1,6 @@
-"""Mentoring weights in exact integer units (SCALE), term by term, as the sweeps add them up.
+"""Mentoring weights in exact integer units (SCALE), term by term, as the scans add them up.
 
-The flow, the sweeps and the proof all count in these units so that ties are ties and a proof
+The flow, the scans and the proof all count in these units so that ties are ties and a proof
 has no float slack; `Solution.scores` still carry the unrounded float weights.
 """
 
@@ -29,7 +29,7 @@ def term_units(pop: Population) -> IntArray:
 
 
 def values_units(pop: Population, givers: IntArray, receivers: IntArray) -> IntArray:
-    """v(giver→receiver) in units, summed term by term exactly as the sweep's tables do."""
+    """v(giver→receiver) in units, summed term by term exactly as the scan's tables do."""
     terms = term_units(pop)
     total = np.zeros(len(givers), dtype=np.int64)
     for k in range(MAX_GOALS):
@@ -82,7 +82,7 @@ def best_values(pop: Population, mentors: IntArray, mentees: IntArray) -> IntArr
 
 
 def quantum(pop: Population, params: MatchParams) -> int:
-    """Largest unit every weight is a multiple of: sweeps count in it so that scores fit int16."""
+    """Largest unit every weight is a multiple of: scans count in it, which keeps keys and ranks small."""
     parts = [*term_units(pop).ravel().tolist(), units(params.cross_function_bonus), units(params.wish_bonus)]
     return max(1, math.gcd(*(abs(int(p)) for p in parts)))
 
@@ -106,7 +106,7 @@ TIE_BITS = 12
 
 
 def tie_key(mentees: IntArray, mentors: IntArray) -> IntArray:
-    """A hash of the pair that breaks ties between equal scores, the same in the sweep kernel and in
+    """A hash of the pair that breaks ties between equal scores, the same in the scan kernel and in
     the candidate lists: equally good mentors are spread over mentees instead of every mentee
     naming the same few, and which of them a list keeps does not depend on thread timing."""
     mixed: IntArray = tie_hash(mentees) ^ tie_hash(mentors)

@@ -104,7 +104,7 @@ def role_pool(rng: random.Random, size: int, **options: object) -> list[Particip
 
 @pytest.fixture
 def narrow_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
-    """One candidate per mentee and few per mentor: the proof sweeps must find the rest."""
+    """One candidate per mentee and few per mentor: the proof scans must find the rest."""
     monkeypatch.setattr(_mentoring, "BEST_PER_MENTEE", 1)
     monkeypatch.setattr(_mentoring, "BEST_PER_MENTOR_SLOT", 0)
     monkeypatch.setattr(_mentoring, "MAX_PER_MENTOR", 1)
@@ -126,7 +126,7 @@ def test_equals_the_flow_optimum_and_proves_it(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(100))
-def test_proof_sweeps_find_what_narrow_candidates_miss(seed: int, narrow_candidates: None) -> None:
+def test_proof_scans_find_what_narrow_candidates_miss(seed: int, narrow_candidates: None) -> None:
     rng = random.Random(1000 + seed)
     params = MatchParams(mode=MENTORING[seed % 3])
     people = role_pool(rng, rng.randint(10, 60), skills=rng.choice([3, 6]), identical=seed % 10 == 0)
