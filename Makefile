@@ -29,8 +29,14 @@ lint:
 	$(UV) run ruff format --check .
 	$(UV) run mypy
 
+# The kernels' own tests run twice: compiled, then as plain Python (numba's JIT off), so that
+# coverage sees inside the compiled kernels too. The report covers both runs.
+KERNEL_TESTS := tests/unit/matching/test_mentoring_scan.py tests/unit/matching/test_peer_kernel.py \
+	tests/unit/matching/test_peer.py
+
 test-sqlite:
-	$(UV) run pytest -n 2 --cov --cov-report=term:skip-covered
+	$(UV) run pytest -n 2 --cov --cov-report=
+	NUMBA_DISABLE_JIT=1 $(UV) run pytest -n 2 --cov --cov-append --cov-report=term:skip-covered $(KERNEL_TESTS)
 
 test-postgres:
 	DATABASE_URL=$(POSTGRES_URL) $(UV) run pytest -n 2 tests/integration tests/browser

@@ -4,6 +4,7 @@ mentor's best few, by rank, tie key and partner, with offsets, shifts, known pai
 from __future__ import annotations
 
 import random
+import runpy
 
 import numpy as np
 from hypothesis import given, settings
@@ -21,6 +22,7 @@ from stepahead.matching._mentoring_units import (
     values_units,
 )
 from stepahead.matching._population import IntArray, Population, compile_population, hard_rules_mask
+from tests.support.kernels import compiled_only
 from tests.support.pools import random_pool
 
 MODES = [Mode.TRADITIONAL, Mode.REVERSE, Mode.OPEN, Mode.CIRCLES]
@@ -196,6 +198,7 @@ def test_progress_reports_rise_to_one() -> None:
     assert seen[-1] == 1.0
 
 
+@compiled_only
 def test_compiling_the_scan_covers_what_matches_call() -> None:
     """The warm-up compiles the very signatures a match uses, so no first match compiles."""
     compile_kernels()
@@ -206,3 +209,11 @@ def test_compiling_the_scan_covers_what_matches_call() -> None:
     for mode in (Mode.OPEN, Mode.CIRCLES):
         match(people, MatchParams(mode=mode))
     assert (len(scan_parts.signatures), len(build_tables.signatures)) == compiled
+
+
+@compiled_only
+def test_set_up_compiles_every_kernel_through_the_module_entry_point() -> None:
+    """`python -m stepahead.matching`, as `make setup` runs it."""
+    runpy.run_module("stepahead.matching", run_name="__main__")
+    assert scan_parts.signatures
+    assert build_tables.signatures
