@@ -119,10 +119,11 @@ def scan(
     tables = (table, tile_table, q, bonus, spec.shift)
     state = lists.arrays(*_mentor_bars(lists, mentors.position, q))
     rules = (pop.manager, pop.in_blocked, pop.blocked_keys, pop.size, *known)
+    mentee_args, mentor_args = mentees.args(), mentors.args()
     waves = _split(mentees.cost, WAVES)
     for w in range(len(waves) - 1):
         bounds = waves[w] + _split(mentees.cost[waves[w] : waves[w + 1]], PARTS)
-        scan_parts(bounds, mentees.args(), mentors.args(), tables, state, rules)
+        scan_parts(bounds, mentee_args, mentor_args, tables, state, rules)
         if report is not None:
             report((w + 1) / (len(waves) - 1))
 
