@@ -23,7 +23,7 @@ import numba
 import numpy as np
 
 from ._mentoring_units import TIE_BITS
-from ._peer_tables import compiled, compiled_parallel
+from ._peer_tables import allowed, compiled, compiled_parallel, languages_clash
 
 TILE = 256
 TIE_MASK = (1 << TIE_BITS) - 1
@@ -85,19 +85,6 @@ def _bar(ranks: Any, ties: Any, partners: Any, lo: int, hi: int, q: int) -> Any:
 
 
 @compiled
-def _allowed(rules: Any, giver: int, taker: int) -> bool:
-    """Not oneself, not one's manager or report, no exclusion (population indices)."""
-    manager, in_blocked, blocked_keys, size = rules[0], rules[1], rules[2], rules[3]
-    if giver == taker or manager[giver] == taker or manager[taker] == giver:
-        return False
-    if not (in_blocked[giver] and in_blocked[taker]):
-        return True
-    key = min(giver, taker) * size + max(giver, taker)
-    at = np.searchsorted(blocked_keys, key)
-    return not (at < len(blocked_keys) and blocked_keys[at] == key)
-
-
-@compiled
 def _known(start: Any, mentors: Any, mentee: int, mentor: int) -> bool:
     """Whether the pair is among the mentee's known mentors (CSR rows by mentee)."""
     for at in range(start[mentee], start[mentee + 1]):  # noqa: SIM110 (numba compiles no generators)
@@ -107,25 +94,15 @@ def _known(start: Any, mentors: Any, mentee: int, mentor: int) -> bool:
 
 
 @compiled
-def _speaks(mine: Any, theirs: Any) -> bool:
-    """The language rule: either lists none, or they share one."""
-    any_mine, any_theirs = False, False
-    for w in range(len(mine)):
-        if mine[w] & theirs[w]:
-            return True
-        any_mine = any_mine or mine[w] != 0
-        any_theirs = any_theirs or theirs[w] != 0
-    return not (any_mine and any_theirs)
-
-
-@compiled
-def _fill_extras(mentors: Any, function: int, languages: Any, bonus: int, extras: Any, tile_max: Any) -> None:
-    """Per mentor: offset + cross-function bonus for this mentee's function and languages, or
-    FLOOR where the language rule rules the pair out; and each tile's largest."""
-    offsets, functions, spoken = mentors[1], mentors[3], mentors[4]
+def _fill_extras(
+    mentors: Any, person: int, function: int, languages: Any, bonus: int, extras: Any, tile_max: Any
+) -> None:
+    """Per mentor: offset + cross-function bonus for this mentee's function, or FLOOR where the
+    language rule rules the pair out; and each tile's largest."""
+    offsets, people, functions = mentors[1], mentors[2], mentors[3]
     tile_max[:] = FLOOR
     for j in range(len(offsets)):
-        if not _speaks(languages, spoken[j]):
+        if languages_clash(languages, person, people[j]):
             extras[j] = FLOOR
         else:
             crossed = function >= 0 and functions[j] >= 0 and functions[j] != function
@@ -138,14 +115,14 @@ def _scan_part(
     part: int, start: int, stop: int, mentees: Any, mentors: Any, tables: Any, lists: Any, rules: Any
 ) -> None:
     """The mentees [start, stop) of the call, against their windows of mentors."""
-    combo, function, languages = mentees[3], mentees[6], mentees[7]
+    person, combo, function = mentees[2], mentees[3], mentees[6]
     extras = np.empty(len(mentors[0]), dtype=np.int64)
     tile_max = np.empty(lists[8].shape[1], dtype=np.int64)
     buffers = (np.empty(TILE, dtype=np.int64), np.empty(TILE, dtype=np.uint8))
     current = -1
     for i in range(start, stop):
         if combo[i] != current:  # mentees come sorted by function and languages
-            _fill_extras(mentors, function[i], languages[i], tables[3], extras, tile_max)
+            _fill_extras(mentors, person[i], function[i], rules[2], tables[3], extras, tile_max)
             current = combo[i]
         _scan_mentee(part, i, mentees, mentors, tables, lists, rules, (extras, tile_max), buffers)
 
@@ -181,7 +158,7 @@ def _scan_mentee(
         if reach < bar and reach + lift < tile_bar[t]:
             continue  # nothing in this tile can enter the mentee's list or its mentors'
         j0, j1 = max(lo, t * TILE), min(hi, (t + 1) * TILE)
-        if _key_tile(j0, j1, goal_rows, extras, _hash(e), mentors[5], bar, lift, lists[7][part], buffers):
+        if _key_tile(j0, j1, goal_rows, extras, _hash(e), mentors[4], bar, lift, lists[7][part], buffers):
             bar = _offer_tile(
                 part, i, j0, j1, bar, lift, mentees, mentors, tables, lists, rules, extras, buffers
             )
@@ -245,7 +222,8 @@ def _offer_tile(
         if not flags[j - j0] or not (key >= bar or key + lift >= m_bar[part, j]):  # bars rise as it goes
             continue
         m = m_position[j]
-        if not _allowed(rules, m_person[j], person) or _known(rules[4], rules[5], e, m):
+        hard_rules = (rules[0], rules[1], rules[2], rules[3], rules[4])
+        if not allowed(hard_rules, m_person[j], person) or _known(rules[5], rules[6], e, m):
             continue
         rank, tie = (key >> TIE_BITS) * q + c, key & TIE_MASK
         if rank > shift:  # the pair breaks the certificate (proofs)

@@ -118,7 +118,8 @@ def scan(
     bonus = units(params.cross_function_bonus) // q if spec.bonus else 0
     tables = (table, tile_table, q, bonus, spec.shift)
     state = lists.arrays(*_mentor_bars(lists, mentors.position, q))
-    rules = (pop.manager, pop.in_blocked, pop.blocked_keys, pop.size, *known)
+    # `_peer_tables.allowed`'s rules, over population indices, then the known pairs.
+    rules = (np.arange(pop.size), pop.manager, pop.languages, pop.in_blocked, pop.blocked_keys, *known)
     mentee_args, mentor_args = mentees.args(), mentors.args()
     waves = _split(mentees.cost, WAVES)
     for w in range(len(waves) - 1):
@@ -161,7 +162,6 @@ class _Mentors:
     grades: IntArray
     offsets: IntArray  # in quanta
     functions: IntArray
-    languages: np.ndarray
 
     @classmethod
     def of(cls, pop: Population, sides: Sides, spec: ScanSpec, q: int) -> _Mentors:
@@ -174,18 +174,10 @@ class _Mentors:
             grades=pop.grades[people],
             offsets=(spec.offsets[order] // q).astype(np.int64),
             functions=pop.functions[people],
-            languages=np.ascontiguousarray(pop.languages[people]),
         )
 
-    def args(self) -> tuple[IntArray, IntArray, IntArray, IntArray, np.ndarray, IntArray]:
-        return (
-            self.position,
-            self.offsets,
-            self.people,
-            self.functions,
-            self.languages,
-            tie_hash(self.position),
-        )
+    def args(self) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
+        return (self.position, self.offsets, self.people, self.functions, tie_hash(self.position))
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +193,6 @@ class _Mentees:
     window: IntArray  # (n, 2) the mentors, in scan order, whose grade the mode allows
     c: IntArray
     functions: IntArray
-    languages: np.ndarray
     cost: IntArray  # window sizes: what a mentee costs to scan
 
     @classmethod
@@ -238,11 +229,10 @@ class _Mentees:
             window=window,
             c=spec.c[order].astype(np.int64),
             functions=pop.functions[people],
-            languages=np.ascontiguousarray(pop.languages[people]),
             cost=window[:, 1] - window[:, 0] + 1,
         )
 
-    def args(self) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, IntArray, IntArray, np.ndarray]:
+    def args(self) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, IntArray, IntArray]:
         return (
             self.rows,
             self.position,
@@ -251,7 +241,6 @@ class _Mentees:
             self.window,
             self.c,
             self.functions,
-            self.languages,
         )
 
 

@@ -160,7 +160,7 @@ def _key_in(keys: Any, key: int) -> int:
 
 
 @compiled
-def _languages_clash(languages: Any, i: int, j: int) -> bool:
+def languages_clash(languages: Any, i: int, j: int) -> bool:
     any_i = False
     any_j = False
     for w in range(languages.shape[1]):
@@ -187,7 +187,7 @@ def allowed(rules: Any, i: int, j: int) -> bool:
     """The hard rules beyond "each is ahead of the other": distinct people, no line manager,
     a shared language (when both state any), no exclusion either way."""
     order, manager, languages, in_blocked, blocked_keys = rules
-    if i == j or manager[i] == j or manager[j] == i or _languages_clash(languages, i, j):
+    if i == j or manager[i] == j or manager[j] == i or languages_clash(languages, i, j):
         return False
     if in_blocked[i] and in_blocked[j]:
         lo, hi = min(order[i], order[j]), max(order[i], order[j])
