@@ -1,8 +1,10 @@
 """Compiled mentor × mentee scans: every pair in each mentee's window of mentors, in exact integers.
 
-A pair's score s = v + bonus + offset counts in the weights' common quantum q, and its rank is
-s·q + c[mentee] in units (`_mentoring_scan` says what c is for). Each mentee keeps its best few
-mentors and each mentor its best few mentees, by (rank, tie key, partner), ranks ≥ 1 only.
+A pair's score s = v + bonus + offset counts in a quantum q that divides every weight, offset
+and c, and its rank is s·q + c[mentee] in units (`_mentoring_scan` says what c is for). Each
+mentee keeps its best few mentors and each mentor its best few mentees, by (rank, tie key,
+partner), ranks ≥ 1 only. A pair's key, (s << TIE_BITS) | tie key, orders pairs as the lists
+do, so one comparison with a list's bar (a key too) tells whether it may enter.
 
 Mentors are laid out in scan order and cut into tiles of TILE. A tile is skipped when the most
 it could score for a mentee (per-tile maxima of the goal tables) can enter neither the mentee's
