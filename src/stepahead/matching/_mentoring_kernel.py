@@ -34,12 +34,6 @@ NEVER = 1 << 62  # the key bar of a list with no slots
 
 
 @compiled
-def _hash(at: int) -> Any:
-    """`_mentoring_units.tie_hash`: a pair's tie key is its mentee's hash ^ its mentor's."""
-    return ((np.int64(at) * 2654435761) >> 7) & TIE_MASK
-
-
-@compiled
 def _before(rank: int, tie: int, partner: int, rank2: int, tie2: int, partner2: int) -> bool:
     """Whether (rank, tie, partner) comes before the other in a list: rank, then tie, high first,
     then partner, low first."""
@@ -160,7 +154,8 @@ def _scan_mentee(
         if reach < bar and reach + lift < tile_bar[t]:
             continue  # nothing in this tile can enter the mentee's list or its mentors'
         j0, j1 = max(lo, t * TILE), min(hi, (t + 1) * TILE)
-        if _key_tile(j0, j1, goal_rows, extras, _hash(e), mentors[4], bar, lift, lists[7][part], buffers):
+        own, m_bar = mentees[7][i], lists[7][part]
+        if _key_tile(j0, j1, goal_rows, extras, own, mentors[4], bar, lift, m_bar, buffers):
             bar = _offer_tile(
                 part, i, j0, j1, bar, lift, mentees, mentors, tables, lists, rules, extras, buffers
             )
@@ -241,6 +236,20 @@ def _offer_tile(
         t = j0 // TILE
         tile_bar[part, t] = m_bar[part, t * TILE : min(m_bar.shape[1], (t + 1) * TILE)].min()
     return bar
+
+
+@numba.njit(cache=True, nogil=True)
+def mentor_bars(slots: Any, m_rank: Any, m_tie: Any, m_partner: Any, position: Any, q: int) -> Any:
+    """Per part and mentor (in scan order), the key a pair must reach to enter the mentor's list,
+    and per part and tile, the lowest: where a scan starts from lists earlier scans filled."""
+    bars = np.empty((m_rank.shape[0], len(position)), dtype=np.int64)
+    tile_bars = np.full((m_rank.shape[0], (len(position) + TILE - 1) // TILE), NEVER, dtype=np.int64)
+    for p in range(m_rank.shape[0]):
+        for j in range(len(position)):
+            lo, hi = slots[position[j]], slots[position[j] + 1]
+            bars[p, j] = _bar(m_rank[p], m_tie[p], m_partner[p], lo, hi, q)
+            tile_bars[p, j // TILE] = min(tile_bars[p, j // TILE], bars[p, j])
+    return bars, tile_bars
 
 
 @compiled_parallel

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._mentoring_kernel import NEVER, TILE, build_tables, scan_parts
+from ._mentoring_kernel import build_tables, mentor_bars, scan_parts
 from ._mentoring_pairs import Pairs, Sides, merge
-from ._mentoring_units import TIE_BITS, grade_window, quantum, term_units, tie_hash, units
+from ._mentoring_units import grade_window, quantum, term_units, tie_hash, units
 from ._model import MAX_GOALS, MAX_LEVEL, MatchParams, Mode, Participant
 from ._population import IntArray, Population, compile_population
 
@@ -117,7 +117,8 @@ def scan(
     table, tile_table = build_tables(terms, pop.levels, mentors.people, mentees.cells)
     bonus = units(params.cross_function_bonus) // q if spec.bonus else 0
     tables = (table, tile_table, q, bonus, spec.shift)
-    state = lists.arrays(*_mentor_bars(lists, mentors.position, q))
+    bars = mentor_bars(lists.slots, lists.m_rank, lists.m_tie, lists.m_partner, mentors.position, q)
+    state = lists.arrays(*bars)
     # `_peer_tables.allowed`'s rules, over population indices, then the known pairs.
     rules = (np.arange(pop.size), pop.manager, pop.languages, pop.in_blocked, pop.blocked_keys, *known)
     mentee_args, mentor_args = mentees.args(), mentors.args()
@@ -127,22 +128,6 @@ def scan(
         scan_parts(bounds, mentee_args, mentor_args, tables, state, rules)
         if report is not None:
             report((w + 1) / (len(waves) - 1))
-
-
-def _mentor_bars(lists: BestLists, position: IntArray, q: int) -> tuple[IntArray, IntArray]:
-    """Per part and mentor (in scan order), the key a pair must reach to enter the mentor's list
-    (`_mentoring_kernel._bar`); and per tile, the lowest."""
-    lo, hi = lists.slots[position], lists.slots[position + 1]
-    last = np.maximum(hi - 1, 0)
-    rank, tie, full = lists.m_rank[:, last], lists.m_tie[:, last], lists.m_partner[:, last] >= 0
-    u = -(-rank // q)
-    held = np.left_shift(u, TIE_BITS) | np.where(u * q == rank, tie, 0)
-    bars = np.where(full, held, 1 << TIE_BITS)
-    bars[:, hi == lo] = NEVER
-    tiles = -(-len(position) // TILE)
-    padded = np.full((PARTS, tiles * TILE), NEVER, dtype=np.int64)
-    padded[:, : len(position)] = bars
-    return np.ascontiguousarray(bars), padded.reshape(PARTS, tiles, TILE).min(axis=2)
 
 
 def _split(cost: IntArray, parts: int) -> IntArray:
@@ -176,7 +161,8 @@ class _Mentors:
             functions=pop.functions[people],
         )
 
-    def args(self) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
+    def args(self) -> tuple[IntArray, ...]:
+        """What the kernel reads, in its order; the last is each mentor's half of the tie key."""
         return (self.position, self.offsets, self.people, self.functions, tie_hash(self.position))
 
 
@@ -232,15 +218,11 @@ class _Mentees:
             cost=window[:, 1] - window[:, 0] + 1,
         )
 
-    def args(self) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, IntArray, IntArray]:
+    def args(self) -> tuple[IntArray, ...]:
+        """What the kernel reads, in its order; the last is each mentee's half of the tie key."""
         return (
-            self.rows,
-            self.position,
-            self.people,
-            self.combo,
-            self.window,
-            self.c,
-            self.functions,
+            *(self.rows, self.position, self.people, self.combo),
+            *(self.window, self.c, self.functions, tie_hash(self.position)),
         )
 
 
