@@ -26,6 +26,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from stepahead.accounts import User
 from stepahead.matchruns.services import execute_match_run, start_match_run
 from stepahead.organisations.models import Organisation, Role
 from stepahead.organisations.services import add_member, create_organisation
@@ -135,7 +136,7 @@ def _load(headcount: int, seed: int) -> Organisation:
     return organisation
 
 
-def _login(email: str, *, password: str | None = DEMO_PASSWORD):
+def _login(email: str, *, password: str | None = DEMO_PASSWORD) -> User:
     """A user who signs in with `email` (allauth's address record marked verified)."""
     from allauth.account.models import EmailAddress
 
@@ -144,14 +145,14 @@ def _login(email: str, *, password: str | None = DEMO_PASSWORD):
     return user
 
 
-def _taxonomy(organisation: Organisation, hr) -> None:
+def _taxonomy(organisation: Organisation, hr: User) -> None:
     for name, aliases in ALIASES.items():
         skill = resolve_skill(organisation=organisation, label=name)
         for alias in aliases:
             add_skill_alias(actor=hr, skill=skill, alias=alias)
 
 
-def _import(organisation: Organisation, hr, staff: list[Employee]) -> None:
+def _import(organisation: Organisation, hr: User, staff: list[Employee]) -> None:
     """The people file as HR would upload it (the spec's columns plus each person's office)."""
     rows = list(csv.reader(io.StringIO(participants_to_csv(e.participant for e in staff))))
     out = io.StringIO()
@@ -164,7 +165,7 @@ def _import(organisation: Organisation, hr, staff: list[Employee]) -> None:
 
 
 def _programme(
-    organisation: Organisation, hr, name: str, mode: str, description: str, **settings: object
+    organisation: Organisation, hr: User, name: str, mode: str, description: str, **settings: object
 ) -> Programme:
     today = timezone.localdate()
     programme = create_programme(
@@ -180,13 +181,15 @@ def _programme(
     return change_programme_status(actor=hr, programme=programme, to=Status.ENROLLING)
 
 
-def _run_now(hr, programme: Programme) -> None:
+def _run_now(hr: User, programme: Programme) -> None:
     """Start a run as the UI does and execute it here (the worker would do the same)."""
     run = start_match_run(actor=hr, programme=programme)
     execute_match_run(run_id=run.pk)
 
 
-def _peer_programme(organisation: Organisation, hr, admin, participant, people: list[Person]) -> Person:
+def _peer_programme(
+    organisation: Organisation, hr: User, admin: User, participant: User, people: list[Person]
+) -> Person:
     """Matched, approved and accepted, except the participant's pair, which awaits their answer.
     Returns the person the participant login is linked to."""
     programme = _programme(
@@ -215,7 +218,7 @@ def _peer_programme(organisation: Organisation, hr, admin, participant, people: 
     return you
 
 
-def _member_login(organisation: Organisation, admin, person: Person):
+def _member_login(organisation: Organisation, admin: User, person: Person) -> User:
     """A login for a demo person who answers a match (no password: nobody signs in as them)."""
     user = _login(person.email or f"{person.hris_id.lower()}@{DOMAIN}", password=None)
     add_member(actor=admin, organisation=organisation, user=user, role=Role.PARTICIPANT)
@@ -223,7 +226,9 @@ def _member_login(organisation: Organisation, admin, person: Person):
     return user
 
 
-def _traditional_programme(organisation: Organisation, hr, people: list[tuple[Person, Employee]]) -> None:
+def _traditional_programme(
+    organisation: Organisation, hr: User, people: list[tuple[Person, Employee]]
+) -> None:
     """A completed run; its proposals wait for HR to review and approve them."""
     programme = _programme(
         organisation,
@@ -245,7 +250,7 @@ def _traditional_programme(organisation: Organisation, hr, people: list[tuple[Pe
     _run_now(hr, programme)
 
 
-def _circles_programme(organisation: Organisation, hr, people: list[Person], you: Person) -> None:
+def _circles_programme(organisation: Organisation, hr: User, people: list[Person], you: Person) -> None:
     programme = _programme(
         organisation,
         hr,

@@ -1,6 +1,7 @@
 """The JSON API (django-ninja). Only the health check lives here for now."""
 
 from django.db import connection
+from django.http import HttpRequest
 from ninja import NinjaAPI, Schema, Status
 
 api = NinjaAPI(title="StepAhead API", version="1", urls_namespace="api")
@@ -12,7 +13,7 @@ class HealthOut(Schema):
 
 
 @api.get("/health", response={200: HealthOut, 503: HealthOut}, auth=None)
-def health(request):
+def health(request: HttpRequest) -> Status[dict[str, str]]:
     """Liveness plus a database round trip, for load balancers and uptime checks."""
     try:
         with connection.cursor() as cursor:

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "stepahead.web",  # before allauth, so the web app's account templates (styled like the rest) win
     "allauth",
     "allauth.account",
     "django_htmx",
@@ -64,15 +65,6 @@ INSTALLED_APPS = [
     "stepahead.partnerships",
     "stepahead.matchruns",
 ]
-if _flag("STEPAHEAD_WEB", default=True):
-    try:  # the web UI app arrives separately; settings must not break before it does
-        import stepahead.web  # noqa: F401
-    except ModuleNotFoundError:
-        pass
-    else:
-        # Before allauth, so the web app's account templates (styled like the rest) win.
-        INSTALLED_APPS.insert(INSTALLED_APPS.index("allauth"), "stepahead.web")
-
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

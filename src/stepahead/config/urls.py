@@ -1,17 +1,13 @@
-"""Root URLconf: admin, accounts (allauth), the JSON API, and the web UI once it exists."""
-
-from importlib.util import find_spec
+"""Root URLconf: admin, accounts (allauth), the JSON API and the web UI."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from stepahead.config.api import api
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
+    path("", include("stepahead.web.urls")),
 ]
-
-if find_spec("stepahead.web") is not None and find_spec("stepahead.web.urls") is not None:
-    urlpatterns.append(path("", include("stepahead.web.urls")))

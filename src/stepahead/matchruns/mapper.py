@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 
 from stepahead import matching
 from stepahead.errors import DomainError
-from stepahead.matching import MatchParams, MatchResult, Mode, Participant, Profile
+from stepahead.matching import MatchParams, MatchResult, Mode, Participant, Profile, Progress
 from stepahead.people.models import DevelopmentGoal, Person, SkillLevel
 from stepahead.people.selectors import effective_levels, goal_keys
 from stepahead.programmes.models import Enrolment, Programme
@@ -89,7 +89,7 @@ def participant_for(
     )
 
 
-def run_engine(participants: Sequence[Participant], params: MatchParams, progress) -> MatchResult:
+def run_engine(participants: Sequence[Participant], params: MatchParams, progress: Progress) -> MatchResult:
     """Call the engine through the module attribute, so tests can substitute it."""
     return matching.match(participants, params, progress=progress)
 
@@ -116,7 +116,7 @@ def drafts_from(result: MatchResult, by_hris_id: dict[str, Enrolment]) -> list[D
     return drafts
 
 
-def summary_of(result: MatchResult) -> dict:
+def summary_of(result: MatchResult) -> dict[str, object]:
     """What a MatchRun keeps of a result, so runs can be audited and compared later."""
     optimality = result.optimality
     return {

@@ -14,6 +14,7 @@ import time
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from stepahead.accounts import User
 from stepahead.errors import DomainError
 from stepahead.partnerships.selectors import matching_pool
 from stepahead.partnerships.services import record_proposals
@@ -28,7 +29,7 @@ RUNNABLE = (Status.MATCHING, Status.RUNNING)  # RUNNING: late joiners can still 
 
 
 @transaction.atomic
-def start_match_run(*, actor, programme: Programme, seed: int = 0) -> MatchRun:
+def start_match_run(*, actor: User, programme: Programme, seed: int = 0) -> MatchRun:
     """Queue a run for the programme's current pool (closing enrolment first if still open).
     People in approved, accepted or pinned partnerships are left out and keep their matches."""
     require_manager(actor, programme)

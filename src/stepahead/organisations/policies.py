@@ -1,30 +1,31 @@
 """Who may do what at organisation level. Pure yes/no answers plus `require` to enforce one."""
 
+from stepahead.accounts import Actor
 from stepahead.errors import PermissionDenied
 
 from .models import Organisation, Role
 from .selectors import membership_for
 
 
-def role_in(*, user, organisation: Organisation) -> Role | None:
+def role_in(*, user: Actor, organisation: Organisation) -> Role | None:
     membership = membership_for(user=user, organisation=organisation)
     return Role(membership.role) if membership else None
 
 
-def is_member(*, user, organisation: Organisation) -> bool:
+def is_member(*, user: Actor, organisation: Organisation) -> bool:
     return role_in(user=user, organisation=organisation) is not None
 
 
-def is_org_admin(*, user, organisation: Organisation) -> bool:
+def is_org_admin(*, user: Actor, organisation: Organisation) -> bool:
     return role_in(user=user, organisation=organisation) == Role.ORG_ADMIN
 
 
-def can_manage_people(*, user, organisation: Organisation) -> bool:
+def can_manage_people(*, user: Actor, organisation: Organisation) -> bool:
     """HR staff (admins and programme managers) maintain the people directory and skills."""
     return role_in(user=user, organisation=organisation) in (Role.ORG_ADMIN, Role.PROGRAMME_MANAGER)
 
 
-def can_create_programme(*, user, organisation: Organisation) -> bool:
+def can_create_programme(*, user: Actor, organisation: Organisation) -> bool:
     return can_manage_people(user=user, organisation=organisation)
 
 

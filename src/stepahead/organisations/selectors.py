@@ -2,17 +2,19 @@
 
 from django.db.models import QuerySet
 
+from stepahead.accounts import Actor, User, signed_in
+
 from .models import Membership, Organisation
 
 
-def membership_for(*, user, organisation: Organisation) -> Membership | None:
+def membership_for(*, user: Actor, organisation: Organisation) -> Membership | None:
     """The user's membership of the organisation, or None (also for anonymous users)."""
-    if not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return None
     return Membership.objects.filter(user=user, organisation=organisation).first()
 
 
-def organisations_for_user(*, user) -> QuerySet[Organisation]:
+def organisations_for_user(*, user: User) -> QuerySet[Organisation]:
     """Organisations the user belongs to, by name."""
     return Organisation.objects.filter(memberships__user=user).order_by("name")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from stepahead.accounts import User
 from stepahead.errors import DomainError
 from stepahead.matchruns.mapper import IneligibleGroupError, score_group
 from stepahead.programmes.models import Enrolment
@@ -21,7 +22,12 @@ MANUAL_REASON = "Adjusted by a programme manager"
 
 @transaction.atomic
 def swap_members(
-    *, actor, first: Partnership, first_enrolment: Enrolment, second: Partnership, second_enrolment: Enrolment
+    *,
+    actor: User,
+    first: Partnership,
+    first_enrolment: Enrolment,
+    second: Partnership,
+    second_enrolment: Enrolment,
 ) -> tuple[float, float]:
     """Exchange two people between two proposals of one programme; returns both new scores."""
     require_manager(actor, first.programme)
@@ -44,7 +50,7 @@ def swap_members(
 
 
 @transaction.atomic
-def replace_member(*, actor, partnership: Partnership, leaving: Enrolment, joining: Enrolment) -> float:
+def replace_member(*, actor: User, partnership: Partnership, leaving: Enrolment, joining: Enrolment) -> float:
     """Put someone from the pool in place of a member (who returns to the pool); new score."""
     require_manager(actor, partnership.programme)
     partnership = _fresh(partnership)

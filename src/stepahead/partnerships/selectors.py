@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypedDict
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django_stubs_ext import WithAnnotations
 
+from stepahead.accounts import Actor
+from stepahead.organisations.models import Organisation
 from stepahead.people.models import Person
-from stepahead.programmes.models import Enrolment, EnrolmentRole, Programme
-from stepahead.programmes.selectors import enrolments_of
+from stepahead.programmes.models import Enrolment, EnrolmentRole, EnrolmentStatus, InvitationStatus, Programme
+from stepahead.programmes.selectors import enrolments_of, programmes_for
 
 from .models import LOCKED_STATUSES, MemberRole, Partnership, PartnershipMember, PartnershipStatus
 
@@ -22,6 +26,36 @@ class PoolEntry:
     enrolment: Enrolment
     role: str
     capacity: int
+
+
+class _Counts(TypedDict):
+    enrolled: int
+    invited: int
+    proposals: int
+    matched: int
+
+
+type ProgrammeWithCounts = WithAnnotations[Programme, _Counts]
+
+
+def programmes_with_counts(*, user: Actor, organisation: Organisation) -> QuerySet[ProgrammeWithCounts]:
+    """The programmes the user sees (`programmes_for`), newest first, with how many people are
+    enrolled and invited and how many proposals and matches each has, in a single query."""
+    matched = [PartnershipStatus.APPROVED, PartnershipStatus.ACCEPTED]
+    return (
+        programmes_for(user=user, organisation=organisation)
+        .annotate(
+            enrolled=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ACTIVE), distinct=True),
+            invited=Count(
+                "invitations", filter=Q(invitations__status=InvitationStatus.PENDING), distinct=True
+            ),
+            proposals=Count(
+                "partnerships", filter=Q(partnerships__status=PartnershipStatus.PROPOSED), distinct=True
+            ),
+            matched=Count("partnerships", filter=Q(partnerships__status__in=matched), distinct=True),
+        )
+        .order_by("-created_at")
+    )
 
 
 def partnerships_of(*, programme: Programme, statuses: Iterable[str] | None = None) -> QuerySet[Partnership]:
@@ -74,7 +108,9 @@ def matching_pool(*, programme: Programme) -> list[PoolEntry]:
     return pool
 
 
-def _mentoring_entry(programme, enrolment, mentored: set[int], mentoring: Counter) -> PoolEntry | None:
+def _mentoring_entry(
+    programme: Programme, enrolment: Enrolment, mentored: set[int], mentoring: Counter[int]
+) -> PoolEntry | None:
     capacity = programme.default_capacity if enrolment.capacity is None else enrolment.capacity
     spare = capacity - mentoring[enrolment.pk]
     role = enrolment.role

@@ -7,13 +7,15 @@ Manual edits (swap, replace) live in `review`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
-from stepahead.errors import DomainError, TransitionError
+from stepahead.accounts import User
+from stepahead.errors import DomainError, PermissionDenied, TransitionError
 from stepahead.matchruns.mapper import Draft
-from stepahead.organisations.policies import require
+from stepahead.matchruns.models import MatchRun
 from stepahead.people.selectors import person_for_user
 from stepahead.programmes.models import Programme
 from stepahead.programmes.services import require_manager
@@ -32,7 +34,9 @@ TRANSITIONS = {
 }
 
 
-def record_proposals(*, programme: Programme, match_run, drafts: Sequence[Draft]) -> list[Partnership]:
+def record_proposals(
+    *, programme: Programme, match_run: MatchRun | None, drafts: Sequence[Draft]
+) -> list[Partnership]:
     """Replace the programme's unpinned proposals with a run's drafts (callers hold a transaction).
     Drafts naming someone who became locked while the run worked (approved or pinned meanwhile)
     are dropped, so a re-run never double-books a person."""
@@ -61,7 +65,7 @@ def record_proposals(*, programme: Programme, match_run, drafts: Sequence[Draft]
 
 
 @transaction.atomic
-def pin_partnership(*, actor, partnership: Partnership, pinned: bool = True) -> Partnership:
+def pin_partnership(*, actor: User, partnership: Partnership, pinned: bool = True) -> Partnership:
     """Pin a proposal so re-runs keep it and its members (or unpin it)."""
     require_manager(actor, partnership.programme)
     _require_status(partnership, PartnershipStatus.PROPOSED, "Only proposals can be pinned.")
@@ -71,7 +75,7 @@ def pin_partnership(*, actor, partnership: Partnership, pinned: bool = True) -> 
 
 
 @transaction.atomic
-def discard_proposal(*, actor, partnership: Partnership) -> Partnership:
+def discard_proposal(*, actor: User, partnership: Partnership) -> Partnership:
     """Drop a proposal; its members return to the pool for the next run."""
     require_manager(actor, partnership.programme)
     return _move(partnership, PartnershipStatus.WITHDRAWN)
@@ -79,7 +83,7 @@ def discard_proposal(*, actor, partnership: Partnership) -> Partnership:
 
 @transaction.atomic
 def approve_proposals(
-    *, actor, programme: Programme, partnerships: Iterable[Partnership] | None = None
+    *, actor: User, programme: Programme, partnerships: Iterable[Partnership] | None = None
 ) -> list[Partnership]:
     """Approve the given proposals (default: every proposal of the programme) and email members."""
     require_manager(actor, programme)
@@ -100,12 +104,12 @@ def approve_proposals(
         )
         partnership.pinned = False  # approval locks it anyway; a pin only matters for proposals
         partnership.save(update_fields=["status", "approved_at", "approved_by", "pinned"])
-        transaction.on_commit(lambda p=partnership: notify_approved(p))
+        transaction.on_commit(partial(notify_approved, partnership))
     return approved
 
 
 @transaction.atomic
-def accept_partnership(*, user, partnership: Partnership) -> Partnership:
+def accept_partnership(*, user: User, partnership: Partnership) -> Partnership:
     """A member says yes; the partnership is accepted once every member has."""
     member = _member_for(user, partnership)
     _answer(member, Response.ACCEPTED)
@@ -115,7 +119,7 @@ def accept_partnership(*, user, partnership: Partnership) -> Partnership:
 
 
 @transaction.atomic
-def decline_partnership(*, user, partnership: Partnership, reason: str = "") -> Partnership:
+def decline_partnership(*, user: User, partnership: Partnership, reason: str = "") -> Partnership:
     """A member says no: the partnership is declined and every member returns to the pool.
     The decliner's enrolment now avoids the others, so a re-run does not propose them again."""
     member = _member_for(user, partnership)
@@ -127,11 +131,12 @@ def decline_partnership(*, user, partnership: Partnership, reason: str = "") -> 
     return _move(partnership, PartnershipStatus.DECLINED)
 
 
-def _member_for(user, partnership: Partnership) -> PartnershipMember:
+def _member_for(user: User, partnership: Partnership) -> PartnershipMember:
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     person = person_for_user(organisation=partnership.organisation, user=user)
     member = partnership.members.filter(enrolment__person=person).first() if person else None
-    require(member is not None, "Only members of this partnership can answer it.")
+    if member is None:
+        raise PermissionDenied("Only members of this partnership can answer it.")
     _require_status(partnership, PartnershipStatus.APPROVED, "This match is not waiting for your answer.")
     return member
 

@@ -7,10 +7,13 @@ re-parsed each time), built from the model's own field definitions. Callers hold
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from django.db import connections, router
+from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from stepahead.errors import DomainError
@@ -155,14 +158,16 @@ def _update_people(changed: list[tuple[int, dict[str, object]]], fields: list[st
     if not changed:
         return
     connection = _connection(Person)
-    targets = [Person._meta.get_field(name) for name in [*fields, "is_active", "updated_at"]]
+    targets = [_field(Person, name) for name in [*fields, "is_active", "updated_at"]]
     params = []
     for pk, values in changed:
         row = [*values.values(), True, now]  # `values` is in `fields` order
         params.append([f.get_db_prep_save(v, connection) for f, v in zip(targets, row, strict=True)] + [pk])
     qn = connection.ops.quote_name
-    assignments = ", ".join(f"{qn(f.column)} = %s" for f in targets)
-    sql = f"UPDATE {qn(Person._meta.db_table)} SET {assignments} WHERE {qn(Person._meta.pk.column)} = %s"
+    assignments = ", ".join(f"{qn(_column(f))} = %s" for f in targets)
+    sql = (
+        f"UPDATE {qn(Person._meta.db_table)} SET {assignments} WHERE {qn(_column(_field(Person, 'id')))} = %s"
+    )
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -184,7 +189,7 @@ def _replace_levels(
     redo = [pid for pid, levels in wanted.items() if stored.get(pid, {}) != levels]
     if stored:
         SkillLevel.objects.filter(person_id__in=[p for p in redo if p in stored], source=source).delete()
-    at = SkillLevel._meta.get_field("updated_at").get_db_prep_save(now, _connection(SkillLevel))
+    at = _field(SkillLevel, "updated_at").get_db_prep_save(now, _connection(SkillLevel))
     kind = LevelSource(source).value  # a plain str: drivers need no enum adapter
     rows = [(pid, s, n, kind, at) for pid in redo for s, n in wanted[pid].items()]
     _insert_many(SkillLevel, ("person", "skill", "level", "source", "updated_at"), rows)
@@ -221,11 +226,23 @@ def _goals_of(row: ImportRow, skill_ids: dict[str, int]) -> list[int]:
     return chosen
 
 
-def _connection(model):
+def _connection(model: type[models.Model]) -> BaseDatabaseWrapper:
     return connections[router.db_for_write(model)]
 
 
-def _insert_many(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
+def _field(model: type[models.Model], name: str) -> models.Field[object, object]:
+    """A concrete field (never a reverse relation) by name."""
+    return cast("models.Field[object, object]", model._meta.get_field(name))
+
+
+def _column(field: models.Field[object, object]) -> str:
+    """The field's column name: concrete fields always have one (the stubs allow None)."""
+    return str(field.column)
+
+
+def _insert_many(
+    model: type[models.Model], fields: tuple[str, ...], rows: Sequence[tuple[object, ...]]
+) -> None:
     """Insert ready database values without model instances: `bulk_create` spends ~50 µs per
     object in the ORM, which at 1.2M skill levels of a 100k import was over a minute. Values must
     be what the driver takes as is (ints, strs, prepared timestamps and JSON)."""
@@ -234,7 +251,7 @@ def _insert_many(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
     connection = _connection(model)
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
-    columns = ", ".join(qn(model._meta.get_field(name).column) for name in fields)
+    columns = ", ".join(qn(_column(_field(model, name))) for name in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             _copy_rows(connection, cursor, f"COPY {table} ({columns}) FROM STDIN", rows)
@@ -242,7 +259,9 @@ def _insert_many(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
             _insert_values(connection, cursor, f"INSERT INTO {table} ({columns}) VALUES ", rows)
 
 
-def _copy_rows(connection, cursor, sql: str, rows: list[tuple]) -> None:
+def _copy_rows(
+    connection: BaseDatabaseWrapper, cursor: CursorWrapper, sql: str, rows: Sequence[tuple[object, ...]]
+) -> None:
     """PostgreSQL's COPY: 8x faster than multi-row INSERTs, whose long statements psycopg
     re-parses in Python on every execution (it caches only short ones)."""
     with connection.wrap_database_errors, cursor.copy(sql) as copy:  # Django's error classes
@@ -250,7 +269,9 @@ def _copy_rows(connection, cursor, sql: str, rows: list[tuple]) -> None:
             copy.write_row(row)
 
 
-def _insert_values(connection, cursor, head: str, rows: list[tuple]) -> None:
+def _insert_values(
+    connection: BaseDatabaseWrapper, cursor: CursorWrapper, head: str, rows: Sequence[tuple[object, ...]]
+) -> None:
     """Multi-row INSERTs, as many rows per statement as the parameter limit allows."""
     width = len(rows[0])
     one = "(" + ", ".join(["%s"] * width) + ")"
@@ -258,4 +279,5 @@ def _insert_values(connection, cursor, head: str, rows: list[tuple]) -> None:
     size = max(1, min(INSERT_ROWS, limit // width))
     for start in range(0, len(rows), size):
         chunk = rows[start : start + size]
-        cursor.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
+        values: list[Any] = [v for row in chunk for v in row]
+        cursor.execute(head + ", ".join([one] * len(chunk)), values)

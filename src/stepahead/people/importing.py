@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from stepahead.accounts import User
 from stepahead.errors import DomainError
 from stepahead.matching import Mode, Participant
 from stepahead.matching._parse import PARTICIPANT_COLUMNS, CellMemo, FileProblem, participant_from_row
@@ -144,7 +145,7 @@ def preview_people_import(
 @transaction.atomic
 def import_people(
     *,
-    actor,
+    actor: User,
     organisation: Organisation,
     preview: ImportPreview,
     allow_partial: bool = False,
@@ -166,7 +167,13 @@ def import_people(
     return ImportOutcome(created=created, updated=len(preview.rows) - created, skipped_lines=skipped)
 
 
-def _preview(organisation, mapping, table, rows, problems) -> ImportPreview:
+def _preview(
+    organisation: Organisation,
+    mapping: dict[str, str],
+    table: Table,
+    rows: list[ImportRow],
+    problems: list[FileProblem],
+) -> ImportPreview:
     ids = [row.participant.id for row in rows]
     # All of the organisation's ids in one query: an `IN` list of every row's id can exceed
     # SQLite's variable limit on large files.

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 
+from stepahead.accounts import Actor, signed_in
 from stepahead.organisations.models import Membership, Organisation
 
 from .models import SOURCE_TRUST, DevelopmentGoal, LevelSource, Person, Skill, SkillAlias, SkillLevel
@@ -20,18 +21,18 @@ def person_by_hris_id(*, organisation: Organisation, hris_id: str) -> Person | N
     return Person.objects.filter(organisation=organisation, hris_id=hris_id.strip()).first()
 
 
-def person_for_user(*, organisation: Organisation, user) -> Person | None:
+def person_for_user(*, organisation: Organisation, user: Actor) -> Person | None:
     """The directory entry linked to a login, if any (participants act through it)."""
-    if not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return None
     return Person.objects.filter(organisation=organisation, user=user).first()
 
 
-def self_enrolling_person(*, organisation: Organisation, user) -> Person | None:
+def self_enrolling_person(*, organisation: Organisation, user: Actor) -> Person | None:
     """The person a member joins programmes as: the one linked to their login, else an unlinked
     person whose email is theirs (the link is made when they enrol)."""
     linked = person_for_user(organisation=organisation, user=user)
-    if linked is not None or not getattr(user, "email", ""):
+    if linked is not None or not signed_in(user) or not user.email:
         return linked
     if not Membership.objects.filter(organisation=organisation, user=user).exists():
         return None

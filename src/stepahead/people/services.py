@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 from django.db import transaction
 
+from stepahead.accounts import User
 from stepahead.errors import DomainError
 from stepahead.matching import normalise_label
 from stepahead.organisations.models import Organisation
@@ -17,7 +19,7 @@ from .selectors import person_for_user, skill_for_key
 PERSON_FIELDS = ("name", "email", "function", "grade", "manager_hris_id", "location", "languages")
 
 
-def _require_hr(actor, organisation: Organisation) -> None:
+def _require_hr(actor: User, organisation: Organisation) -> None:
     require(can_manage_people(user=actor, organisation=organisation), "Only HR staff maintain people data.")
 
 
@@ -59,7 +61,7 @@ def _taxonomy(organisation: Organisation) -> dict[str, Skill]:
 
 
 @transaction.atomic
-def add_skill_alias(*, actor, skill: Skill, alias: str) -> SkillAlias:
+def add_skill_alias(*, actor: User, skill: Skill, alias: str) -> SkillAlias:
     """Make `alias` another wording for `skill`, so "presenting" and "public speaking" are one."""
     _require_hr(actor, skill.organisation)
     key = normalise_label(alias)
@@ -73,7 +75,7 @@ def add_skill_alias(*, actor, skill: Skill, alias: str) -> SkillAlias:
 
 
 @transaction.atomic
-def save_person(*, actor, organisation: Organisation, hris_id: str, **fields) -> Person:
+def save_person(*, actor: User, organisation: Organisation, hris_id: str, **fields: object) -> Person:
     """Create or update a person by HRIS id (never duplicates). `fields` ⊆ PERSON_FIELDS;
     fields not given keep their current values."""
     _require_hr(actor, organisation)
@@ -87,7 +89,8 @@ def write_person(*, organisation: Organisation, hris_id: str, fields: Mapping[st
         raise ValueError(f"unknown person fields: {sorted(unknown)}")
     values = dict(fields)
     if "languages" in values:
-        values["languages"] = sorted({normalise_label(x) for x in values["languages"] if x.strip()})
+        languages = cast("Iterable[str]", values["languages"])
+        values["languages"] = sorted({normalise_label(x) for x in languages if x.strip()})
     person, created = Person.objects.get_or_create(
         organisation=organisation, hris_id=hris_id.strip(), defaults={"grade": 0, **values}
     )
@@ -101,7 +104,7 @@ def write_person(*, organisation: Organisation, hris_id: str, fields: Mapping[st
 
 @transaction.atomic
 def set_skill_levels(
-    *, actor, person: Person, levels: Mapping[str, int], source: LevelSource = LevelSource.SELF
+    *, actor: User, person: Person, levels: Mapping[str, int], source: LevelSource = LevelSource.SELF
 ) -> None:
     """Replace the person's levels from one source. A participant may set their own self
     assessment; HR staff may set any source."""
@@ -124,7 +127,7 @@ def write_skill_levels(*, person: Person, levels: Mapping[str, int], source: Lev
 
 
 @transaction.atomic
-def set_development_goals(*, actor, person: Person, goals: Iterable[str]) -> list[DevelopmentGoal]:
+def set_development_goals(*, actor: User, person: Person, goals: Iterable[str]) -> list[DevelopmentGoal]:
     """Replace the person's goals, in priority order (at most 3; repeats keep their first place)."""
     _require_level_editor(actor, person, LevelSource.SELF)
     return write_development_goals(person=person, goals=goals)
@@ -142,7 +145,7 @@ def write_development_goals(*, person: Person, goals: Iterable[str]) -> list[Dev
 
 
 @transaction.atomic
-def link_person_to_user(*, actor, person: Person, user) -> Person:
+def link_person_to_user(*, actor: User, person: Person, user: User | None) -> Person:
     """Connect a directory entry to a login so the person can answer proposals themselves."""
     _require_hr(actor, person.organisation)
     person.user = user
@@ -150,7 +153,7 @@ def link_person_to_user(*, actor, person: Person, user) -> Person:
     return person
 
 
-def _require_level_editor(actor, person: Person, source: LevelSource) -> None:
+def _require_level_editor(actor: User, person: Person, source: LevelSource) -> None:
     if can_manage_people(user=actor, organisation=person.organisation):
         return
     is_self = person_for_user(organisation=person.organisation, user=actor) == person

@@ -1,24 +1,27 @@
 """Who may run, view and join a programme."""
 
+from stepahead.accounts import Actor, signed_in
 from stepahead.organisations.models import Role
 from stepahead.organisations.policies import role_in
+from stepahead.people.models import Person
 from stepahead.people.selectors import person_for_user
 
 from .models import Enrolment, Programme, ProgrammeManager
 
 
-def can_manage_programme(*, user, programme: Programme) -> bool:
+def can_manage_programme(*, user: Actor, programme: Programme) -> bool:
     """Org admins manage every programme; programme managers only those assigned to them."""
     role = role_in(user=user, organisation=programme.organisation)
     if role == Role.ORG_ADMIN:
         return True
     return (
         role == Role.PROGRAMME_MANAGER
+        and signed_in(user)
         and ProgrammeManager.objects.filter(programme=programme, user=user).exists()
     )
 
 
-def can_view_programme(*, user, programme: Programme) -> bool:
+def can_view_programme(*, user: Actor, programme: Programme) -> bool:
     """Managers, plus participants who are enrolled or invited, or may join it themselves."""
     if can_manage_programme(user=user, programme=programme):
         return True
@@ -33,14 +36,16 @@ def can_view_programme(*, user, programme: Programme) -> bool:
     )
 
 
-def invitation_is_for(*, user, person) -> bool:
+def invitation_is_for(*, user: Actor, person: Person) -> bool:
     """The invited person's linked login, or any login with their email while none is linked."""
+    if not signed_in(user):
+        return False
     if person.user_id is not None:
         return person.user_id == user.pk
     return bool(person.email) and person.email.lower() == (user.email or "").lower()
 
 
-def can_edit_enrolment(*, user, enrolment: Enrolment) -> bool:
+def can_edit_enrolment(*, user: Actor, enrolment: Enrolment) -> bool:
     """The participant or a manager, and only until matching starts."""
     if not enrolment.programme.enrolment_open:
         return False

@@ -2,14 +2,16 @@
 
 from django.db.models import Q, QuerySet
 
+from stepahead.accounts import Actor
 from stepahead.organisations.models import Organisation, Role
 from stepahead.organisations.policies import role_in
+from stepahead.people.models import Person
 from stepahead.people.selectors import person_for_user
 
 from .models import Enrolment, EnrolmentStatus, Invitation, InvitationStatus, Programme, Status
 
 
-def programmes_for(*, user, organisation: Organisation) -> QuerySet[Programme]:
+def programmes_for(*, user: Actor, organisation: Organisation) -> QuerySet[Programme]:
     """Programmes the user can see: all for admins, assigned ones for managers, joined or
     invited ones for participants."""
     programmes = Programme.objects.filter(organisation=organisation)
@@ -24,7 +26,7 @@ def programmes_for(*, user, organisation: Organisation) -> QuerySet[Programme]:
     return programmes.filter(visible).distinct() if role else programmes.none()
 
 
-def open_to_join(*, organisation: Organisation, person) -> QuerySet[Programme]:
+def open_to_join(*, organisation: Organisation, person: Person) -> QuerySet[Programme]:
     """Programmes open to self-enrolment that this person has not joined yet (nor been invited
     to: an invitation is answered through its own page)."""
     joined = Enrolment.objects.filter(person=person).values("programme")
@@ -48,7 +50,7 @@ def enrolments_of(*, programme: Programme, active_only: bool = True) -> QuerySet
     return enrolments.filter(status=EnrolmentStatus.ACTIVE) if active_only else enrolments
 
 
-def enrolment_of(*, programme: Programme, person) -> Enrolment | None:
+def enrolment_of(*, programme: Programme, person: Person) -> Enrolment | None:
     return Enrolment.objects.filter(programme=programme, person=person).first()
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping
+from functools import partial
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from stepahead.errors import DomainError, TransitionError
+from stepahead.accounts import User
+from stepahead.errors import DomainError, PermissionDenied, TransitionError
 from stepahead.organisations.models import Membership, Organisation, Role
 from stepahead.organisations.policies import can_create_programme, is_org_admin, require, role_in
 from stepahead.people.models import MAX_GOALS, MAX_LEVEL, Person
@@ -54,14 +57,26 @@ ALWAYS_EDITABLE = frozenset({"name", "description", "starts_on", "ends_on"})
 FIXED_AT_MATCHING = tuple(name for name in PROGRAMME_SETTINGS if name not in ALWAYS_EDITABLE)
 
 
-def require_manager(actor, programme: Programme) -> None:
+class EnrolmentChoices(TypedDict, total=False):
+    """What a participant (or a manager for them) chooses on enrolling; see `save_enrolment`."""
+
+    role: str
+    capacity: int | None
+    skills: Mapping[str, int] | None
+    goals: Iterable[str] | None
+    languages: Iterable[str] | None
+    prefer: Iterable[Person]
+    avoid: Iterable[Person]
+
+
+def require_manager(actor: User, programme: Programme) -> None:
     require(
         can_manage_programme(user=actor, programme=programme), "Only this programme's managers may do that."
     )
 
 
 @transaction.atomic
-def create_programme(*, actor, organisation: Organisation, name: str, **settings_: object) -> Programme:
+def create_programme(*, actor: User, organisation: Organisation, name: str, **settings_: object) -> Programme:
     """A new programme in draft; a programme manager who creates it is assigned to it."""
     require(can_create_programme(user=actor, organisation=organisation), "Only HR staff create programmes.")
     _check_setting_names(settings_)
@@ -74,7 +89,7 @@ def create_programme(*, actor, organisation: Organisation, name: str, **settings
 
 
 @transaction.atomic
-def update_programme_settings(*, actor, programme: Programme, **changes: object) -> Programme:
+def update_programme_settings(*, actor: User, programme: Programme, **changes: object) -> Programme:
     """Change name, dates or matching parameters; mode and parameters freeze once matching starts."""
     require_manager(actor, programme)
     _check_setting_names(changes)
@@ -89,7 +104,7 @@ def update_programme_settings(*, actor, programme: Programme, **changes: object)
 
 
 @transaction.atomic
-def assign_programme_manager(*, actor, programme: Programme, user) -> ProgrammeManager:
+def assign_programme_manager(*, actor: User, programme: Programme, user: User) -> ProgrammeManager:
     """Org admins give a programme manager (organisation role) charge of this programme."""
     require(
         is_org_admin(user=actor, organisation=programme.organisation),
@@ -105,7 +120,7 @@ def assign_programme_manager(*, actor, programme: Programme, user) -> ProgrammeM
 
 
 @transaction.atomic
-def change_programme_status(*, actor, programme: Programme, to: Status | str) -> Programme:
+def change_programme_status(*, actor: User, programme: Programme, to: Status | str) -> Programme:
     """Move along draft → enrolling → matching → running → closed (closing allowed any time)."""
     require_manager(actor, programme)
     return transition_programme(programme=programme, to=Status(to))
@@ -126,7 +141,7 @@ def transition_programme(*, programme: Programme, to: Status) -> Programme:
 
 
 @transaction.atomic
-def invite_people(*, actor, programme: Programme, people: Iterable[Person]) -> list[Invitation]:
+def invite_people(*, actor: User, programme: Programme, people: Iterable[Person]) -> list[Invitation]:
     """Invite people to enrol (emails a link); people already enrolled or invited are skipped."""
     require_manager(actor, programme)
     if programme.status not in (Status.DRAFT, Status.ENROLLING):
@@ -143,13 +158,13 @@ def invite_people(*, actor, programme: Programme, people: Iterable[Person]) -> l
             defaults={"token": secrets.token_urlsafe(32), "invited_by": actor},
         )
         if created and person.email:
-            transaction.on_commit(lambda i=invitation: _send_invitation(i))
+            transaction.on_commit(partial(_send_invitation, invitation))
         invitations.append(invitation)
     return invitations
 
 
 @transaction.atomic
-def accept_invitation(*, user, token: str, **choices: object) -> Enrolment:
+def accept_invitation(*, user: User, token: str, **choices: Unpack[EnrolmentChoices]) -> Enrolment:
     """The invited person (by linked login, or an unlinked person whose email matches) enrols.
     `choices` are `enrol_participant`'s options (role, capacity, goals, ...)."""
     invitation = (
@@ -172,17 +187,17 @@ def accept_invitation(*, user, token: str, **choices: object) -> Enrolment:
 
 
 @transaction.atomic
-def enrol_self(*, user, programme: Programme, **choices: object) -> Enrolment:
+def enrol_self(*, user: User, programme: Programme, **choices: Unpack[EnrolmentChoices]) -> Enrolment:
     """A member joins a programme open to self-enrolment, without an invitation. Their login
     must be linked to a person in the directory (or an unlinked person with their email, which
     this links). `choices` are `enrol_participant`'s options."""
     if not programme.open_to_join:
         raise DomainError(f"{programme.name} is not open for you to join.")
     person = self_enrolling_person(user=user, organisation=programme.organisation)
-    require(
-        person is not None,
-        "Your login is not linked to an entry in the people directory; ask your HR team.",
-    )
+    if person is None:
+        raise PermissionDenied(
+            "Your login is not linked to an entry in the people directory; ask your HR team."
+        )
     if person.user is None:
         person.user = user
         person.save(update_fields=["user", "updated_at"])
@@ -190,7 +205,9 @@ def enrol_self(*, user, programme: Programme, **choices: object) -> Enrolment:
 
 
 @transaction.atomic
-def enrol_participant(*, actor, programme: Programme, person: Person, **choices: object) -> Enrolment:
+def enrol_participant(
+    *, actor: User, programme: Programme, person: Person, **choices: Unpack[EnrolmentChoices]
+) -> Enrolment:
     """Enrol a person (managers) or update an enrolment (managers or the person themself),
     while enrolment is open. Options: role, capacity, skills {label: level}, goals [labels],
     languages [labels], prefer [Person], avoid [Person]."""
@@ -205,7 +222,7 @@ def enrol_participant(*, actor, programme: Programme, person: Person, **choices:
 
 
 @transaction.atomic
-def withdraw_enrolment(*, actor, enrolment: Enrolment) -> Enrolment:
+def withdraw_enrolment(*, actor: User, enrolment: Enrolment) -> Enrolment:
     require(can_edit_enrolment(user=actor, enrolment=enrolment), "This enrolment can no longer be changed.")
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.save(update_fields=["status", "updated_at"])

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from stepahead.people.importing import PERSON_COLUMNS
-from stepahead.people.models import MAX_GOALS, MAX_LEVEL, LevelSource
-from stepahead.programmes.models import EnrolmentRole, Mode, Programme
-from stepahead.programmes.services import FIXED_AT_MATCHING, PROGRAMME_SETTINGS
+from stepahead.people.models import MAX_GOALS, MAX_LEVEL, LevelSource, Person
+from stepahead.programmes.models import Enrolment, EnrolmentRole, Mode, Programme
+from stepahead.programmes.services import FIXED_AT_MATCHING, PROGRAMME_SETTINGS, EnrolmentChoices
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -39,7 +42,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(forms.ModelForm[Programme]):
     """Programme set-up. Matching parameters are disabled once matching has started."""
 
     FROZEN = FIXED_AT_MATCHING
@@ -70,7 +73,7 @@ class ProgrammeForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, frozen: bool = False, **kwargs):
+    def __init__(self, *args: Any, frozen: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "off"
         self.fields["cross_function_bonus"].widget.attrs["step"] = "0.05"
@@ -86,8 +89,8 @@ class ProgrammeForm(forms.ModelForm):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Fixed: matching has started."
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", "The end date must not be before the start date.")
@@ -96,7 +99,7 @@ class ProgrammeForm(forms.ModelForm):
             self.add_error("default_capacity", "The default capacity cannot exceed the maximum.")
         return data
 
-    def _post_clean(self):  # the service validates the model; the form only parses
+    def _post_clean(self) -> None:  # the service validates the model; the form only parses
         pass
 
 
@@ -114,11 +117,11 @@ class UploadForm(forms.Form):
         help_text="Matching trusts validated levels over manager-assessed over self-assessed ones.",
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError("Upload a .csv or .xlsx file.")
-        if upload.size > MAX_UPLOAD_BYTES:
+        if (upload.size or 0) > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The file is larger than 20 MB; split it into smaller files.")
         if upload.size == 0:
             raise forms.ValidationError("The file is empty.")
@@ -132,7 +135,13 @@ TARGET_CHOICES = [(IGNORE, "— ignore this column —"), *((c, c) for c in PERS
 class MappingForm(forms.Form):
     """One select per file header: which StepAhead column it fills."""
 
-    def __init__(self, *args, headers=(), initial_mapping=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        headers: Sequence[str] = (),
+        initial_mapping: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.headers = list(headers)
         initial_mapping = initial_mapping or {}
@@ -144,8 +153,8 @@ class MappingForm(forms.Form):
                 initial=initial_mapping.get(header, IGNORE),
             )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         chosen: dict[str, str] = {}
         for at, header in enumerate(self.headers):
             target = data.get(f"col_{at}") or IGNORE
@@ -169,7 +178,7 @@ class InviteForm(forms.Form):
         "an email with a link to enrol.",
     )
 
-    def clean_people(self):
+    def clean_people(self) -> list[str]:
         entries = [e.strip() for e in re.split(r"[\n,;]+", self.cleaned_data["people"]) if e.strip()]
         if not entries:
             raise forms.ValidationError("Name at least one person.")
@@ -200,8 +209,8 @@ def split_labels(text: str) -> list[str]:
     return [x.strip() for x in re.split(r"[;,\n]+", text or "") if x.strip()]
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
+class PeopleChoiceField(forms.ModelMultipleChoiceField[Person]):
+    def label_from_instance(self, obj: Person) -> str:
         return f"{obj.name or obj.hris_id} ({obj.hris_id}{', ' + obj.function if obj.function else ''})"
 
 
@@ -249,7 +258,7 @@ class EnrolmentForm(forms.Form):
         help_text="Never broken: you will not be matched with anyone listed here.",
     )
 
-    def __init__(self, *args, programme, person, **kwargs):
+    def __init__(self, *args: Any, programme: Programme, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
         others = (
@@ -259,8 +268,8 @@ class EnrolmentForm(forms.Form):
             .order_by("name", "hris_id")
         )
         for name in ("prefer", "avoid"):
-            self.fields[name].queryset = others
-        self.fields["capacity"].max_value = programme.max_capacity
+            cast(PeopleChoiceField, self.fields[name]).queryset = others
+        cast(forms.IntegerField, self.fields["capacity"]).max_value = programme.max_capacity
         self.fields["capacity"].widget.attrs["max"] = programme.max_capacity
         if not programme.is_mentoring:
             del self.fields["role"]
@@ -268,20 +277,20 @@ class EnrolmentForm(forms.Form):
         else:
             self.fields["role"].required = True
 
-    def clean_skills(self):
+    def clean_skills(self) -> dict[str, int]:
         return parse_skills(self.cleaned_data.get("skills", ""))
 
-    def clean_languages(self):
+    def clean_languages(self) -> list[str]:
         return split_labels(self.cleaned_data.get("languages", ""))
 
-    def clean_capacity(self):
+    def clean_capacity(self) -> int | None:
         capacity = self.cleaned_data.get("capacity")
         if capacity is not None and capacity > self.programme.max_capacity:
             raise forms.ValidationError(f"At most {self.programme.max_capacity}.")
         return capacity
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         goals = [data.get(f"goal_{i}", "").strip() for i in range(1, MAX_GOALS + 1)]
         data["goals"] = [g for g in goals if g]
         overlap = set(data.get("prefer") or ()) & set(data.get("avoid") or ())
@@ -289,10 +298,10 @@ class EnrolmentForm(forms.Form):
             self.add_error("avoid", "Someone cannot be both preferred and avoided.")
         return data
 
-    def choices(self) -> dict:
+    def choices(self) -> EnrolmentChoices:
         """The validated data as `enrol_participant` / `accept_invitation` options."""
         data = self.cleaned_data
-        choices = {
+        choices: EnrolmentChoices = {
             "skills": data["skills"],
             "goals": data["goals"],
             "languages": data["languages"],
@@ -305,12 +314,14 @@ class EnrolmentForm(forms.Form):
         return choices
 
 
-def enrolment_initial(enrolment, person, *, levels: dict, goals: list) -> dict:
+def enrolment_initial(
+    enrolment: Enrolment | None, person: Person, *, levels: dict[str, int], goals: list[str]
+) -> dict[str, Any]:
     """Prefill the enrolment form from an enrolment's overrides, else the directory."""
     skills = (enrolment.skills if enrolment and enrolment.skills else None) or levels
     goal_list = (enrolment.goals if enrolment and enrolment.goals else None) or goals
     languages = (enrolment.languages if enrolment and enrolment.languages else None) or person.languages
-    initial = {
+    initial: dict[str, Any] = {
         "skills": "; ".join(f"{k}:{v}" for k, v in sorted(skills.items())),
         "languages": "; ".join(languages or ()),
     }

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
-def error_response(request, message: str, *, status: int = 400, back_url: str | None = None, title=None):
+def error_response(
+    request: HttpRequest,
+    message: str,
+    *,
+    status: int = 400,
+    back_url: str | None = None,
+    title: str | None = None,
+) -> HttpResponse:
     """A clear message with the right status; htmx requests get just the inline fragment."""
     context = {"message": message, "status": status, "back_url": back_url, "title": title}
     if getattr(request, "htmx", False):

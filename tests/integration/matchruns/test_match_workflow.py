@@ -168,8 +168,8 @@ def test_approve_accept_decline_and_rerun_keeps_accepted(world, django_capture_o
     assert _pairs(programme) == set()  # C now avoids D, so nothing new can be proposed
     assert _pairs(programme, PartnershipStatus.ACCEPTED) == {frozenset("AB")}
     comparison = compare_runs(before=first, after=second)
-    assert comparison["newly_unmatched"] == ["C", "D"]
-    assert comparison["placed"] == (4, 0)
+    assert comparison.newly_unmatched == ["C", "D"]
+    assert comparison.placed == (4, 0)
 
 
 def test_only_members_answer_and_only_once_approved(world, django_capture_on_commit_callbacks):

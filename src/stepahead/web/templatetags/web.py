@@ -1,6 +1,12 @@
 """Template helpers: accessible form widgets and the role-aware navigation."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import template
+from django.forms import BoundField
+from django.template.context import Context
+from django.utils.safestring import SafeString
 
 from stepahead.web.access import current_membership, current_person, is_hr, memberships
 
@@ -8,10 +14,11 @@ register = template.Library()
 
 
 @register.filter
-def accessible(bound_field):
+def accessible(bound_field: BoundField) -> SafeString:
     """Render a field's widget linked to its help text and errors (aria-describedby), and
     marked aria-invalid when it has errors."""
-    ids, attrs = [], {}
+    ids: list[str] = []
+    attrs: dict[str, str | bool] = {}
     if bound_field.help_text:
         ids.append(f"{bound_field.auto_id}_help")
     if bound_field.errors:
@@ -23,7 +30,7 @@ def accessible(bound_field):
 
 
 @register.simple_tag(takes_context=True)
-def nav_state(context):
+def nav_state(context: Context) -> dict[str, Any]:
     """What the navigation shows: the organisation, and links for what the role can do."""
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
@@ -39,13 +46,13 @@ def nav_state(context):
 
 
 @register.filter
-def percent(value):
+def percent(value: object) -> int:
     try:
-        return round(float(value) * 100)
+        return round(float(str(value)) * 100)
     except (TypeError, ValueError):
         return 0
 
 
 @register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if hasattr(mapping, "get") else None
+def get_item(mapping: object, key: str) -> object:
+    return mapping.get(key) if isinstance(mapping, Mapping) else None

@@ -3,41 +3,26 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from stepahead.partnerships.models import PartnershipStatus
-from stepahead.programmes.models import EnrolmentStatus, InvitationStatus, Status
-from stepahead.programmes.selectors import programmes_for
-from stepahead.web.access import SESSION_KEY, current_org, hr_required, is_hr, memberships
+from stepahead.partnerships.selectors import programmes_with_counts
+from stepahead.programmes.models import Status
+from stepahead.web.access import (
+    SESSION_KEY,
+    OrgRequest,
+    SignedInRequest,
+    current_org,
+    hr_required,
+    is_hr,
+    memberships,
+)
 from stepahead.web.responses import error_response
 
 
-def programmes_with_counts(request):
-    """The programmes the user sees, with enrolment/proposal counts, in a single query."""
-    return (
-        programmes_for(user=request.user, organisation=request.org)
-        .annotate(
-            enrolled=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ACTIVE), distinct=True),
-            invited=Count(
-                "invitations", filter=Q(invitations__status=InvitationStatus.PENDING), distinct=True
-            ),
-            proposals=Count(
-                "partnerships", filter=Q(partnerships__status=PartnershipStatus.PROPOSED), distinct=True
-            ),
-            matched=Count(
-                "partnerships",
-                filter=Q(partnerships__status__in=[PartnershipStatus.APPROVED, PartnershipStatus.ACCEPTED]),
-                distinct=True,
-            ),
-        )
-        .order_by("-created_at")
-    )
-
-
 @login_required
-def home(request):
+def home(request: SignedInRequest) -> HttpResponse:
     if current_org(request) is None:
         return render(request, "web/no_organisation.html", {"section": "home"})
     if is_hr(request):
@@ -46,8 +31,8 @@ def home(request):
 
 
 @hr_required
-def dashboard(request):
-    programmes = list(programmes_with_counts(request))
+def dashboard(request: OrgRequest) -> HttpResponse:
+    programmes = list(programmes_with_counts(user=request.user, organisation=request.org))
     open_statuses = {Status.DRAFT, Status.ENROLLING, Status.MATCHING, Status.RUNNING}
     context = {
         "section": "dashboard",
@@ -64,7 +49,7 @@ def dashboard(request):
 
 @login_required
 @require_POST
-def switch_org(request):
+def switch_org(request: SignedInRequest) -> HttpResponse:
     try:
         wanted = int(request.POST.get("organisation", ""))
     except ValueError:

@@ -8,9 +8,12 @@ transaction (`people.importing.import_people`).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any, cast
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,13 +21,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from stepahead.errors import DomainError
 from stepahead.people.importing import (
     PERSON_COLUMNS,
+    Table,
     import_people,
     preview_people_import,
     read_table,
     suggest_mapping,
 )
 from stepahead.people.models import LevelSource
-from stepahead.web.access import hr_required
+from stepahead.web.access import OrgRequest, hr_required
 from stepahead.web.forms import MappingForm, UploadForm
 from stepahead.web.responses import error_response
 
@@ -38,27 +42,27 @@ def _upload_dir() -> Path:
     return folder
 
 
-def _stored(request) -> dict | None:
+def _stored(request: OrgRequest) -> dict[str, Any] | None:
     """The pending upload of this session, if it belongs to the current organisation."""
     pending = request.session.get(SESSION_KEY)
     if not pending or pending.get("org") != request.org.pk:
         return None
     path = _upload_dir() / pending["token"]
-    return pending if path.exists() else None
+    return cast(dict[str, Any], pending) if path.exists() else None
 
 
-def _table(pending: dict):
+def _table(pending: dict[str, Any]) -> Table:
     data = (_upload_dir() / pending["token"]).read_bytes()
     return read_table(data, filename=pending["filename"])
 
 
-def _forget(request) -> None:
+def _forget(request: OrgRequest) -> None:
     pending = request.session.pop(SESSION_KEY, None)
     if pending:
         (_upload_dir() / pending["token"]).unlink(missing_ok=True)
 
 
-def _needs_mapping(headers, mapping) -> bool:
+def _needs_mapping(headers: Sequence[str], mapping: Mapping[str, str]) -> bool:
     """Ask the manager to map columns unless every header is understood and id/grade are there."""
     targets = set(mapping.values())
     return not {"id", "grade"} <= targets or any(h not in mapping for h in headers if h.strip())
@@ -66,7 +70,7 @@ def _needs_mapping(headers, mapping) -> bool:
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request):
+def import_upload(request: OrgRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "GET":
         return render(request, "web/imports/upload.html", {"section": "people", "form": form})
@@ -97,7 +101,7 @@ def import_upload(request):
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def import_mapping(request):
+def import_mapping(request: OrgRequest) -> HttpResponse:
     pending = _stored(request)
     if pending is None:
         return error_response(
@@ -132,7 +136,7 @@ def import_mapping(request):
     )
 
 
-def _render_preview(request, pending: dict, table):
+def _render_preview(request: OrgRequest, pending: dict[str, Any], table: Table) -> HttpResponse:
     preview = preview_people_import(organisation=request.org, table=table, mapping=pending["mapping"])
     context = {
         "section": "people",
@@ -148,7 +152,7 @@ def _render_preview(request, pending: dict, table):
 
 @hr_required
 @require_POST
-def import_commit(request):
+def import_commit(request: OrgRequest) -> HttpResponse:
     pending = _stored(request)
     if pending is None:
         return error_response(
@@ -183,7 +187,7 @@ def import_commit(request):
 
 
 @hr_required
-def import_done(request):
+def import_done(request: OrgRequest) -> HttpResponse:
     outcome = request.session.get("web_import_outcome")
     if outcome is None:
         return redirect("web:import_upload")

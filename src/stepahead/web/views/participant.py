@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,13 +34,13 @@ from stepahead.programmes.services import (
     enrol_self,
     withdraw_enrolment,
 )
-from stepahead.web.access import current_person, member_required
+from stepahead.web.access import OrgRequest, SignedInRequest, current_person, member_required
 from stepahead.web.forms import DeclineForm, EnrolmentForm, enrolment_initial
 from stepahead.web.responses import error_response
 
 
 @member_required
-def my_programmes(request):
+def my_programmes(request: OrgRequest) -> HttpResponse:
     person = current_person(request)
     enrolments, invitations = [], []
     if person is not None:
@@ -68,7 +71,9 @@ def my_programmes(request):
     )
 
 
-def _my_programme(request, pk: int):
+def _my_programme(
+    request: OrgRequest, pk: int
+) -> tuple[Programme, Person, Enrolment | None, Invitation | None]:
     """A programme of the current organisation the user takes part in or is invited to."""
     person = current_person(request)
     try:
@@ -90,13 +95,21 @@ def _my_programme(request, pk: int):
     return programme, person, enrolment, invitation
 
 
-def _enrolment_form(request, programme, person, enrolment):
+def _enrolment_form(
+    request: HttpRequest, programme: Programme, person: Person, enrolment: Enrolment | None
+) -> EnrolmentForm:
     person = with_skills_and_goals(Person.objects.filter(pk=person.pk)).get()
     initial = enrolment_initial(enrolment, person, levels=effective_levels(person), goals=goal_keys(person))
     return EnrolmentForm(request.POST or None, programme=programme, person=person, initial=initial)
 
 
-def _save_choices(request, form, enrol, success: str, programme):
+def _save_choices(
+    request: HttpRequest,
+    form: EnrolmentForm,
+    enrol: Callable[..., Enrolment],
+    success: str,
+    programme: Programme,
+) -> HttpResponse | None:
     """What the three enrolment forms (edit, join, accept an invitation) do with a POST: call
     `enrol` with the form's choices and go to the programme, or leave the errors on the form
     (a rule the service enforces becomes a form error) and return None."""
@@ -111,13 +124,13 @@ def _save_choices(request, form, enrol, success: str, programme):
     return redirect("web:my_programme", pk=programme.pk)
 
 
-def _welcome(programme) -> str:
+def _welcome(programme: Programme) -> str:
     return f"Welcome to {programme.name}! You are enrolled."
 
 
 @member_required
 @require_http_methods(["GET", "POST"])
-def my_programme(request, pk: int):
+def my_programme(request: OrgRequest, pk: int) -> HttpResponse:
     programme, person, enrolment, invitation = _my_programme(request, pk)
     if enrolment is None:
         if invitation is None:  # not enrolled, not invited: the programme is open to join
@@ -127,7 +140,7 @@ def my_programme(request, pk: int):
     form = _enrolment_form(request, programme, person, enrolment) if editable else None
     status = 200
     if request.method == "POST":
-        if not editable:
+        if form is None:  # not editable
             return error_response(
                 request,
                 "Your enrolment can no longer be changed: matching has started.",
@@ -162,7 +175,7 @@ def my_programme(request, pk: int):
 
 @member_required
 @require_POST
-def withdraw(request, pk: int):
+def withdraw(request: OrgRequest, pk: int) -> HttpResponse:
     programme, _person, enrolment, _invitation = _my_programme(request, pk)
     if enrolment is None:
         raise Http404("You are not enrolled in this programme.")
@@ -180,7 +193,7 @@ def withdraw(request, pk: int):
 
 @member_required
 @require_http_methods(["GET", "POST"])
-def join(request, pk: int):
+def join(request: OrgRequest, pk: int) -> HttpResponse:
     """Self-enrolment: join a programme open to every member, without an invitation."""
     programme = Programme.objects.filter(organisation=request.org, pk=pk).first()
     if programme is None or not programme.self_enrolment:
@@ -205,7 +218,7 @@ def join(request, pk: int):
     return _join_form(request, programme, person)
 
 
-def _join_form(request, programme, person):
+def _join_form(request: OrgRequest, programme: Programme, person: Person) -> HttpResponse:
     form = _enrolment_form(request, programme, person, None)
     status = 200
     if request.method == "POST":
@@ -224,7 +237,7 @@ def _join_form(request, programme, person):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitation(request, token: str):
+def invitation(request: SignedInRequest, token: str) -> HttpResponse:
     """The page an invitation email links to: review the programme, fill in choices, accept."""
     found = pending_invitation(token=token)
     if found is None:
@@ -261,7 +274,7 @@ def invitation(request, token: str):
     )
 
 
-def _user_partnerships(request):
+def _user_partnerships(request: SignedInRequest) -> QuerySet[Partnership]:
     """Partnerships sent to any directory entry linked to this login (never proposals)."""
     people = Person.objects.filter(user=request.user)
     return (
@@ -273,7 +286,7 @@ def _user_partnerships(request):
     )
 
 
-def _cards(request, partnerships):
+def _cards(request: SignedInRequest, partnerships: Iterable[Partnership]) -> list[dict[str, Any]]:
     cards = []
     for partnership in partnerships:
         mine = next(
@@ -286,7 +299,7 @@ def _cards(request, partnerships):
 
 
 @member_required
-def my_matches(request):
+def my_matches(request: OrgRequest) -> HttpResponse:
     partnerships = _user_partnerships(request).filter(organisation=request.org).order_by("-created_at")
     return render(
         request,
@@ -295,7 +308,7 @@ def my_matches(request):
     )
 
 
-def _partnership_or_404(request, pk: int) -> Partnership:
+def _partnership_or_404(request: SignedInRequest, pk: int) -> Partnership:
     partnership = _user_partnerships(request).filter(pk=pk).first()
     if partnership is None:
         raise Http404("No such match.")
@@ -303,7 +316,9 @@ def _partnership_or_404(request, pk: int) -> Partnership:
 
 
 @login_required
-def partnership_detail(request, pk: int, *, decline_form=None, status=200):
+def partnership_detail(
+    request: SignedInRequest, pk: int, *, decline_form: DeclineForm | None = None, status: int = 200
+) -> HttpResponse:
     """The page the approval email links to."""
     partnership = _partnership_or_404(request, pk)
     card = _cards(request, [partnership])[0]
@@ -316,7 +331,7 @@ def partnership_detail(request, pk: int, *, decline_form=None, status=200):
 
 @login_required
 @require_POST
-def partnership_accept(request, pk: int):
+def partnership_accept(request: SignedInRequest, pk: int) -> HttpResponse:
     partnership = _partnership_or_404(request, pk)
     try:
         accept_partnership(user=request.user, partnership=partnership)
@@ -332,7 +347,7 @@ def partnership_accept(request, pk: int):
 
 @login_required
 @require_POST
-def partnership_decline(request, pk: int):
+def partnership_decline(request: SignedInRequest, pk: int) -> HttpResponse:
     partnership = _partnership_or_404(request, pk)
     form = DeclineForm(request.POST, auto_id=f"id_%s_{pk}")
     if not form.is_valid():

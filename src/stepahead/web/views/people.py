@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from stepahead.people.selectors import people_in
-from stepahead.web.access import hr_required
+from stepahead.web.access import OrgRequest, hr_required
 
 PAGE_SIZE = 50
 
 
 @hr_required
-def people_list(request):
+def people_list(request: OrgRequest) -> HttpResponse:
     people = people_in(organisation=request.org).order_by("name", "hris_id")
     query = request.GET.get("q", "").strip()[:100]
     if query:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,6 +17,7 @@ from stepahead.errors import DomainError, TransitionError
 from stepahead.matchruns.selectors import active_run, runs_of
 from stepahead.organisations.policies import can_create_programme
 from stepahead.partnerships.models import PartnershipStatus
+from stepahead.partnerships.selectors import programmes_with_counts
 from stepahead.people.selectors import people_in
 from stepahead.programmes.models import (
     TRANSITIONS,
@@ -30,10 +33,9 @@ from stepahead.programmes.services import (
     invite_people,
     update_programme_settings,
 )
-from stepahead.web.access import hr_required, managed_programme
+from stepahead.web.access import OrgRequest, hr_required, managed_programme
 from stepahead.web.forms import InviteForm, ProgrammeForm
 from stepahead.web.responses import error_response
-from stepahead.web.views.home import programmes_with_counts
 
 PAGE_SIZE = 50
 
@@ -55,8 +57,8 @@ TRANSITION_TEXT = {
 
 
 @hr_required
-def programme_list(request):
-    programmes = programmes_with_counts(request)
+def programme_list(request: OrgRequest) -> HttpResponse:
+    programmes = programmes_with_counts(user=request.user, organisation=request.org)
     return render(
         request,
         "web/programmes/list.html",
@@ -68,7 +70,7 @@ def programme_list(request):
     )
 
 
-def _apply_service_errors(form, error: ValidationError) -> None:
+def _apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -78,7 +80,7 @@ def _apply_service_errors(form, error: ValidationError) -> None:
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def programme_create(request):
+def programme_create(request: OrgRequest) -> HttpResponse:
     if not can_create_programme(user=request.user, organisation=request.org):
         return error_response(request, "Only HR staff create programmes.", status=403)
     form = ProgrammeForm(request.POST or None, instance=Programme(organisation=request.org))
@@ -105,7 +107,7 @@ def programme_create(request):
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def programme_edit(request, pk: int):
+def programme_edit(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     frozen = not programme.enrolment_open
     form = ProgrammeForm(request.POST or None, instance=programme, frozen=frozen)
@@ -133,7 +135,7 @@ def programme_edit(request, pk: int):
     )
 
 
-def _transitions(programme: Programme) -> list[dict]:
+def _transitions(programme: Programme) -> list[dict[str, str]]:
     return [
         {"to": to, "label": TRANSITION_TEXT[to][0], "explain": TRANSITION_TEXT[to][1]}
         for to in (Status.ENROLLING, Status.RUNNING, Status.CLOSED)
@@ -142,7 +144,9 @@ def _transitions(programme: Programme) -> list[dict]:
 
 
 @hr_required
-def programme_detail(request, pk: int, *, invite_form=None, status: int = 200):
+def programme_detail(
+    request: OrgRequest, pk: int, *, invite_form: InviteForm | None = None, status: int = 200
+) -> HttpResponse:
     programme = managed_programme(request, pk)
     enrolled = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE)
     counts = {
@@ -169,7 +173,7 @@ def programme_detail(request, pk: int, *, invite_form=None, status: int = 200):
 
 @hr_required
 @require_POST
-def programme_status(request, pk: int):
+def programme_status(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     to = request.POST.get("to", "")
     if to not in Status.values:
@@ -190,7 +194,7 @@ def programme_status(request, pk: int):
 
 @hr_required
 @require_POST
-def programme_invite(request, pk: int):
+def programme_invite(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     form = InviteForm(request.POST)
     if not form.is_valid():
@@ -224,7 +228,7 @@ def programme_invite(request, pk: int):
 
 
 @hr_required
-def enrolment_list(request, pk: int):
+def enrolment_list(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     enrolments = enrolments_of(programme=programme, active_only=False).order_by(
         "person__name", "person__hris_id"

@@ -6,24 +6,28 @@ one joined query, and the summary figures computed by the database in a handful 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Prefetch, Q, Sum
-from django.http import Http404
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from stepahead.errors import DomainError
 from stepahead.matchruns.mapper import IneligibleGroupError
+from stepahead.matchruns.models import MatchRun
 from stepahead.matchruns.selectors import latest_finished_run
 from stepahead.partnerships.models import Partnership, PartnershipMember, PartnershipStatus
 from stepahead.partnerships.review import replace_member, swap_members
 from stepahead.partnerships.selectors import partnership_in, partnerships_of
 from stepahead.partnerships.services import approve_proposals, discard_proposal, pin_partnership
+from stepahead.people.models import Person
 from stepahead.people.selectors import people_by_hris_ids
-from stepahead.programmes.models import Enrolment, EnrolmentStatus
-from stepahead.web.access import hr_required, managed_programme
+from stepahead.programmes.models import Enrolment, EnrolmentStatus, Programme
+from stepahead.web.access import OrgRequest, hr_required, managed_programme
 from stepahead.web.responses import error_response
 
 PAGE_SIZE = 50
@@ -32,17 +36,17 @@ LIVE = [PartnershipStatus.PROPOSED, PartnershipStatus.APPROVED, PartnershipStatu
 UNMATCHED_SHOWN = 100
 
 
-def _with_members(queryset):
+def _with_members(queryset: QuerySet[Partnership]) -> QuerySet[Partnership]:
     """One query for all members with their enrolment and person (instead of three)."""
     members = PartnershipMember.objects.select_related("enrolment__person").order_by("role", "pk")
     return queryset.prefetch_related(None).prefetch_related(Prefetch("members", queryset=members))
 
 
-def _proposals(programme):
+def _proposals(programme: Programme) -> QuerySet[Partnership]:
     return partnerships_of(programme=programme, statuses=[PartnershipStatus.PROPOSED])
 
 
-def _figures(programme) -> dict:
+def _figures(programme: Programme) -> dict[str, Any]:
     proposals = _proposals(programme).prefetch_related(None)
     agg = proposals.aggregate(count=Count("pk"), total=Sum("score"), mean=Avg("score"))
     cross = (
@@ -82,7 +86,7 @@ def _figures(programme) -> dict:
     }
 
 
-def _unplaced(programme):
+def _unplaced(programme: Programme) -> QuerySet[Enrolment]:
     """Active enrolments in no live partnership: who can step in through Replace."""
     placed = PartnershipMember.objects.filter(
         partnership__programme=programme, partnership__status__in=LIVE
@@ -95,7 +99,7 @@ def _unplaced(programme):
     )
 
 
-def _board_context(request, programme) -> dict:
+def _board_context(request: OrgRequest, programme: Programme) -> dict[str, Any]:
     sort = request.GET.get("sort", "-score")
     if sort not in SORTS:
         sort = "-score"
@@ -110,7 +114,9 @@ def _board_context(request, programme) -> dict:
     }
 
 
-def _unmatched(programme):
+def _unmatched(
+    programme: Programme,
+) -> tuple[MatchRun | None, list[tuple[Person | None, str, str]], int]:
     run = latest_finished_run(programme=programme)
     if run is None:
         return None, [], 0
@@ -122,7 +128,7 @@ def _unmatched(programme):
 
 
 @hr_required
-def proposals(request, pk: int):
+def proposals(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     context = _board_context(request, programme)
     if request.htmx and request.GET.get("partial") == "board":
@@ -147,7 +153,7 @@ class BadChoiceError(Exception):
     pass
 
 
-def _member_choice(programme, value: str):
+def _member_choice(programme: Programme, value: str) -> tuple[Partnership, Enrolment]:
     """'<partnership id>:<enrolment id>' → (partnership, enrolment) of this programme."""
     try:
         partnership_pk, enrolment_pk = (int(x) for x in value.split(":", 1))
@@ -165,7 +171,14 @@ def _member_choice(programme, value: str):
     return partnership, enrolment
 
 
-def _edit_response(request, programme, *, message: str | None = None, error: str | None = None, status=200):
+def _edit_response(
+    request: OrgRequest,
+    programme: Programme,
+    *,
+    message: str = "",
+    error: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """htmx: the feedback line plus the refreshed board (out of band); otherwise a redirect."""
     back = reverse("web:proposals", args=[programme.pk])
     if not request.htmx:
@@ -173,19 +186,19 @@ def _edit_response(request, programme, *, message: str | None = None, error: str
             return error_response(request, error, status=status, back_url=back)
         messages.success(request, message)
         return redirect(back)
-    context = {"message": message, "error": error, "refresh": error is None}
+    context: dict[str, Any] = {"message": message, "error": error, "refresh": error is None}
     if error is None:
         context.update(_board_context(request, programme))
     return render(request, "web/review/_feedback.html", context, status=status)
 
 
-def _label(enrolment) -> str:
+def _label(enrolment: Enrolment) -> str:
     return enrolment.person.name or enrolment.person.hris_id
 
 
 @hr_required
 @require_POST
-def swap(request, pk: int):
+def swap(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     try:
         first, a = _member_choice(programme, request.POST.get("first", ""))
@@ -210,7 +223,7 @@ def swap(request, pk: int):
 
 @hr_required
 @require_POST
-def replace(request, pk: int):
+def replace(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     try:
         partnership, leaving = _member_choice(programme, request.POST.get("leaving", ""))
@@ -235,7 +248,7 @@ def replace(request, pk: int):
     )
 
 
-def _partnership_or_404(programme, ppk):
+def _partnership_or_404(programme: Programme, ppk: int) -> Partnership:
     try:
         return partnership_in(programme=programme, pk=ppk)
     except Partnership.DoesNotExist as error:
@@ -244,7 +257,7 @@ def _partnership_or_404(programme, ppk):
 
 @hr_required
 @require_POST
-def pin(request, pk: int, ppk: int):
+def pin(request: OrgRequest, pk: int, ppk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     partnership = _partnership_or_404(programme, ppk)
     wanted = request.POST.get("pinned", "1") == "1"
@@ -261,7 +274,7 @@ def pin(request, pk: int, ppk: int):
 
 @hr_required
 @require_POST
-def discard(request, pk: int, ppk: int):
+def discard(request: OrgRequest, pk: int, ppk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     partnership = _partnership_or_404(programme, ppk)
     try:
@@ -275,7 +288,7 @@ def discard(request, pk: int, ppk: int):
 
 @hr_required
 @require_POST
-def approve(request, pk: int):
+def approve(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     back = reverse("web:proposals", args=[pk])
     chosen = None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+from typing import Any
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -11,7 +13,8 @@ from stepahead.errors import DomainError
 from stepahead.matchruns.models import MatchRun
 from stepahead.matchruns.selectors import compare_runs, run_in, runs_of
 from stepahead.matchruns.services import start_match_run
-from stepahead.web.access import hr_required, managed_programme
+from stepahead.programmes.models import Programme
+from stepahead.web.access import OrgRequest, hr_required, managed_programme
 from stepahead.web.responses import error_response
 
 PARAMETER_LABELS = {
@@ -26,7 +29,7 @@ PARAMETER_LABELS = {
 }
 
 
-def _run_or_404(programme, pk):
+def _run_or_404(programme: Programme, pk: int) -> MatchRun:
     try:
         return run_in(programme=programme, pk=pk)
     except MatchRun.DoesNotExist as error:
@@ -35,7 +38,7 @@ def _run_or_404(programme, pk):
 
 @hr_required
 @require_POST
-def run_start(request, pk: int):
+def run_start(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     try:
         run = start_match_run(actor=request.user, programme=programme)
@@ -50,7 +53,7 @@ def run_start(request, pk: int):
     return redirect("web:run_detail", pk=pk, run_pk=run.pk)
 
 
-def run_figures(run: MatchRun) -> dict:
+def run_figures(run: MatchRun) -> dict[str, Any]:
     summary = run.summary or {}
     total = run.pool_size or summary.get("participants") or 0
     unmatched = summary.get("unmatched", [])
@@ -69,7 +72,7 @@ def run_figures(run: MatchRun) -> dict:
 
 
 @hr_required
-def run_detail(request, pk: int, run_pk: int):
+def run_detail(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
     """Progress while the run works (the partial polls every second), results once it is done."""
     programme = managed_programme(request, pk)
     run = _run_or_404(programme, run_pk)
@@ -85,7 +88,7 @@ def run_detail(request, pk: int, run_pk: int):
 
 
 @hr_required
-def run_history(request, pk: int):
+def run_history(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     runs = list(runs_of(programme=programme).select_related("requested_by")[:200])
     rows = [(run, run_figures(run)) for run in runs]
@@ -102,7 +105,7 @@ def run_history(request, pk: int):
 
 
 @hr_required
-def run_compare(request, pk: int):
+def run_compare(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     try:
         ids = sorted({int(x) for x in request.GET.getlist("run")})
@@ -123,7 +126,7 @@ def run_compare(request, pk: int):
             PARAMETER_LABELS.get(k, k),
             before.parameters.get(k),
             after.parameters.get(k),
-            k in comparison["parameters_changed"],
+            k in comparison.parameters_changed,
         )
         for k in keys
     ]
