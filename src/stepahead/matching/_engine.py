@@ -11,9 +11,9 @@ from collections.abc import Callable, Sequence
 from ._explain import Diagnosis, explain
 from ._model import MatchParams, MatchResult, Mode, Participant
 from ._population import Population, compile_population
-from ._solution import Progress, Solution, silent
+from ._solution import Progress, Solution, Stop, never, silent
 
-Solver = Callable[[Population, MatchParams, Progress], Solution]
+Solver = Callable[[Population, MatchParams, Progress, Stop], Solution]
 
 
 class PoolError(ValueError):
@@ -25,13 +25,17 @@ def match(
     params: MatchParams | None = None,
     *,
     progress: Progress | None = None,
+    stop: Stop | None = None,
 ) -> MatchResult:
-    """Match a pool under spec matching-v1: place the most people, then the most weight."""
+    """Match a pool under spec matching-v1: place the most people, then the most weight.
+
+    `progress(stage, fraction)` hears how far it is; `stop()` is asked between steps, and once it
+    answers True the solver returns its best solution so far with its bound (`optimality`)."""
     params = params or MatchParams()
     _check_pool(people)
     pop = compile_population(people, params)
     solve, diagnosis = solver_for(params.mode)
-    solution = solve(pop, params, progress or silent)
+    solution = solve(pop, params, progress or silent, stop or never)
     return explain(pop, params, solution, diagnosis)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from .._model import MAX_LEVEL, MatchParams, Optimality
 from .._population import FloatArray, IntArray, Population
 from .._scoring import PRIORITY_WEIGHTS
-from .._solution import Progress, Solution
+from .._solution import Progress, Solution, Stop, never
 from .board import Board, Peers, find_peers
 from .build import build
 from .exact import exact_circles
@@ -32,7 +32,7 @@ EXACT_METHOD = "all valid circles enumerated, packed by integer programming"
 SEARCH_METHOD = "greedy circles and local search; bound: each member's best possible contribution"
 
 
-def solve_circles(pop: Population, params: MatchParams, progress: Progress) -> Solution:
+def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop: Stop = never) -> Solution:
     progress("Forming circles", 0.0)
     exact = exact_circles(pop, params)
     if exact is not None:

@@ -17,7 +17,7 @@ import numpy as np
 
 from .._model import MatchParams, Optimality
 from .._population import SCALE, IntArray, Population, bonuses, pair_keys, values_given
-from .._solution import Progress, Solution
+from .._solution import Progress, Solution, Stop, never
 from .flow import Certificate, Flow, Network, carry, certify, grow, match_candidates, prune
 from .pairs import Pairs, Sides, merge
 from .proof import Found, Recheck, find_shortfalls
@@ -35,7 +35,7 @@ WARM_LIMIT = 0.02  # keep the flow and try new duals when the pairs added are at
 METHOD = "min-cost flow over candidate pairs, dual certificate checked against all eligible pairs"
 
 
-def solve_mentoring(pop: Population, params: MatchParams, progress: Progress) -> Solution:
+def solve_mentoring(pop: Population, params: MatchParams, progress: Progress, stop: Stop = never) -> Solution:
     sides = Sides.of(pop)
     stage = "Finding each mentee's best mentors"
     progress(stage, 0.0)

@@ -26,7 +26,7 @@ import rustworkx as rx
 
 from .._model import MatchParams, Optimality, Participant
 from .._population import SCALE, IntArray, Population, compile_population
-from .._solution import Progress, Solution
+from .._solution import Progress, Solution, Stop, never
 from .graph import Candidates, PairList, all_pairs, pairs_of, peer_weights
 from .kernel import check_prices, top_candidates
 from .proof import big_premium, blossom, fixed_size_optimum, units_array, units_of
@@ -88,7 +88,7 @@ def compile_kernels() -> None:
     check_prices(tables, relax.prices[: pop.size], np.ones(pop.size, dtype=bool), _VIOLATORS_KEPT).shared()
 
 
-def solve_peer(pop: Population, params: MatchParams, progress: Progress) -> Solution:
+def solve_peer(pop: Population, params: MatchParams, progress: Progress, stop: Stop = never) -> Solution:
     n = pop.size
     progress("Finding candidate partners", 0.0)
     tables = PairTables.of(pop, params)
