@@ -93,10 +93,11 @@ def browser() -> Iterator[object]:
 def compiled_engine() -> None:
     """Matching runs inside the live server (immediate tasks): on a fresh clone its first run
     would compile the engine's kernels (~30 s) while a click waits 15 s for the page."""
-    from stepahead.matching import _mentoring_scan, _peer
+    from stepahead.matching.mentoring import scan
+    from stepahead.matching.peer import solve as peer_solve
 
-    _peer.compile_kernels()
-    _mentoring_scan.compile_kernels()
+    peer_solve.compile_kernels()
+    scan.compile_kernels()
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ Set-up runs it once per install, so no one's first match pays the compilation (~
 
 from __future__ import annotations
 
-from . import _mentoring_scan, _peer
+from .mentoring import scan
+from .peer import solve
 
 if __name__ == "__main__":
-    _peer.compile_kernels()
-    _mentoring_scan.compile_kernels()
+    solve.compile_kernels()
+    scan.compile_kernels()

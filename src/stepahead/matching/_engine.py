@@ -1,27 +1,19 @@
-"""The one entry point: compile the pool, solve for the mode, explain the result."""
+"""The one entry point: compile the pool, solve for the mode, explain the result.
+
+Each mode's package is imported when a pool of that mode is matched, not before, so a peer
+match never loads the mentoring kernels (and a small file answers quickly)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from ._circles import solve_circles
-from ._explain import explain
-from ._mentoring import solve_mentoring
+from ._explain import Diagnosis, explain
 from ._model import MatchParams, MatchResult, Mode, Participant
-from ._peer import solve_peer
 from ._population import Population, compile_population
-from ._solution import Progress, Solution, silent
+from ._solution import Progress, Solution, Stop, never, silent
 
-Solver = Callable[[Population, MatchParams, Progress], Solution]
-
-_SOLVERS: dict[Mode, Solver] = {
-    Mode.PEER: solve_peer,
-    Mode.TRADITIONAL: solve_mentoring,
-    Mode.REVERSE: solve_mentoring,
-    Mode.OPEN: solve_mentoring,
-    Mode.CIRCLES: solve_circles,
-}
+Solver = Callable[[Population, MatchParams, Progress, Stop], Solution]
 
 
 class PoolError(ValueError):
@@ -33,13 +25,35 @@ def match(
     params: MatchParams | None = None,
     *,
     progress: Progress | None = None,
+    stop: Stop | None = None,
 ) -> MatchResult:
-    """Match a pool under spec matching-v1: place the most people, then the most weight."""
+    """Match a pool under spec matching-v1: place the most people, then the most weight.
+
+    `progress(stage, fraction)` hears how far it is; `stop()` is asked between steps, and once it
+    answers True the solver returns its best solution so far with its bound (`optimality`)."""
     params = params or MatchParams()
     _check_pool(people)
     pop = compile_population(people, params)
-    solution = _SOLVERS[params.mode](pop, params, progress or silent)
-    return explain(pop, params, solution)
+    solve, diagnosis = solver_for(params.mode)
+    solution = solve(pop, params, progress or silent, stop or never)
+    return explain(pop, params, solution, diagnosis)
+
+
+def solver_for(mode: Mode) -> tuple[Solver, type[Diagnosis]]:
+    if mode is Mode.PEER:
+        from .peer.explain import PeerDiagnosis
+        from .peer.solve import solve_peer
+
+        return solve_peer, PeerDiagnosis
+    if mode is Mode.CIRCLES:
+        from .circles.explain import CircleDiagnosis
+        from .circles.solve import solve_circles
+
+        return solve_circles, CircleDiagnosis
+    from .mentoring.explain import MentoringDiagnosis
+    from .mentoring.solve import solve_mentoring
+
+    return solve_mentoring, MentoringDiagnosis
 
 
 def _check_pool(people: Sequence[Participant]) -> None:

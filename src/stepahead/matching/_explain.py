@@ -19,7 +19,6 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from ._mentoring_reach import SHOWN
 from ._model import (
     MAX_GOALS,
     Circle,
@@ -39,7 +38,10 @@ Group = tuple[tuple[int, ...], float]
 Mask = npt.NDArray[np.bool_]
 
 
-def explain(pop: Population, params: MatchParams, solution: Solution) -> MatchResult:
+def explain(
+    pop: Population, params: MatchParams, solution: Solution, diagnosis: type[Diagnosis]
+) -> MatchResult:
+    """The result in words: reasons for every group, and `diagnosis` (the mode's) for the unplaced."""
     mode, people = params.mode, pop.people
     groups = _in_input_order(solution, mode)
     pairs = tuple(_pair(people[a], people[b], s) for (a, b), s in groups) if mode is Mode.PEER else ()
@@ -53,7 +55,7 @@ def explain(pop: Population, params: MatchParams, solution: Solution) -> MatchRe
         pairs=pairs,
         matches=matches,
         circles=circles,
-        unmatched=tuple(Diagnosis.for_mode(pop, params, groups).unmatched()),
+        unmatched=tuple(diagnosis(pop, params, groups).unmatched()),
         participants=pop.size,
         # People placed: both of a pair, each member of a circle, the mentee of a match.
         placed=len(matches) if mode.is_mentoring else sum(len(g) for g, _ in groups),
@@ -90,7 +92,7 @@ def _offers(giver: Participant, receiver: Participant) -> list[str]:
     return [_ahead(giver, receiver, goal) for goal in goals if giver.level(goal) > receiver.level(goal)]
 
 
-def _count(n: int, thing: str) -> str:
+def count_of(n: int, thing: str) -> str:
     return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
 
 
@@ -150,6 +152,9 @@ def _covered(member: Participant, members: list[Participant], params: MatchParam
     return reasons
 
 
+SHOWN = 3  # explanations name this many people, then "and N more"
+
+
 # --- reasons for the unplaced ----------------------------------------------------------------------
 
 
@@ -175,17 +180,6 @@ class Diagnosis:
         self.goal_levels = np.take_along_axis(pop.levels, pop.goals, axis=1).T.copy()  # (3, n)
         self.language_words = np.ascontiguousarray(pop.languages.T)  # (words, n)
         self.related_start, self.related = _relations(pop)
-
-    @staticmethod
-    def for_mode(pop: Population, params: MatchParams, groups: list[Group]) -> Diagnosis:
-        if params.mode.is_mentoring:
-            # Imported here: the mentoring diagnosis subclasses Diagnosis from this module.
-            from ._mentoring_explain import MentoringDiagnosis
-
-            return MentoringDiagnosis(pop, params, groups)
-        if params.mode is Mode.CIRCLES:
-            return _CircleDiagnosis(pop, params, groups)
-        return _PeerDiagnosis(pop, params, groups)
 
     def unmatched(self) -> list[Unmatched]:
         ids = self.unplaced()
@@ -296,65 +290,3 @@ def _relations(pop: Population) -> tuple[IntArray, IntArray]:
     order = np.argsort(person, kind="stable")
     start = np.searchsorted(person[order], np.arange(pop.size + 1)).astype(np.int64)
     return start, partner[order]
-
-
-class _PeerDiagnosis(Diagnosis):
-    def reason(self, i: int) -> str:
-        who, band = self.who(i), self.params.band
-        if not self.pop.people[i].goals:
-            return self.no_goals(i, "a peer who is ahead in them")
-        span = self.span(i, band)
-        near = self.within(i, band)
-        if not len(near):
-            return f"no one else is {span} (grade {self.pop.grades[i]})"
-        helpers = self.ahead_of(i, near)
-        if not len(helpers):
-            return f"no one {span} is ahead of {who} in any of {who}'s goals ({self.goals(i)})"
-        # Cheapest filters first; the rule that failed is worked out only when nobody is left.
-        eligible = self.allowed(i, self.helped_by(i, helpers))
-        if not len(eligible):
-            allowed = self.allowed(i, helpers)
-            if not len(allowed):
-                return self.blocked(i, helpers, f"peers {span} who are ahead of {who}")
-            return (
-                f"{_count(len(allowed), 'peer')} {span} could help {who} ({self.names(allowed)}), "
-                f"but {who} is not ahead of any of them in their goals"
-            )
-        free = eligible[~self.placed[eligible]]
-        if len(free):
-            return f"eligible peers are also unmatched ({self.names(free)}): a manual pairing is possible"
-        found = f"{len(eligible)}: {self.names(eligible)}"
-        return f"eligible peers exist ({found}) but were all placed with better fits"
-
-
-class _CircleDiagnosis(Diagnosis):
-    def reason(self, i: int) -> str:
-        who, band = self.who(i), self.params.circle_band
-        if not self.pop.people[i].goals:
-            return self.no_goals(i, "a circle that helps with them")
-        span = self.span(i, band)
-        near = self.within(i, band)
-        if not len(near):
-            return f"no one else is {span} (grade {self.pop.grades[i]})"
-        companions = self.allowed(i, near)
-        if not len(self.ahead_of(i, companions)):
-            helpers = self.ahead_of(i, near)
-            if not len(helpers):
-                return f"no one {span} is ahead of {who} in any of {who}'s goals ({self.goals(i)})"
-            return self.blocked(i, helpers, f"people {span} who are ahead of {who}")
-        # Existence is enough here, and someone among the first few usually qualifies.
-        if not len(self.helped_by(i, companions[:256])) and not len(self.helped_by(i, companions)):
-            return f"{who} is not ahead of anyone {span} (who may share a circle) in their goals"
-        if len(companions) < 2:
-            return f"only {self.names(companions)} can share a circle with {who}, and a circle needs 3 people"
-        free = companions[~self.placed[companions]]
-        if len(free) >= 2:
-            return (
-                f"possible circle-mates are also unplaced ({self.names(free)}), but no valid circle "
-                f"(everyone giving and receiving, grade spread at most {band}) can be formed with them"
-            )
-        placed = "all" if not len(free) else "all but one"
-        return (
-            f"possible circle-mates exist ({len(companions)}: {self.names(companions)}) "
-            f"but {placed} were placed in circles with better fits"
-        )

@@ -11,8 +11,18 @@ from ._model import Optimality
 Progress = Callable[[str, float], None]
 
 
+# stop(): the caller's budget (a deadline, a cancelled run). The engine has no clock of its own:
+# a solver asks between steps and, once told to stop, returns its best solution with its bound.
+Stop = Callable[[], bool]
+
+
 def silent(stage: str, fraction: float) -> None:
     """The default progress sink."""
+
+
+def never() -> bool:
+    """The default budget: no limit."""
+    return False
 
 
 @dataclass(frozen=True, slots=True)

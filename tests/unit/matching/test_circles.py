@@ -12,24 +12,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from stepahead.matching import (
-    MatchParams,
-    Mode,
-    Participant,
-    _circles,
-    _circles_exact,
-    circle_is_valid,
-    circle_score,
-)
-from stepahead.matching._circles_score import judge
+from stepahead.matching import MatchParams, Mode, Participant, circle_is_valid, circle_score
 from stepahead.matching._model import Optimality
 from stepahead.matching._population import compile_population
 from stepahead.matching._solution import Solution, silent
+from stepahead.matching.circles import exact as circles_exact
+from stepahead.matching.circles import solve as circles_solve
+from stepahead.matching.circles.score import judge
 from tests.support.pools import random_pool
 
 
 def solve(people: list[Participant], params: MatchParams) -> Solution:
-    return _circles.solve_circles(compile_population(people, params), params, silent)
+    return circles_solve.solve_circles(compile_population(people, params), params, silent)
 
 
 def oracle(people: list[Participant], params: MatchParams) -> tuple[int, float]:
@@ -88,7 +82,7 @@ def circle_params(rng: random.Random, seed: int) -> MatchParams:
 @pytest.fixture
 def heuristic_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Small pools are normally solved exactly; this makes them go through the search."""
-    monkeypatch.setattr(_circles_exact, "EXACT_PEOPLE", 0)
+    monkeypatch.setattr(circles_exact, "EXACT_PEOPLE", 0)
 
 
 # --- exact oracle ---------------------------------------------------------------------------------
@@ -216,7 +210,7 @@ def test_reports_progress_between_zero_and_one() -> None:
     seen: list[float] = []
     people = random_pool(random.Random(2), 60)
     params = MatchParams(mode=Mode.CIRCLES)
-    _circles.solve_circles(compile_population(people, params), params, lambda _, f: seen.append(f))
+    circles_solve.solve_circles(compile_population(people, params), params, lambda _, f: seen.append(f))
     assert seen
     assert all(0.0 <= f <= 1.0 for f in seen)
     assert seen[-1] == 1.0

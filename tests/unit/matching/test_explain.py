@@ -20,10 +20,11 @@ from stepahead.matching import (
     peer_weight,
     value_given,
 )
+from stepahead.matching._engine import solver_for
 from stepahead.matching._explain import _relations, explain
-from stepahead.matching._mentoring_reach import Side, lowest_bits, pack, reach
 from stepahead.matching._population import compile_population
 from stepahead.matching._solution import Solution
+from stepahead.matching.mentoring.reach import Side, lowest_bits, pack, reach
 
 P = Participant.build
 
@@ -39,7 +40,7 @@ def run(
     params = MatchParams(mode=mode, **options)  # type: ignore[arg-type]
     pop = compile_population(people, params)
     solution = Solution(tuple(groups), tuple(scores or [1.0] * len(groups)), optimality)
-    return explain(pop, params, solution)
+    return explain(pop, params, solution, solver_for(mode)[1])
 
 
 def reasons_by_id(result: MatchResult) -> dict[str, str]:

@@ -13,26 +13,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.graph.python import min_cost_flow
 
-from stepahead.matching import (
-    MatchParams,
-    Mode,
-    Participant,
-    Role,
-    _mentoring,
-    _mentoring_proof,
-    mentoring_weight,
-)
-from stepahead.matching._mentoring_units import eligible, pair_weights
+from stepahead.matching import MatchParams, Mode, Participant, Role, mentoring_weight
 from stepahead.matching._model import Optimality
 from stepahead.matching._population import SCALE, compile_population
 from stepahead.matching._solution import Solution, silent
+from stepahead.matching.mentoring import proof as mentoring_proof
+from stepahead.matching.mentoring import solve as mentoring_solve
+from stepahead.matching.mentoring.units import eligible, pair_weights
 from tests.support.pools import random_pool
 
 MENTORING = [Mode.TRADITIONAL, Mode.REVERSE, Mode.OPEN]
 
 
 def solve(people: list[Participant], params: MatchParams) -> Solution:
-    return _mentoring.solve_mentoring(compile_population(people, params), params, silent)
+    return mentoring_solve.solve_mentoring(compile_population(people, params), params, silent)
 
 
 def units(people: list[Participant], params: MatchParams, mentor: int, mentee: int) -> int:
@@ -105,10 +99,10 @@ def role_pool(rng: random.Random, size: int, **options: object) -> list[Particip
 @pytest.fixture
 def narrow_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
     """One candidate per mentee and few per mentor: the proof scans must find the rest."""
-    monkeypatch.setattr(_mentoring, "BEST_PER_MENTEE", 1)
-    monkeypatch.setattr(_mentoring, "BEST_PER_MENTOR_SLOT", 0)
-    monkeypatch.setattr(_mentoring, "MAX_PER_MENTOR", 1)
-    monkeypatch.setattr(_mentoring_proof, "SHORTFALLS_PER_MENTEE", 1)
+    monkeypatch.setattr(mentoring_solve, "BEST_PER_MENTEE", 1)
+    monkeypatch.setattr(mentoring_solve, "BEST_PER_MENTOR_SLOT", 0)
+    monkeypatch.setattr(mentoring_solve, "MAX_PER_MENTOR", 1)
+    monkeypatch.setattr(mentoring_proof, "SHORTFALLS_PER_MENTEE", 1)
 
 
 # --- exact oracles ------------------------------------------------------------------------------
@@ -335,8 +329,8 @@ def test_both_roles_mentor_and_are_mentored() -> None:
 
 @pytest.mark.parametrize("seed", range(12))
 def test_without_a_proof_the_bound_still_holds(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_mentoring, "MAX_ROUNDS", 0)  # stop after the first flow, unproven
-    monkeypatch.setattr(_mentoring, "BEST_PER_MENTEE", 1)
+    monkeypatch.setattr(mentoring_solve, "MAX_ROUNDS", 0)  # stop after the first flow, unproven
+    monkeypatch.setattr(mentoring_solve, "BEST_PER_MENTEE", 1)
     rng = random.Random(6000 + seed)
     params = MatchParams(mode=MENTORING[seed % 3])
     people = role_pool(rng, rng.randint(10, 40))
@@ -358,7 +352,7 @@ def test_reports_progress_between_zero_and_one() -> None:
     seen: list[float] = []
     people = role_pool(random.Random(5), 40)
     params = MatchParams(mode=Mode.OPEN)
-    _mentoring.solve_mentoring(compile_population(people, params), params, lambda _, f: seen.append(f))
+    mentoring_solve.solve_mentoring(compile_population(people, params), params, lambda _, f: seen.append(f))
     assert seen
     assert all(0.0 <= f <= 1.0 for f in seen)
     assert seen[-1] == 1.0

@@ -15,17 +15,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stepahead.matching import MatchParams, Mode, Participant
-from stepahead.matching._mentoring_kernel import TILE, build_tables, scan_parts
-from stepahead.matching._mentoring_pairs import Pairs, Sides
-from stepahead.matching._mentoring_scan import BestLists, ScanSpec, known_rows, scan
-from stepahead.matching._mentoring_units import (
+from stepahead.matching._population import IntArray, Population, compile_population, hard_rules_mask
+from stepahead.matching.mentoring.kernel import TILE, build_tables, scan_parts
+from stepahead.matching.mentoring.pairs import Pairs, Sides
+from stepahead.matching.mentoring.scan import BestLists, ScanSpec, known_rows, scan
+from stepahead.matching.mentoring.units import (
     cross_function,
     eligible,
     tie_key,
     units,
     values_units,
 )
-from stepahead.matching._population import IntArray, Population, compile_population, hard_rules_mask
 from tests.support.kernels import compiled_only
 from tests.support.pools import random_pool
 
@@ -206,8 +206,8 @@ def test_progress_reports_rise_to_one() -> None:
 _WARM_THEN_MATCH = """
 import json, random
 from stepahead.matching import MatchParams, Mode, match
-from stepahead.matching._mentoring_kernel import build_tables, mentor_bars, scan_parts
-from stepahead.matching._mentoring_scan import compile_kernels
+from stepahead.matching.mentoring.kernel import build_tables, mentor_bars, scan_parts
+from stepahead.matching.mentoring.scan import compile_kernels
 from tests.support.pools import random_pool
 
 def count():

@@ -9,16 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepahead.matching import MatchParams, Participant, _peer, hard_rules_allow, peer_weight
-from stepahead.matching._peer_kernel import top_candidates
-from stepahead.matching._peer_tables import PairTables
+from stepahead.matching import MatchParams, Participant, hard_rules_allow, peer_weight
 from stepahead.matching._population import SCALE, compile_population
 from stepahead.matching._solution import silent
+from stepahead.matching.peer import solve as peer_solve
+from stepahead.matching.peer.kernel import top_candidates
+from stepahead.matching.peer.tables import PairTables
 from tests.support.pools import random_pool
 
 
 def solve(people: list[Participant], params: MatchParams) -> tuple[list[tuple[int, int]], object]:
-    solution = _peer.solve_peer(compile_population(people, params), params, silent)
+    solution = peer_solve.solve_peer(compile_population(people, params), params, silent)
     return [tuple(g) for g in solution.groups], solution.optimality  # type: ignore[misc]
 
 
@@ -54,7 +55,7 @@ def test_equals_the_exact_optimum_and_proves_it(
     seed: int, per_person: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Few candidates per person force the dual check to find pairs outside the lists.
-    monkeypatch.setattr(_peer, "CANDIDATES_PER_PERSON", per_person)
+    monkeypatch.setattr(peer_solve, "CANDIDATES_PER_PERSON", per_person)
     rng = random.Random(seed)
     params = MatchParams(band=rng.choice([0, 1, 2]))
     people = random_pool(rng, rng.randint(0, 36), skills=rng.choice([2, 4, 8]), identical=seed % 10 == 0)
@@ -123,8 +124,8 @@ def test_the_bound_on_pools_too_large_to_prove_holds_for_every_matching(seed: in
     pop = compile_population(people, params)
     tables = PairTables.of(pop, params)
     cands = top_candidates(tables, rng.choice([1, 2, 5]))
-    pool = _peer._Pool(pop, params, tables, eligible=10**9)
-    pairs, optimality = _peer._bounded_matching(pool, cands, silent)
+    pool = peer_solve._Pool(pop, params, tables, eligible=10**9)
+    pairs, optimality = peer_solve._bounded_matching(pool, cands, silent)
     graph = nx.Graph()
     for i in range(len(people)):
         for j in range(i + 1, len(people)):

@@ -1,4 +1,4 @@
-"""The compiled pair scans (`_peer_kernel`, `_peer_tables`) against the numpy enumeration of
+"""The compiled pair scans (`peer.kernel`, `peer.tables`) against the numpy enumeration of
 every eligible pair (the oracle)."""
 
 from __future__ import annotations
@@ -11,20 +11,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepahead.matching import MatchParams, Profile, _peer_cover
-from stepahead.matching._peer import compile_kernels
-from stepahead.matching._peer_cover import cover_lift
-from stepahead.matching._peer_graph import PairList, all_pairs
-from stepahead.matching._peer_kernel import (
+from stepahead.matching import MatchParams, Profile
+from stepahead.matching._population import IntArray, Population, compile_population
+from stepahead.matching.peer import cover
+from stepahead.matching.peer.cover import cover_lift
+from stepahead.matching.peer.graph import PairList, all_pairs
+from stepahead.matching.peer.kernel import (
     _excess,
     _top_k,
     check_prices,
     top_candidates,
     top_k_partners,
 )
-from stepahead.matching._peer_relaxation import _label_correcting
-from stepahead.matching._peer_tables import PairTables, _count_eligible, count_eligible
-from stepahead.matching._population import IntArray, Population, compile_population
+from stepahead.matching.peer.relaxation import _label_correcting
+from stepahead.matching.peer.solve import compile_kernels
+from stepahead.matching.peer.tables import PairTables, _count_eligible, count_eligible
 from stepahead.synthetic import generate_organisation
 from tests.support.kernels import compiled_only
 from tests.support.pools import random_pool
@@ -166,7 +167,7 @@ def test_a_pair_that_breaks_both_prices_is_paid_for_once() -> None:
 
 
 def test_past_its_limit_each_person_takes_their_own_worst_excess(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_peer_cover, "MAX_SHARED_PAIRS", 0)
+    monkeypatch.setattr(cover, "MAX_SHARED_PAIRS", 0)
     params = MatchParams()
     pop = compile_population(generate_organisation(80, seed=3), params)
     tables = PairTables.of(pop, params)

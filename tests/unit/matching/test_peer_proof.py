@@ -1,4 +1,4 @@
-"""The fixed-size proof (`_peer_proof`) against networkx's blossom on whole graphs: random
+"""The fixed-size proof (`peer.proof`) against networkx's blossom on whole graphs: random
 graphs, weight ties, odd structures it must decline, and synthetic organisations."""
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ import rustworkx as rx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepahead.matching import MatchParams, _peer_proof
-from stepahead.matching._peer import _exact_or_bounded, _Pool, _State, solve_peer
-from stepahead.matching._peer_graph import PairList, all_pairs
-from stepahead.matching._peer_kernel import top_candidates
-from stepahead.matching._peer_proof import blossom, fixed_size_optimum, units_of
-from stepahead.matching._peer_tables import PairTables
+from stepahead.matching import MatchParams
 from stepahead.matching._population import compile_population
 from stepahead.matching._solution import silent
+from stepahead.matching.peer import proof
+from stepahead.matching.peer.graph import PairList, all_pairs
+from stepahead.matching.peer.kernel import top_candidates
+from stepahead.matching.peer.proof import blossom, fixed_size_optimum, units_of
+from stepahead.matching.peer.solve import _exact_or_bounded, _Pool, _State, solve_peer
+from stepahead.matching.peer.tables import PairTables
 from stepahead.synthetic import generate_organisation
 
 
@@ -88,7 +89,7 @@ def test_widens_the_pairs_it_admits_until_the_gap_proves_it(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Starting from tight pairs only, most instances need a wider set before the proof closes.
-    monkeypatch.setattr(_peer_proof, "_FIRST_LIMIT", 1)
+    monkeypatch.setattr(proof, "_FIRST_LIMIT", 1)
     pairs = random_pairs(random.Random(seed), 16 + seed % 5, 0.4, 1_000_000)
     found = fixed_size_optimum(pairs, budget=10_000)
     if found is None:
@@ -100,7 +101,7 @@ def test_widens_the_pairs_it_admits_until_the_gap_proves_it(
 def test_widens_when_the_tight_pairs_cannot_place_everyone(monkeypatch: pytest.MonkeyPatch) -> None:
     # Two heavy triangles joined by a light bridge: the relaxation takes each triangle by halves,
     # so its tight pairs hold two pairs at most; placing all six needs the bridge.
-    monkeypatch.setattr(_peer_proof, "_FIRST_LIMIT", 1)
+    monkeypatch.setattr(proof, "_FIRST_LIMIT", 1)
     pairs = PairList(
         np.array([0, 0, 1, 3, 3, 4, 2]), np.array([1, 2, 2, 4, 5, 5, 3]), np.array([100] * 6 + [1])
     )

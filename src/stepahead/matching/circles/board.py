@@ -7,12 +7,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ._circles_score import MAX_SIZE, MIN_SIZE, BoolArray
-from ._mentoring_pairs import Pairs, Sides
-from ._mentoring_scan import BestLists, Report, ScanSpec, known_rows, scan
-from ._mentoring_units import pair_weights
-from ._model import MatchParams, Mode
-from ._population import IntArray, Population, hard_rules_mask
+from .._model import MatchParams, Mode
+from .._population import IntArray, Population, hard_rules_mask
+from ..mentoring.pairs import Pairs, Sides
+from ..mentoring.scan import BestLists, Report, ScanSpec, known_rows, scan
+from ..mentoring.units import pair_weights
+from .score import MAX_SIZE, MIN_SIZE, BoolArray
 
 PEERS_PER_PERSON = 12  # each person's best givers and best receivers, before the union
 FAN_OUT = 3

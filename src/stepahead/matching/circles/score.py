@@ -13,9 +13,9 @@ from itertools import combinations
 import numpy as np
 import numpy.typing as npt
 
-from ._model import MAX_LEVEL, MatchParams
-from ._population import FloatArray, IntArray, Population, hard_rules_mask, pair_keys
-from ._scoring import PRIORITY_WEIGHTS
+from .._model import MAX_LEVEL, MatchParams
+from .._population import FloatArray, IntArray, Population, hard_rules_mask, pair_keys
+from .._scoring import PRIORITY_WEIGHTS
 
 MIN_SIZE, MAX_SIZE = 3, 5
 BoolArray = npt.NDArray[np.bool_]

@@ -11,9 +11,9 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from ._model import MAX_GOALS, MAX_LEVEL, MatchParams, Mode
-from ._population import IntArray, Population, hard_rules_mask, pair_keys, to_units
-from ._scoring import PRIORITY_WEIGHTS
+from .._model import MAX_GOALS, MAX_LEVEL, MatchParams, Mode
+from .._population import IntArray, Population, hard_rules_mask, pair_keys, to_units
+from .._scoring import PRIORITY_WEIGHTS
 
 BoolArray = npt.NDArray[np.bool_]
 

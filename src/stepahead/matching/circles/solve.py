@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._circles_board import Board, Peers, find_peers
-from ._circles_build import build
-from ._circles_exact import exact_circles
-from ._circles_moves import exchange, insert_unplaced, relocate, swap_in
-from ._circles_repair import repair
-from ._circles_score import MAX_SIZE
-from ._model import MAX_LEVEL, MatchParams, Optimality
-from ._population import FloatArray, IntArray, Population
-from ._scoring import PRIORITY_WEIGHTS
-from ._solution import Progress, Solution
+from .._model import MAX_LEVEL, MatchParams, Optimality
+from .._population import FloatArray, IntArray, Population
+from .._scoring import PRIORITY_WEIGHTS
+from .._solution import Progress, Solution, Stop, never
+from .board import Board, Peers, find_peers
+from .build import build
+from .exact import exact_circles
+from .moves import exchange, insert_unplaced, relocate, swap_in
+from .repair import repair
+from .score import MAX_SIZE
 
 MAX_PASSES = 40
 # How many of a person's nearest free peers are tried for a new circle: all subsets of 2 to 4.
@@ -32,7 +32,7 @@ EXACT_METHOD = "all valid circles enumerated, packed by integer programming"
 SEARCH_METHOD = "greedy circles and local search; bound: each member's best possible contribution"
 
 
-def solve_circles(pop: Population, params: MatchParams, progress: Progress) -> Solution:
+def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop: Stop = never) -> Solution:
     progress("Forming circles", 0.0)
     exact = exact_circles(pop, params)
     if exact is not None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._circles_board import Board, Peers, with_member, without_member
-from ._circles_score import MAX_SIZE, MIN_SIZE, judge
-from ._model import MatchParams
-from ._population import FloatArray, IntArray, Population
+from .._model import MatchParams
+from .._population import FloatArray, IntArray, Population
+from .board import Board, Peers, with_member, without_member
+from .score import MAX_SIZE, MIN_SIZE, judge
 
 GAIN = 1e-9  # a score change smaller than this is float noise, not an improvement
 NEAR_PEERS = 6  # moves are tried with the circles of a member's nearest peers only

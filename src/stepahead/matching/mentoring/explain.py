@@ -1,6 +1,6 @@
 """Why an unplaced mentee is unplaced: `_explain.Diagnosis` for the mentoring modes.
 
-Every rule's mentor set comes from `_mentoring_reach` as a count and the first few names, so a
+Every rule's mentor set comes from `mentoring.reach` as a count and the first few names, so a
 diagnosis costs a few bitset operations instead of a pass over every mentor per person.
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._explain import Diagnosis, Group
-from ._mentoring_reach import Reach, Side, reach
-from ._model import MatchParams, Mode
-from ._population import IntArray, Population
+from .._explain import Diagnosis, Group
+from .._model import MatchParams, Mode
+from .._population import IntArray, Population
+from .reach import Reach, Side, reach
 
 _MENTOR_SIDE = {Mode.TRADITIONAL: " more senior than ", Mode.REVERSE: " more junior than "}
 

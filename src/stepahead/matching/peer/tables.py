@@ -1,6 +1,6 @@
 """The peer pool as flat arrays in grade order, and the spec's pair rules as compiled code.
 
-The compiled scans (`_peer_kernel`) read people by sorted position (people sorted by grade,
+The compiled scans (`peer.kernel`) read people by sorted position (people sorted by grade,
 so everyone within a row's grade band is one contiguous range of columns). Arrays travel to
 the kernels in three tuples, by what they serve: `scoring` (what each gives the other),
 `rules` (the hard rules beyond that) and `bonus` (cross-function and wish bonuses).
@@ -10,32 +10,22 @@ Weights are computed with the same float operations in the same order as `peer_w
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import numba
 import numpy as np
 import numpy.typing as npt
 
-from ._model import MAX_LEVEL, MatchParams
-from ._population import SCALE, IntArray, Population
-from ._scoring import PRIORITY_WEIGHTS
+from .._model import MAX_LEVEL, MatchParams
+from .._population import SCALE, IntArray, Population
+from .._rules import allowed, compiled, compiled_parallel, key_in
+from .._scoring import PRIORITY_WEIGHTS
 
 # Work items are dealt to threads in this many interleaved slices: their sizes differ, and
 # contiguous halves would leave one core idle while the other finishes the largest ones.
 _SLICES = 64
 _FIRST_COUNT = 256  # rows counted in the first pass of `count_eligible`; each pass doubles
-
-
-def compiled[F: Callable[..., Any]](fn: F) -> F:
-    """A helper the kernels inline (numba)."""
-    return cast(F, numba.njit(cache=True, nogil=True, inline="always")(fn))
-
-
-def compiled_parallel[F: Callable[..., Any]](fn: F) -> F:
-    """A kernel whose `numba.prange` loop runs on every core."""
-    return cast(F, numba.njit(cache=True, nogil=True, parallel=True)(fn))
 
 
 def interleaved(items: IntArray) -> IntArray:
@@ -149,29 +139,6 @@ class PairTables:
 
 
 @compiled
-def _key_in(keys: Any, key: int) -> int:
-    """Position of key in the sorted keys, or -1."""
-    if keys.shape[0] == 0:
-        return -1
-    at = np.searchsorted(keys, key)
-    if at < keys.shape[0] and keys[at] == key:
-        return int(at)
-    return -1
-
-
-@compiled
-def languages_clash(languages: Any, i: int, j: int) -> bool:
-    any_i = False
-    any_j = False
-    for w in range(languages.shape[1]):
-        if languages[i, w] & languages[j, w]:
-            return False
-        any_i = any_i or languages[i, w] != 0
-        any_j = any_j or languages[j, w] != 0
-    return any_i and any_j
-
-
-@compiled
 def value(scoring: Any, giver: int, receiver: int) -> float:
     """v(giver → receiver), summed goal by goal as `values_given` does."""
     levels, goals, own, gain, priority = scoring
@@ -180,19 +147,6 @@ def value(scoring: Any, giver: int, receiver: int) -> float:
         gap = np.int64(levels[giver, goals[receiver, k]]) - np.int64(own[receiver, k])
         total += priority[k] * gain[gap + MAX_LEVEL]
     return total
-
-
-@compiled
-def allowed(rules: Any, i: int, j: int) -> bool:
-    """The hard rules beyond "each is ahead of the other": distinct people, no line manager,
-    a shared language (when both state any), no exclusion either way."""
-    order, manager, languages, in_blocked, blocked_keys = rules
-    if i == j or manager[i] == j or manager[j] == i or languages_clash(languages, i, j):
-        return False
-    if in_blocked[i] and in_blocked[j]:
-        lo, hi = min(order[i], order[j]), max(order[i], order[j])
-        return _key_in(blocked_keys, lo * order.shape[0] + hi) < 0
-    return True
 
 
 @compiled
@@ -213,7 +167,7 @@ def units(bonus: Any, i: int, j: int, received: float, given: float) -> int:
         extra = cross_bonus
     if in_wish[i] and in_wish[j]:
         lo, hi = min(order[i], order[j]), max(order[i], order[j])
-        hit = _key_in(wish_keys, lo * order.shape[0] + hi)
+        hit = key_in(wish_keys, lo * order.shape[0] + hi)
         if hit >= 0:
             extra = extra + wish_counts[hit] * wish_bonus
     return int(np.rint((balance + extra) * SCALE))

@@ -4,7 +4,7 @@
 keeps its node potentials to itself, so `certify` rebuilds a dual certificate from the flow:
 a vertex cover that proves the count (König), and LP duals α (mentors), β (mentees) that prove
 the weight among matchings of that count. Any eligible pair outside the candidates that breaks
-the certificate is a pair the flow must see (`_mentoring_proof.py` scans for them).
+the certificate is a pair the flow must see (`mentoring/proof.py` scans for them).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from ortools.graph.python import min_cost_flow
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
-from ._mentoring_pairs import Pairs
-from ._mentoring_units import BoolArray
-from ._population import IntArray
+from .._population import IntArray
+from .pairs import Pairs
+from .units import BoolArray
 
 SOURCE, SINK, FIRST = 0, 1, 2  # node ids; mentors follow, then mentees
 

@@ -1,7 +1,7 @@
 """Peer pairs: the spec's lexicographic optimum (most people placed, then most weight).
 
 1. Candidates: each person's k heaviest eligible pairs, found by compiled scans that skip
-   most of the grade band (`_peer_kernel`), plus each person's k-th best weight (nobody
+   most of the grade band (`peer.kernel`), plus each person's k-th best weight (nobody
    outside the list can beat it).
 2. Relaxation: fractional matching over the candidates (assignment on the double cover) and its
    dual prices; lifting each price to at least half the person's k-th best weight makes them
@@ -11,7 +11,7 @@
    solved exactly (blossom) unless the prices already certify it. The result is provably optimal.
 4. When the prices cannot settle it (odd sets, too many people near their k-th best): pools
    whose eligible pairs can all be listed are proven by a fixed-size relaxation over all of them
-   (`_peer_proof`); larger ones get a matching and a valid bound (`_bounded_matching`).
+   (`peer.proof`); larger ones get a matching and a valid bound (`_bounded_matching`).
 
 Weights are integers (1e-6 units) plus `big` per pair, so cardinality always comes first."""
 
@@ -24,15 +24,15 @@ import numpy as np
 import numpy.typing as npt
 import rustworkx as rx
 
-from ._model import MatchParams, Optimality, Participant
-from ._peer_graph import Candidates, PairList, all_pairs, pairs_of, peer_weights
-from ._peer_kernel import check_prices, top_candidates
-from ._peer_proof import big_premium, blossom, fixed_size_optimum, units_array, units_of
-from ._peer_relaxation import Relaxation, solve_coarse_relaxation, solve_relaxation
-from ._peer_rounding import repair_around_left_out, round_relaxation
-from ._peer_tables import PairTables, count_eligible
-from ._population import SCALE, IntArray, Population, compile_population
-from ._solution import Progress, Solution
+from .._model import MatchParams, Optimality, Participant
+from .._population import SCALE, IntArray, Population, compile_population
+from .._solution import Progress, Solution, Stop, never
+from .graph import Candidates, PairList, all_pairs, pairs_of, peer_weights
+from .kernel import check_prices, top_candidates
+from .proof import big_premium, blossom, fixed_size_optimum, units_array, units_of
+from .relaxation import Relaxation, solve_coarse_relaxation, solve_relaxation
+from .rounding import repair_around_left_out, round_relaxation
+from .tables import PairTables, count_eligible
 
 CANDIDATES_PER_PERSON = 10
 _MAX_ROUNDS = 6
@@ -42,7 +42,7 @@ _EXACT_EDGE_BUDGET = 400_000  # pairs one blossom may be given
 # at 600k pairs here) when the relaxation's prices cannot settle the optimum on their own.
 FULL_EXACT_PAIRS = 600_000
 # Up to this many, every eligible pair is listed to prove the optimum by a fixed-size relaxation
-# and reduced-cost fixing (`_peer_proof`): about 7 s at 1.7M pairs (5,000 people) here.
+# and reduced-cost fixing (`peer.proof`): about 7 s at 1.7M pairs (5,000 people) here.
 PROVABLE_PAIRS = 3_000_000
 # Relax-and-check rounds for the bound on pools too large to prove: each adds the pairs that
 # broke the prices and tightens the bound.
@@ -88,7 +88,7 @@ def compile_kernels() -> None:
     check_prices(tables, relax.prices[: pop.size], np.ones(pop.size, dtype=bool), _VIOLATORS_KEPT).shared()
 
 
-def solve_peer(pop: Population, params: MatchParams, progress: Progress) -> Solution:
+def solve_peer(pop: Population, params: MatchParams, progress: Progress, stop: Stop = never) -> Solution:
     n = pop.size
     progress("Finding candidate partners", 0.0)
     tables = PairTables.of(pop, params)

@@ -7,10 +7,10 @@ from itertools import combinations
 
 import numpy as np
 
-from ._circles_board import Board, Peers
-from ._circles_score import MAX_SIZE, MIN_SIZE, BoolArray, judge
-from ._model import MatchParams
-from ._population import FloatArray, IntArray, Population
+from .._model import MatchParams
+from .._population import FloatArray, IntArray, Population
+from .board import Board, Peers
+from .score import MAX_SIZE, MIN_SIZE, BoolArray, judge
 
 JUDGE_BATCH = 50_000  # rows judged per call: bounds the (rows, 5, 5, 3) working arrays
 _COMBOS: dict[int, list[IntArray]] = {}

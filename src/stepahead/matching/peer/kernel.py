@@ -20,11 +20,12 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from ._model import MAX_LEVEL
-from ._peer_cover import cover_lift
-from ._peer_graph import Candidates, PairList
-from ._peer_tables import PairTables, allowed, bonus_cap, compiled, compiled_parallel, units, value
-from ._population import SCALE, IntArray
+from .._model import MAX_LEVEL
+from .._population import SCALE, IntArray
+from .._rules import allowed, compiled, compiled_parallel
+from .cover import cover_lift
+from .graph import Candidates, PairList
+from .tables import PairTables, bonus_cap, units, value
 
 # Price quantiles where the price check's tiers start: few people in the cheap tiers, where
 # the check must look hard, most in the dear ones, where it can skip nearly everyone.
@@ -267,7 +268,7 @@ class PriceCheck:
 
     def shared(self) -> IntArray:
         """Prices that also hold for every eligible pair, with the raise shared between the two
-        people of a pair (`_peer_cover`): never above `raised`, often far below."""
+        people of a pair (`peer.cover`): never above `raised`, often far below."""
         lift = cover_lift(self.excess, self.partner)
         return self.raised() if lift is None else self.tables.population_order(self.prices + lift)
 

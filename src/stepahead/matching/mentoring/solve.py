@@ -15,14 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._mentoring_flow import Certificate, Flow, Network, carry, certify, grow, match_candidates, prune
-from ._mentoring_pairs import Pairs, Sides, merge
-from ._mentoring_proof import Found, Recheck, find_shortfalls
-from ._mentoring_scan import BestLists, Report, ScanSpec, known_rows, scan
-from ._mentoring_units import BoolArray, best_values, eligible, pair_weights, units
-from ._model import MatchParams, Optimality
-from ._population import SCALE, IntArray, Population, bonuses, pair_keys, values_given
-from ._solution import Progress, Solution
+from .._model import MatchParams, Optimality
+from .._population import SCALE, IntArray, Population, bonuses, pair_keys, values_given
+from .._solution import Progress, Solution, Stop, never
+from .flow import Certificate, Flow, Network, carry, certify, grow, match_candidates, prune
+from .pairs import Pairs, Sides, merge
+from .proof import Found, Recheck, find_shortfalls
+from .scan import BestLists, Report, ScanSpec, known_rows, scan
+from .units import BoolArray, best_values, eligible, pair_weights, units
 
 BEST_PER_MENTEE = 5
 BEST_PER_MENTOR_SLOT = 2  # a mentor's own list holds this many mentees per unit of capacity, plus
@@ -35,7 +35,7 @@ WARM_LIMIT = 0.02  # keep the flow and try new duals when the pairs added are at
 METHOD = "min-cost flow over candidate pairs, dual certificate checked against all eligible pairs"
 
 
-def solve_mentoring(pop: Population, params: MatchParams, progress: Progress) -> Solution:
+def solve_mentoring(pop: Population, params: MatchParams, progress: Progress, stop: Stop = never) -> Solution:
     sides = Sides.of(pop)
     stage = "Finding each mentee's best mentors"
     progress(stage, 0.0)

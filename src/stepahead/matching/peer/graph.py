@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ._model import MAX_GOALS, MatchParams
-from ._population import IntArray, Population, bonuses, hard_rules_mask, to_units, values_given
+from .._model import MAX_GOALS, MatchParams
+from .._population import IntArray, Population, bonuses, hard_rules_mask, to_units, values_given
 
 _BLOCK_CELLS = 2_000_000  # rows × columns examined at once: bounds the temporary arrays
 

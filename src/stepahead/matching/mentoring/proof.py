@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._mentoring_flow import Certificate
-from ._mentoring_pairs import Pairs, Sides
-from ._mentoring_scan import BestLists, ScanSpec, known_rows, scan
-from ._mentoring_units import BoolArray
-from ._model import MatchParams
-from ._population import IntArray, Population
+from .._model import MatchParams
+from .._population import IntArray, Population
+from .flow import Certificate
+from .pairs import Pairs, Sides
+from .scan import BestLists, ScanSpec, known_rows, scan
+from .units import BoolArray
 
 SHORTFALLS_PER_MENTEE = 4
 SHORTFALLS_PER_MENTOR_SLOT = 1  # per unit of capacity, plus SHORTFALLS_EXTRA_PER_MENTOR

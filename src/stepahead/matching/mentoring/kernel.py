@@ -1,7 +1,7 @@
 """Compiled mentor × mentee scans: every pair in each mentee's window of mentors, in exact integers.
 
 A pair's score s = v + bonus + offset counts in a quantum q that divides every weight, offset
-and c, and its rank is s·q + c[mentee] in units (`_mentoring_scan` says what c is for). Each
+and c, and its rank is s·q + c[mentee] in units (`mentoring.scan` says what c is for). Each
 mentee keeps its best few mentors and each mentor its best few mentees, by (rank, tie key,
 partner), ranks ≥ 1 only. A pair's key, (s << TIE_BITS) | tie key, orders pairs as the lists
 do, so one comparison with a list's bar (a key too) tells whether it may enter.
@@ -24,8 +24,8 @@ from typing import Any
 import numba
 import numpy as np
 
-from ._mentoring_units import TIE_BITS
-from ._peer_tables import allowed, compiled, compiled_parallel, languages_clash
+from .._rules import allowed, compiled, compiled_parallel, languages_clash
+from .units import TIE_BITS
 
 TILE = 256
 TIE_MASK = (1 << TIE_BITS) - 1

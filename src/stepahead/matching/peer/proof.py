@@ -16,9 +16,9 @@ import rustworkx as rx
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from ._peer_graph import PairList
-from ._peer_relaxation import solve_near_perfect
-from ._population import IntArray
+from .._population import IntArray
+from .graph import PairList
+from .relaxation import solve_near_perfect
 
 Matching = list[tuple[int, int]]
 

@@ -19,8 +19,8 @@ import numba
 import numpy as np
 from ortools.graph.python import linear_sum_assignment
 
-from ._peer_graph import PairList
-from ._population import IntArray
+from .._population import IntArray
+from .graph import PairList
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from ._peer_graph import PairList
-from ._peer_proof import Matching, blossom
-from ._peer_relaxation import Relaxation
-from ._population import IntArray
+from .._population import IntArray
+from .graph import PairList
+from .proof import Matching, blossom
+from .relaxation import Relaxation
 
 _REPAIR_RADIUS = 3  # hops around people left out within which rounding is re-solved exactly
 _REPAIR_MAX_PEOPLE = 3_000  # at 10k people, 2 hops and 1,500 left two more people out

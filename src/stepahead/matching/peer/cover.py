@@ -18,7 +18,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
 
-from ._population import IntArray
+from .._population import IntArray
 
 # Past this many pairs to share, the programme can take HiGHS a minute (a first price check at
 # 100k people holds 600k); the second check at 100k holds about 16k, solved in 0.1 s.

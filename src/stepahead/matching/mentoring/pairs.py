@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._population import IntArray, Population
+from .._population import IntArray, Population
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._circles_board import FAN_OUT, Board, Peers
-from ._circles_exact import best_packing
-from ._model import MatchParams
-from ._population import IntArray, Population
+from .._model import MatchParams
+from .._population import IntArray, Population
+from .board import FAN_OUT, Board, Peers
+from .exact import best_packing
 
 # People per region: every subset of 3 to 5 of them is judged (about 3,400 for 14, 1,500 for 12).
 SMALL_REGION, REGION, SMALL_POOL = 14, 12, 60

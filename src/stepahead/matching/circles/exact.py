@@ -9,9 +9,9 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
-from ._circles_score import MAX_SIZE, MIN_SIZE, judge
-from ._model import MatchParams
-from ._population import FloatArray, IntArray, Population
+from .._model import MatchParams
+from .._population import FloatArray, IntArray, Population
+from .score import MAX_SIZE, MIN_SIZE, judge
 
 EXACT_PEOPLE = 24  # up to this many people the pool is solved exactly (well under a second)
 

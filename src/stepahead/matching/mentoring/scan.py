@@ -1,4 +1,4 @@
-"""Every mentor–mentee pair, scanned by compiled code (`_mentoring_kernel`) into best-few lists.
+"""Every mentor–mentee pair, scanned by compiled code (`mentoring.kernel`) into best-few lists.
 
 The mentoring solver looks at all pairs more than once: to pick each mentee's best mentors as
 flow candidates, then to prove that no pair left out could improve the match. Both are one scan:
@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._mentoring_kernel import build_tables, mentor_bars, scan_parts
-from ._mentoring_pairs import Pairs, Sides, merge
-from ._mentoring_units import grade_window, quantum, term_units, tie_hash, units
-from ._model import MAX_GOALS, MAX_LEVEL, MatchParams, Mode, Participant
-from ._population import IntArray, Population, compile_population
+from .._model import MAX_GOALS, MAX_LEVEL, MatchParams, Mode, Participant
+from .._population import IntArray, Population, compile_population
+from .kernel import build_tables, mentor_bars, scan_parts
+from .pairs import Pairs, Sides, merge
+from .units import grade_window, quantum, term_units, tie_hash, units
 
 Report = Callable[[float], None]
 PARTS = 2  # mentees run in this many parts at once, one per core of the target machine
@@ -45,7 +45,7 @@ class ScanSpec:
 
 class BestLists:
     """Each mentee's best `per_mentee` mentors and each mentor's best `per_mentor[m]` mentees over
-    every pair the scans saw, by rank, then tie key (`_mentoring_units.tie_key`), then partner."""
+    every pair the scans saw, by rank, then tie key (`mentoring.units.tie_key`), then partner."""
 
     def __init__(self, mentees: int, per_mentee: int, per_mentor: IntArray) -> None:
         self.per_mentor = per_mentor
@@ -119,7 +119,7 @@ def scan(
     tables = (table, tile_table, q, bonus, spec.shift)
     bars = mentor_bars(lists.slots, lists.m_rank, lists.m_tie, lists.m_partner, mentors.position, q)
     state = lists.arrays(*bars)
-    # `_peer_tables.allowed`'s rules, over population indices, then the known pairs.
+    # `_rules.allowed`'s rules, over population indices, then the known pairs.
     rules = (np.arange(pop.size), pop.manager, pop.languages, pop.in_blocked, pop.blocked_keys, *known)
     mentee_args, mentor_args = mentees.args(), mentors.args()
     waves = _split(mentees.cost, WAVES)

@@ -7,7 +7,7 @@ each rule is a bitset over mentors (one bit per mentor, in input order) built on
 m/64 words, done for a batch of mentees at a time. Counts are popcounts; the first few members
 (the names an explanation shows) are the lowest set bits, so the order is input order as before.
 
-The rules are the ones `_mentoring_explain.MentoringDiagnosis` words (v(j→i) > 0 is "j is ahead of i in
+The rules are the ones `mentoring.explain.MentoringDiagnosis` words (v(j→i) > 0 is "j is ahead of i in
 one of i's goals" there too); memory stays O(batch · m/64) besides the per-skill tables.
 """
 
@@ -18,12 +18,12 @@ from dataclasses import dataclass, fields
 import numpy as np
 import numpy.typing as npt
 
-from ._model import MAX_LEVEL, Mode
-from ._population import IntArray, Population
+from .._explain import SHOWN
+from .._model import MAX_LEVEL, Mode
+from .._population import IntArray, Population
 
 Bits = npt.NDArray[np.uint64]  # (..., words): bit b of word w is mentor 64 * w + b
 BoolArray = npt.NDArray[np.bool_]
-SHOWN = 3  # explanations name this many mentors, then "and N more"
 _BATCH_WORDS = 1 << 20  # ~8 MB per batch-sized bitset array
 
 
