@@ -39,7 +39,13 @@ PARAMETER_HELP = {
 
 
 class DateInput(forms.DateInput):
+    """A native date picker. Its value must be ISO (yyyy-mm-dd) whatever the locale: a date input
+    cannot show "16/12/2026", so the browser would send it back empty and wipe the date."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ProgrammeForm(forms.ModelForm[Programme]):

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from stepahead.programmes.models import Invitation, Programme, Status
 from tests.integration.factories import enrol_peers, make_person, make_programme
+from tests.integration.web.conftest import submitted_values
 
 
 def test_create_programme_with_spec_defaults(world, browser_for):
@@ -182,3 +183,21 @@ def test_dashboard_lists_programmes_with_counts(world, browser_for, django_asser
     assert response.status_code == 200
     assert programme.name.encode() in response.content
     assert b"Enrolling" in response.content
+
+
+def test_saving_settings_as_the_browser_sends_them_keeps_the_dates(world, browser_for):
+    """Issue 11 bug 1: the date inputs rendered "16/12/2026", which a date input cannot show, so
+    the browser sent them empty and saving any change wiped the programme's dates."""
+    programme = make_programme(world, status=Status.DRAFT)
+    Programme.objects.filter(pk=programme.pk).update(starts_on="2026-12-16", ends_on="2027-06-30")
+    browser = browser_for(world.manager)
+    url = reverse("web:programme_edit", args=[programme.pk])
+    html = browser.get(url).content.decode()
+    assert 'value="2026-12-16"' in html
+    values = submitted_values(html)
+    values["name"] = "Renamed"
+    response = browser.post(url, values)
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.name == "Renamed"
+    assert (str(programme.starts_on), str(programme.ends_on)) == ("2026-12-16", "2027-06-30")
