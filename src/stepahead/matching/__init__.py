@@ -5,6 +5,7 @@ Everything public is listed in `__all__` and pinned by a test; underscore module
 """
 
 from ._engine import PoolError, match
+from ._explain import explain_group
 from ._model import (
     Circle,
     MatchParams,
@@ -57,6 +58,7 @@ __all__ = [
     "Unmatched",
     "circle_is_valid",
     "circle_score",
+    "explain_group",
     "hard_rules_allow",
     "match",
     "mentoring_weight",

@@ -15,6 +15,7 @@ Decisions where the spec is silent:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -31,7 +32,7 @@ from ._model import (
     Unmatched,
 )
 from ._population import IntArray, Population
-from ._scoring import step_utility
+from ._scoring import circle_is_valid, circle_score, mentoring_weight, peer_weight, step_utility
 from ._solution import Solution
 
 Group = tuple[tuple[int, ...], float]
@@ -150,6 +151,30 @@ def _covered(member: Participant, members: list[Participant], params: MatchParam
         if helper.level(goal) > member.level(goal):
             reasons.append(_ahead(helper, member, goal))
     return reasons
+
+
+def explain_group(members: Sequence[Participant], params: MatchParams) -> Pair | MentorMatch | Circle:
+    """Score and reasons for a group someone assembled by hand, worded exactly as `match` words
+    its own: a pair in peer mode, mentor → mentee in the mentoring modes (`members[0]` mentors),
+    a circle in circle mode. Raises ValueError for a group the mode's rules do not allow (callers
+    that want to say which rule fails check the group first)."""
+    people = list(members)
+    if params.mode is Mode.CIRCLES:
+        if not circle_is_valid(people, params):
+            raise ValueError("not a valid circle")
+        return _circle(people, circle_score(people, params), params)
+    if len(people) != 2:
+        raise ValueError(f"a {params.mode} group has two members, not {len(people)}")
+    first, second = people
+    if params.mode.is_mentoring:
+        weight = mentoring_weight(first, second, params)
+        if weight is None:
+            raise ValueError("not an eligible mentoring match")
+        return _match(first, second, weight)
+    weight = peer_weight(first, second, params)
+    if weight is None:
+        raise ValueError("not an eligible peer pair")
+    return _pair(first, second, weight)
 
 
 SHOWN = 3  # explanations name this many people, then "and N more"

@@ -15,7 +15,9 @@ from stepahead.matching import (
     Mode,
     Optimality,
     Participant,
+    explain_group,
     hard_rules_allow,
+    match,
     mentoring_weight,
     peer_weight,
     value_given,
@@ -463,3 +465,52 @@ def test_lowest_bits_cross_words() -> None:
     mask[0, [5, 63, 64, 150]] = True
     mask[1, [199]] = True
     assert lowest_bits(pack(mask, 4)).tolist() == [[5, 63, 64], [199, -1, -1], [-1, -1, -1]]
+
+
+# --- explain_group: a group assembled by hand, worded as match() words its own ----------------------
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_explain_group_gives_the_same_score_and_reasons_as_match(seed: int) -> None:
+    """Whatever match() proposes, explain_group says about the same members, word for word."""
+    rng = random.Random(seed)
+    skills = ["sql", "excel", "python", "negotiation"]
+    mode = [Mode.PEER, Mode.TRADITIONAL, Mode.CIRCLES][seed % 3]
+    people = [
+        P(
+            f"E{k}",
+            rng.randint(1, 4),
+            name=f"N{k}",
+            function=rng.choice(["Sales", "Data", ""]),
+            skills={s: rng.randint(0, 5) for s in rng.sample(skills, 3)},
+            goals=rng.sample(skills, 2),
+            role=(["mentor", "mentee"][k % 2] if mode.is_mentoring else None),
+        )
+        for k in range(16)
+    ]
+    params = MatchParams(mode=mode, circle_band=3)
+    by_id = {p.id: p for p in people}
+    result = match(people, params)
+    groups = [
+        *[((g.a, g.b), g) for g in result.pairs],
+        *[((g.mentor, g.mentee), g) for g in result.matches],
+        *[(g.members, g) for g in result.circles],
+    ]
+    assert groups
+    for ids, group in groups:
+        again = explain_group([by_id[i] for i in ids], params)
+        assert (again.score, again.reasons) == (group.score, group.reasons)
+
+
+def test_explain_group_refuses_a_group_the_rules_do_not_allow() -> None:
+    far = P("F", 9, skills={"negotiation": 5}, goals=["data analysis"])
+    with pytest.raises(ValueError, match="peer pair"):
+        explain_group([ANA, far], MatchParams(mode=Mode.PEER))
+    with pytest.raises(ValueError, match="two members"):
+        explain_group([ANA, BEN, far], MatchParams(mode=Mode.PEER))
+    with pytest.raises(ValueError, match="mentoring"):
+        explain_group([ANA, BEN], MatchParams(mode=Mode.TRADITIONAL))
+    with pytest.raises(ValueError, match="circle"):
+        explain_group([ANA, BEN], MatchParams(mode=Mode.CIRCLES))
+    [pair] = run([ANA, BEN], [(0, 1)], scores=[peer_weight(ANA, BEN, MatchParams()) or 0]).pairs
+    assert explain_group([ANA, BEN], MatchParams()) == pair

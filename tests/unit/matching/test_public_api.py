@@ -21,6 +21,7 @@ EXPECTED = {
     "Unmatched",
     "circle_is_valid",
     "circle_score",
+    "explain_group",
     "hard_rules_allow",
     "match",
     "mentoring_weight",

@@ -1,0 +1,148 @@
+"""Why people were left unmatched, grouped into what a programme manager can do about it.
+
+The engine gives every unplaced person a sentence (stepahead.matching's diagnoses); this module
+sorts those sentences into a few kinds, each with the fix that usually helps, and, for people
+nobody can help, names the goals they share ("12 people want sql and nobody within 1 grade is
+ahead in it"). `run_alert` decides whether a run left enough people out to warn about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Cause(StrEnum):
+    DECLINED = "declined"
+    NO_GOALS = "no_goals"
+    NO_ROLE = "no_role"
+    NOBODY_NEAR = "nobody_near"
+    NOBODY_AHEAD = "nobody_ahead"
+    LANGUAGE = "language"
+    EXCLUDED = "excluded"
+    GIVES_NOTHING = "gives_nothing"
+    CAPACITY = "capacity"
+    BETTER_FITS = "better_fits"
+    OTHER = "other"
+
+
+# First match wins: the order mirrors the diagnoses', most specific first.
+_PATTERNS: tuple[tuple[Cause, re.Pattern[str]], ...] = tuple(
+    (cause, re.compile(pattern, re.IGNORECASE))
+    for cause, pattern in (
+        (Cause.DECLINED, r"\bdeclined\b"),
+        (Cause.NO_GOALS, r"has no goals listed"),
+        (Cause.NO_ROLE, r"has no role"),
+        (Cause.NOBODY_NEAR, r"^no one else is |^no mentor is |^there are no other mentors"),
+        (Cause.NOBODY_AHEAD, r"^no (one|mentor)\b.* is ahead of .* goals"),
+        (Cause.LANGUAGE, r"do not share a language"),
+        (Cause.EXCLUDED, r"excluded|reporting line"),
+        (Cause.GIVES_NOTHING, r"is not ahead of any"),
+        (Cause.CAPACITY, r"capacity 0|places went to better fits|mentors with room"),
+        (Cause.BETTER_FITS, r"better fits|manual pairing is possible|no valid circle"),
+    )
+)
+
+FIXES: dict[Cause, str] = {
+    Cause.DECLINED: "Pair them by hand with someone else, or run matching again.",
+    Cause.NO_GOALS: "Ask them to add up to three skills they want to grow, or add goals for them.",
+    Cause.NO_ROLE: "Set their role (mentor, mentee or both) on their enrolment.",
+    Cause.NOBODY_NEAR: "Widen the grade band in the settings, or try open mentoring.",
+    Cause.NOBODY_AHEAD: "Consider traditional mentoring or a circle, or invite people who are ahead "
+    "in these skills.",
+    Cause.LANGUAGE: "Check the languages they and others listed.",
+    Cause.EXCLUDED: "Review who they asked not to be matched with.",
+    Cause.GIVES_NOTHING: "Peer pairs need both people to teach something: consider mentoring or a "
+    "circle, or ask them to add skills they are good at.",
+    Cause.CAPACITY: "Recruit more mentors, or raise mentor capacity.",
+    Cause.BETTER_FITS: "Pair them by hand (they are shown as unplaced on the proposals page).",
+    Cause.OTHER: "Look at each person's reason below.",
+}
+
+TITLES: dict[Cause, str] = {
+    Cause.DECLINED: "declined a match",
+    Cause.NO_GOALS: "listed no goals",
+    Cause.NO_ROLE: "have no role",
+    Cause.NOBODY_NEAR: "have nobody close enough in grade",
+    Cause.NOBODY_AHEAD: "want skills nobody eligible is ahead in",
+    Cause.LANGUAGE: "share no language with those who could help",
+    Cause.EXCLUDED: "excluded everyone who could help (or report to them)",
+    Cause.GIVES_NOTHING: "are not ahead of anyone in what they want to learn",
+    Cause.CAPACITY: "are waiting for a mentor with room",
+    Cause.BETTER_FITS: "lost their possible partners to better fits",
+    Cause.OTHER: "for other reasons",
+}
+
+ALERT_SHARE = 0.2  # warn when a fifth or more of the pool is left unmatched
+ALERT_MIN_PEOPLE = 3
+_GOALS = re.compile(r"goals \((?P<goals>[^)]*)\)\s*$")
+_SPAN = re.compile(r"(within \d+ grades?|at the same grade)")
+
+
+def cause_of(reason: str) -> Cause:
+    for cause, pattern in _PATTERNS:
+        if pattern.search(reason):
+            return cause
+    return Cause.OTHER
+
+
+@dataclass(frozen=True, slots=True)
+class CauseCount:
+    cause: Cause
+    people: int
+    title: str
+    fix: str
+    detail: str = ""  # e.g. "12 want sql, 4 want excel"
+
+
+@dataclass(frozen=True, slots=True)
+class RunAlert:
+    unmatched: int
+    pool: int
+    causes: tuple[CauseCount, ...]  # most people first
+
+    @property
+    def share(self) -> float:
+        return self.unmatched / self.pool if self.pool else 0.0
+
+
+def causes(reasons: Iterable[str], *, top: int = 3) -> tuple[CauseCount, ...]:
+    """The most common kinds among the reasons, with their fixes (`top` kinds at most)."""
+    reasons = list(reasons)
+    counted = Counter(cause_of(r) for r in reasons)
+    found = []
+    for cause, people in counted.most_common(top):
+        detail = _wanted(reasons) if cause is Cause.NOBODY_AHEAD else ""
+        found.append(CauseCount(cause, people, TITLES[cause], FIXES[cause], detail))
+    return tuple(found)
+
+
+def _wanted(reasons: Sequence[str]) -> str:
+    """ "12 want sql and nobody within 1 grade is ahead in it; 4 want excel" from the sentences."""
+    goals: Counter[str] = Counter()
+    spans: dict[str, str] = {}
+    for reason in reasons:
+        if cause_of(reason) is not Cause.NOBODY_AHEAD:
+            continue
+        found = _GOALS.search(reason)
+        span = _SPAN.search(reason)
+        for goal in (g.strip() for g in found["goals"].split(",")) if found else ():
+            goals[goal] += 1
+            if span:
+                spans.setdefault(goal, span[1])
+    parts = []
+    for goal, people in goals.most_common(3):
+        who = "1 person wants" if people == 1 else f"{people} people want"
+        where = f" {spans[goal]}" if goal in spans else ""
+        parts.append(f"{who} {goal} and nobody{where} is ahead in it")
+    return "; ".join(parts)
+
+
+def run_alert(reasons: Sequence[str], *, pool: int) -> RunAlert | None:
+    """An alert when the run left a large share of its pool unmatched, else None."""
+    if len(reasons) < ALERT_MIN_PEOPLE or not pool or len(reasons) / pool < ALERT_SHARE:
+        return None
+    return RunAlert(unmatched=len(reasons), pool=pool, causes=causes(reasons))
