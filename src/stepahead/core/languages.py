@@ -22,7 +22,7 @@ ISO_639_1: dict[str, str] = {
 
 
 def language_name(label: str) -> str:
-    """"English (en)" for a code, the label itself (capitalised) otherwise."""
+    """ "English (en)" for a code, the label itself (capitalised) otherwise."""
     name = ISO_639_1.get(label)
     if name is not None:
         return f"{name} ({label})"

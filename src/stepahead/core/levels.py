@@ -13,5 +13,5 @@ LEVEL_WORDS: dict[int, str] = {
 
 
 def level_words(level: int) -> str:
-    """"3 · Comfortable" (the number stays: people compare it with others' levels)."""
+    """ "3 · Comfortable" (the number stays: people compare it with others' levels)."""
     return f"{level} · {LEVEL_WORDS.get(level, '')}".rstrip(" ·")
