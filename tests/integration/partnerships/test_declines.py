@@ -3,6 +3,7 @@
 from django.core import mail
 from django.urls import reverse
 
+from stepahead.mail.services import deliver_due
 from stepahead.matchruns.services import execute_match_run, start_match_run
 from stepahead.partnerships.models import PartnershipStatus
 from stepahead.partnerships.selectors import decline_reasons, partnerships_of, placement_of
@@ -45,7 +46,8 @@ def _declined_by_c(world, capture):
 
 def test_the_partner_is_told_kindly_and_never_sees_the_reason(world, django_capture_on_commit_callbacks):
     _declined_by_c(world, django_capture_on_commit_callbacks)
-    (message,) = mail.outbox
+    deliver_due()
+    (message,) = [m for m in mail.outbox if m.subject.startswith("About your match")]
     assert message.to == ["D@acme.test"]
     assert "will not go ahead" in message.body
     assert "back in the pool" in message.body
