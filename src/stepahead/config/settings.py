@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "stepahead.programmes",
     "stepahead.partnerships",
     "stepahead.matchruns",
+    "stepahead.insights",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
