@@ -62,6 +62,8 @@ class ProgrammeForm(forms.ModelForm[Programme]):
         labels = {  # noqa: RUF012 (Django Meta option)
             "name": "Name",
             "description": "Description",
+            "purpose": "Purpose",
+            "objectives": "Objectives",
             "mode": "Mode",
             "starts_on": "Start date",
             "ends_on": "End date",
@@ -80,6 +82,8 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             "starts_on": DateInput(),
             "ends_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "objectives": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args: Any, frozen: bool = False, **kwargs: Any) -> None:
