@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "stepahead.matchruns",
     "stepahead.mail",
     "stepahead.lifecycle",
+    "stepahead.insights",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
