@@ -34,6 +34,7 @@ from stepahead.partnerships.services import approve_proposals, discard_proposal,
 from stepahead.people.models import Person
 from stepahead.programmes.models import Enrolment, Programme
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
+from stepahead.web.params import row_ids
 from stepahead.web.responses import error_response
 
 PAGE_SIZE = 50
@@ -307,7 +308,7 @@ def approve(request: OrgRequest, pk: int) -> HttpResponse:
     chosen = None
     if request.POST.get("scope") != "all":
         try:
-            ids = {int(x) for x in request.POST.getlist("selected")}
+            ids = row_ids(request.POST.getlist("selected"))
         except ValueError:
             ids = set()
         if not ids:
