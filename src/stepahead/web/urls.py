@@ -23,6 +23,11 @@ urlpatterns = [
     path("programmes/<int:pk>/edit/", programmes.programme_edit, name="programme_edit"),
     path("programmes/<int:pk>/status/", programmes.programme_status, name="programme_status"),
     path("programmes/<int:pk>/invite/", programmes.programme_invite, name="programme_invite"),
+    path(
+        "programmes/<int:pk>/late-enrolment/",
+        programmes.programme_late_enrolment,
+        name="programme_late_enrolment",
+    ),
     path("programmes/<int:pk>/enrolments/", programmes.enrolment_list, name="enrolments"),
     path("programmes/<int:pk>/emails/<int:email_pk>/resend/", programmes.email_resend, name="email_resend"),
     # HR: match runs
