@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import home, imports, lifecycle, participant, people, programmes, review, runs
+from .views import home, imports, lifecycle, oversight, participant, people, programmes, review, runs
 
 app_name = "web"
 
@@ -34,6 +34,9 @@ urlpatterns = [
     ),
     path("programmes/<int:pk>/enrolments/", programmes.enrolment_list, name="enrolments"),
     path("programmes/<int:pk>/emails/<int:email_pk>/resend/", programmes.email_resend, name="email_resend"),
+    # HR: partnerships after approval
+    path("programmes/<int:pk>/partnerships/", oversight.partnerships_page, name="partnerships"),
+    path("programmes/<int:pk>/partnerships.csv", oversight.partnerships_csv, name="partnerships_csv"),
     # HR: match runs
     path("programmes/<int:pk>/runs/", runs.run_history, name="run_history"),
     path("programmes/<int:pk>/runs/start/", runs.run_start, name="run_start"),
