@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "stepahead.partnerships",
     "stepahead.matchruns",
     "stepahead.mail",
+    "stepahead.lifecycle",
+    "stepahead.insights",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
