@@ -30,10 +30,11 @@ def lease_length() -> timedelta:
 
 
 def renew(run_id: int) -> bool:
-    """Renew the lease; False once the run is no longer running (cancelled or given up)."""
-    return (
-        MatchRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(heartbeat_at=timezone.now()) == 1
-    )
+    """Renew the lease; False once the run is no longer running (cancelled or given up). A run
+    this connection cannot see (the caller's transaction has not committed it) is still ours."""
+    if MatchRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(heartbeat_at=timezone.now()):
+        return True
+    return not MatchRun.objects.filter(pk=run_id).exclude(status=RunStatus.RUNNING).exists()
 
 
 class RunLease:

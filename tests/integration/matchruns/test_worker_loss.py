@@ -233,3 +233,12 @@ def test_the_lease_thread_renews_the_heartbeat(world):
         assert not lease.stop()
         MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)  # given up elsewhere
         _wait_for(lease.stop, timeout=10)
+
+
+def test_a_lease_is_kept_while_its_run_is_not_yet_visible_to_the_heartbeat(world):
+    """The run's own transaction has not committed (tests, or a worker inside one): the
+    heartbeat thread cannot see it, which must not read as "cancelled"."""
+    run = _running(world, heartbeat_age=timedelta(0))
+    with RunLease(run.pk, interval=0.01) as lease:
+        time.sleep(0.2)
+        assert not lease.stop()
