@@ -52,6 +52,9 @@ def start_match_run(*, actor: User, programme: Programme, seed: int = 0) -> Matc
     give_up_stalled_runs(programme=programme)  # a killed worker's run must not block the programme
     if programme.status == Status.ENROLLING:
         programme = transition_programme(programme=programme, to=Status.MATCHING)
+    if programme.late_enrolment:  # the run takes the late joiners; enrolment closes again
+        programme.late_enrolment = False
+        programme.save(update_fields=["late_enrolment", "updated_at"])
     if programme.status not in RUNNABLE:
         raise DomainError(f"A {programme.get_status_display().lower()} programme cannot be matched.")
     running = active_run(programme=programme)
