@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from .views import home, imports, lifecycle, oversight, participant, people, programmes, review, runs
+from .views import (
+    evidence,
+    home,
+    imports,
+    insights,
+    lifecycle,
+    oversight,
+    participant,
+    people,
+    programmes,
+    review,
+    runs,
+)
 
 app_name = "web"
 
@@ -30,6 +42,22 @@ urlpatterns = [
     ),
     path("programmes/<int:pk>/enrolments/", programmes.enrolment_list, name="enrolments"),
     path("programmes/<int:pk>/emails/<int:email_pk>/resend/", programmes.email_resend, name="email_resend"),
+    # HR: insights (charts, tables and their downloads)
+    path("insights/", insights.org_insights, name="org_insights"),
+    path("insights/<slug:slug>.<str:fmt>", insights.org_chart_download, name="org_chart_download"),
+    path("programmes/<int:pk>/insights/", insights.programme_insights, name="programme_insights"),
+    path(
+        "programmes/<int:pk>/insights/<slug:slug>.<str:fmt>",
+        insights.programme_chart_download,
+        name="programme_chart_download",
+    ),
+    # HR: the ISMCP evidence report; everyone who can see a programme: How we match
+    path("programmes/<int:pk>/evidence/", evidence.evidence, name="evidence"),
+    path("programmes/<int:pk>/evidence.pdf", evidence.evidence_pdf, name="evidence_pdf"),
+    path("programmes/<int:pk>/evidence/attach/", evidence.evidence_attach, name="evidence_attach"),
+    path("programmes/<int:pk>/evidence/<int:doc>/", evidence.evidence_document, name="evidence_document"),
+    path("programmes/<int:pk>/evidence/<int:doc>/remove/", evidence.evidence_remove, name="evidence_remove"),
+    path("programmes/<int:pk>/how-we-match/", evidence.how_we_match_page, name="how_we_match"),
     # HR: partnerships after approval
     path("programmes/<int:pk>/partnerships/", oversight.partnerships_page, name="partnerships"),
     path("programmes/<int:pk>/partnerships.csv", oversight.partnerships_csv, name="partnerships_csv"),
