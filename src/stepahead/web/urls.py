@@ -1,6 +1,8 @@
 """The server-rendered web UI. Names are stable: templates, tests and emails reverse them."""
 
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from .views import (
     evidence,
@@ -20,6 +22,8 @@ app_name = "web"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page says; answer instead of a 404 on every page.
+    path("favicon.ico", RedirectView.as_view(url=static("web/img/favicon.svg"), permanent=True)),
     path("dashboard/", home.dashboard, name="dashboard"),
     path("organisation/", home.switch_org, name="switch_org"),
     # HR: people
