@@ -133,6 +133,10 @@ TASKS = {
     }
 }
 
+# A running match run's worker renews its lease every sixth of this; a run not renewed for this
+# long is given up as failed (its worker was killed or crashed) and the programme can run again.
+MATCH_RUN_LEASE_SECONDS = float(os.environ.get("MATCH_RUN_LEASE_SECONDS", "120"))
+
 # --- accounts -------------------------------------------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [

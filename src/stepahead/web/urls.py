@@ -70,6 +70,7 @@ urlpatterns = [
     path("programmes/<int:pk>/runs/start/", runs.run_start, name="run_start"),
     path("programmes/<int:pk>/runs/compare/", runs.run_compare, name="run_compare"),
     path("programmes/<int:pk>/runs/<int:run_pk>/", runs.run_detail, name="run_detail"),
+    path("programmes/<int:pk>/runs/<int:run_pk>/cancel/", runs.run_cancel, name="run_cancel"),
     # HR: review of proposals
     path("programmes/<int:pk>/proposals/", review.proposals, name="proposals"),
     path("programmes/<int:pk>/proposals/swap/", review.swap, name="swap"),
