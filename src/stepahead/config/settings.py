@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "stepahead.programmes",
     "stepahead.partnerships",
     "stepahead.matchruns",
+    "stepahead.feedback",
+    "stepahead.nudges",
+    "stepahead.concerns",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -129,6 +132,12 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Nudges (`manage.py send_nudges` from cron, or the `send_nudges` task): a partnership with no
+# session for its cadence plus NUDGE_GRACE_DAYS is nudged; NUDGE_SEND_INTERVAL seconds pass
+# between two nudges of a batch (spares a rate-limited mail relay; 0 sends at once).
+NUDGE_GRACE_DAYS = int(os.environ.get("NUDGE_GRACE_DAYS", "3"))
+NUDGE_SEND_INTERVAL = float(os.environ.get("NUDGE_SEND_INTERVAL", "0"))
 
 # --- accounts -------------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import urls_feedback
 from .views import home, imports, participant, people, programmes, review, runs
 
 app_name = "web"
@@ -48,3 +49,4 @@ urlpatterns = [
     path("partnerships/<int:pk>/accept/", participant.partnership_accept, name="partnership_accept"),
     path("partnerships/<int:pk>/decline/", participant.partnership_decline, name="partnership_decline"),
 ]
+urlpatterns += urls_feedback.urlpatterns
