@@ -9,7 +9,7 @@ from stepahead.accounts import User
 from stepahead.errors import DomainError, PermissionDenied
 from stepahead.feedback.policies import membership_of
 from stepahead.organisations.models import Membership
-from stepahead.partnerships.models import Partnership, PartnershipStatus
+from stepahead.partnerships.models import ENDED_STATUSES, Partnership, PartnershipStatus
 from stepahead.programmes.models import Programme
 from stepahead.programmes.services import require_manager
 
@@ -19,7 +19,7 @@ from .policies import can_handle
 
 MAX_TEXT = 5000
 # A concern can be about a partnership that is running or has ended, never a mere proposal.
-RAISABLE = frozenset({PartnershipStatus.ACCEPTED, PartnershipStatus.DECLINED})
+RAISABLE = frozenset({PartnershipStatus.ACCEPTED, PartnershipStatus.ACTIVE, *ENDED_STATUSES})
 
 
 @transaction.atomic

@@ -7,8 +7,10 @@ There is deliberately no admin screen and no API for these answers.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from stepahead.lifecycle.models import Session
 from stepahead.partnerships.models import Partnership, PartnershipMember
 from stepahead.programmes.models import Programme
 
@@ -30,6 +32,28 @@ class FitCheck(models.Model):
 
     def __str__(self) -> str:
         return f"Fit check #{self.pk} of partnership #{self.partnership_id}"
+
+
+class Pulse(models.Model):
+    """Two questions after a logged session: how valuable was it (1–5), and an optional comment."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="pulses")
+    member = models.ForeignKey(PartnershipMember, on_delete=models.CASCADE, related_name="pulses")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="pulses")
+    value = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.TextField(blank=True)
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-answered_at"]
+        indexes = [models.Index(fields=["partnership", "-answered_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "member"], name="one_pulse_per_session_member"),
+            models.CheckConstraint(condition=models.Q(value__gte=1, value__lte=5), name="pulse_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pulse #{self.pk} of partnership #{self.partnership_id}"
 
 
 class Stage(models.TextChoices):

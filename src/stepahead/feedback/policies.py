@@ -6,7 +6,7 @@ from stepahead.accounts import Actor, signed_in
 from stepahead.partnerships.models import Partnership, PartnershipMember, PartnershipStatus
 
 # Feedback, nudges and concerns concern partnerships that are under way.
-ACTIVE_STATUSES = frozenset({PartnershipStatus.ACCEPTED})
+ACTIVE_STATUSES = frozenset({PartnershipStatus.ACCEPTED, PartnershipStatus.ACTIVE})
 
 
 def membership_of(*, user: Actor, partnership: Partnership) -> PartnershipMember | None:

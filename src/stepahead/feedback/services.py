@@ -17,6 +17,7 @@ from stepahead.programmes.services import require_manager
 from .models import About, Aspect, FitCheck, Question, QuestionKind, Stage, Survey, SurveyAnswer, SurveyResponse
 from .notifications import notify_fit_check_no, notify_rematch_requested
 from .policies import is_active, membership_of
+from .pulses import held_sessions
 from .questions import default_questions
 
 MAX_TEXT = 2000
@@ -37,6 +38,8 @@ def answer_fit_check(*, user: User, partnership: Partnership, good_fit: bool, co
     """A member's early fit check. A 'no' tells the programme manager (without saying who) and
     offers the member a no-fault re-pairing."""
     member = _active_member(user, partnership)
+    if not held_sessions(member=member).exists():
+        raise DomainError("The fit check opens after your first session is logged.")
     if len(comment) > MAX_TEXT:
         raise DomainError(f"The comment is too long ({len(comment)} characters; at most {MAX_TEXT}).")
     try:

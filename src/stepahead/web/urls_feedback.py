@@ -8,6 +8,7 @@ urlpatterns = [
     # Members
     path("partnerships/<int:pk>/feedback/", feedback.partnership_feedback, name="partnership_feedback"),
     path("partnerships/<int:pk>/fit-check/", feedback.fit_check, name="fit_check"),
+    path("partnerships/<int:pk>/sessions/<int:session_pk>/pulse/", feedback.pulse, name="pulse"),
     path("partnerships/<int:pk>/rematch/", feedback.rematch, name="rematch"),
     path("partnerships/<int:pk>/surveys/<int:survey_pk>/", feedback.survey_answer, name="survey_answer"),
     path("partnerships/<int:pk>/concern/", concerns.concern_new, name="concern_new"),

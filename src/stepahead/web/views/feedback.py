@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from stepahead.errors import DomainError
 from stepahead.feedback.models import About, Aspect, Question, QuestionKind, Stage, Survey
+from stepahead.feedback.pulses import answer_pulse, held_sessions, pulses_due
 from stepahead.feedback.policies import is_active, membership_of
 from stepahead.feedback.selectors import (
     fit_check_summary,
@@ -67,8 +68,11 @@ def partnership_feedback(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 def _session_feedback(member: PartnershipMember) -> dict[str, object]:
-    """Pulses waiting for the member (filled in once sessions are logged)."""
-    return {"pulses_due": []}
+    """Pulses waiting for the member; the fit check opens after the first logged session."""
+    return {
+        "pulses_due": [{"session": s, "scale": range(1, 6)} for s in pulses_due(member=member)],
+        "fit_open": held_sessions(member=member).exists(),
+    }
 
 
 def _back(pk: int) -> str:
@@ -92,6 +96,24 @@ def fit_check(request: OrgRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         return error_response(request, str(error), status=409, back_url=_back(pk))
     messages.success(request, "Thank you — your answer is private to you.")
+    return redirect("web:partnership_feedback", pk=pk)
+
+
+@member_required
+@require_POST
+def pulse(request: OrgRequest, pk: int, session_pk: int) -> HttpResponse:
+    partnership, member = member_partnership(request, pk)
+    session = held_sessions(member=member).filter(pk=session_pk).first()
+    if session is None:
+        raise Http404("No such logged session of yours.")
+    raw = request.POST.get("value", "")
+    if not raw.isdigit():
+        return error_response(request, "Choose how valuable the session was, from 1 to 5.", back_url=_back(pk))
+    try:
+        answer_pulse(user=request.user, session=session, value=int(raw), comment=request.POST.get("comment", ""))
+    except DomainError as error:
+        return error_response(request, str(error), status=409, back_url=_back(pk))
+    messages.success(request, "Thanks — noted. Only you see your own answer.")
     return redirect("web:partnership_feedback", pk=pk)
 
 
