@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "stepahead.programmes",
     "stepahead.partnerships",
     "stepahead.matchruns",
+    "stepahead.mail",
     "stepahead.feedback",
     "stepahead.nudges",
     "stepahead.concerns",
@@ -125,7 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Background work (match runs) is stored in the database and run by `manage.py db_worker`.
+# Background work (match runs, outbound mail) is stored in the database and run by `manage.py db_worker`.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -161,6 +162,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_ADAPTER = "stepahead.mail.adapter.OutboxAccountAdapter"  # account mail goes through the outbox
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
 
@@ -181,6 +183,8 @@ _SMTP_OPTIONS = {
     "username": os.environ.get("EMAIL_HOST_USER", ""),
     "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
     "use_tls": _flag("EMAIL_USE_TLS", default=False),
+    # A hung SMTP server must not hold a worker: the outbox retries later instead.
+    "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
 }
 MAILERS = {
     "default": {

@@ -144,8 +144,17 @@ def summary_of(result: MatchResult) -> dict[str, object]:
     }
 
 
-def score_group(programme: Programme, kind: str, members: Sequence[tuple[Enrolment, str]]) -> float:
-    """The spec score of a group a manager assembled, or IneligibleGroupError saying which rule fails."""
+@dataclass(frozen=True, slots=True)
+class GroupScore:
+    """A manually made group as the engine scores and words it."""
+
+    score: float
+    reasons: tuple[str, ...]
+
+
+def score_group(programme: Programme, kind: str, members: Sequence[tuple[Enrolment, str]]) -> GroupScore:
+    """The spec score and the engine's reasons for a group a manager assembled (worded exactly as a
+    run words its own), or IneligibleGroupError saying which rule fails."""
     params = params_for(programme)
     people = [participant_for(e) for e, _ in members]
     for at, a in enumerate(people):
@@ -155,17 +164,15 @@ def score_group(programme: Programme, kind: str, members: Sequence[tuple[Enrolme
     if kind == CIRCLE:
         if not matching.circle_is_valid(people, params):
             raise IneligibleGroupError(_circle_reason(people, params))
-        return round(matching.circle_score(people, params), 4)
-    if kind == MENTORING:
-        mentor, mentee = (people[0], people[1]) if members[0][1] == "mentor" else (people[1], people[0])
-        weight = matching.mentoring_weight(mentor, mentee, params)
-        if weight is None:
-            raise IneligibleGroupError(_mentoring_reason(mentor, mentee, params))
-        return round(weight, 4)
-    weight = matching.peer_weight(people[0], people[1], params)
-    if weight is None:
+    elif kind == MENTORING:
+        if members[0][1] != "mentor":
+            people.reverse()
+        if matching.mentoring_weight(people[0], people[1], params) is None:
+            raise IneligibleGroupError(_mentoring_reason(people[0], people[1], params))
+    elif matching.peer_weight(people[0], people[1], params) is None:
         raise IneligibleGroupError(_peer_reason(people[0], people[1], params))
-    return round(weight, 4)
+    explained = matching.explain_group(people, params)
+    return GroupScore(round(explained.score, 4), tuple(explained.reasons))
 
 
 def _label(p: Participant) -> str:

@@ -23,9 +23,18 @@ from stepahead.programmes.services import require_manager, transition_programme
 
 from . import mapper
 from .models import MatchRun, RunStatus
+from .selectors import active_run
 
 logger = logging.getLogger(__name__)
 RUNNABLE = (Status.MATCHING, Status.RUNNING)  # RUNNING: late joiners can still be matched
+
+
+class RunInProgressError(DomainError):
+    """Matching is already running (a double click, or a colleague's run): `run` is that run."""
+
+    def __init__(self, run: MatchRun) -> None:
+        super().__init__("A match run for this programme is already in progress.")
+        self.run = run
 
 
 @transaction.atomic
@@ -38,6 +47,9 @@ def start_match_run(*, actor: User, programme: Programme, seed: int = 0) -> Matc
         programme = transition_programme(programme=programme, to=Status.MATCHING)
     if programme.status not in RUNNABLE:
         raise DomainError(f"A {programme.get_status_display().lower()} programme cannot be matched.")
+    running = active_run(programme=programme)
+    if running is not None:
+        raise RunInProgressError(running)
     pool = matching_pool(programme=programme)
     if len(pool) < 2:
         raise DomainError("At least two people must be waiting for a match.")
@@ -58,7 +70,10 @@ def start_match_run(*, actor: User, programme: Programme, seed: int = 0) -> Matc
                 stage="Waiting for a worker",
             )
     except IntegrityError as error:
-        raise DomainError("A match run for this programme is already in progress.") from error
+        running = active_run(programme=programme)
+        if running is None:
+            raise
+        raise RunInProgressError(running) from error
     transaction.on_commit(lambda: _enqueue(run))
     return run
 

@@ -1,7 +1,8 @@
-"""Emails about partnerships. Sent after commit so a rolled-back approval never emails anyone."""
+"""Emails about partnerships, queued in the outbox with the approval (sent after commit, so a
+rolled-back approval never emails anyone; retried if SMTP is down)."""
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
+from stepahead.mail.links import absolute_url
+from stepahead.mail.services import queue_email
 
 from .models import Partnership
 
@@ -9,7 +10,7 @@ from .models import Partnership
 def notify_approved(partnership: Partnership) -> None:
     """Tell each member who they are matched with and where to answer."""
     members = list(partnership.members.select_related("enrolment__person"))
-    messages = []
+    programme = partnership.programme
     for member in members:
         person = member.enrolment.person
         if not person.email:
@@ -17,11 +18,17 @@ def notify_approved(partnership: Partnership) -> None:
         others = ", ".join(
             m.enrolment.person.name or m.enrolment.person.hris_id for m in members if m != member
         )
-        body = (
-            f"Hello {person.name or person.hris_id},\n\n"
-            f"You have a proposed {partnership.get_kind_display().lower()} in "
-            f"'{partnership.programme.name}' with {others}.\n"
-            f"Please accept or decline: {settings.SITE_URL}/partnerships/{partnership.pk}/\n"
+        queue_email(
+            organisation=programme.organisation,
+            to=person.email,
+            template="partnerships/approved",
+            context={
+                "name": person.name or person.hris_id,
+                "kind": partnership.get_kind_display().lower(),
+                "programme": programme.name,
+                "others": others,
+                "link": absolute_url(f"/partnerships/{partnership.pk}/"),
+            },
+            key=f"partnership-approved:{partnership.pk}:{member.pk}",
+            related=partnership,
         )
-        messages.append((f"Your match in {partnership.programme.name}", body, None, [person.email]))
-    send_mass_mail(messages, fail_silently=False)

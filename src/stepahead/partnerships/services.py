@@ -7,7 +7,6 @@ Manual edits (swap, replace) live in `review`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -104,7 +103,7 @@ def approve_proposals(
         )
         partnership.pinned = False  # approval locks it anyway; a pin only matters for proposals
         partnership.save(update_fields=["status", "approved_at", "approved_by", "pinned"])
-        transaction.on_commit(partial(notify_approved, partnership))
+        notify_approved(partnership)
     return approved
 
 

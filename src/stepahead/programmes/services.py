@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping
-from functools import partial
 from typing import TypedDict, Unpack
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from stepahead.accounts import User
 from stepahead.errors import DomainError, PermissionDenied, TransitionError
+from stepahead.mail.links import absolute_url
+from stepahead.mail.services import queue_email
 from stepahead.organisations.models import Membership, Organisation, Role
 from stepahead.organisations.policies import can_create_programme, is_org_admin, require, role_in
 from stepahead.people.models import MAX_GOALS, MAX_LEVEL, Person
@@ -158,7 +157,7 @@ def invite_people(*, actor: User, programme: Programme, people: Iterable[Person]
             defaults={"token": secrets.token_urlsafe(32), "invited_by": actor},
         )
         if created and person.email:
-            transaction.on_commit(partial(_send_invitation, invitation))
+            _queue_invitation(invitation)
         invitations.append(invitation)
     return invitations
 
@@ -309,13 +308,18 @@ def _check_setting_names(values: Mapping[str, object]) -> None:
         raise ValueError(f"unknown programme settings: {sorted(unknown)}")
 
 
-def _send_invitation(invitation: Invitation) -> None:
-    link = f"{settings.SITE_URL}/invitations/{invitation.token}/"
-    send_mail(
-        subject=f"You're invited to {invitation.programme.name}",
-        message=f"Hello {invitation.person.name or invitation.person.hris_id},\n\n"
-        f"You are invited to join the mentoring programme '{invitation.programme.name}'.\n"
-        f"Accept here: {link}\n",
-        from_email=None,
-        recipient_list=[invitation.person.email],
+def _queue_invitation(invitation: Invitation) -> None:
+    """Through the outbox: stored with the invitation, sent after commit, retried if SMTP fails."""
+    person, programme = invitation.person, invitation.programme
+    queue_email(
+        organisation=programme.organisation,
+        to=person.email,
+        template="programmes/invitation",
+        context={
+            "name": person.name or person.hris_id,
+            "programme": programme.name,
+            "link": absolute_url(f"/invitations/{invitation.token}/"),
+        },
+        key=f"invitation:{invitation.pk}",
+        related=invitation,
     )

@@ -25,6 +25,7 @@ urlpatterns = [
     path("programmes/<int:pk>/status/", programmes.programme_status, name="programme_status"),
     path("programmes/<int:pk>/invite/", programmes.programme_invite, name="programme_invite"),
     path("programmes/<int:pk>/enrolments/", programmes.enrolment_list, name="enrolments"),
+    path("programmes/<int:pk>/emails/<int:email_pk>/resend/", programmes.email_resend, name="email_resend"),
     # HR: match runs
     path("programmes/<int:pk>/runs/", runs.run_history, name="run_history"),
     path("programmes/<int:pk>/runs/start/", runs.run_start, name="run_start"),
@@ -43,7 +44,7 @@ urlpatterns = [
     path("my/programmes/<int:pk>/withdraw/", participant.withdraw, name="withdraw"),
     path("my/programmes/<int:pk>/join/", participant.join, name="join"),
     path("my/matches/", participant.my_matches, name="my_matches"),
-    # Linked from emails (programmes.services._send_invitation, partnerships.notifications)
+    # Linked from emails (programmes.services._queue_invitation, partnerships.notifications)
     path("invitations/<str:token>/", participant.invitation, name="invitation"),
     path("partnerships/<int:pk>/", participant.partnership_detail, name="partnership"),
     path("partnerships/<int:pk>/accept/", participant.partnership_accept, name="partnership_accept"),

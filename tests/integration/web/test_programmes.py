@@ -3,6 +3,7 @@
 from django.core import mail
 from django.urls import reverse
 
+from stepahead.mail.services import deliver_due
 from stepahead.programmes.models import Invitation, Programme, Status
 from tests.integration.factories import enrol_peers, make_person, make_programme
 from tests.integration.web.conftest import submitted_values
@@ -137,6 +138,7 @@ def test_invite_people_by_id_or_email(world, browser_for, django_capture_on_comm
         )
     assert response.status_code == 302
     assert Invitation.objects.filter(programme=programme).count() == 2
+    deliver_due()
     assert len(mail.outbox) == 2
     assert "/invitations/" in mail.outbox[0].body
 

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stepahead.errors import DomainError, TransitionError
+from stepahead.mail.selectors import delivery_counts, email_in, latest_deliveries
+from stepahead.mail.services import resend_email
 from stepahead.matchruns.selectors import active_run, runs_of
 from stepahead.organisations.policies import can_create_programme
 from stepahead.partnerships.models import PartnershipStatus
@@ -241,7 +243,12 @@ def enrolment_list(request: OrgRequest, pk: int) -> HttpResponse:
             | Q(person__email__iexact=query)
         )
     page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
-    invitations = programme.invitations.filter(status=InvitationStatus.PENDING).select_related("person")[:200]
+    invitations = list(
+        programme.invitations.filter(status=InvitationStatus.PENDING).select_related("person")[:200]
+    )
+    deliveries = latest_deliveries(invitations)
+    for invitation in invitations:
+        invitation.delivery = deliveries.get(invitation.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "web/programmes/enrolments.html",
@@ -251,5 +258,21 @@ def enrolment_list(request: OrgRequest, pk: int) -> HttpResponse:
             "page_obj": page,
             "query": query,
             "invitations": invitations,
+            "delivery_counts": delivery_counts(deliveries.values()),
         },
     )
+
+
+@hr_required
+@require_POST
+def email_resend(request: OrgRequest, pk: int, email_pk: int) -> HttpResponse:
+    """HR resends an invitation email (or any message about this programme) that failed or was lost."""
+    managed_programme(request, pk)
+    email = email_in(request.org, email_pk)
+    back = reverse("web:enrolments", args=[pk])
+    try:
+        copy = resend_email(actor=request.user, email=email)
+    except DomainError as error:
+        return error_response(request, str(error), status=409, back_url=back)
+    messages.success(request, f"Email to {copy.to} queued again.")
+    return redirect(back)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 from stepahead.errors import DomainError
 from stepahead.matchruns.models import MatchRun
 from stepahead.matchruns.selectors import compare_runs, run_in, runs_of
-from stepahead.matchruns.services import start_match_run
+from stepahead.matchruns.services import RunInProgressError, start_match_run
 from stepahead.programmes.models import Programme
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
 from stepahead.web.responses import error_response
@@ -42,6 +43,10 @@ def run_start(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     try:
         run = start_match_run(actor=request.user, programme=programme)
+    except RunInProgressError as running:
+        # A double click (or a colleague's run) lands on the run that is already working.
+        messages.info(request, "Matching is already under way; this is its progress.")
+        return redirect("web:run_detail", pk=pk, run_pk=running.run.pk)
     except DomainError as error:
         return error_response(
             request,
