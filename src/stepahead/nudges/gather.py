@@ -20,6 +20,7 @@ from stepahead.partnerships.models import Partnership, PartnershipMember, Partne
 RUNNING = (PartnershipStatus.ACCEPTED, PartnershipStatus.ACTIVE)
 # Reminders older than this are never looked at again (nor count as unanswered).
 LOOKBACK = REMINDER_UNTIL
+PULSE_WINDOW = timedelta(days=90)  # pulses older than this no longer say how things are going
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +166,9 @@ def _feedback(now: datetime, shot: Snapshot, chunk: list[int]) -> None:
             if (sid, who.member_id) not in pulsed:
                 key = nudge_key(NudgeKind.PULSE, who.user_id or 0, f"s{sid}")
                 shot.candidates.append(Candidate(NudgeKind.PULSE, key, pid, who, logged_at, {"session": sid}))
-    recent = Pulse.objects.filter(partnership_id__in=chunk).order_by("partnership_id", "-answered_at")
+    recent = Pulse.objects.filter(partnership_id__in=chunk, answered_at__gte=now - PULSE_WINDOW).order_by(
+        "partnership_id", "-answered_at"
+    )
     for pid, value in recent.values_list("partnership_id", "value"):
         shot.pulses.setdefault(pid, []).append(value)
     firsts = (
