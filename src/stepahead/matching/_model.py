@@ -8,6 +8,11 @@ from enum import StrEnum
 
 MAX_GOALS = 3
 MAX_LEVEL = 5
+# Bounds on the spec's open-ended numbers, so a typo (or a hostile file) cannot make the engine
+# allocate per unit of capacity or overflow a database integer: no organisation has a thousand
+# grades, and no mentor takes more than a hundred mentees at once.
+MAX_GRADE = 1000
+MAX_CAPACITY = 100
 
 
 class Mode(StrEnum):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import cast
 
@@ -13,7 +14,17 @@ from stepahead.matching import normalise_label
 from stepahead.organisations.models import Organisation
 from stepahead.organisations.policies import can_manage_people, require
 
-from .models import MAX_GOALS, MAX_LEVEL, DevelopmentGoal, LevelSource, Person, Skill, SkillAlias, SkillLevel
+from .models import (
+    MAX_GOALS,
+    MAX_LEVEL,
+    DevelopmentGoal,
+    LevelSource,
+    MentorTraining,
+    Person,
+    Skill,
+    SkillAlias,
+    SkillLevel,
+)
 from .selectors import person_for_user, skill_for_key
 
 PERSON_FIELDS = ("name", "email", "function", "grade", "manager_hris_id", "location", "languages")
@@ -158,3 +169,31 @@ def _require_level_editor(actor: User, person: Person, source: LevelSource) -> N
         return
     is_self = person_for_user(organisation=person.organisation, user=actor) == person
     require(is_self and source == LevelSource.SELF, "You may only edit your own self assessment.")
+
+
+@transaction.atomic
+def record_mentor_training(
+    *,
+    actor: User,
+    person: Person,
+    course: str,
+    provider: str,
+    completed_on: dt.date,
+    level: str = "",
+    accreditation: str = "",
+) -> MentorTraining:
+    """Add a mentor training or accreditation record (HR, or the person about themselves)."""
+    own = person_for_user(organisation=person.organisation, user=actor) == person
+    require(own or can_manage_people(user=actor, organisation=person.organisation),
+            "Only HR staff or the person themselves record training.")  # fmt: skip
+    record = MentorTraining(
+        person=person,
+        course=course.strip(),
+        provider=provider.strip(),
+        level=level.strip(),
+        accreditation=accreditation.strip(),
+        completed_on=completed_on,
+    )
+    record.full_clean()
+    record.save()
+    return record

@@ -37,6 +37,8 @@ from .policies import can_edit_enrolment, can_manage_programme, invitation_is_fo
 PROGRAMME_SETTINGS = (
     "name",
     "description",
+    "purpose",
+    "objectives",
     "mode",
     "starts_on",
     "ends_on",
@@ -52,7 +54,7 @@ PROGRAMME_SETTINGS = (
 )
 SETTING_FIELDS = frozenset(PROGRAMME_SETTINGS)
 # Everything else (mode, parameters, capacities, self-enrolment) is fixed once matching starts.
-ALWAYS_EDITABLE = frozenset({"name", "description", "starts_on", "ends_on"})
+ALWAYS_EDITABLE = frozenset({"name", "description", "purpose", "objectives", "starts_on", "ends_on"})
 FIXED_AT_MATCHING = tuple(name for name in PROGRAMME_SETTINGS if name not in ALWAYS_EDITABLE)
 
 

@@ -28,6 +28,7 @@ from stepahead.people.models import Person
 from stepahead.people.selectors import people_by_hris_ids
 from stepahead.programmes.models import Enrolment, EnrolmentStatus, Programme
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
+from stepahead.web.params import row_ids
 from stepahead.web.responses import error_response
 
 PAGE_SIZE = 50
@@ -294,7 +295,7 @@ def approve(request: OrgRequest, pk: int) -> HttpResponse:
     chosen = None
     if request.POST.get("scope") != "all":
         try:
-            ids = {int(x) for x in request.POST.getlist("selected")}
+            ids = row_ids(request.POST.getlist("selected"))
         except ValueError:
             ids = set()
         if not ids:

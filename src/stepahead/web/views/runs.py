@@ -16,6 +16,7 @@ from stepahead.matchruns.selectors import compare_runs, run_in, runs_of
 from stepahead.matchruns.services import RunInProgressError, start_match_run
 from stepahead.programmes.models import Programme
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
+from stepahead.web.params import row_ids
 from stepahead.web.responses import error_response
 
 PARAMETER_LABELS = {
@@ -113,7 +114,7 @@ def run_history(request: OrgRequest, pk: int) -> HttpResponse:
 def run_compare(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     try:
-        ids = sorted({int(x) for x in request.GET.getlist("run")})
+        ids = sorted(row_ids(request.GET.getlist("run")))
     except ValueError:
         ids = []
     if len(ids) != 2:
