@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "stepahead.partnerships",
     "stepahead.matchruns",
     "stepahead.mail",
+    "stepahead.lifecycle",
     "stepahead.insights",
     "stepahead.feedback",
     "stepahead.nudges",

@@ -41,7 +41,7 @@ type ProgrammeWithCounts = WithAnnotations[Programme, _Counts]
 def programmes_with_counts(*, user: Actor, organisation: Organisation) -> QuerySet[ProgrammeWithCounts]:
     """The programmes the user sees (`programmes_for`), newest first, with how many people are
     enrolled and invited and how many proposals and matches each has, in a single query."""
-    matched = [PartnershipStatus.APPROVED, PartnershipStatus.ACCEPTED]
+    matched = [PartnershipStatus.APPROVED, PartnershipStatus.ACCEPTED, PartnershipStatus.ACTIVE]
     return (
         programmes_for(user=user, organisation=organisation)
         .annotate(

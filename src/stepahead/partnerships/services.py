@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from stepahead.accounts import User
 from stepahead.errors import DomainError, PermissionDenied, TransitionError
+from stepahead.lifecycle.agreements import draft_agreement
 from stepahead.matchruns.mapper import Draft
 from stepahead.matchruns.models import MatchRun
 from stepahead.people.selectors import person_for_user
@@ -114,6 +115,7 @@ def accept_partnership(*, user: User, partnership: Partnership) -> Partnership:
     _answer(member, Response.ACCEPTED)
     if not partnership.members.exclude(response=Response.ACCEPTED).exists():
         _move(partnership, PartnershipStatus.ACCEPTED)
+        draft_agreement(partnership=partnership)
     return partnership
 
 
