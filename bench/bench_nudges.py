@@ -66,7 +66,15 @@ def main(argv: list[str] | None = None) -> int:
             "yes" if record.get("first_seconds", LIMIT + 1) <= LIMIT else "NO",
         ]
     ]
-    header = ["partnerships", "sessions", "database", "first batch s", "nudges sent", "rerun s", f"≤ {LIMIT:.0f} s"]
+    header = [
+        "partnerships",
+        "sessions",
+        "database",
+        "first batch s",
+        "nudges sent",
+        "rerun s",
+        f"≤ {LIMIT:.0f} s",
+    ]
     report = "\n\n".join(
         ["# Nudge batch", machine_markdown(facts), markdown_table(header, rows), record.get("error", "")]
     )
@@ -175,7 +183,8 @@ def _agreements(partnerships: list[Any], members: list[Any], agreed: datetime) -
         for p in partnerships
     )
     AgreementConfirmation.objects.bulk_create(
-        AgreementConfirmation(version=versions[n // 2], member=m, confirmed_at=agreed) for n, m in enumerate(members)
+        AgreementConfirmation(version=versions[n // 2], member=m, confirmed_at=agreed)
+        for n, m in enumerate(members)
     )
 
 

@@ -78,7 +78,10 @@ def test_each_peer_answers_the_pulse_and_the_fit_check(page, axe, setting):
     page.get_by_role("button", name=_i("new partner")).click()
     page.get_by_text(_i("nobody is at fault")).first.wait_for()
     assert sorted(Pulse.objects.filter(session=held).values_list("value", flat=True)) == [4, 5]
-    assert sorted(FitCheck.objects.values_list("good_fit", "rematch_requested")) == [(False, True), (True, False)]
+    assert sorted(FitCheck.objects.values_list("good_fit", "rematch_requested")) == [
+        (False, True),
+        (True, False),
+    ]
 
 
 def test_a_manager_sees_a_partnership_at_risk_after_time_passes(page, axe, setting):

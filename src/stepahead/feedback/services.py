@@ -14,7 +14,17 @@ from stepahead.partnerships.models import Partnership, PartnershipMember
 from stepahead.programmes.models import Programme
 from stepahead.programmes.services import require_manager
 
-from .models import About, Aspect, FitCheck, Question, QuestionKind, Stage, Survey, SurveyAnswer, SurveyResponse
+from .models import (
+    About,
+    Aspect,
+    FitCheck,
+    Question,
+    QuestionKind,
+    Stage,
+    Survey,
+    SurveyAnswer,
+    SurveyResponse,
+)
 from .notifications import notify_fit_check_no, notify_rematch_requested
 from .policies import is_active, membership_of
 from .pulses import held_sessions

@@ -197,7 +197,9 @@ def facts_of(now: datetime, shot: Snapshot) -> dict[int, PartnershipFacts]:
     keys = list(open_keys)
     for start in range(0, len(keys), 900):
         rows = Nudge.objects.filter(
-            key__in=keys[start : start + 900], status=NudgeStatus.SENT, created_at__lte=now - NO_RESPONSE_AFTER
+            key__in=keys[start : start + 900],
+            status=NudgeStatus.SENT,
+            created_at__lte=now - NO_RESPONSE_AFTER,
         ).values_list("key", "created_at")
         for key, created in rows:
             pid = open_keys[key]

@@ -6,7 +6,7 @@ batch over thousands of partnerships and a hundred thousand sessions stays fast.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -41,7 +41,7 @@ class Candidate:
     partnership_id: int
     recipient: Recipient
     opened_at: datetime
-    about: dict[str, object] = field(default_factory=dict)
+    about: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -89,7 +89,7 @@ def _latest_versions(ids: list[int]) -> dict[int, AgreementVersion]:
     for chunk in _chunks(ids):
         newest = AgreementVersion.objects.filter(partnership_id__in=chunk).values("partnership_id")
         numbers = newest.annotate(top=Max("number")).values_list("partnership_id", "top")
-        wanted = {pid: top for pid, top in numbers}
+        wanted = dict(numbers)
         for version in AgreementVersion.objects.filter(partnership_id__in=chunk).only(
             "pk", "partnership_id", "number", "cadence_days", "created_at"
         ):
@@ -160,8 +160,12 @@ def _feedback(now: datetime, shot: Snapshot, chunk: list[int]) -> None:
             partnership_id__in=chunk, status=SessionStatus.HELD, logged_at__gte=since, logged_at__lte=now
         ).values_list("partnership_id", "pk", "logged_at")
     )
-    pulsed = set(Pulse.objects.filter(session_id__in=[s for _, s, _ in logged]).values_list("session_id", "member_id"))
+    pulsed = set(
+        Pulse.objects.filter(session_id__in=[s for _, s, _ in logged]).values_list("session_id", "member_id")
+    )
     for pid, sid, logged_at in logged:
+        if logged_at is None:  # excluded by the query; says so to the type checker
+            continue
         for who in shot.members[pid]:
             if (sid, who.member_id) not in pulsed:
                 key = nudge_key(NudgeKind.PULSE, who.user_id or 0, f"s{sid}")
@@ -180,7 +184,9 @@ def _feedback(now: datetime, shot: Snapshot, chunk: list[int]) -> None:
     checks = set(FitCheck.objects.filter(partnership_id__in=chunk).values_list("member_id", "good_fit"))
     answered = {member for member, _ in checks}
     shot.negative_fit |= set(
-        FitCheck.objects.filter(partnership_id__in=chunk, good_fit=False).values_list("partnership_id", flat=True)
+        FitCheck.objects.filter(partnership_id__in=chunk, good_fit=False).values_list(
+            "partnership_id", flat=True
+        )
     )
     for pid, first in firsts:
         if first < since:
@@ -201,7 +207,9 @@ def _surveys(now: datetime, shot: Snapshot) -> None:
         ).values_list("pk", "programme_id", "opens_at")
     )
     answered = set(
-        SurveyResponse.objects.filter(survey_id__in=[s for s, _, _ in surveys]).values_list("survey_id", "member_id")
+        SurveyResponse.objects.filter(survey_id__in=[s for s, _, _ in surveys]).values_list(
+            "survey_id", "member_id"
+        )
     )
     for survey_id, programme_id, opens_at in surveys:
         for pid in programmes[programme_id]:

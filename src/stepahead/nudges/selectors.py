@@ -34,7 +34,9 @@ def at_risk_partnerships(*, programme: Programme, now: datetime) -> list[AtRisk]
     shot = snapshot(now, running_partnerships(programme_id=programme.pk))
     flagged = {pid: reasons for pid, reasons in reasons_of(now, shot).items() if reasons}
     counts: dict[int, int] = {}
-    for pid in Nudge.objects.filter(partnership_id__in=list(flagged)).values_list("partnership_id", flat=True):
+    for pid in Nudge.objects.filter(partnership_id__in=list(flagged)).values_list(
+        "partnership_id", flat=True
+    ):
         counts[pid] = counts.get(pid, 0) + 1
     rows = [
         AtRisk(

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from stepahead.accounts import User
 from stepahead.core.nudges import NudgeKind, known_zone

@@ -104,3 +104,13 @@ def session(pair: Pair, starts_at, *, held: bool = False, minutes: int = 60):
         partnership.next_session_due_at = starts_at + timedelta(days=cadence)
         partnership.save()
     return row
+
+
+def started(world: World, programme: Programme, tag: str, size: int = 2) -> Pair:
+    """An active partnership whose first session was held and logged three hours ago."""
+    from datetime import timedelta
+
+    pair = accepted_partnership(world, programme, tag, size)
+    agree(pair)
+    session(pair, timezone.now() - timedelta(hours=3), held=True)
+    return pair

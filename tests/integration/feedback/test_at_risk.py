@@ -21,7 +21,10 @@ START = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
 
 
 def _reasons(programme):
-    return {row.partnership.pk: set(row.reasons) for row in at_risk_partnerships(programme=programme, now=timezone.now())}
+    return {
+        row.partnership.pk: set(row.reasons)
+        for row in at_risk_partnerships(programme=programme, now=timezone.now())
+    }
 
 
 def test_reasons_appear_as_time_passes(world):
@@ -36,7 +39,10 @@ def test_reasons_appear_as_time_passes(world):
         answer_pulse(user=unhappy.users[1], session=held, value=2)
         answer_fit_check(user=unhappy.users[1], partnership=unhappy.partnership, good_fit=False)
         assert _reasons(programme) == {
-            unhappy.partnership.pk: {RISK_WORDS[RiskReason.LOW_PULSE], RISK_WORDS[RiskReason.NEGATIVE_FIT_CHECK]}
+            unhappy.partnership.pk: {
+                RISK_WORDS[RiskReason.LOW_PULSE],
+                RISK_WORDS[RiskReason.NEGATIVE_FIT_CHECK],
+            }
         }
         clock.shift(timedelta(days=3))
         run_nudge_batch()  # the fit check reminder to unhappy's first member, the agreement prompt

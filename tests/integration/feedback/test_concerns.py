@@ -47,7 +47,10 @@ def test_raise_handle_close(world, setting):
 def test_nobody_else_reads_or_handles_it(world, setting):
     _, pair, contact = setting
     concern = raise_concern(
-        user=pair.users[0], partnership=pair.partnership, category="confidentiality", description="Shared my notes"
+        user=pair.users[0],
+        partnership=pair.partnership,
+        category="confidentiality",
+        description="Shared my notes",
     )
     assert list(concerns_for(user=pair.users[0], organisation=world.org)) == [concern]
     assert concern_for(user=contact, organisation=world.org, pk=concern.pk) == concern
@@ -60,7 +63,9 @@ def test_nobody_else_reads_or_handles_it(world, setting):
 def test_managers_stand_in_while_no_contact_is_named(world):
     programme = make_programme(world)
     pair = accepted_partnership(world, programme, "m")
-    concern = raise_concern(user=pair.users[1], partnership=pair.partnership, category="not_working", description="Silent")
+    concern = raise_concern(
+        user=pair.users[1], partnership=pair.partnership, category="not_working", description="Silent"
+    )
     assert concern_for(user=world.manager, organisation=world.org, pk=concern.pk) == concern
     assert not concerns_for(user=world.admin, organisation=world.org).exists()
 
@@ -68,7 +73,9 @@ def test_managers_stand_in_while_no_contact_is_named(world):
 def test_bad_input_is_refused(world, setting):
     _, pair, _ = setting
     with pytest.raises(DomainError, match="describe the concern"):
-        raise_concern(user=pair.users[0], partnership=pair.partnership, category="behaviour", description="  ")
+        raise_concern(
+            user=pair.users[0], partnership=pair.partnership, category="behaviour", description="  "
+        )
     with pytest.raises(DomainError, match="Choose what the concern is about"):
         raise_concern(user=pair.users[0], partnership=pair.partnership, category="weather", description="x")
     with pytest.raises(PermissionDenied):

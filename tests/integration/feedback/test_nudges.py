@@ -62,7 +62,11 @@ def test_a_moved_session_gets_a_fresh_reminder(pair, clock):
 
 def test_quiet_hours_hold_a_nudge_until_they_end_where_the_person_is(pair, clock):
     set_preferences(
-        user=pair.users[1], opted_out=False, time_zone="Asia/Tokyo", quiet_from=time(18, 0), quiet_until=time(8, 0)
+        user=pair.users[1],
+        opted_out=False,
+        time_zone="Asia/Tokyo",
+        quiet_from=time(18, 0),
+        quiet_until=time(8, 0),
     )
     session(pair, START + timedelta(hours=23))
     report = run_nudge_batch()

@@ -18,12 +18,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from stepahead.concerns.services import raise_concern
-from stepahead.feedback.models import FitCheck, Pulse, SurveyAnswer, SurveyResponse
+from stepahead.concerns.services import raise_concern, set_support_contact
+from stepahead.feedback.models import FitCheck, Pulse, QuestionKind, SurveyAnswer, SurveyResponse
 from stepahead.feedback.pulses import answer_pulse, pulse_summary
 from stepahead.feedback.selectors import fit_check_summary, survey_results
 from stepahead.feedback.services import answer_fit_check, create_survey, submit_survey
-from stepahead.feedback.models import QuestionKind
+from stepahead.organisations.models import Membership, Role
 from tests.integration.factories import make_programme, make_user
 
 from .factories import accepted_partnership, agree, session
@@ -59,7 +59,10 @@ def answered(world):
     programme; nobody's group reaches 5."""
     programme = make_programme(world)
     survey = create_survey(
-        actor=world.manager, programme=programme, stage="midpoint", opens_at=timezone.now() - timedelta(hours=1)
+        actor=world.manager,
+        programme=programme,
+        stage="midpoint",
+        opens_at=timezone.now() - timedelta(hours=1),
     )
     n = itertools.count()
     pairs = [accepted_partnership(world, programme, f"x{k}") for k in range(2)]
@@ -69,14 +72,26 @@ def answered(world):
         held[pair.partnership.pk] = session(pair, timezone.now() - timedelta(hours=3), held=True)
         for user in pair.users:
             answers = {
-                q.pk: SECRET.format(next(n)) if q.kind == QuestionKind.TEXT else ("9" if q.kind == "nps" else "4")
+                q.pk: SECRET.format(next(n))
+                if q.kind == QuestionKind.TEXT
+                else ("9" if q.kind == "nps" else "4")
                 for q in survey.questions.all()
             }
             submit_survey(user=user, survey=survey, partnership=pair.partnership, answers=answers)
-            answer_pulse(user=user, session=held[pair.partnership.pk], value=3, comment=SECRET.format(next(n)))
-            answer_fit_check(user=user, partnership=pair.partnership, good_fit=True, comment=SECRET.format(next(n)))
+            answer_pulse(
+                user=user, session=held[pair.partnership.pk], value=3, comment=SECRET.format(next(n))
+            )
+            answer_fit_check(
+                user=user, partnership=pair.partnership, good_fit=True, comment=SECRET.format(next(n))
+            )
+    care = make_user("care@acme.test")
+    Membership.objects.create(organisation=world.org, user=care, role=Role.PARTICIPANT)
+    set_support_contact(actor=world.manager, programme=programme, user=care)
     raise_concern(
-        user=pairs[0].users[0], partnership=pairs[0].partnership, category="behaviour", description=SECRET.format(99)
+        user=pairs[0].users[0],
+        partnership=pairs[0].partnership,
+        category="behaviour",
+        description=SECRET.format(99),
     )
     ids = {
         "pk": [programme.pk, pairs[0].partnership.pk, 1],
@@ -89,12 +104,13 @@ def answered(world):
 
 
 def test_no_hr_page_or_api_shows_an_answer(world, answered):
-    programme, survey, pairs, ids = answered
+    _programme, _survey, _pairs, ids = answered
     superuser = make_user("root@acme.test")
     superuser.is_staff = superuser.is_superuser = True
     superuser.save()
     paths = list(_paths(ids))
-    assert any("/surveys/" in p for p in paths) and any("at-risk" in p for p in paths)
+    assert any("/surveys/" in p for p in paths)
+    assert any("at-risk" in p for p in paths)
     for user in (world.manager, world.admin, superuser):
         client = Client()
         client.force_login(user)
@@ -122,9 +138,10 @@ def test_the_admin_site_has_no_answers(world, answered):
 
 
 def test_every_aggregate_waits_for_five_people(world, answered):
-    programme, survey, pairs, _ = answered
+    programme, survey, _pairs, _ = answered
     results = survey_results(survey=survey)
-    assert results.respondents is None and all(r.hidden for r in results.questions)
+    assert results.respondents is None
+    assert all(r.hidden for r in results.questions)
     assert fit_check_summary(programme=programme) is None
     assert pulse_summary(programme=programme).scale is None
     fifth = accepted_partnership(world, programme, "x9", size=2)

@@ -43,7 +43,9 @@ def test_only_managers_edit_and_only_before_answers(world):
     programme, survey = _survey(world)
     with pytest.raises(PermissionDenied):
         save_question(actor=world.participant, survey=survey, text="Hm?", kind="likert", about="programme")
-    added = save_question(actor=world.manager, survey=survey, text="Was it fun?", kind="likert", about="programme")
+    added = save_question(
+        actor=world.manager, survey=survey, text="Was it fun?", kind="likert", about="programme"
+    )
     assert added.position == survey.questions.count()
     with pytest.raises(DomainError, match="1 to 300"):
         save_question(actor=world.manager, survey=survey, text=" ", kind="likert", about="programme")
@@ -51,7 +53,9 @@ def test_only_managers_edit_and_only_before_answers(world):
     pair = accepted_partnership(world, programme, "p")
     submit_survey(user=pair.users[0], survey=survey, partnership=pair.partnership, answers=_answers(survey))
     with pytest.raises(DomainError, match="already answered this survey"):
-        submit_survey(user=pair.users[0], survey=survey, partnership=pair.partnership, answers=_answers(survey))
+        submit_survey(
+            user=pair.users[0], survey=survey, partnership=pair.partnership, answers=_answers(survey)
+        )
     with pytest.raises(DomainError, match="can no longer change"):
         save_question(actor=world.manager, survey=survey, text="Late?", kind="text", about="programme")
 
@@ -61,11 +65,17 @@ def test_a_bad_answer_names_its_question_and_saves_nothing(world):
     pair = accepted_partnership(world, programme, "p")
     with pytest.raises(DomainError, match=r"Question \d+ .*from 0 to 10, not '11'"):
         submit_survey(
-            user=pair.users[0], survey=survey, partnership=pair.partnership, answers=_answers(survey, nps="11")
+            user=pair.users[0],
+            survey=survey,
+            partnership=pair.partnership,
+            answers=_answers(survey, nps="11"),
         )
     with pytest.raises(DomainError, match="needs an answer"):
         submit_survey(
-            user=pair.users[0], survey=survey, partnership=pair.partnership, answers=_answers(survey, likert="")
+            user=pair.users[0],
+            survey=survey,
+            partnership=pair.partnership,
+            answers=_answers(survey, likert=""),
         )
     assert not SurveyResponse.objects.exists()
 
@@ -77,7 +87,9 @@ def test_a_survey_not_yet_open_refuses_answers(world):
     )
     pair = accepted_partnership(world, programme, "p")
     with pytest.raises(DomainError, match="not open yet"):
-        submit_survey(user=pair.users[0], survey=survey, partnership=pair.partnership, answers=_answers(survey))
+        submit_survey(
+            user=pair.users[0], survey=survey, partnership=pair.partnership, answers=_answers(survey)
+        )
 
 
 def test_results_appear_from_five_people_with_comments_unattributed(world):
@@ -92,7 +104,9 @@ def test_results_appear_from_five_people_with_comments_unattributed(world):
     assert results.respondents is None
     assert all(result.hidden for result in results.questions)
     pair, user = people[4]
-    submit_survey(user=user, survey=survey, partnership=pair.partnership, answers=_answers(survey, "2", "3", "idea 4"))
+    submit_survey(
+        user=user, survey=survey, partnership=pair.partnership, answers=_answers(survey, "2", "3", "idea 4")
+    )
     results = survey_results(survey=survey)
     assert results.respondents == 5
     by_kind = {r.question.kind: r for r in results.questions}

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from stepahead.errors import DomainError
 from stepahead.feedback.models import About, Aspect, Question, QuestionKind, Stage, Survey
-from stepahead.feedback.pulses import answer_pulse, held_sessions, pulses_due
 from stepahead.feedback.policies import is_active, membership_of
+from stepahead.feedback.pulses import answer_pulse, held_sessions, pulses_due
 from stepahead.feedback.selectors import (
     fit_check_summary,
     my_fit_check,
@@ -40,7 +40,7 @@ from stepahead.partnerships.selectors import partnerships_for_person
 from stepahead.web.access import OrgRequest, current_person, hr_required, managed_programme, member_required
 from stepahead.web.responses import error_response
 
-SCALE_VALUES = {QuestionKind.LIKERT: range(1, 6), QuestionKind.NPS: range(11)}
+SCALE_VALUES: dict[str, range] = {QuestionKind.LIKERT: range(1, 6), QuestionKind.NPS: range(11)}
 
 
 def member_partnership(request: OrgRequest, pk: int) -> tuple[Partnership, PartnershipMember]:
@@ -102,15 +102,19 @@ def fit_check(request: OrgRequest, pk: int) -> HttpResponse:
 @member_required
 @require_POST
 def pulse(request: OrgRequest, pk: int, session_pk: int) -> HttpResponse:
-    partnership, member = member_partnership(request, pk)
+    _partnership, member = member_partnership(request, pk)
     session = held_sessions(member=member).filter(pk=session_pk).first()
     if session is None:
         raise Http404("No such logged session of yours.")
     raw = request.POST.get("value", "")
     if not raw.isdigit():
-        return error_response(request, "Choose how valuable the session was, from 1 to 5.", back_url=_back(pk))
+        return error_response(
+            request, "Choose how valuable the session was, from 1 to 5.", back_url=_back(pk)
+        )
     try:
-        answer_pulse(user=request.user, session=session, value=int(raw), comment=request.POST.get("comment", ""))
+        answer_pulse(
+            user=request.user, session=session, value=int(raw), comment=request.POST.get("comment", "")
+        )
     except DomainError as error:
         return error_response(request, str(error), status=409, back_url=_back(pk))
     messages.success(request, "Thanks — noted. Only you see your own answer.")
@@ -147,7 +151,7 @@ def survey_answer(request: OrgRequest, pk: int, survey_pk: int) -> HttpResponse:
             messages.success(request, "Thank you. Your answers are only ever shown in groups of 5 or more.")
             return redirect("web:partnership_feedback", pk=pk)
     context = {"section": "my_matches", "partnership": partnership, "survey": survey, "error": error}
-    context["rows"] = [(q, SCALE_VALUES.get(q.kind, ())) for q in survey.questions.all()]
+    context["rows"] = [(q, SCALE_VALUES.get(q.kind, range(0))) for q in survey.questions.all()]
     return render(request, "web/feedback/survey_answer.html", context, status=status)
 
 
@@ -164,9 +168,7 @@ def programme_surveys(request: OrgRequest, pk: int) -> HttpResponse:
                 datetime.fromisoformat(request.POST.get("opens_on", "")).date(), time(9, 0)
             )
         except ValueError:
-            return error_response(
-                request, "Give the day the survey opens as a date.", back_url=request.path
-            )
+            return error_response(request, "Give the day the survey opens as a date.", back_url=request.path)
         try:
             survey = create_survey(
                 actor=request.user,
