@@ -21,7 +21,7 @@ from stepahead.programmes.models import Programme
 from stepahead.programmes.services import require_manager
 
 from .models import Partnership, PartnershipMember, PartnershipStatus, Response
-from .notifications import notify_approved
+from .notifications import notify_approved, notify_declined
 from .selectors import matching_pool
 
 TRANSITIONS = {
@@ -129,6 +129,7 @@ def decline_partnership(*, user: User, partnership: Partnership, reason: str = "
         m.enrolment.person for m in partnership.members.select_related("enrolment__person") if m != member
     ]
     member.enrolment.avoid.add(*others)
+    notify_declined(partnership, member)
     return _move(partnership, PartnershipStatus.DECLINED)
 
 
