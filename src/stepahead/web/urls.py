@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import urls_feedback
-from .views import home, imports, participant, people, programmes, review, runs
+from .views import home, imports, lifecycle, participant, people, programmes, review, runs
 
 app_name = "web"
 
@@ -24,6 +24,11 @@ urlpatterns = [
     path("programmes/<int:pk>/edit/", programmes.programme_edit, name="programme_edit"),
     path("programmes/<int:pk>/status/", programmes.programme_status, name="programme_status"),
     path("programmes/<int:pk>/invite/", programmes.programme_invite, name="programme_invite"),
+    path(
+        "programmes/<int:pk>/late-enrolment/",
+        programmes.programme_late_enrolment,
+        name="programme_late_enrolment",
+    ),
     path("programmes/<int:pk>/enrolments/", programmes.enrolment_list, name="enrolments"),
     path("programmes/<int:pk>/emails/<int:email_pk>/resend/", programmes.email_resend, name="email_resend"),
     # HR: match runs
@@ -49,5 +54,21 @@ urlpatterns = [
     path("partnerships/<int:pk>/", participant.partnership_detail, name="partnership"),
     path("partnerships/<int:pk>/accept/", participant.partnership_accept, name="partnership_accept"),
     path("partnerships/<int:pk>/decline/", participant.partnership_decline, name="partnership_decline"),
+    # Members: the partnership's life (agreement, sessions, goals, closure)
+    path("partnerships/<int:pk>/agreement/", lifecycle.agreement, name="agreement"),
+    path("partnerships/<int:pk>/agreement/confirm/", lifecycle.agreement_confirm, name="agreement_confirm"),
+    path(
+        "partnerships/<int:pk>/agreement/v<int:number>/",
+        lifecycle.agreement_version,
+        name="agreement_version",
+    ),
+    path("partnerships/<int:pk>/sessions/new/", lifecycle.session_new, name="session_new"),
+    path("partnerships/<int:pk>/sessions/<int:spk>/", lifecycle.session_detail, name="session"),
+    path("partnerships/<int:pk>/sessions/<int:spk>/invite.ics", lifecycle.session_ics, name="session_ics"),
+    path("partnerships/<int:pk>/sessions/<int:spk>/log/", lifecycle.session_log, name="session_log"),
+    path("partnerships/<int:pk>/sessions/<int:spk>/notes/", lifecycle.session_note, name="session_note"),
+    path("partnerships/<int:pk>/sessions/<int:spk>/cancel/", lifecycle.session_cancel, name="session_cancel"),
+    path("partnerships/<int:pk>/goals/<int:gpk>/progress/", lifecycle.goal_progress, name="goal_progress"),
+    path("partnerships/<int:pk>/close/", lifecycle.close, name="close"),
 ]
 urlpatterns += urls_feedback.urlpatterns

@@ -97,6 +97,8 @@ def answered(world):
         "pk": [programme.pk, pairs[0].partnership.pk, 1],
         "survey_pk": [survey.pk],
         "session_pk": [held[pairs[0].partnership.pk].pk],
+        "spk": [held[pairs[0].partnership.pk].pk],
+        "number": [1],
         "ppk": [pairs[0].partnership.pk],
         "run_pk": [1],
     }
