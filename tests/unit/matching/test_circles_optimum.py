@@ -178,5 +178,6 @@ def test_circles_place_the_most_people_with_the_most_score(
     assert placed == most
     assert sum(solution.scores) == pytest.approx(best, abs=1e-6)
     assert optimality.upper_bound >= best - 1e-6
-    assert optimality.placed_bound is not None and optimality.placed_bound >= most
+    assert optimality.placed_bound is not None
+    assert optimality.placed_bound >= most
     assert optimality.proven
