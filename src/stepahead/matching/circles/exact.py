@@ -10,9 +10,7 @@ import numpy as np
 
 from .._model import MatchParams
 from .._population import FloatArray, IntArray, Population
-from .._solution import Stop, never
 from .catalogue import catalogue
-from .lns import improve
 from .pack import greedy, lexicographic_packing, pack
 from .score import MAX_SIZE, MIN_SIZE, judge
 
@@ -30,7 +28,7 @@ class Packed:
     proven: bool
 
 
-def exact_circles(pop: Population, params: MatchParams, stop: Stop = never) -> Packed | None:
+def exact_circles(pop: Population, params: MatchParams) -> Packed | None:
     """The best circles with their bounds, or None when the pool is too big to enumerate."""
     if pop.size > EXACT_PEOPLE:
         return None
@@ -39,7 +37,7 @@ def exact_circles(pop: Population, params: MatchParams, stop: Stop = never) -> P
         return None
     rows, scores = found.rows, found.scores
     sizes = (rows >= 0).sum(axis=1)
-    start = improve(rows, scores, greedy(rows, sizes + 1e-3 * scores, pop.size), pop.size, stop)
+    start = greedy(rows, sizes + 1e-3 * scores, pop.size)
     best = pack(rows, scores, pop.size, start)
     chosen = rows[best.chosen]
     return Packed(chosen, judge(pop, params, chosen).score, best.placed_bound, best.score_bound, best.proven)

@@ -23,6 +23,7 @@ from .._population import FloatArray, IntArray
 ADD_PER_ROUND = 4_000  # columns added per pricing round
 MAX_ROUNDS = 200
 MIP_COLUMNS = 4_000  # integer solves over more columns than this are not attempted
+QUICK_COLUMNS = 600  # columns of the quick integer solve that looks for a better incumbent
 # Branch-and-bound nodes per integer solve (deterministic, unlike a time limit): a short search
 # over the working columns for a better incumbent, a longer one for the proof.
 QUICK_NODES, PROOF_NODES = 200, 5_000
@@ -80,14 +81,21 @@ def _seats(rows: IntArray, people: int) -> csr_matrix:
 
 
 def greedy(rows: IntArray, value: FloatArray, people: int) -> IntArray:
-    """Circles taken best first while they fit: a first packing for the working set."""
-    taken = np.zeros(people + 1, dtype=bool)
+    """A first packing: people with the fewest circles choose first, each the most valuable circle
+    of free people that holds them."""
+    seats = _seats(rows, people).tocsr()
+    options = np.diff(seats.indptr)
+    taken = np.zeros(people + 1, dtype=bool)  # the last slot stands for empty seats (-1)
     chosen = []
-    for c in np.argsort(-value, kind="stable"):
-        row = rows[c]
-        if not taken[row[row >= 0]].any():
-            taken[row[row >= 0]] = True
-            chosen.append(int(c))
+    for person in np.lexsort((np.arange(people), options)):
+        if taken[person] or not options[person]:
+            continue
+        mine = seats.indices[seats.indptr[person] : seats.indptr[person + 1]]
+        free = mine[~(taken[rows[mine]] & (rows[mine] >= 0)).any(axis=1)]
+        if len(free):
+            best = int(free[np.argmax(value[free])])
+            taken[rows[best][rows[best] >= 0]] = True
+            chosen.append(best)
     return np.array(chosen, dtype=np.int64)
 
 
@@ -176,14 +184,18 @@ def _integer(
     best, best_value = start, incumbent
     if best_value >= bound - 1e-6:
         return Stage(best, best_value, bound, np.isfinite(bound))
-    found = _mip(seats, value, floor, working, QUICK_NODES) if len(working) <= MIP_COLUMNS else None
-    if found is not None and found[1] > best_value + EPS:
-        best, best_value = found[0], found[1]
-    if best_value >= bound - 1e-6:
-        return Stage(best, best_value, bound, np.isfinite(bound))
-    need = best_value + _step(value) - bound if np.isfinite(best_value) else -np.inf
-    useful = np.union1d(np.flatnonzero(reduced >= need - 1e-6), best)
-    if not np.isfinite(bound) or len(useful) > MIP_COLUMNS:
+    if not np.isfinite(bound):
+        return Stage(best, best_value, bound, False)
+    useful = _useful(reduced, value, bound, best, best_value)
+    if len(useful) > MIP_COLUMNS:  # a better incumbent first, from the most promising columns
+        # Counting members, many columns tie: all working ones; weighing scores, the best priced.
+        keep = MIP_COLUMNS if floor is None else QUICK_COLUMNS
+        promising = np.union1d(working[np.argsort(-reduced[working], kind="stable")[:keep]], best)
+        found = _mip(seats, value, floor, promising, QUICK_NODES)
+        if found is not None and found[1] > best_value + EPS:
+            best, best_value = found[0], found[1]
+        useful = _useful(reduced, value, bound, best, best_value)
+    if len(useful) > MIP_COLUMNS:
         return Stage(best, best_value, bound, False)
     found = _mip(seats, value, floor, useful, PROOF_NODES)
     if found is None:  # nothing among the useful columns beats the incumbent: it is optimal
@@ -191,6 +203,15 @@ def _integer(
     if found[1] > best_value + EPS:
         best, best_value = found[0], found[1]
     return Stage(best, best_value, best_value if found[2] else bound, found[2])
+
+
+def _useful(
+    reduced: FloatArray, value: FloatArray, bound: float, best: IntArray, best_value: float
+) -> IntArray:
+    """Columns that can appear in a packing better than the incumbent (reduced-cost fixing)."""
+    need = best_value + _step(value) - bound if np.isfinite(best_value) else -np.inf
+    useful: IntArray = np.union1d(np.flatnonzero(reduced >= need - 1e-6), best)
+    return useful
 
 
 def _step(value: FloatArray) -> float:

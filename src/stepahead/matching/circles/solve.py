@@ -38,7 +38,7 @@ SEARCH_METHOD = "greedy circles and local search; bound: each member's best poss
 
 def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop: Stop = never) -> Solution:
     progress("Forming circles", 0.0)
-    exact = exact_circles(pop, params, stop)
+    exact = exact_circles(pop, params)
     if exact is not None:
         total = float(exact.scores.sum())
         placed = int((exact.rows >= 0).sum())
