@@ -133,6 +133,10 @@ TASKS = {
     }
 }
 
+# A running match run's worker renews its lease every sixth of this; a run not renewed for this
+# long is given up as failed (its worker was killed or crashed) and the programme can run again.
+MATCH_RUN_LEASE_SECONDS = float(os.environ.get("MATCH_RUN_LEASE_SECONDS", "120"))
+
 # --- accounts -------------------------------------------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [
@@ -193,6 +197,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing root before collectstatic
+# Outside production WhiteNoise serves from the apps' static folders, so the demo (DEBUG off,
+# no collectstatic) still has its styles.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

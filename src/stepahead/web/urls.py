@@ -1,13 +1,29 @@
 """The server-rendered web UI. Names are stable: templates, tests and emails reverse them."""
 
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
-from .views import home, imports, lifecycle, oversight, participant, people, programmes, review, runs
+from .views import (
+    evidence,
+    home,
+    imports,
+    insights,
+    lifecycle,
+    oversight,
+    participant,
+    people,
+    programmes,
+    review,
+    runs,
+)
 
 app_name = "web"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page says; answer instead of a 404 on every page.
+    path("favicon.ico", RedirectView.as_view(url=static("web/img/favicon.svg"), permanent=True)),
     path("dashboard/", home.dashboard, name="dashboard"),
     path("organisation/", home.switch_org, name="switch_org"),
     # HR: people
@@ -30,6 +46,22 @@ urlpatterns = [
     ),
     path("programmes/<int:pk>/enrolments/", programmes.enrolment_list, name="enrolments"),
     path("programmes/<int:pk>/emails/<int:email_pk>/resend/", programmes.email_resend, name="email_resend"),
+    # HR: insights (charts, tables and their downloads)
+    path("insights/", insights.org_insights, name="org_insights"),
+    path("insights/<slug:slug>.<str:fmt>", insights.org_chart_download, name="org_chart_download"),
+    path("programmes/<int:pk>/insights/", insights.programme_insights, name="programme_insights"),
+    path(
+        "programmes/<int:pk>/insights/<slug:slug>.<str:fmt>",
+        insights.programme_chart_download,
+        name="programme_chart_download",
+    ),
+    # HR: the ISMCP evidence report; everyone who can see a programme: How we match
+    path("programmes/<int:pk>/evidence/", evidence.evidence, name="evidence"),
+    path("programmes/<int:pk>/evidence.pdf", evidence.evidence_pdf, name="evidence_pdf"),
+    path("programmes/<int:pk>/evidence/attach/", evidence.evidence_attach, name="evidence_attach"),
+    path("programmes/<int:pk>/evidence/<int:doc>/", evidence.evidence_document, name="evidence_document"),
+    path("programmes/<int:pk>/evidence/<int:doc>/remove/", evidence.evidence_remove, name="evidence_remove"),
+    path("programmes/<int:pk>/how-we-match/", evidence.how_we_match_page, name="how_we_match"),
     # HR: partnerships after approval
     path("programmes/<int:pk>/partnerships/", oversight.partnerships_page, name="partnerships"),
     path("programmes/<int:pk>/partnerships.csv", oversight.partnerships_csv, name="partnerships_csv"),
@@ -38,6 +70,7 @@ urlpatterns = [
     path("programmes/<int:pk>/runs/start/", runs.run_start, name="run_start"),
     path("programmes/<int:pk>/runs/compare/", runs.run_compare, name="run_compare"),
     path("programmes/<int:pk>/runs/<int:run_pk>/", runs.run_detail, name="run_detail"),
+    path("programmes/<int:pk>/runs/<int:run_pk>/cancel/", runs.run_cancel, name="run_cancel"),
     # HR: review of proposals
     path("programmes/<int:pk>/proposals/", review.proposals, name="proposals"),
     path("programmes/<int:pk>/proposals/swap/", review.swap, name="swap"),
