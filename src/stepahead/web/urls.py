@@ -4,6 +4,7 @@ from django.templatetags.static import static
 from django.urls import path
 from django.views.generic import RedirectView
 
+from . import urls_feedback
 from .views import (
     evidence,
     home,
@@ -106,3 +107,4 @@ urlpatterns = [
     path("partnerships/<int:pk>/goals/<int:gpk>/progress/", lifecycle.goal_progress, name="goal_progress"),
     path("partnerships/<int:pk>/close/", lifecycle.close, name="close"),
 ]
+urlpatterns += urls_feedback.urlpatterns
