@@ -52,13 +52,13 @@ _CHILD, _PV, _PW, _PK = 0, 1, 2, 3
 
 
 @_kernel
-def _slack(st: Any, g: Any, k: int) -> int:
+def _slack(st: Any, g: Any, k: int) -> Any:
     ea, eb, wt = g[0], g[1], g[2]
     return st[_DUAL, ea[k]] + st[_DUAL, eb[k]] - 2 * wt[k]
 
 
 @_kernel
-def _leaves(st: Any, n: int, b: int, out: Any, stack: Any, cpool: Any) -> int:
+def _leaves(st: Any, n: int, b: int, out: Any, stack: Any, cpool: Any) -> Any:
     """The people inside b, written to out; returns how many."""
     if b < n:
         out[0] = b
@@ -81,7 +81,9 @@ def _leaves(st: Any, n: int, b: int, out: Any, stack: Any, cpool: Any) -> int:
 
 
 @_kernel
-def _assign(st: Any, sc: Any, n: int, w: int, t: int, v: int, k: int, root: int, buf: Any, cpool: Any) -> None:
+def _assign(
+    st: Any, sc: Any, n: int, w: int, t: int, v: int, k: int, root: int, buf: Any, cpool: Any
+) -> None:
     """Label w's blossom t (1 S, 2 T) over pair k from v; a T blossom's base partner becomes S."""
     while True:
         b = st[_INB, w]
@@ -102,7 +104,7 @@ def _assign(st: Any, sc: Any, n: int, w: int, t: int, v: int, k: int, root: int,
 
 
 @_kernel
-def _trace(st: Any, v: int, w: int, path: Any) -> int:
+def _trace(st: Any, v: int, w: int, path: Any) -> Any:
     """From both ends of a tight S–S pair back towards their roots: the base of the first
     blossom both reach (a blossom closes there), or -1 at two roots (an augmenting path)."""
     count, found = 0, -1
@@ -123,7 +125,7 @@ def _trace(st: Any, v: int, w: int, path: Any) -> int:
 
 
 @_kernel
-def _compact(st: Any, start_row: int, len_row: int, pool: Any, first: int, last: int) -> int:
+def _compact(st: Any, start_row: int, len_row: int, pool: Any, first: int, last: int) -> Any:
     """Slide the segments in use (len ≥ 0) of ids [first, last) to the front of pool; returns
     the new end."""
     count = 0
@@ -137,7 +139,8 @@ def _compact(st: Any, start_row: int, len_row: int, pool: Any, first: int, last:
             count += 1
     ids = ids[np.argsort(st[start_row, ids])]
     end = 0
-    for b in ids:
+    for i_b in range(ids.shape[0]):
+        b = ids[i_b]
         s, length = st[start_row, b], st[len_row, b]
         for r in range(pool.shape[0]):
             for i in range(length):
@@ -148,7 +151,7 @@ def _compact(st: Any, start_row: int, len_row: int, pool: Any, first: int, last:
 
 
 @_kernel
-def _reserve(st: Any, sc: Any, ptr: int, start_row: int, len_row: int, pool: Any, n: int, size: int) -> int:
+def _reserve(st: Any, sc: Any, ptr: int, start_row: int, len_row: int, pool: Any, n: int, size: int) -> Any:
     """Room for `size` entries at the end of a pool, compacting it when full."""
     if sc[ptr] + size > pool.shape[1]:
         sc[ptr] = _compact(st, start_row, len_row, pool, n, 2 * n)
@@ -158,7 +161,7 @@ def _reserve(st: Any, sc: Any, ptr: int, start_row: int, len_row: int, pool: Any
 
 
 @_kernel
-def _new_blossom(st: Any, sc: Any, free: Any) -> int:
+def _new_blossom(st: Any, sc: Any, free: Any) -> Any:
     sc[_FREE] -= 1
     b = free[sc[_FREE]]
     st[_ALIVE, b] = 1
@@ -166,10 +169,12 @@ def _new_blossom(st: Any, sc: Any, free: Any) -> int:
 
 
 @_kernel
-def _close_blossom(st: Any, sc: Any, n: int, base: int, v: int, w: int, k: int, g: Any, pools: Any, buf: Any) -> None:
+def _close_blossom(
+    st: Any, sc: Any, n: int, base: int, v: int, w: int, k: int, g: Any, pools: Any, buf: Any
+) -> None:
     """The tight pair k = (v, w) closes an odd cycle through base: shrink it into a new S
     blossom whose children run bb → … → bv, then bw → … → bb around the cycle."""
-    cpool, bpool, free = pools
+    cpool, free = pools[0], pools[2]
     bb, bv, bw = st[_INB, base], st[_INB, v], st[_INB, w]
     b = _new_blossom(st, sc, free)
     st[_BASE, b], st[_PARENT, b], st[_PARENT, bb] = base, -1, b
@@ -197,7 +202,11 @@ def _close_blossom(st: Any, sc: Any, n: int, base: int, v: int, w: int, k: int, 
     while bw != bb:
         st[_PARENT, bw] = b
         cpool[_CHILD, last + 1] = bw
-        cpool[_PV, last + 1], cpool[_PW, last + 1], cpool[_PK, last + 1] = st[_TO, bw], st[_FROM, bw], st[_EDGE, bw]
+        cpool[_PV, last + 1], cpool[_PW, last + 1], cpool[_PK, last + 1] = (
+            st[_TO, bw],
+            st[_FROM, bw],
+            st[_EDGE, bw],
+        )
         last += 1
         bw = st[_INB, st[_FROM, bw]]
     st[_CSTART, b], st[_CLEN, b] = at, last - at + 1
@@ -215,7 +224,7 @@ def _close_blossom(st: Any, sc: Any, n: int, base: int, v: int, w: int, k: int, 
 
 
 @_kernel
-def _consider(st: Any, g: Any, b: int, k: int, best_to: Any, touched: Any, count: int) -> int:
+def _consider(st: Any, g: Any, b: int, k: int, best_to: Any, touched: Any, count: int) -> Any:
     """Keep pair k if it is the least-slack one seen from blossom b to an S blossom."""
     j = g[1][k] if st[_INB, g[0][k]] == b else g[0][k]
     bj = st[_INB, j]
@@ -265,14 +274,14 @@ def _merge_best(st: Any, sc: Any, n: int, b: int, g: Any, pools: Any, buf: Any) 
 
 
 @_kernel
-def _at(st: Any, b: int, j: int) -> int:
+def _at(st: Any, b: int, j: int) -> Any:
     """Pool position of child j of b, j counted cyclically (negative from the end)."""
     length = st[_CLEN, b]
     return st[_CSTART, b] + ((j % length) + length) % length
 
 
 @_kernel
-def _position(st: Any, cpool: Any, b: int, child: int) -> int:
+def _position(st: Any, cpool: Any, b: int, child: int) -> Any:
     start = st[_CSTART, b]
     for i in range(st[_CLEN, b]):
         if cpool[_CHILD, start + i] == child:
@@ -290,7 +299,9 @@ def _free_blossom(st: Any, sc: Any, b: int, free: Any) -> None:
 
 
 @_kernel
-def _expand(st: Any, sc: Any, n: int, b0: int, endstage: bool, g: Any, pools: Any, buf: Any, allow: Any) -> None:
+def _expand(
+    st: Any, sc: Any, n: int, b0: int, endstage: bool, g: Any, pools: Any, buf: Any, allow: Any
+) -> None:
     """Undo blossom b0: its children become top-level (at the end of a stage, children with a
     zero dual are undone too); mid-stage, a T blossom's children relabel along the even side
     of its cycle so the tree stays alternating."""
@@ -416,26 +427,25 @@ def _rematch_blossom(st: Any, n: int, b0: int, v0: int, cpool: Any, buf: Any) ->
 
 
 @_kernel
-def _augment(st: Any, n: int, v0: int, w0: int, k0: int, cpool: Any, buf: Any) -> None:
-    """Flip the path root(v0) … v0 – w0 … root(w0): every person on it ends matched."""
-    for side in range(2):
-        s, j, k = (v0, w0, k0) if side == 0 else (w0, v0, k0)
-        while True:
-            bs = st[_INB, s]
-            if bs >= n:
-                _rematch_blossom(st, n, bs, s, cpool, buf)
-            st[_MATE, s], st[_MATEK, s] = j, k
-            if st[_FROM, bs] < 0:
-                break
-            bt = st[_INB, st[_FROM, bs]]
-            s, j, k = st[_FROM, bt], st[_TO, bt], st[_EDGE, bt]
-            if bt >= n:
-                _rematch_blossom(st, n, bt, j, cpool, buf)
-            st[_MATE, j], st[_MATEK, j] = s, k
+def _flip(st: Any, n: int, s: int, j: int, k: int, cpool: Any, buf: Any) -> None:
+    """Match s to j over pair k (j = -1: leave s unmatched) and swap matched and unmatched
+    pairs on the tree path from s up to its root, which ends matched."""
+    while True:
+        bs = st[_INB, s]
+        if bs >= n:
+            _rematch_blossom(st, n, bs, s, cpool, buf)
+        st[_MATE, s], st[_MATEK, s] = j, k
+        if st[_FROM, bs] < 0:
+            break
+        bt = st[_INB, st[_FROM, bs]]
+        s, j, k = st[_FROM, bt], st[_TO, bt], st[_EDGE, bt]
+        if bt >= n:
+            _rematch_blossom(st, n, bt, j, cpool, buf)
+        st[_MATE, j], st[_MATEK, j] = s, k
 
 
 @_kernel
-def _scan(st: Any, sc: Any, n: int, g: Any, pools: Any, buf: Any, allow: Any) -> bool:
+def _scan(st: Any, sc: Any, n: int, g: Any, pools: Any, buf: Any, allow: Any) -> Any:
     """Grow the trees over tight pairs until no S person is left to scan; True when some
     augmented (their trees are then set aside for the rest of the stage)."""
     stage, queue, cpool = sc[_STAGE], buf[0], pools[0]
@@ -459,6 +469,14 @@ def _scan(st: Any, sc: Any, n: int, g: Any, pools: Any, buf: Any, allow: Any) ->
                 if slack <= 0:
                     allow[k] = stage
             if allow[k] == stage:
+                if label_w == 0 and st[_MATE, st[_BASE, bw]] < 0:
+                    # a free person whose dual is already 0: an augmenting path ends there
+                    st[_DEAD, st[_ROOT, bv]] = stage
+                    st[_LABEL, bw], st[_ROOT, bw], st[_FROM, bw] = 2, st[_ROOT, bv], -1
+                    _flip(st, n, v, w, k, cpool, buf)
+                    _flip(st, n, w, v, k, cpool, buf)
+                    augmented = True
+                    break
                 if label_w == 0:
                     _assign(st, sc, n, w, 2, v, k, st[_ROOT, bv], buf, cpool)
                 elif label_w == 1:
@@ -467,7 +485,8 @@ def _scan(st: Any, sc: Any, n: int, g: Any, pools: Any, buf: Any, allow: Any) ->
                         _close_blossom(st, sc, n, base, v, w, k, g, pools, buf)
                     else:
                         st[_DEAD, st[_ROOT, bv]] = st[_DEAD, st[_ROOT, bw]] = stage
-                        _augment(st, n, v, w, k, cpool, buf)
+                        _flip(st, n, v, w, k, cpool, buf)
+                        _flip(st, n, w, v, k, cpool, buf)
                         augmented = True
                         break
                 elif st[_LABEL, w] == 0:  # w inside a T blossom, reached for the first time
@@ -475,18 +494,20 @@ def _scan(st: Any, sc: Any, n: int, g: Any, pools: Any, buf: Any, allow: Any) ->
             elif label_w == 1:
                 if st[_BEST, bv] < 0 or slack < _slack(st, g, st[_BEST, bv]):
                     st[_BEST, bv] = k
-            elif st[_LABEL, w] == 0:
-                if st[_BEST, w] < 0 or slack < _slack(st, g, st[_BEST, w]):
-                    st[_BEST, w] = k
+            elif st[_LABEL, w] == 0 and (st[_BEST, w] < 0 or slack < _slack(st, g, st[_BEST, w])):
+                st[_BEST, w] = k
     return augmented
 
 
 @_kernel
 def _step(st: Any, n: int, g: Any) -> tuple[int, int, int]:
     """The largest dual step keeping every reduced cost ≥ 0 and every dual ≥ 0, and what
-    limits it: 1 a person's dual reaches 0 (optimal), 2 a pair from S to an unlabelled person
+    limits it: 1 an S person's dual reaches 0, 2 a pair from S to an unlabelled person
     gets tight, 3 a pair between two S blossoms, 4 a T blossom's dual reaches 0."""
-    kind, delta, target = 1, st[_DUAL, :n].min(), -1
+    kind, delta, target = 1, np.iinfo(np.int64).max, -1
+    for v in range(n):
+        if st[_LABEL, st[_INB, v]] == 1 and st[_DUAL, v] < delta:
+            delta, target = st[_DUAL, v], v
     for v in range(n):
         if st[_LABEL, st[_INB, v]] == 0 and st[_BEST, v] >= 0:
             d = _slack(st, g, st[_BEST, v])
@@ -520,15 +541,18 @@ def _move_duals(st: Any, n: int, delta: int) -> None:
 
 
 @_kernel
-def _start_stage(st: Any, sc: Any, n: int, buf: Any, cpool: Any) -> None:
+def _start_stage(st: Any, sc: Any, n: int, buf: Any, cpool: Any) -> Any:
+    """Label every unmatched person whose dual is still positive as the root of a tree; False
+    when there is none (the duals prove the matching optimal)."""
     sc[_STAGE] += 1
     st[_LABEL, :] = 0
     st[_BEST, :] = -1
     st[_BLEN, :] = -1
     sc[_BPTR] = sc[_QTOP] = 0
     for v in range(n):
-        if st[_MATE, v] < 0 and st[_LABEL, st[_INB, v]] == 0:
+        if st[_MATE, v] < 0 and st[_DUAL, v] > 0 and st[_LABEL, st[_INB, v]] == 0:
             _assign(st, sc, n, v, 1, -1, -1, v, buf, cpool)
+    return sc[_QTOP] > 0
 
 
 @_kernel
@@ -539,18 +563,20 @@ def _end_stage(st: Any, sc: Any, n: int, g: Any, pools: Any, buf: Any, allow: An
 
 
 @_kernel
-def _stage(st: Any, sc: Any, n: int, g: Any, pools: Any, buf: Any, allow: Any) -> bool:
-    """One stage: grow, shrink and move duals until some paths augment (True) or the duals
-    prove the matching optimal (False)."""
-    _start_stage(st, sc, n, buf, pools[0])
+def _stage(st: Any, sc: Any, n: int, g: Any, pools: Any, buf: Any, allow: Any) -> Any:
+    """One stage: grow, shrink and move duals until some paths augment or a person's dual
+    reaches 0 (True), or no tree is left to grow (False: the duals prove the matching optimal)."""
+    if not _start_stage(st, sc, n, buf, pools[0]):
+        return False
     while True:
         if _scan(st, sc, n, g, pools, buf, allow):
-            _end_stage(st, sc, n, g, pools, buf, allow)
-            return True
+            break
         kind, delta, target = _step(st, n, g)
         _move_duals(st, n, delta)
         if kind == 1:
-            return False
+            # the person's dual is 0: they may stay unmatched, so their tree's root need not
+            _flip(st, n, target, -1, -1, pools[0], buf)
+            break
         if kind == 4:
             _expand(st, sc, n, target, False, g, pools, buf, allow)
         else:
@@ -558,29 +584,27 @@ def _stage(st: Any, sc: Any, n: int, g: Any, pools: Any, buf: Any, allow: Any) -
             v = g[0][target] if st[_LABEL, st[_INB, g[0][target]]] == 1 else g[1][target]
             buf[0][sc[_QTOP]] = v
             sc[_QTOP] += 1
+    _end_stage(st, sc, n, g, pools, buf, allow)
+    return True
 
 
 @_kernel
-def _initial_state(n: int, m: int, wt: Any) -> Any:
+def start(n: int, wt: Any, mate: Any, mate_pair: Any, dual: Any) -> Any:
+    """The solver's state from a matching (mate, and each person's pair id; -1 unmatched) and
+    person duals feasible for it: u_a + u_b ≥ 2·w_ab on every pair, equality on matched ones,
+    all ≥ 0, and the unmatched people's duals of one parity."""
+    m = wt.shape[0]
     st = np.full((_ROWS, 2 * n), -1, dtype=np.int64)
     for row in (_LABEL, _CLEN, _ALIVE, _DUAL):
         st[row, :] = 0
-    st[_DUAL, :n] = wt.max() if m else 0
+    st[_DUAL, :n] = dual
+    st[_MATE, :n] = mate
+    st[_MATEK, :n] = mate_pair
     st[_BASE, :n] = np.arange(n)
     st[_INB, :n] = np.arange(n)
-    return st
-
-
-@_kernel
-def solve_general(n: int, ea: Any, eb: Any, wt: Any, adj_start: Any, adj_edge: Any, stage_limit: int) -> Any:
-    """Maximum-weight matching of the graph (people 0..n-1, pair k = (ea[k], eb[k]) of integer
-    weight wt[k] ≥ 0, adj_* its pairs by person). Returns the state table and how many stages
-    ran; stops early (not optimal) after stage_limit stages when that is ≥ 0."""
-    m = ea.shape[0]
-    st = _initial_state(n, m, wt)
     sc = np.zeros(8, dtype=np.int64)
-    free = np.arange(2 * n - 1, n - 1, -1).astype(np.int64)
     sc[_FREE] = n
+    free = np.arange(2 * n - 1, n - 1, -1).astype(np.int64)
     pools = (np.zeros((4, 6 * n + 8), dtype=np.int64), np.zeros((1, 4 * m + 2 * n + 8), dtype=np.int64), free)
     buf = (
         np.zeros(n + 1, dtype=np.int64),  # 0 queue
@@ -596,18 +620,27 @@ def solve_general(n: int, ea: Any, eb: Any, wt: Any, adj_start: Any, adj_edge: A
         np.zeros(2 * n + 1, dtype=np.int64),
         np.zeros(2 * n + 1, dtype=np.int64),
     )
-    allow = np.full(m, -1, dtype=np.int64)
-    g = (ea, eb, wt, adj_start, adj_edge)
-    while stage_limit < 0 or sc[_STAGE] < stage_limit:
+    return st, sc, pools, buf, np.full(m, -1, dtype=np.int64)
+
+
+@_kernel
+def run(state: Any, g: Any, stages: int) -> Any:
+    """Up to `stages` more stages (all when < 0); True once the matching is proven optimal.
+    Between stages the duals stay feasible, so a run cut short still bounds the optimum."""
+    st, sc, pools, buf, allow = state
+    n = st.shape[1] // 2
+    done = 0
+    while stages < 0 or done < stages:
         if not _stage(st, sc, n, g, pools, buf, allow):
-            break
-    return st, sc[_STAGE]
+            return True
+        done += 1
+    return False
 
 
 @_kernel
 def blossom_share(parent: Any, z: Any, n: int, a: Any, b: Any) -> Any:
-    """Σ z_B over the blossoms holding both a[i] and b[i] (parent: enclosing blossom of each
-    id, z: each blossom's dual, indexed by id − n)."""
+    """Σ z over the blossoms holding both a[i] and b[i] (parent: each id's enclosing blossom,
+    z: each blossom's dual, indexed by id − n)."""
     mark = np.full(parent.shape[0], -1, dtype=np.int64)
     out = np.zeros(a.shape[0], dtype=np.int64)
     for i in range(a.shape[0]):
@@ -621,3 +654,23 @@ def blossom_share(parent: Any, z: Any, n: int, a: Any, b: Any) -> Any:
                 out[i] += z[x - n]
             x = parent[x]
     return out
+
+
+@_kernel
+def greedy_start(n: int, ea: Any, eb: Any, wt: Any) -> Any:
+    """A feasible start: each person's dual is their heaviest pair's weight
+    (u_a + u_b ≥ 2·w_ab holds on every pair), and pairs tight under it matched greedily."""
+    dual = np.zeros(n, dtype=np.int64)
+    for k in range(ea.shape[0]):
+        dual[ea[k]] = max(dual[ea[k]], wt[k])
+        dual[eb[k]] = max(dual[eb[k]], wt[k])
+    mate = np.full(n, -1, dtype=np.int64)
+    mate_pair = np.full(n, -1, dtype=np.int64)
+    for k in np.argsort(-wt, kind="mergesort"):
+        a, b = ea[k], eb[k]
+        if mate[a] < 0 and mate[b] < 0 and dual[a] + dual[b] == 2 * wt[k]:
+            mate[a], mate[b], mate_pair[a], mate_pair[b] = b, a, k, k
+    for v in range(n):
+        if mate[v] < 0 and dual[v] % 2:
+            dual[v] += 1  # unmatched duals share one parity, so halved slacks stay exact
+    return mate, mate_pair, dual

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._population import IntArray
-from .blossom_kernel import _DUAL, _MATE, _PARENT, _ROWS, blossom_share, solve_general
+from .._solution import Stop, never
+from .blossom_kernel import _DUAL, _MATE, _PARENT, _ROWS, blossom_share, greedy_start, run, start
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,8 @@ class GeneralMatching:
 
     def shared2(self, a: IntArray, b: IntArray) -> IntArray:
         """2 × Σ z_B over the blossoms holding both people of each pair."""
-        return blossom_share(self.parent, self.z2, self.n, a, b)
+        shared: IntArray = blossom_share(self.parent, self.z2, self.n, a, b)
+        return shared
 
     def reduced2(self, a: IntArray, b: IntArray, w: IntArray) -> IntArray:
         """2 × each pair's reduced cost y_a + y_b + Σ_{B ∋ a,b} z_B − w_ab (≥ 0 when priced)."""
@@ -69,26 +71,71 @@ class GeneralMatching:
         return int(self.u.sum()) + int((self.z2 * (self.sizes() // 2)).sum())
 
 
-def max_weight_matching(n: int, a: IntArray, b: IntArray, w: IntArray, stage_limit: int = -1) -> GeneralMatching:
+# Stages run between two looks at the caller's budget: each costs O(people), so a few
+# milliseconds at 100k people.
+_STAGES_PER_LOOK = 64
+
+
+def max_weight_matching(
+    n: int,
+    a: IntArray,
+    b: IntArray,
+    w: IntArray,
+    stop: Stop = never,
+    warm: WarmStart | None = None,
+    look_every: int = _STAGES_PER_LOOK,
+) -> GeneralMatching:
     """Maximum-weight matching over pairs (a[k], b[k]) of integer weight w[k] ≥ 0 (no self
-    pairs; people 0..n-1, those without pairs stay unmatched with dual 0)."""
+    pairs; people 0..n-1, those without pairs stay unmatched with dual 0). `warm`: a matching
+    and feasible duals to start from (else each person's heaviest pair and a greedy matching).
+    When `stop()` turns true it returns early, `finished` False, with duals that still bound
+    the optimum (it looks every `look_every` stages)."""
     a, b, w = (np.asarray(x, dtype=np.int64) for x in (a, b, w))
     if np.any(a == b) or np.any(w < 0):
         raise ValueError("pairs must join two different people and weigh at least 0")
     if not len(a):
         empty = np.zeros(0, dtype=np.int64)
-        st = np.zeros((_ROWS, 0), dtype=np.int64)
-        return _widen(n, empty, st, 0, True)
+        return _widen(n, empty, np.zeros((_ROWS, 0), dtype=np.int64), 0, True)
     live, ends = np.unique(np.concatenate([a, b]), return_inverse=True)
     size, m = len(live), len(a)
     la, lb = ends[:m], ends[m:]
     both = np.concatenate([la, lb])
-    order = np.argsort(both, kind="stable")
-    adj_edge = (order % m).astype(np.int64)
+    adj_edge = (np.argsort(both, kind="stable") % m).astype(np.int64)
     adj_start = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(both, minlength=size), out=adj_start[1:])
-    st, stages = solve_general(size, la, lb, w, adj_start, adj_edge, stage_limit)
-    return _widen(n, live, st, int(stages), stage_limit < 0 or int(stages) < stage_limit)
+    mate, mate_pair, dual = greedy_start(size, la, lb, w) if warm is None else warm.local(live, la, lb)
+    state = start(size, w, mate, mate_pair, dual)
+    graph = (la, lb, w, adj_start, adj_edge)
+    finished = run(state, graph, look_every)
+    while not finished and not stop():
+        finished = run(state, graph, look_every)
+    st, sc = state[0], state[1]
+    return _widen(n, live, st, int(sc[0]), bool(finished))
+
+
+@dataclass(frozen=True, slots=True)
+class WarmStart:
+    """A matching and duals to start from: u_a + u_b ≥ 2·w_ab on every pair given to the
+    solver, equality on the matching's pairs, all u ≥ 0."""
+
+    pairs: list[tuple[int, int]]
+    u: IntArray  # per person 0..n-1
+
+    def local(self, live: IntArray, la: IntArray, lb: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+        size = len(live)
+        where = np.full(int(live.max()) + 1, -1, dtype=np.int64)
+        where[live] = np.arange(size)
+        mate = np.full(size, -1, dtype=np.int64)
+        mate_pair = np.full(size, -1, dtype=np.int64)
+        keys = la * size + lb
+        order = np.argsort(keys)
+        for x, y in self.pairs:
+            p, q = sorted((int(where[x]), int(where[y])))
+            k = int(order[np.searchsorted(keys, p * size + q, sorter=order)])
+            mate[p], mate[q], mate_pair[p], mate_pair[q] = q, p, k, k
+        dual = self.u[live].astype(np.int64)
+        dual += (mate < 0) & (dual % 2 == 1)  # unmatched duals share one parity
+        return mate, mate_pair, dual
 
 
 def _widen(n: int, live: IntArray, st: IntArray, stages: int, finished: bool) -> GeneralMatching:
