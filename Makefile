@@ -3,7 +3,7 @@ export UV_PYTHON_DOWNLOADS := never
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 UV := uv
 
-.PHONY: help setup demo test lint test-sqlite test-postgres bench bench-quick
+.PHONY: help setup demo test lint test-sqlite test-postgres bench bench-quick charts
 
 help:
 	@echo "make demo   - migrate a fresh SQLite database, load the demo organisation, serve on 127.0.0.1:8000"
@@ -47,3 +47,9 @@ bench: setup
 
 bench-quick: setup
 	$(UV) run python -m bench.bench_matching --quick
+
+# The insights pages' chart script (Vega-Lite via vega-embed), bundled by esbuild from the pinned
+# npm packages in frontend/charts; the bundle is committed, so only a version change needs this.
+charts:
+	npm ci --prefix frontend/charts --silent
+	npm run --prefix frontend/charts build

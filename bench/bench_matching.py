@@ -1,9 +1,12 @@
 """Matching benchmarks: time, peak memory and outcome of `stepahead.matching.match` per mode and size.
 
     uv run python -m bench.bench_matching [--modes peer,circles] [--sizes 1000,10k,100k]
-                                          [--repeats N] [--quick] [--exact]
+                                          [--shapes standard,steep,...|all] [--repeats N]
+                                          [--quick] [--exact]
 
 Each measurement runs in a fresh process (see bench/worker.py); figures are medians over repeats.
+Every (mode, size) runs on each organisation shape asked for (`stepahead.synthetic.SHAPES`); the
+report's summary keeps the worst shape per row, since a target must hold on every shape.
 Results go to bench/results/<name>.json and .md (matching, matching-quick, exact).
 """
 
@@ -37,6 +40,9 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_matching", description=about)
     parser.add_argument("--modes", default=",".join(MODES), help="comma-separated modes (default: all)")
     parser.add_argument("--sizes", default=None, help=f"comma-separated sizes (default {SIZES})")
+    parser.add_argument(
+        "--shapes", default="standard", help="comma-separated organisation shapes or 'all' (default standard)"
+    )
     parser.add_argument("--repeats", type=int, default=None, help="runs per figure (default 3, 1 from 50k)")
     parser.add_argument("--quick", action="store_true", help=f"sizes {QUICK_SIZES} only")
     parser.add_argument("--exact", action="store_true", help="instead: peer objective vs the exact optimum")
@@ -58,17 +64,28 @@ def main(argv: list[str] | None = None) -> int:
     records = []
     for mode in modes:
         for size in sizes:
-            repeats = args.repeats or default_repeats(size)
-            job = {"kind": "match", "mode": mode, "size": size, "seed": args.seed}
-            record = repeat_job(job, repeats, args.timeout)
-            records.append(record)
-            print(_line(record), flush=True)
+            for shape in _shapes(args.shapes):
+                repeats = args.repeats or default_repeats(size)
+                job = {"kind": "match", "mode": mode, "size": size, "seed": args.seed, "shape": shape}
+                record = repeat_job(job, repeats, args.timeout)
+                records.append(record)
+                print(_line(record), flush=True)
     stem = args.out or ("matching-quick" if args.quick else "matching")
     return finish(stem, facts, records, _report(facts, records))
 
 
+def _shapes(text: str) -> list[str]:
+    from stepahead.synthetic import SHAPES
+
+    names = list(SHAPES) if text.strip() == "all" else [s.strip() for s in text.split(",") if s.strip()]
+    unknown = [n for n in names if n not in SHAPES]
+    if unknown:
+        raise SystemExit(f"unknown shape(s) {', '.join(unknown)}; choose from {', '.join(SHAPES)} or all")
+    return names
+
+
 def _line(r: Record) -> str:
-    head = f"{r['mode']:<12} {r['size']:>8,}"
+    head = f"{r['mode']:<12} {r['size']:>8,} {r.get('shape', 'standard'):<13}"
     if "error" in r:
         return f"{head}  ERROR {r['error']}"
     figures = (
@@ -83,25 +100,35 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.3f}%"
 
 
+_HEADER = ["mode", "size", "shape", "participants", "seconds (median)", "peak MB", "placed", "total score"]
+_HEADER += ["proven", "upper bound", "gap", "method", "runs", "targets"]
+
+
 def _report(facts: Record, records: list[Record]) -> str:
-    header = ["mode", "size", "participants", "seconds (median)", "peak MB", "placed", "total score"]
-    header += ["proven", "upper bound", "gap", "method", "runs", "targets"]
-    rows = [_row(r) for r in records]
-    return (
-        "\n\n".join(
-            [
-                "# Matching benchmark",
-                machine_markdown(facts),
-                markdown_table(header, rows),
-                _METHOD,
-            ]
-        )
-        + "\n"
-    )
+    parts = ["# Matching benchmark", machine_markdown(facts)]
+    if len({r.get("shape", "standard") for r in records}) > 1:
+        worst = [_row(r) for r in worst_shapes(records)]
+        parts += ["## Worst shape per mode and size", markdown_table(_HEADER, worst), "## Every shape"]
+    parts += [markdown_table(_HEADER, [_row(r) for r in records]), _METHOD]
+    return "\n\n".join(parts) + "\n"
+
+
+def worst_shapes(records: list[Record]) -> list[Record]:
+    """Per (mode, size), the record of the slowest shape; a failed run counts as the worst."""
+    worst: dict[tuple[str, int], Record] = {}
+    for r in records:
+        key = (r["mode"], r["size"])
+        if key not in worst or _badness(r) > _badness(worst[key]):
+            worst[key] = r
+    return list(worst.values())
+
+
+def _badness(r: Record) -> tuple[int, float]:
+    return (1, 0.0) if "error" in r else (0, float(r["seconds"]))
 
 
 def _row(r: Record) -> list[str]:
-    first = [r["mode"], fmt(r["size"])]
+    first = [r["mode"], fmt(r["size"]), r.get("shape", "standard")]
     if "error" in r:
         return first + [f"ERROR: {r['error']}"] + [""] * 10
     return [
@@ -139,10 +166,11 @@ _METHOD = """## What is measured
 def _exact_study(args: argparse.Namespace, facts: Record) -> int:
     records = []
     for size in parse_sizes(args.exact_sizes):
-        job = {"kind": "exact", "mode": "peer", "size": size, "seed": args.seed}
-        record = repeat_job(job, 1, args.timeout)
-        records.append(record)
-        print(_exact_line(record), flush=True)
+        for shape in _shapes(args.shapes):
+            job = {"kind": "exact", "mode": "peer", "size": size, "seed": args.seed, "shape": shape}
+            record = repeat_job(job, 1, args.timeout)
+            records.append(record)
+            print(_exact_line(record), flush=True)
     payload = {"machine": facts, "results": records}
     paths = write_results(args.out or "exact", payload, _exact_report(facts, records))
     print(f"wrote {paths[0]} and {paths[1]}")
@@ -151,9 +179,10 @@ def _exact_study(args: argparse.Namespace, facts: Record) -> int:
 
 def _exact_line(r: Record) -> str:
     if "error" in r:
-        return f"peer {r['size']:>6,}  ERROR {r['error']}"
+        return f"peer {r['size']:>6,} {r.get('shape', 'standard')}  ERROR {r['error']}"
     return (
-        f"peer {r['size']:>6,}  engine placed {r['placed']:,} score {r['total_score']:,.4f}"
+        f"peer {r['size']:>6,} {r.get('shape', 'standard'):<13}"
+        f" engine placed {r['placed']:,} score {r['total_score']:,.4f}"
         f"  | exact placed {r['exact_placed']:,} score {r['exact_total_score']:,.4f}"
         f"  | shortfall {r['placed_shortfall']} people, {r['score_shortfall']:.6f} score"
         f"  | eligible pairs {r['eligible_pairs']:,} (density {100 * r['pair_density']:.2f}%)"
@@ -162,16 +191,17 @@ def _exact_line(r: Record) -> str:
 
 
 def _exact_report(facts: Record, records: list[Record]) -> str:
-    header = ["size", "eligible pairs", "density", "engine placed", "exact placed", "engine score"]
+    header = ["size", "shape", "eligible pairs", "density", "engine placed", "exact placed", "engine score"]
     header += ["exact score", "relative gap", "engine proven", "engine s", "exact s", "verdict"]
     rows = []
     for r in records:
         if "error" in r:
-            rows.append([fmt(r["size"]), f"ERROR: {r['error']}"] + [""] * 10)
+            rows.append([fmt(r["size"]), r.get("shape", "standard"), f"ERROR: {r['error']}"] + [""] * 10)
             continue
         rows.append(
             [
                 fmt(r["size"]),
+                r.get("shape", "standard"),
                 fmt(r["eligible_pairs"]),
                 f"{100 * r['pair_density']:.2f}%",
                 fmt(r["placed"]),

@@ -48,22 +48,23 @@ def _timed[T](call: Callable[[], T]) -> tuple[T, float]:
 # --- jobs ------------------------------------------------------------------------------------------------
 
 
-def organisation_for(mode: str, size: int, seed: int) -> list[Any]:
+def organisation_for(mode: str, size: int, seed: int, shape: str = "standard") -> list[Any]:
     """Peer and circles: `size` people. Mentoring: `size` mentees plus size/4 mentors."""
     from stepahead.matching import Mode
     from stepahead.synthetic import generate_organisation
 
     if not Mode(mode).is_mentoring:
-        return generate_organisation(size, seed=seed)
+        return generate_organisation(size, seed=seed, shape=shape)
     total = size + round(size * MENTORS_PER_MENTEE)
     share = MENTORS_PER_MENTEE / (1 + MENTORS_PER_MENTEE)
-    return generate_organisation(total, seed=seed, roles=True, mentor_share=share)
+    return generate_organisation(total, seed=seed, roles=True, mentor_share=share, shape=shape)
 
 
 def match_job(job: Record) -> Record:
     from stepahead.matching import MatchParams, Mode, match
 
-    people, generate_seconds = _timed(lambda: organisation_for(job["mode"], job["size"], job["seed"]))
+    shape = job.get("shape", "standard")
+    people, generate_seconds = _timed(lambda: organisation_for(job["mode"], job["size"], job["seed"], shape))
     rss_before = _current_rss_mb()
     params = MatchParams(mode=Mode(job["mode"]), seed=job["seed"])
     result, seconds = _timed(lambda: match(people, params))
@@ -103,7 +104,7 @@ def exact_job(job: Record) -> Record:
     from stepahead.matching import MatchParams, match
     from stepahead.synthetic import generate_organisation
 
-    people = generate_organisation(job["size"], seed=job["seed"])
+    people = generate_organisation(job["size"], seed=job["seed"], shape=job.get("shape", "standard"))
     params = MatchParams(seed=job["seed"])
     result, engine_seconds = _timed(lambda: match(people, params))
     pairs, pairs_seconds = _timed(lambda: eligible_pairs(people, params))

@@ -1,9 +1,14 @@
 """A realistic synthetic organisation for demos, tests and benchmarks.
 
 Pure and seeded: the same size, seed and options always give the same people; no I/O, no clock.
-The shape follows a mid-sized commercial company: uneven functions, a grade pyramid, a manager
-tree, skills that grow with seniority (except digital ones, where juniors lead), goals where
-people are weak, a few languages, and a sprinkling of exclusions and wishes.
+The standard shape follows a mid-sized commercial company: uneven functions, a grade pyramid, a
+manager tree, skills that grow with seniority (except digital ones, where juniors lead), goals
+where people are weak, a few languages, and a sprinkling of exclusions and wishes.
+
+Organisations differ, and a target that holds on one shape may not hold on another, so `SHAPES`
+names others a real organisation could have: a steep pyramid, grades spread evenly, few skills
+(many identical goals and ties), many skills, one function (no cross-function bonus anywhere),
+and many languages with exclusions. Benchmarks run every mode over all of them.
 """
 
 from __future__ import annotations
@@ -25,9 +30,11 @@ __all__ = [
     "FUNCTIONS",
     "GRADES",
     "LOCATIONS",
+    "SHAPES",
     "SKILLS",
     "Employee",
     "Location",
+    "Shape",
     "generate_employees",
     "generate_organisation",
     "participants_to_csv",
@@ -77,6 +84,47 @@ FUNCTION_STRENGTHS: dict[str, dict[str, float]] = {
     "Data": {"data analysis": 1.8, "python": 1.5, "sql": 1.5, "ai tools": 0.8},
     "HR": {"coaching": 1.2, "public speaking": 0.5, "business writing": 0.5},
     "Legal": {"business writing": 1.5, "negotiation": 1.0},
+}
+
+
+# Extra specialisms per function for the many-skills shape (with the two above: five each).
+MORE_SPECIALISMS: dict[str, tuple[str, str, str]] = {
+    "Engineering": ("testing", "security engineering", "frontend development"),
+    "Sales": ("sales forecasting", "pricing", "partnerships"),
+    "Operations": ("logistics", "quality management", "facilities"),
+    "Customer Success": ("support operations", "service design", "renewals"),
+    "Finance": ("treasury", "tax", "financial planning"),
+    "Marketing": ("seo", "events", "market research"),
+    "Product": ("user research", "product analytics", "pricing strategy"),
+    "Data": ("data engineering", "data visualisation", "experimentation"),
+    "HR": ("compensation", "learning design", "workforce planning"),
+    "Legal": ("litigation", "intellectual property", "privacy law"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What kind of organisation to build, beyond its size."""
+
+    name: str
+    grade_shares: tuple[float, ...] = GRADE_SHARES  # share of headcount by grade 1..9
+    skills: str = "standard"  # "few" (12 general skills), "standard" (35) or "many" (65)
+    functions: int = len(FUNCTIONS)  # spread people over the first this many functions
+    english: float = 1.0  # scales who also works in English; low values split by language
+    exclude_share: float | None = None  # overrides the caller's exclude_share
+
+
+SHAPES: dict[str, Shape] = {
+    shape.name: shape
+    for shape in (
+        Shape("standard"),
+        Shape("steep", grade_shares=(0.40, 0.24, 0.14, 0.08, 0.05, 0.04, 0.02, 0.02, 0.01)),
+        Shape("even", grade_shares=(1 / 9,) * 9),
+        Shape("few-skills", skills="few"),
+        Shape("many-skills", skills="many"),
+        Shape("one-function", functions=1),
+        Shape("languages", english=0.3, exclude_share=0.05),
+    )
 }
 
 
@@ -180,11 +228,13 @@ def generate_organisation(
     exclude_share: float = 0.01,
     prefer_share: float = 0.01,
     domain: str = "example.com",
+    shape: Shape | str = "standard",
 ) -> list[Participant]:
     """`size` participants of one synthetic organisation, deterministic for `seed`.
 
     With `roles`, a `mentor_share` of people (mostly senior) mentor, and `both_share` of those
-    also want a mentor themselves; everyone else is a mentee."""
+    also want a mentor themselves; everyone else is a mentee. `shape` is a `Shape` or the name of
+    one in `SHAPES`."""
     staff = generate_employees(
         size,
         seed=seed,
@@ -194,6 +244,7 @@ def generate_organisation(
         exclude_share=exclude_share,
         prefer_share=prefer_share,
         domain=domain,
+        shape=shape,
     )
     return [e.participant for e in staff]
 
@@ -208,40 +259,58 @@ def generate_employees(
     exclude_share: float = 0.01,
     prefer_share: float = 0.01,
     domain: str = "example.com",
+    shape: Shape | str = "standard",
 ) -> list[Employee]:
     """Like `generate_organisation`, keeping each person's city and country (for the demo)."""
     if size < 0:
         raise ValueError("size must be 0 or more")
     if not 0.0 <= mentor_share <= 1.0 or not 0.0 <= both_share <= 1.0:
         raise ValueError("mentor_share and both_share must be between 0 and 1")
+    shape = _shape(shape)
+    taxonomy = _taxonomy(shape.skills)
+    if shape.exclude_share is not None:
+        exclude_share = shape.exclude_share
     # Roles draw from their own stream, so the same seed gives the same people with or without roles.
     people_rng, roles_rng = np.random.default_rng(seed).spawn(2)
-    staff = _workforce(people_rng, size, exclude_share, prefer_share)
+    staff = _workforce(people_rng, size, shape, taxonomy, (exclude_share, prefer_share))
     names, emails = _names_and_emails(people_rng, staff.location, domain)
     cast = _roles(roles_rng, staff.grade, mentor_share, both_share) if roles else _no_roles(size)
-    return _employees(staff, cast, names, emails)
+    return _employees(staff, cast, names, emails, taxonomy.skills)
+
+
+def _shape(shape: Shape | str) -> Shape:
+    if isinstance(shape, Shape):
+        if len(shape.grade_shares) != len(GRADES) or not 1 <= shape.functions <= len(FUNCTIONS):
+            raise ValueError(f"shape {shape.name!r}: nine grade shares and 1-{len(FUNCTIONS)} functions")
+        return shape
+    try:
+        return SHAPES[shape]
+    except KeyError:
+        raise ValueError(f"unknown shape {shape!r}; choose one of {', '.join(SHAPES)}") from None
 
 
 def _workforce(
     rng: np.random.Generator,
     size: int,
-    exclude_share: float,
-    prefer_share: float,
+    shape: Shape,
+    taxonomy: _Taxonomy,
+    shares: tuple[float, float],  # exclude, prefer
 ) -> _Workforce:
-    function = rng.choice(len(FUNCTIONS), size=size, p=_shares([f[1] for f in FUNCTIONS]))
-    grade = rng.choice(np.array(GRADES), size=size, p=_shares(GRADE_SHARES))
+    functions = FUNCTIONS[: shape.functions]
+    function = rng.choice(len(functions), size=size, p=_shares([f[1] for f in functions]))
+    grade = rng.choice(np.array(GRADES), size=size, p=_shares(shape.grade_shares))
     location = rng.choice(len(LOCATIONS), size=size, p=_shares([loc.share for loc in LOCATIONS]))
-    levels = _skill_levels(rng, function, grade)
+    levels = _skill_levels(rng, taxonomy, function, grade)
     return _Workforce(
         function=function,
         grade=grade,
         location=location,
         levels=levels,
-        goals=_goals(rng, function, levels),
+        goals=_goals(rng, function, levels, _goal_relevance(taxonomy)),
         manager=_managers(rng, function, grade),
-        languages=_languages(rng, location, grade),
-        exclude=_exclusions(rng, function, grade, exclude_share),
-        prefer=_wishes(rng, grade, prefer_share),
+        languages=_languages(rng, location, grade, shape.english),
+        exclude=_exclusions(rng, function, grade, shares[0]),
+        prefer=_wishes(rng, grade, shares[1]),
     )
 
 
@@ -253,57 +322,81 @@ def _shares(weights: Iterable[float]) -> FloatArray:
 # --- skills and goals ----------------------------------------------------------------------
 
 
-def _level_model() -> tuple[FloatArray, FloatArray]:
+@dataclass(frozen=True, slots=True)
+class _Taxonomy:
+    """The skills of one shape: shared skills first (columns below `shared`), then specialisms."""
+
+    skills: tuple[str, ...]
+    shared: int
+    own: tuple[tuple[int, ...], ...]  # per function: the columns of its own specialisms
+
+
+@functools.cache
+def _taxonomy(kind: str) -> _Taxonomy:
+    if kind == "few":
+        few = (*GENERAL_SKILLS, *LEADERSHIP_SKILLS, "python", "sql")
+        return _Taxonomy(few, len(few), tuple(() for _ in FUNCTIONS))
+    if kind not in ("standard", "many"):
+        raise ValueError(f"unknown skills breadth {kind!r}: few, standard or many")
+    shared = len(SKILLS) - 2 * len(FUNCTIONS)
+    own = [[shared + 2 * f, shared + 2 * f + 1] for f in range(len(FUNCTIONS))]
+    skills = list(SKILLS)  # the standard taxonomy is a prefix of the larger one
+    if kind == "many":
+        for f, (name, _, _) in enumerate(FUNCTIONS):
+            own[f] += range(len(skills), len(skills) + 3)
+            skills += MORE_SPECIALISMS[name]
+    return _Taxonomy(tuple(skills), shared, tuple(tuple(cols) for cols in own))
+
+
+def _level_model(taxonomy: _Taxonomy) -> tuple[FloatArray, FloatArray]:
     """(intercept, slope per grade above 1), each (functions × skills): the expected level."""
-    intercept = np.zeros((len(FUNCTIONS), len(SKILLS)))
+    intercept = np.zeros((len(FUNCTIONS), len(taxonomy.skills)))
     slope = np.zeros_like(intercept)
-    column = {s: c for c, s in enumerate(SKILLS)}
-    for f, (name, _, own) in enumerate(FUNCTIONS):
-        for s in GENERAL_SKILLS:
-            intercept[f, column[s]], slope[f, column[s]] = 0.8, 0.3
-        for s in LEADERSHIP_SKILLS:
-            intercept[f, column[s]], slope[f, column[s]] = 0.2, 0.45
-        for s in DIGITAL_SKILLS:
-            intercept[f, column[s]], slope[f, column[s]] = 2.4, -0.3
-        for _, _, specialist in FUNCTIONS:
-            for s in specialist:
-                # Someone else's specialism: mostly none, now and then a little.
-                intercept[f, column[s]] = -1.2
-        for s in own:
-            intercept[f, column[s]], slope[f, column[s]] = 1.2, 0.4
+    column = {s: c for c, s in enumerate(taxonomy.skills)}
+    groups = ((GENERAL_SKILLS, 0.8, 0.3), (LEADERSHIP_SKILLS, 0.2, 0.45), (DIGITAL_SKILLS, 2.4, -0.3))
+    for f, (name, _, _) in enumerate(FUNCTIONS):
+        for group, base, rise in groups:
+            for c in (column[s] for s in group if s in column):
+                intercept[f, c], slope[f, c] = base, rise
+        # Someone else's specialism: mostly none, now and then a little.
+        intercept[f, taxonomy.shared :] = -1.2
+        for c in taxonomy.own[f]:
+            intercept[f, c], slope[f, c] = 1.2, 0.4
         for s, offset in FUNCTION_STRENGTHS[name].items():
-            intercept[f, column[s]] += offset
+            if s in column:
+                intercept[f, column[s]] += offset
     return intercept, slope
 
 
-def _skill_levels(rng: np.random.Generator, function: IntArray, grade: IntArray) -> npt.NDArray[np.int8]:
-    intercept, slope = _level_model()
+def _skill_levels(
+    rng: np.random.Generator, taxonomy: _Taxonomy, function: IntArray, grade: IntArray
+) -> npt.NDArray[np.int8]:
+    intercept, slope = _level_model(taxonomy)
     expected = intercept[function] + slope[function] * (grade - 1)[:, None]
     talent = rng.normal(0.0, 0.4, size=(len(grade), 1))  # some people are strong across the board
     noise = rng.normal(0.0, 0.9, size=expected.shape)
     levels = np.clip(np.rint(expected + talent + noise), 0, 5).astype(np.int8)
     # Profiles are incomplete: a fifth of the non-specialist skills were never filled in.
-    not_specialist = len(GENERAL_SKILLS) + len(LEADERSHIP_SKILLS) + len(DIGITAL_SKILLS)
-    blank = rng.random((len(grade), not_specialist)) < 0.2
-    levels[:, :not_specialist][blank] = 0
+    blank = rng.random((len(grade), taxonomy.shared)) < 0.2
+    levels[:, : taxonomy.shared][blank] = 0
     return levels
 
 
-def _goal_relevance() -> FloatArray:
+def _goal_relevance(taxonomy: _Taxonomy) -> FloatArray:
     """How much people in each function care to grow each skill (functions × skills)."""
-    relevance = np.ones((len(FUNCTIONS), len(SKILLS)))
-    first_specialist = len(SKILLS) - 2 * len(FUNCTIONS)
-    relevance[:, first_specialist:] = 0.1
-    for f in range(len(FUNCTIONS)):
-        own = first_specialist + 2 * f
-        relevance[f, own : own + 2] = 1.6
+    relevance = np.ones((len(FUNCTIONS), len(taxonomy.skills)))
+    relevance[:, taxonomy.shared :] = 0.1
+    for f, own in enumerate(taxonomy.own):
+        relevance[f, list(own)] = 1.6
     return relevance
 
 
-def _goals(rng: np.random.Generator, function: IntArray, levels: npt.NDArray[np.int8]) -> list[list[int]]:
+def _goals(
+    rng: np.random.Generator, function: IntArray, levels: npt.NDArray[np.int8], relevance: FloatArray
+) -> list[list[int]]:
     """1-3 goals per person, in priority order, drawn towards relevant skills they are weak in."""
     room = (5 - levels.astype(np.float64)) ** 2  # nothing to grow at level 5
-    weight = _goal_relevance()[function] * room
+    weight = relevance[function] * room
     with np.errstate(divide="ignore"):
         # Gumbel top-k: sampling without replacement in proportion to weight, for all rows at once.
         keys = np.log(weight) + rng.gumbel(size=weight.shape)
@@ -396,9 +489,11 @@ def _no_roles(size: int) -> Cast:
     return [None] * size, np.ones(size, dtype=np.int64)
 
 
-def _languages(rng: np.random.Generator, location: IntArray, grade: IntArray) -> list[list[str]]:
+def _languages(
+    rng: np.random.Generator, location: IntArray, grade: IntArray, english_scale: float
+) -> list[list[str]]:
     """Everyone speaks the local language; most also English (more so with seniority)."""
-    english_share = np.array([loc.english_share for loc in LOCATIONS])[location]
+    english_share = english_scale * np.array([loc.english_share for loc in LOCATIONS])[location]
     english = rng.random(len(location)) < np.minimum(english_share + 0.02 * (grade - 1), 1.0)
     unknown = rng.random(len(location)) < NO_LANGUAGES_SHARE
     spoken = []
@@ -442,9 +537,11 @@ def _ascii(text: str) -> str:
     return plain.encode("ascii", "ignore").decode("ascii").lower()
 
 
-def _employees(staff: _Workforce, cast: Cast, names: list[str], emails: list[str]) -> list[Employee]:
+def _employees(
+    staff: _Workforce, cast: Cast, names: list[str], emails: list[str], taxonomy: tuple[str, ...]
+) -> list[Employee]:
     ids = _ids(len(names))
-    skills = _skill_profiles(staff.levels)
+    skills = _skill_profiles(staff.levels, taxonomy)
     role, capacities = cast
     rows = zip(staff.function.tolist(), staff.grade.tolist(), staff.manager.tolist(), strict=True)
     people = []
@@ -457,7 +554,7 @@ def _employees(staff: _Workforce, cast: Cast, names: list[str], emails: list[str
             function=FUNCTIONS[function][0],
             manager_id=ids[manager] if manager >= 0 else "",
             skills=skills[i],
-            goals=[SKILLS[s] for s in staff.goals[i]],
+            goals=[taxonomy[s] for s in staff.goals[i]],
             languages=staff.languages[i],
             exclude=[ids[j] for j in sorted(staff.exclude.get(i, ()))],
             prefer=[ids[j] for j in sorted(staff.prefer.get(i, ()))],
@@ -475,12 +572,12 @@ def _ids(size: int) -> list[str]:
     return [f"E{i + 1:0{width}d}" for i in range(size)]
 
 
-def _skill_profiles(levels: npt.NDArray[np.int8]) -> list[dict[str, int]]:
+def _skill_profiles(levels: npt.NDArray[np.int8], taxonomy: tuple[str, ...]) -> list[dict[str, int]]:
     """Each person's listed skills (level above 0), in taxonomy order."""
     profiles: list[dict[str, int]] = [{} for _ in range(len(levels))]
     rows, cols = np.nonzero(levels)
     for i, s, level in zip(rows.tolist(), cols.tolist(), levels[rows, cols].tolist(), strict=True):
-        profiles[i][SKILLS[s]] = level
+        profiles[i][taxonomy[s]] = level
     return profiles
 
 

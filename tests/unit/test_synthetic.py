@@ -17,7 +17,9 @@ from stepahead.synthetic import (
     GRADE_SHARES,
     GRADES,
     LOCATIONS,
+    SHAPES,
     SKILLS,
+    Shape,
     generate_employees,
     generate_organisation,
     participants_to_csv,
@@ -261,3 +263,72 @@ def test_csv_parses_back_with_the_engine_parser() -> None:
     people = generate_organisation(300, seed=4, roles=True, exclude_share=0.1, prefer_share=0.1)
     data = participants_to_csv(people).encode("utf-8")
     assert parse_participants(data, file_format="csv") == people
+
+
+# --- other organisation shapes ---------------------------------------------------------------------
+
+
+def _shaped(name: str) -> list[Participant]:
+    return generate_organisation(3000, seed=11, shape=name)
+
+
+def _skill_names(people: list[Participant]) -> set[str]:
+    return {s for p in people for s in p.skills} | {g for p in people for g in p.goals}
+
+
+def test_the_standard_shape_is_the_default() -> None:
+    assert generate_organisation(400, seed=2, shape="standard") == generate_organisation(400, seed=2)
+    assert generate_organisation(400, seed=2, shape=SHAPES["standard"]) == generate_organisation(400, seed=2)
+
+
+def test_a_steep_pyramid_has_most_people_in_the_lowest_grades() -> None:
+    counts = Counter(p.grade for p in _shaped("steep"))
+    assert (counts[1] + counts[2]) / 3000 > 0.55
+    assert counts[9] / 3000 < 0.03
+
+
+def test_even_grades_are_spread_evenly() -> None:
+    counts = Counter(p.grade for p in _shaped("even"))
+    assert set(counts) == set(GRADES)
+    assert max(counts.values()) / min(counts.values()) < 1.4
+
+
+def test_few_skills_means_at_most_twelve_and_many_shared_goals() -> None:
+    people = _shaped("few-skills")
+    assert len(_skill_names(people)) <= 12
+    top_goal_share = Counter(g for p in people for g in p.goals).most_common(1)[0][1] / 3000
+    assert top_goal_share > 0.15  # many people want the same thing: ties
+
+
+def test_many_skills_means_sixty_or_more() -> None:
+    assert len(_skill_names(_shaped("many-skills"))) >= 60
+
+
+def test_one_function_gives_no_cross_function_pairs() -> None:
+    assert {p.function for p in _shaped("one-function")} == {"engineering"}
+
+
+def test_the_languages_shape_splits_people_by_language_and_excludes_more() -> None:
+    standard, split = _shaped("standard"), _shaped("languages")
+    english = [sum("en" in p.languages for p in people) for people in (standard, split)]
+    assert english[1] < 0.75 * english[0]
+    assert sum(len(p.exclude) for p in split) > 3 * sum(len(p.exclude) for p in standard)
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_every_shape_is_valid_matching_input(name: str) -> None:
+    people = generate_organisation(300, seed=5, roles=True, shape=name)
+    assert len({p.id for p in people}) == 300
+    assert all(p.goals for p in people)
+    ids = {p.id for p in people}
+    assert all(set(p.exclude) <= ids and set(p.prefer) <= ids for p in people)
+
+
+def test_an_unknown_shape_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match=r"unknown shape 'pear'.*steep"):
+        generate_organisation(10, shape="pear")
+
+
+def test_a_malformed_shape_is_refused() -> None:
+    with pytest.raises(ValueError, match="nine grade shares"):
+        generate_organisation(10, shape=Shape("odd", grade_shares=(1.0,)))

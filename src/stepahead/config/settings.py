@@ -64,6 +64,12 @@ INSTALLED_APPS = [
     "stepahead.programmes",
     "stepahead.partnerships",
     "stepahead.matchruns",
+    "stepahead.mail",
+    "stepahead.lifecycle",
+    "stepahead.insights",
+    "stepahead.feedback",
+    "stepahead.nudges",
+    "stepahead.concerns",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -122,13 +128,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Background work (match runs) is stored in the database and run by `manage.py db_worker`.
+# Background work (match runs, outbound mail) is stored in the database and run by `manage.py db_worker`.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }
+
+# Nudges (`manage.py send_nudges` from cron, or the `send_nudges` task): a partnership with no
+# session for its cadence plus NUDGE_GRACE_DAYS is nudged; NUDGE_SEND_INTERVAL seconds pass
+# between two nudges of a batch (spares a rate-limited mail relay; 0 sends at once).
+NUDGE_GRACE_DAYS = int(os.environ.get("NUDGE_GRACE_DAYS", "3"))
+NUDGE_SEND_INTERVAL = float(os.environ.get("NUDGE_SEND_INTERVAL", "0"))
+
+# A running match run's worker renews its lease every sixth of this; a run not renewed for this
+# long is given up as failed (its worker was killed or crashed) and the programme can run again.
+MATCH_RUN_LEASE_SECONDS = float(os.environ.get("MATCH_RUN_LEASE_SECONDS", "120"))
 
 # --- accounts -------------------------------------------------------------------------------------
 
@@ -152,6 +168,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_ADAPTER = "stepahead.mail.adapter.OutboxAccountAdapter"  # account mail goes through the outbox
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
 
@@ -172,6 +189,8 @@ _SMTP_OPTIONS = {
     "username": os.environ.get("EMAIL_HOST_USER", ""),
     "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
     "use_tls": _flag("EMAIL_USE_TLS", default=False),
+    # A hung SMTP server must not hold a worker: the outbox retries later instead.
+    "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
 }
 MAILERS = {
     "default": {
@@ -187,6 +206,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing root before collectstatic
+# Outside production WhiteNoise serves from the apps' static folders, so the demo (DEBUG off,
+# no collectstatic) still has its styles.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

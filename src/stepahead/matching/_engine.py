@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from ._explain import Diagnosis, explain
-from ._model import MatchParams, MatchResult, Mode, Participant
+from ._model import MAX_CAPACITY, MAX_GRADE, MatchParams, MatchResult, Mode, Participant
 from ._population import Population, compile_population
 from ._solution import Progress, Solution, Stop, never, silent
 
@@ -63,3 +63,10 @@ def _check_pool(people: Sequence[Participant]) -> None:
     bad = [p.id for p in people if any(not 0 <= lvl <= 5 for lvl in p.skills.values())]
     if bad:
         raise PoolError(f"skill levels outside 0-5 for: {', '.join(bad[:10])}")
+    # Work and memory grow with capacity (candidate lists per unit of it) and grades index arrays.
+    bad = [p.id for p in people if not 0 <= p.capacity <= MAX_CAPACITY]
+    if bad:
+        raise PoolError(f"mentor capacity outside 0-{MAX_CAPACITY} for: {', '.join(bad[:10])}")
+    bad = [p.id for p in people if not -MAX_GRADE <= p.grade <= MAX_GRADE]
+    if bad:
+        raise PoolError(f"grade outside -{MAX_GRADE} to {MAX_GRADE} for: {', '.join(bad[:10])}")

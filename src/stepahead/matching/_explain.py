@@ -25,6 +25,7 @@ from ._model import (
     Circle,
     MatchParams,
     MatchResult,
+    MentorLoad,
     MentorMatch,
     Mode,
     Pair,
@@ -50,18 +51,23 @@ def explain(
     circles = (
         tuple(_circle([people[i] for i in g], s, params) for g, s in groups) if mode is Mode.CIRCLES else ()
     )
+    diagnosed = diagnosis(pop, params, groups)
+    total = math.fsum(solution.scores)
     return MatchResult(
         mode=mode,
         params=params,
         pairs=pairs,
         matches=matches,
         circles=circles,
-        unmatched=tuple(diagnosis(pop, params, groups).unmatched()),
+        unmatched=tuple(diagnosed.unmatched()),
         participants=pop.size,
         # People placed: both of a pair, each member of a circle, the mentee of a match.
         placed=len(matches) if mode.is_mentoring else sum(len(g) for g, _ in groups),
-        total_score=round(math.fsum(solution.scores), 4),
+        total_score=round(total, 4),
         optimality=solution.optimality,
+        objective=round(total - diagnosed.load_penalty(), 4),
+        idle_mentors=tuple(diagnosed.idle_mentors()),
+        mentor_load=diagnosed.mentor_load(),
     )
 
 
@@ -178,6 +184,7 @@ def explain_group(members: Sequence[Participant], params: MatchParams) -> Pair |
 
 
 SHOWN = 3  # explanations name this many people, then "and N more"
+TIE = 1e-9  # scores are sums of a few table values: equal ones agree far closer than this
 
 
 # --- reasons for the unplaced ----------------------------------------------------------------------
@@ -195,6 +202,10 @@ class Diagnosis:
         self.sorted_grades = pop.grades[self.by_grade]
         self.placed = np.zeros(pop.size, dtype=np.bool_)
         self.placed[[i for group, _ in groups for i in group]] = True
+        # Each placed person's group score, to tell "better fits" from "equally good fits".
+        self.group_score = np.zeros(pop.size, dtype=np.float64)
+        for group, score in groups:
+            self.group_score[list(group)] = score
         # Both spec profiles value every positive gap, so "v(A→B) > 0" is "A is ahead of B in one
         # of B's goals" and the filters below compare levels instead of summing utilities.
         if not (pop.utility[1:] > 0).all():
@@ -219,6 +230,17 @@ class Diagnosis:
     def reason(self, i: int) -> str:
         raise NotImplementedError
 
+    # Mentoring modes say more (spec 1.1); pairs and circles have no mentors.
+
+    def load_penalty(self) -> float:
+        return 0.0
+
+    def idle_mentors(self) -> list[Unmatched]:
+        return []
+
+    def mentor_load(self) -> MentorLoad | None:
+        return None
+
     # Words -------------------------------------------------------------------------------------
 
     def who(self, i: int) -> str:
@@ -239,6 +261,11 @@ class Diagnosis:
         if band == 0:
             return f"at the same grade as {self.who(i)}"
         return f"within {band} grade{'s' if band > 1 else ''} of {self.who(i)}"
+
+    def fits(self, could_take_i: Mask) -> str:
+        """How the places that went to others compare: exact ties are worth saying so, since
+        HR may then prefer this person by hand at no cost."""
+        return "equally good fits" if could_take_i.any() else "better fits"
 
     def no_goals(self, i: int, helper: str) -> str:
         who = self.who(i)

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from ._model import MAX_GOALS, MAX_LEVEL, Mode, Participant, Role, normalise_label
+from ._model import MAX_CAPACITY, MAX_GOALS, MAX_GRADE, MAX_LEVEL, Mode, Participant, Role, normalise_label
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -123,12 +123,14 @@ def participants_from_rows(
         checked = participant_from_row(row, line=line, mode=mode, unit=unit, memo=memo)
         if isinstance(checked, list):
             problems.extend(checked)
-            continue
-        earlier = first_seen.setdefault(checked.id, line)
+        else:
+            people.append(checked)
+        # Every row's id counts, valid or not: a repeated id is reported with the rest at once.
+        pid = (row.get("id") or "").strip()
+        earlier = first_seen.setdefault(pid, line) if pid else line
         if earlier != line:
-            message = f"id {checked.id} is used again (first on {unit} {earlier})"
-            problems.append(FileProblem(line, checked.id, "id", message, unit))
-        people.append(checked)
+            message = f"id {pid} is used again (first on {unit} {earlier})"
+            problems.append(FileProblem(line, pid, "id", message, unit))
     if problems:
         raise ParticipantFileError(problems)
     if not people:
@@ -184,11 +186,11 @@ def _skill_entry(entry: str) -> tuple[str, int] | str:
     skill = normalise_label(name)
     level = whole_number(level_text)
     if not colon or not skill:
-        return f"'{entry}' is not in the form skill:level (e.g. negotiation:3)"
+        return f"'{shown(entry)}' is not in the form skill:level (e.g. negotiation:3)"
     if level is None:
-        return f"level '{level_text.strip()}' for {skill} is not a whole number 0–5"
+        return f"level '{shown(level_text.strip())}' for {shown(skill)} is not a whole number 0–5"
     if not 0 <= level <= MAX_LEVEL:
-        return f"level {level} for {skill} is outside 0–5"
+        return f"level {shown(level_text.strip())} for {shown(skill)} is outside 0–5"
     return skill, level
 
 
@@ -240,7 +242,10 @@ class _RowReader:
             return None
         grade = whole_number(text)
         if grade is None:
-            self.problem("grade", f"'{text}' is not a whole number")
+            self.problem("grade", f"'{shown(text)}' is not a whole number")
+        elif not -MAX_GRADE <= grade <= MAX_GRADE:
+            self.problem("grade", f"grade {shown(text)} is outside -{MAX_GRADE} to {MAX_GRADE}")
+            return None
         return grade
 
     def skills(self) -> dict[str, int]:
@@ -277,7 +282,7 @@ class _RowReader:
         """A `;`-separated list cell; a ',' is reported rather than guessed at (module docstring)."""
         text = self.cell(column)
         if "," in text:
-            self.problem(column, f"separate entries with ';', not ',' (found '{text}')")
+            self.problem(column, f"separate entries with ';', not ',' (found '{shown(text)}')")
         return text
 
     def role(self, mode: Mode | None) -> Role | None:
@@ -289,7 +294,7 @@ class _RowReader:
         try:
             return Role(text.lower())
         except ValueError:
-            self.problem("role", f"'{text}' is not a role (use one of {_ROLES})")
+            self.problem("role", f"'{shown(text)}' is not a role (use one of {_ROLES})")
             return None
 
     def capacity(self) -> int:
@@ -297,23 +302,35 @@ class _RowReader:
         if not text:
             return 1
         capacity = whole_number(text)
-        if capacity is None or capacity < 0:
-            self.problem("capacity", f"'{text}' is not a whole number of 0 or more")
+        if capacity is None or not 0 <= capacity <= MAX_CAPACITY:
+            self.problem("capacity", f"'{shown(text)}' is not a whole number from 0 to {MAX_CAPACITY}")
             return 1
         return capacity
 
     def email(self) -> str:
         text = self.cell("email")
         if text and not _EMAIL.fullmatch(text):
-            self.problem("email", f"'{text}' is not a valid email address")
+            self.problem("email", f"'{shown(text)}' is not a valid email address")
         return text
 
 
 def whole_number(text: str) -> int | None:
-    """An integer written in ASCII digits with an optional sign, else None (no '1_000', no '3.0')."""
+    """An integer written in ASCII digits with an optional sign, else None (no '1_000', no '3.0').
+    Digits past the 18th are not read (Python refuses to convert more than 4,300): such a number
+    reads as ±10^18, which every range check in a participants file refuses."""
     text = text.strip()
     digits = text[1:] if text[:1] in ("-", "+") else text
-    return int(text) if digits.isascii() and digits.isdigit() else None
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    if len(digits.lstrip("0")) > 18:
+        return -(10**18) if text[:1] == "-" else 10**18
+    return int(text)
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """A cell's text as quoted in a message: long cells are cut, so one bad cell cannot make a
+    problem list megabytes long."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 # --- whole files ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ DB rows → `Participant` (ids are HRIS ids, unique within an organisation), pro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -89,9 +89,14 @@ def participant_for(
     )
 
 
-def run_engine(participants: Sequence[Participant], params: MatchParams, progress: Progress) -> MatchResult:
+def run_engine(
+    participants: Sequence[Participant],
+    params: MatchParams,
+    progress: Progress,
+    stop: Callable[[], bool] | None = None,
+) -> MatchResult:
     """Call the engine through the module attribute, so tests can substitute it."""
-    return matching.match(participants, params, progress=progress)
+    return matching.match(participants, params, progress=progress, stop=stop)
 
 
 def drafts_from(result: MatchResult, by_hris_id: dict[str, Enrolment]) -> list[Draft]:
@@ -144,8 +149,17 @@ def summary_of(result: MatchResult) -> dict[str, object]:
     }
 
 
-def score_group(programme: Programme, kind: str, members: Sequence[tuple[Enrolment, str]]) -> float:
-    """The spec score of a group a manager assembled, or IneligibleGroupError saying which rule fails."""
+@dataclass(frozen=True, slots=True)
+class GroupScore:
+    """A manually made group as the engine scores and words it."""
+
+    score: float
+    reasons: tuple[str, ...]
+
+
+def score_group(programme: Programme, kind: str, members: Sequence[tuple[Enrolment, str]]) -> GroupScore:
+    """The spec score and the engine's reasons for a group a manager assembled (worded exactly as a
+    run words its own), or IneligibleGroupError saying which rule fails."""
     params = params_for(programme)
     people = [participant_for(e) for e, _ in members]
     for at, a in enumerate(people):
@@ -155,17 +169,15 @@ def score_group(programme: Programme, kind: str, members: Sequence[tuple[Enrolme
     if kind == CIRCLE:
         if not matching.circle_is_valid(people, params):
             raise IneligibleGroupError(_circle_reason(people, params))
-        return round(matching.circle_score(people, params), 4)
-    if kind == MENTORING:
-        mentor, mentee = (people[0], people[1]) if members[0][1] == "mentor" else (people[1], people[0])
-        weight = matching.mentoring_weight(mentor, mentee, params)
-        if weight is None:
-            raise IneligibleGroupError(_mentoring_reason(mentor, mentee, params))
-        return round(weight, 4)
-    weight = matching.peer_weight(people[0], people[1], params)
-    if weight is None:
+    elif kind == MENTORING:
+        if members[0][1] != "mentor":
+            people.reverse()
+        if matching.mentoring_weight(people[0], people[1], params) is None:
+            raise IneligibleGroupError(_mentoring_reason(people[0], people[1], params))
+    elif matching.peer_weight(people[0], people[1], params) is None:
         raise IneligibleGroupError(_peer_reason(people[0], people[1], params))
-    return round(weight, 4)
+    explained = matching.explain_group(people, params)
+    return GroupScore(round(explained.score, 4), tuple(explained.reasons))
 
 
 def _label(p: Participant) -> str:

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from stepahead.accounts import User
 from stepahead.errors import DomainError
-from stepahead.matchruns.mapper import IneligibleGroupError, score_group
+from stepahead.matchruns.mapper import GroupScore, IneligibleGroupError, score_group
 from stepahead.programmes.models import Enrolment
 from stepahead.programmes.services import require_manager
 
@@ -17,7 +17,6 @@ from .models import MemberRole, Partnership, PartnershipMember, PartnershipStatu
 from .selectors import live_mentee_count, matching_pool
 
 __all__ = ["IneligibleGroupError", "replace_member", "swap_members"]
-MANUAL_REASON = "Adjusted by a programme manager"
 
 
 @transaction.atomic
@@ -46,7 +45,7 @@ def swap_members(
     b.save(update_fields=["enrolment"])
     _rescore(first, first_score)
     _rescore(second, second_score)
-    return first_score, second_score
+    return first_score.score, second_score.score
 
 
 @transaction.atomic
@@ -71,7 +70,7 @@ def replace_member(*, actor: User, partnership: Partnership, leaving: Enrolment,
     member.enrolment = joining
     member.save(update_fields=["enrolment"])
     _rescore(partnership, score)
-    return score
+    return score.score
 
 
 def _fresh(partnership: Partnership) -> Partnership:
@@ -109,7 +108,8 @@ def _in_live_proposal(enrolment: Enrolment, role: str) -> bool:
     ).exists()
 
 
-def _rescore(partnership: Partnership, score: float) -> None:
-    partnership.score, partnership.adjusted = score, True
-    partnership.reasons = [MANUAL_REASON]  # the engine's wording described the old members
+def _rescore(partnership: Partnership, scored: GroupScore) -> None:
+    # The engine words the new members exactly as a run would have (issue 11 bug 9).
+    partnership.score, partnership.adjusted = scored.score, True
+    partnership.reasons = list(scored.reasons)
     partnership.save(update_fields=["score", "adjusted", "reasons"])

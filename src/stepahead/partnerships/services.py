@@ -7,13 +7,13 @@ Manual edits (swap, replace) live in `review`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
 from stepahead.accounts import User
 from stepahead.errors import DomainError, PermissionDenied, TransitionError
+from stepahead.lifecycle.agreements import draft_agreement
 from stepahead.matchruns.mapper import Draft
 from stepahead.matchruns.models import MatchRun
 from stepahead.people.selectors import person_for_user
@@ -21,7 +21,7 @@ from stepahead.programmes.models import Programme
 from stepahead.programmes.services import require_manager
 
 from .models import Partnership, PartnershipMember, PartnershipStatus, Response
-from .notifications import notify_approved
+from .notifications import notify_approved, notify_declined
 from .selectors import matching_pool
 
 TRANSITIONS = {
@@ -104,7 +104,7 @@ def approve_proposals(
         )
         partnership.pinned = False  # approval locks it anyway; a pin only matters for proposals
         partnership.save(update_fields=["status", "approved_at", "approved_by", "pinned"])
-        transaction.on_commit(partial(notify_approved, partnership))
+        notify_approved(partnership)
     return approved
 
 
@@ -115,6 +115,7 @@ def accept_partnership(*, user: User, partnership: Partnership) -> Partnership:
     _answer(member, Response.ACCEPTED)
     if not partnership.members.exclude(response=Response.ACCEPTED).exists():
         _move(partnership, PartnershipStatus.ACCEPTED)
+        draft_agreement(partnership=partnership)
     return partnership
 
 
@@ -128,6 +129,7 @@ def decline_partnership(*, user: User, partnership: Partnership, reason: str = "
         m.enrolment.person for m in partnership.members.select_related("enrolment__person") if m != member
     ]
     member.enrolment.avoid.add(*others)
+    notify_declined(partnership, member)
     return _move(partnership, PartnershipStatus.DECLINED)
 
 

@@ -11,8 +11,6 @@ and people, levels and goals that already match the file are not rewritten.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -24,7 +22,21 @@ from stepahead.matching import Mode, Participant
 from stepahead.matching._parse import PARTICIPANT_COLUMNS, CellMemo, FileProblem, participant_from_row
 from stepahead.organisations.models import Organisation
 
+from ._import_checks import SeenInFile, cell_problems, emails_taken
 from ._import_writes import write_rows
+from ._tables import Table, read_table
+
+__all__ = [
+    "PERSON_COLUMNS",
+    "ImportOutcome",
+    "ImportPreview",
+    "ImportRow",
+    "Table",
+    "import_people",
+    "preview_people_import",
+    "read_table",
+    "suggest_mapping",
+]
 from .models import LevelSource, Person
 from .services import _require_hr
 
@@ -52,14 +64,6 @@ HEADER_SYNONYMS: dict[str, str] = {
     "city": "location",
     "language": "languages",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A spreadsheet read as text: the header and numbered data rows (line 2 onwards)."""
-
-    headers: tuple[str, ...]
-    rows: tuple[tuple[int, tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,15 +98,6 @@ class ImportOutcome:
     skipped_lines: tuple[int, ...] = field(default=())
 
 
-def read_table(data: bytes, *, filename: str) -> Table:
-    """Read a .csv (UTF-8, BOM optional; `,` `;` or tab separated) or .xlsx upload."""
-    if filename.lower().endswith(".xlsx"):
-        return _read_xlsx(data)
-    if filename.lower().endswith(".csv"):
-        return _read_csv(data)
-    raise DomainError("Upload a .csv or .xlsx file.")
-
-
 def suggest_mapping(headers: tuple[str, ...] | list[str]) -> dict[str, str]:
     """{file header: target column} for headers that are, or commonly mean, a known column."""
     mapping: dict[str, str] = {}
@@ -125,20 +120,22 @@ def preview_people_import(
     mapping = dict(mapping if mapping is not None else suggest_mapping(table.headers))
     problems = _mapping_problems(mapping, table.headers)
     rows: list[ImportRow] = []
-    first_seen: dict[str, int] = {}
+    seen = SeenInFile()
     positions = _positions(table, mapping)
     memo = CellMemo()  # one per file: repeated skill and goal cells are read once, not per row
     for line, cells in table.rows:
         record = {target: cells[at] if at < len(cells) else "" for at, target in positions}
+        found = cell_problems(record, line) + seen.repeats(record, line)
         checked = participant_from_row(record, line=line, mode=mode, memo=memo)
         if isinstance(checked, list):
             problems.extend(checked)
-        elif (earlier := first_seen.setdefault(checked.id, line)) != line:
-            problems.append(
-                FileProblem(line, checked.id, "id", f"id {checked.id} is used again (line {earlier})")
-            )
-        else:
+        if found:
+            problems.extend(found)
+        elif not isinstance(checked, list):
             rows.append(ImportRow(line, checked, (record.get("location") or "").strip()))
+    taken = emails_taken(organisation, rows)
+    problems.extend(taken)
+    rows = [row for row in rows if row.line not in {p.line for p in taken}]
     return _preview(organisation, mapping, table, rows, problems)
 
 
@@ -212,40 +209,3 @@ def _mapping_problems(mapping: Mapping[str, str], headers: tuple[str, ...]) -> l
 
 def _positions(table: Table, mapping: Mapping[str, str]) -> list[tuple[int, str]]:
     return [(at, mapping[h]) for at, h in enumerate(table.headers) if mapping.get(h) in PERSON_COLUMNS]
-
-
-def _read_csv(data: bytes) -> Table:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DomainError("The CSV file is not UTF-8 text; export it as 'CSV UTF-8'.") from error
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
-    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if not records or not any(cell.strip() for cell in records[0]):
-        raise DomainError("The file is empty: it needs a header row.")
-    rows = tuple((n, tuple(r)) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r))
-    return Table(tuple(h.strip() for h in records[0]), rows)
-
-
-def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook  # only XLSX uploads pay for the import
-
-    try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except Exception as error:  # openpyxl raises many types for a damaged or non-XLSX file
-        raise DomainError("The file could not be read as an Excel workbook (.xlsx).") from error
-    records = [tuple(_xlsx_text(v) for v in row) for row in sheet.iter_rows(values_only=True)]
-    if not records or not any(records[0]):
-        raise DomainError("The first sheet is empty: it needs a header row.")
-    rows = tuple((n, r) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r))
-    return Table(tuple(h.strip() for h in records[0]), rows)
-
-
-def _xlsx_text(value: object) -> str:
-    """Cells as the text a CSV export would hold (Excel stores whole numbers as floats)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

@@ -134,3 +134,20 @@ class DevelopmentGoal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.priority}. {self.skill}"
+
+
+class MentorTraining(models.Model):
+    """A person's mentor training or accreditation (e.g. an EMCC EQA-accredited course)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentor_training")
+    course = models.CharField(max_length=200)
+    provider = models.CharField(max_length=200)
+    level = models.CharField(max_length=120, blank=True, help_text="e.g. Foundation, Practitioner.")
+    accreditation = models.CharField(max_length=120, blank=True, help_text="e.g. EMCC EQA.")
+    completed_on = models.DateField()
+
+    class Meta:
+        ordering = ["person", "-completed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.course} ({self.provider}, {self.completed_on})"

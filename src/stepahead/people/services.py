@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import cast
 
@@ -10,11 +11,21 @@ from django.db import transaction
 from stepahead.accounts import User
 from stepahead.errors import DomainError
 from stepahead.matching import normalise_label
-from stepahead.organisations.models import Organisation
+from stepahead.organisations.models import Membership, Organisation, Role
 from stepahead.organisations.policies import can_manage_people, require
 
-from .models import MAX_GOALS, MAX_LEVEL, DevelopmentGoal, LevelSource, Person, Skill, SkillAlias, SkillLevel
-from .selectors import person_for_user, skill_for_key
+from .models import (
+    MAX_GOALS,
+    MAX_LEVEL,
+    DevelopmentGoal,
+    LevelSource,
+    MentorTraining,
+    Person,
+    Skill,
+    SkillAlias,
+    SkillLevel,
+)
+from .selectors import people_with_verified_email, person_for_user, skill_for_key
 
 PERSON_FIELDS = ("name", "email", "function", "grade", "manager_hris_id", "location", "languages")
 
@@ -153,8 +164,55 @@ def link_person_to_user(*, actor: User, person: Person, user: User | None) -> Pe
     return person
 
 
+@transaction.atomic
+def link_by_verified_email(*, user: User) -> list[Person]:
+    """The one place a login becomes a directory entry by email (issue 11 bug 8): every unlinked
+    person whose email this login has verified is linked to it (at most one per organisation),
+    and the login joins that organisation as a participant, so the matches and invitations sent
+    to that address open for them. Run on sign-in and when an address is confirmed."""
+    linked = []
+    for person in people_with_verified_email(user=user).select_for_update().order_by("pk"):
+        if Person.objects.filter(organisation_id=person.organisation_id, user=user).exists():
+            continue  # this login already is someone in that organisation
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+        Membership.objects.get_or_create(
+            organisation_id=person.organisation_id, user=user, defaults={"role": Role.PARTICIPANT}
+        )
+        linked.append(person)
+    return linked
+
+
 def _require_level_editor(actor: User, person: Person, source: LevelSource) -> None:
     if can_manage_people(user=actor, organisation=person.organisation):
         return
     is_self = person_for_user(organisation=person.organisation, user=actor) == person
     require(is_self and source == LevelSource.SELF, "You may only edit your own self assessment.")
+
+
+@transaction.atomic
+def record_mentor_training(
+    *,
+    actor: User,
+    person: Person,
+    course: str,
+    provider: str,
+    completed_on: dt.date,
+    level: str = "",
+    accreditation: str = "",
+) -> MentorTraining:
+    """Add a mentor training or accreditation record (HR, or the person about themselves)."""
+    own = person_for_user(organisation=person.organisation, user=actor) == person
+    require(own or can_manage_people(user=actor, organisation=person.organisation),
+            "Only HR staff or the person themselves record training.")  # fmt: skip
+    record = MentorTraining(
+        person=person,
+        course=course.strip(),
+        provider=provider.strip(),
+        level=level.strip(),
+        accreditation=accreditation.strip(),
+        completed_on=completed_on,
+    )
+    record.full_clean()
+    record.save()
+    return record

@@ -51,6 +51,9 @@ class Programme(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="programmes")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    # ISMCP standard 1, clarity of purpose: why the programme exists and what it should achieve.
+    purpose = models.TextField(blank=True, help_text="Why the programme exists, in a few sentences.")
+    objectives = models.TextField(blank=True, help_text="Measurable objectives, one a line.")
     mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.PEER)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
@@ -70,6 +73,12 @@ class Programme(models.Model):
     self_enrolment = models.BooleanField(
         default=False,
         help_text="Anyone in the organisation can join while enrolment is open, without an invitation.",
+    )
+    # Reopened by HR after matching started: late joiners may enrol (and be invited) and are
+    # matched by the next run, which leaves approved and accepted partnerships alone.
+    late_enrolment = models.BooleanField(
+        default=False,
+        help_text="Enrolment reopened after matching started, for late joiners; the next run closes it.",
     )
     default_capacity = models.PositiveSmallIntegerField(default=1)
     max_capacity = models.PositiveSmallIntegerField(default=5)
@@ -101,14 +110,28 @@ class Programme(models.Model):
         return self.mode in MENTORING_MODES
 
     @property
-    def enrolment_open(self) -> bool:
-        """Enrolments can be edited until matching starts."""
+    def settings_open(self) -> bool:
+        """Mode and matching parameters can change until matching starts."""
         return self.status in (Status.DRAFT, Status.ENROLLING)
+
+    @property
+    def late_enrolment_open(self) -> bool:
+        return self.late_enrolment and self.status in (Status.MATCHING, Status.RUNNING)
+
+    @property
+    def enrolment_open(self) -> bool:
+        """People can enrol (or change their enrolment) until matching starts, and again while
+        HR has reopened enrolment for late joiners."""
+        return self.settings_open or self.late_enrolment_open
+
+    @property
+    def objective_list(self) -> list[str]:
+        return [line.strip() for line in self.objectives.splitlines() if line.strip()]
 
     @property
     def open_to_join(self) -> bool:
         """Self-enrolment is on and the programme is taking enrolments."""
-        return self.self_enrolment and self.status == Status.ENROLLING
+        return self.self_enrolment and (self.status == Status.ENROLLING or self.late_enrolment_open)
 
 
 class ProgrammeManager(models.Model):
@@ -199,3 +222,49 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} in {self.programme}"
+
+
+class BriefingAudience(models.TextChoices):
+    EVERYONE = "everyone", "Everyone taking part"
+    GIVERS = "givers", "Those who mentor (mentors, peers, circle members)"
+    MENTEES = "mentees", "Mentees"
+
+
+class BriefingKind(models.TextChoices):
+    BRIEFING = "briefing", "Briefing"
+    TRAINING = "training", "Training"
+
+
+class BriefingItem(models.Model):
+    """Something participants read or attend before and while they take part (ISMCP standard 2)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="briefing_items")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=16, choices=BriefingKind.choices, default=BriefingKind.BRIEFING)
+    audience = models.CharField(
+        max_length=16, choices=BriefingAudience.choices, default=BriefingAudience.EVERYONE
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["programme", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BriefingCompletion(models.Model):
+    item = models.ForeignKey(BriefingItem, on_delete=models.CASCADE, related_name="completions")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="briefing_completions")
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "enrolment"], name="one_completion_per_item_and_enrolment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} completed {self.item}"

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping
-from functools import partial
+from dataclasses import dataclass, field
 from typing import TypedDict, Unpack
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from stepahead.accounts import User
 from stepahead.errors import DomainError, PermissionDenied, TransitionError
+from stepahead.mail.links import absolute_url
+from stepahead.mail.services import queue_email
 from stepahead.organisations.models import Membership, Organisation, Role
 from stepahead.organisations.policies import can_create_programme, is_org_admin, require, role_in
 from stepahead.people.models import MAX_GOALS, MAX_LEVEL, Person
@@ -38,6 +38,8 @@ from .policies import can_edit_enrolment, can_manage_programme, invitation_is_fo
 PROGRAMME_SETTINGS = (
     "name",
     "description",
+    "purpose",
+    "objectives",
     "mode",
     "starts_on",
     "ends_on",
@@ -53,7 +55,7 @@ PROGRAMME_SETTINGS = (
 )
 SETTING_FIELDS = frozenset(PROGRAMME_SETTINGS)
 # Everything else (mode, parameters, capacities, self-enrolment) is fixed once matching starts.
-ALWAYS_EDITABLE = frozenset({"name", "description", "starts_on", "ends_on"})
+ALWAYS_EDITABLE = frozenset({"name", "description", "purpose", "objectives", "starts_on", "ends_on"})
 FIXED_AT_MATCHING = tuple(name for name in PROGRAMME_SETTINGS if name not in ALWAYS_EDITABLE)
 
 
@@ -94,7 +96,7 @@ def update_programme_settings(*, actor: User, programme: Programme, **changes: o
     require_manager(actor, programme)
     _check_setting_names(changes)
     frozen = set(changes) - ALWAYS_EDITABLE
-    if frozen and not programme.enrolment_open:
+    if frozen and not programme.settings_open:
         raise DomainError("Matching settings cannot change once matching has started.")
     for name, value in changes.items():
         setattr(programme, name, value)
@@ -141,15 +143,50 @@ def transition_programme(*, programme: Programme, to: Status) -> Programme:
 
 
 @transaction.atomic
-def invite_people(*, actor: User, programme: Programme, people: Iterable[Person]) -> list[Invitation]:
-    """Invite people to enrol (emails a link); people already enrolled or invited are skipped."""
+def reopen_enrolment(*, actor: User, programme: Programme, reopen: bool = True) -> Programme:
+    """Let late joiners enrol after matching started (or stop them again). Their next run
+    matches them without touching approved or accepted partnerships."""
     require_manager(actor, programme)
-    if programme.status not in (Status.DRAFT, Status.ENROLLING):
-        raise DomainError("Invitations can only be sent before matching starts.")
-    invitations = []
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.status not in (Status.MATCHING, Status.RUNNING):
+        raise DomainError("Late enrolment is for programmes where matching has already started.")
+    programme.late_enrolment = reopen
+    programme.save(update_fields=["late_enrolment", "updated_at"])
+    return programme
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationReport:
+    """What inviting did, person by person, so HR is never told "11 sent" when 6 got nothing."""
+
+    emailed: list[Invitation] = field(default_factory=list)
+    not_reached: list[tuple[Invitation, str]] = field(default_factory=list)  # (invitation, why)
+    already_invited: list[Invitation] = field(default_factory=list)
+    already_enrolled: list[Person] = field(default_factory=list)
+
+    @property
+    def invitations(self) -> list[Invitation]:
+        return [*self.emailed, *(i for i, _ in self.not_reached), *self.already_invited]
+
+
+NO_EMAIL = "no email address in the people directory"
+
+
+@transaction.atomic
+def send_invitations(*, actor: User, programme: Programme, people: Iterable[Person]) -> InvitationReport:
+    """Invite people to enrol: an email with a personal link to those with an address; those
+    without one are reported with their invitation, whose link HR can pass on by hand. People
+    already enrolled, or already invited, get nothing new."""
+    require_manager(actor, programme)
+    if not programme.enrolment_open:
+        raise DomainError(
+            "Invitations can only be sent while enrolment is open; reopen it for late joiners first."
+        )
+    report = InvitationReport()
     for person in people:
         _require_same_org(programme, person)
         if programme.enrolments.filter(person=person).exists():
+            report.already_enrolled.append(person)
             continue
         invitation, created = Invitation.objects.get_or_create(
             programme=programme,
@@ -157,10 +194,24 @@ def invite_people(*, actor: User, programme: Programme, people: Iterable[Person]
             status=InvitationStatus.PENDING,
             defaults={"token": secrets.token_urlsafe(32), "invited_by": actor},
         )
-        if created and person.email:
-            transaction.on_commit(partial(_send_invitation, invitation))
-        invitations.append(invitation)
-    return invitations
+        if not created:
+            report.already_invited.append(invitation)
+        elif person.email:
+            _queue_invitation(invitation)
+            report.emailed.append(invitation)
+        else:
+            report.not_reached.append((invitation, NO_EMAIL))
+    return report
+
+
+def invite_people(*, actor: User, programme: Programme, people: Iterable[Person]) -> list[Invitation]:
+    """`send_invitations`, as the list of invitations (new and already pending)."""
+    return send_invitations(actor=actor, programme=programme, people=people).invitations
+
+
+def invitation_link(invitation: Invitation) -> str:
+    """The personal link an invitation email carries, for HR to pass on by hand."""
+    return absolute_url(f"/invitations/{invitation.token}/")
 
 
 @transaction.atomic
@@ -309,13 +360,18 @@ def _check_setting_names(values: Mapping[str, object]) -> None:
         raise ValueError(f"unknown programme settings: {sorted(unknown)}")
 
 
-def _send_invitation(invitation: Invitation) -> None:
-    link = f"{settings.SITE_URL}/invitations/{invitation.token}/"
-    send_mail(
-        subject=f"You're invited to {invitation.programme.name}",
-        message=f"Hello {invitation.person.name or invitation.person.hris_id},\n\n"
-        f"You are invited to join the mentoring programme '{invitation.programme.name}'.\n"
-        f"Accept here: {link}\n",
-        from_email=None,
-        recipient_list=[invitation.person.email],
+def _queue_invitation(invitation: Invitation) -> None:
+    """Through the outbox: stored with the invitation, sent after commit, retried if SMTP fails."""
+    person, programme = invitation.person, invitation.programme
+    queue_email(
+        organisation=programme.organisation,
+        to=person.email,
+        template="programmes/invitation",
+        context={
+            "name": person.name or person.hris_id,
+            "programme": programme.name,
+            "link": invitation_link(invitation),
+        },
+        key=f"invitation:{invitation.pk}",
+        related=invitation,
     )

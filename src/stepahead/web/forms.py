@@ -10,12 +10,15 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from stepahead.matching._model import MAX_CAPACITY, MAX_GRADE
 from stepahead.people.importing import PERSON_COLUMNS
 from stepahead.people.models import MAX_GOALS, MAX_LEVEL, LevelSource, Person
 from stepahead.programmes.models import Enrolment, EnrolmentRole, Mode, Programme
 from stepahead.programmes.services import FIXED_AT_MATCHING, PROGRAMME_SETTINGS, EnrolmentChoices
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# A bonus is added to a match's weight (one skill step is worth about 1): ten steps is plenty.
+MAX_BONUS = 10
 
 PARAMETER_HELP = {
     "mode": "Peer pairs trade skills both ways; circles are groups of 3–5 peers; traditional mentors "
@@ -59,6 +62,8 @@ class ProgrammeForm(forms.ModelForm[Programme]):
         labels = {  # noqa: RUF012 (Django Meta option)
             "name": "Name",
             "description": "Description",
+            "purpose": "Purpose",
+            "objectives": "Objectives",
             "mode": "Mode",
             "starts_on": "Start date",
             "ends_on": "End date",
@@ -77,6 +82,8 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             "starts_on": DateInput(),
             "ends_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "objectives": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args: Any, frozen: bool = False, **kwargs: Any) -> None:
@@ -88,12 +95,19 @@ class ProgrammeForm(forms.ModelForm[Programme]):
         circle_size.validators += [MinValueValidator(3), MaxValueValidator(5)]
         circle_size.widget.attrs.update(min=3, max=5)
         for name in ("cross_function_bonus", "wish_bonus"):
-            self.fields[name].validators.append(MinValueValidator(0))
-            self.fields[name].widget.attrs["min"] = 0
+            self._bound(name, 0, MAX_BONUS)
+        for name in ("default_capacity", "max_capacity"):
+            self._bound(name, 0, MAX_CAPACITY)  # the engine refuses more (matching.PoolError)
+        for name in ("band", "circle_band"):
+            self._bound(name, 0, 2 * MAX_GRADE)  # wider than any two grades can differ
         if frozen:
             for name in self.FROZEN:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Fixed: matching has started."
+
+    def _bound(self, name: str, low: float, high: float) -> None:
+        self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]
+        self.fields[name].widget.attrs.update(min=low, max=high)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 
 from stepahead.demo import DEMO_SLUG, HR_EMAIL, PARTICIPANT_EMAIL, load_demo
+from stepahead.mail.models import EmailStatus, OutboundEmail
 from stepahead.matchruns.models import MatchRun, RunStatus
 from stepahead.organisations.models import Membership, Organisation, Role
 from stepahead.partnerships.models import PartnershipStatus
@@ -34,6 +35,10 @@ def test_loader_builds_the_demo_once(db):
     assert counts["runs"] == 2
     assert counts["partnerships_accepted"] > 5
     assert counts["partnerships_proposed"] > 5
+    # The demo's invitations and approvals were "sent" nowhere while loading: nothing is left
+    # for the worker to print to the demo's console later.
+    assert OutboundEmail.objects.exists()
+    assert not OutboundEmail.objects.exclude(status=EmailStatus.SENT).exists()
 
     second = load_demo(headcount=120)
     assert not second.created

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.tasks import default_task_backend
 
 from stepahead.errors import DomainError, PermissionDenied
+from stepahead.mail.services import deliver_due
 from stepahead.matchruns.models import MatchRun, RunStatus
 from stepahead.matchruns.selectors import compare_runs
 from stepahead.matchruns.services import ProgressWriter, execute_match_run, start_match_run
@@ -145,6 +146,7 @@ def test_approve_accept_decline_and_rerun_keeps_accepted(world, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         approved = approve_proposals(actor=world.manager, programme=programme)
     assert len(approved) == 2
+    deliver_due()
     assert len(mail.outbox) == 4
     ab = next(p for p in approved if enrolments["A"].pk in {m.enrolment_id for m in p.members.all()})
     cd = next(p for p in approved if p != ab)

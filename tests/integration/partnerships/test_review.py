@@ -122,3 +122,16 @@ def test_approved_partnerships_cannot_be_edited(world):
         swap_members(
             actor=world.manager, first=ab, first_enrolment=e["A"], second=cd, second_enrolment=e["C"]
         )
+
+
+def test_manual_changes_keep_the_engines_reasons_for_the_new_members(world):
+    """Issue 11 bug 9: a swap rewords both groups as the engine would; no "Adjusted by ..." stub."""
+    _programme, e, (ac, bd) = _proposals(world, ["AC", "BD"])
+    swap_members(actor=world.manager, first=ac, first_enrolment=e["C"], second=bd, second_enrolment=e["B"])
+    ac.refresh_from_db()
+    bd.refresh_from_db()
+    assert sorted(ac.reasons) == ["A is ahead of B in excel (3 vs 1)", "B is ahead of A in sql (3 vs 1)"]
+    assert sorted(bd.reasons) == [
+        "C is ahead of D in negotiation (3 vs 1)",
+        "D is ahead of C in pitching (3 vs 1)",
+    ]

@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from stepahead.errors import DomainError, PermissionDenied, TransitionError
+from stepahead.mail.services import deliver_due
 from stepahead.programmes.models import EnrolmentStatus, Status
 from stepahead.programmes.selectors import programmes_for
 from stepahead.programmes.services import (
@@ -64,6 +65,7 @@ def test_invitation_email_and_acceptance_creates_an_enrolment(world, django_capt
     person = make_person(world.org, "N1", 2, email="new@acme.test")
     with django_capture_on_commit_callbacks(execute=True):
         (invitation,) = invite_people(actor=world.manager, programme=programme, people=[person])
+    deliver_due()
     assert invitation.token in mail.outbox[0].body
     with pytest.raises(DomainError, match="mentor, mentee or both"):
         accept_invitation(user=invitee, token=invitation.token)

@@ -136,3 +136,26 @@ def test_participants_cannot_import(world, browser_for):
     response = upload(browser_for(world.participant), GOOD)
     assert response.status_code == 403
     assert not Person.objects.exists()
+
+
+def test_a_file_without_valid_rows_offers_no_partial_import(world, browser_for):
+    response = upload(browser_for(world.manager), "id,name,grade\nA1,Ada,x\nB1,Bo,y\n")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "no row can be imported as it is" in html
+    assert "import only the valid rows" not in html
+    assert "Import valid rows only" not in html
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("id,grade,id\nA1,3,B1\n", "names &#x27;id&#x27; twice"),
+        ('id,name,grade\nA1,"Ada,3\nB1,Bo,3\n', "never closed"),
+        ("id,name,grade\nA1," + "a" * 140_000 + ",3\n", "longer than 131,072 characters"),
+    ],
+)
+def test_broken_files_are_refused_at_upload_with_a_clear_message(world, browser_for, text, words):
+    response = upload(browser_for(world.manager), text)
+    assert response.status_code == 400
+    assert words in response.content.decode()

@@ -3,6 +3,7 @@
 from django.core import mail
 from django.urls import reverse
 
+from stepahead.mail.services import deliver_due
 from stepahead.matchruns.mapper import Draft
 from stepahead.partnerships.models import Partnership, PartnershipStatus
 from stepahead.partnerships.services import record_proposals
@@ -143,6 +144,7 @@ def test_approve_selected_then_all_notifies_members(
     ab.refresh_from_db()
     cd.refresh_from_db()
     assert (ab.status, cd.status) == (PartnershipStatus.APPROVED, PartnershipStatus.PROPOSED)
+    deliver_due()
     assert len(mail.outbox) == 2
     assert f"/partnerships/{ab.pk}/" in mail.outbox[0].body
     stale = browser.post(

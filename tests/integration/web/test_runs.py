@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from stepahead.matchruns.models import MatchRun, RunStatus
 from stepahead.matchruns.services import execute_match_run, start_match_run
@@ -38,7 +39,13 @@ def test_progress_polls_while_running_and_returns_a_partial(world, browser_for):
     programme = make_programme(world)
     enrol_peers(world, programme)
     run = start_match_run(actor=world.manager, programme=programme)
-    MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, progress=0.42, stage="Pairing peers")
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING,
+        progress=0.42,
+        stage="Pairing peers",
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),  # a live worker's lease
+    )
     browser = browser_for(world.manager)
     page = browser.get(reverse("web:run_detail", args=[programme.pk, run.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page
@@ -73,15 +80,6 @@ def test_starting_a_run_in_the_wrong_state_is_409(world, browser_for):
     assert response.status_code == 409
     assert b"cannot be matched" in response.content
     assert not MatchRun.objects.exists()
-
-
-def test_a_second_run_while_one_is_active_is_409(world, browser_for):
-    programme = make_programme(world)
-    enrol_peers(world, programme)
-    start_match_run(actor=world.manager, programme=programme)
-    response = browser_for(world.manager).post(reverse("web:run_start", args=[programme.pk]))
-    assert response.status_code == 409
-    assert b"already in progress" in response.content
 
 
 def test_runs_of_other_programmes_or_orgs_are_404(world, browser_for):
@@ -120,3 +118,18 @@ def test_history_and_comparison(world, browser_for):
     assert f"Run #{first.pk} compared with run #{second.pk}" in compare.content.decode()
     one = browser.get(reverse("web:run_compare", args=[programme.pk]), {"run": [first.pk]})
     assert one.status_code == 400
+
+
+def test_a_second_click_on_run_matching_lands_on_the_running_run(world, browser_for):
+    """Issue 11 bug 7: the double click shows the run in progress, not an error page."""
+    programme = make_programme(world)
+    enrol_peers(world, programme)
+    browser = browser_for(world.manager)
+    first = browser.post(reverse("web:run_start", args=[programme.pk]))
+    second = browser.post(reverse("web:run_start", args=[programme.pk]))
+    run = MatchRun.objects.get(programme=programme)
+    assert first.status_code == second.status_code == 302
+    assert second.url == reverse("web:run_detail", args=[programme.pk, run.pk])
+    page = browser.get(second.url).content.decode()
+    assert "already under way" in page
+    assert MatchRun.objects.filter(programme=programme).count() == 1

@@ -128,8 +128,8 @@ def test_participant_columns_are_the_spec_columns() -> None:
         ("E1,,,,1,,,a; b; c; d,,,,,", "goals", "4 goals listed (a, b, c, d); at most 3 are allowed"),
         ('E1,,,,1,,,,"en, de",,,,', "languages", "separate entries with ';', not ','"),
         ("E1,,,,1,,,,,,,coach,", "role", "'coach' is not a role (use one of mentor, mentee, both)"),
-        ("E1,,,,1,,,,,,,,-1", "capacity", "'-1' is not a whole number of 0 or more"),
-        ("E1,,,,1,,,,,,,,two", "capacity", "'two' is not a whole number of 0 or more"),
+        ("E1,,,,1,,,,,,,,-1", "capacity", "'-1' is not a whole number from 0 to 100"),
+        ("E1,,,,1,,,,,,,,two", "capacity", "'two' is not a whole number from 0 to 100"),
         ("E1,,ana@,,1,,,,,,,,", "email", "'ana@' is not a valid email address"),
         ("E1,,a b@x.org,,1,,,,,,,,", "email", "'a b@x.org' is not a valid email address"),
         ("E1,,,,1,,,,,E1,,,", "exclude", "exclude names the participant themself (E1)"),
@@ -152,6 +152,14 @@ def test_duplicate_id_points_at_the_first_line() -> None:
     problem = only_problem(csv_file("E1,,,,1,,,,,,,,", "E2,,,,1,,,,,,,,", " E1 ,,,,2,,,,,,,,"))
     assert (problem.line, problem.participant_id, problem.column) == (4, "E1", "id")
     assert problem.message == "id E1 is used again (first on line 2)"
+
+
+def test_duplicate_id_is_reported_even_when_a_row_has_another_error() -> None:
+    with pytest.raises(ParticipantFileError) as caught:
+        parse_participants(csv_file("E1,,,,1,,,,,,,,", "E1,,,,x,,,,,,,,"), file_format="csv")
+    found = {(p.line, p.column, p.message) for p in caught.value.problems}
+    assert (3, "id", "id E1 is used again (first on line 2)") in found
+    assert any(column == "grade" and line == 3 for line, column, _ in found)
 
 
 def test_role_is_required_in_mentoring_modes_only() -> None:
@@ -184,6 +192,7 @@ def test_all_problems_of_a_file_come_at_once_in_file_order() -> None:
         (5, "E2", "email"),
         (5, "E2", "goals"),
         (5, "E2", "exclude"),
+        (5, "E2", "id"),  # a repeated id counts even on a row with other problems
     ]
 
 

@@ -10,14 +10,18 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stepahead.errors import DomainError, TransitionError
+from stepahead.mail.selectors import delivery_counts, email_in, latest_deliveries
+from stepahead.mail.services import resend_email
 from stepahead.matchruns.selectors import active_run, runs_of
 from stepahead.organisations.policies import can_create_programme
 from stepahead.partnerships.models import PartnershipStatus
 from stepahead.partnerships.selectors import programmes_with_counts
+from stepahead.people.models import Person
 from stepahead.people.selectors import people_in
 from stepahead.programmes.models import (
     TRANSITIONS,
@@ -28,9 +32,12 @@ from stepahead.programmes.models import (
 )
 from stepahead.programmes.selectors import enrolments_of
 from stepahead.programmes.services import (
+    InvitationReport,
     change_programme_status,
     create_programme,
-    invite_people,
+    invitation_link,
+    reopen_enrolment,
+    send_invitations,
     update_programme_settings,
 )
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
@@ -109,7 +116,7 @@ def programme_create(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def programme_edit(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
-    frozen = not programme.enrolment_open
+    frozen = not programme.settings_open
     form = ProgrammeForm(request.POST or None, instance=programme, frozen=frozen)
     status = 200
     if request.method == "POST":
@@ -166,7 +173,8 @@ def programme_detail(
         "active_run": active_run(programme=programme),
         "last_run": runs_of(programme=programme).select_related("requested_by").first(),
         "invite_form": invite_form or InviteForm(),
-        "can_invite": programme.status in (Status.DRAFT, Status.ENROLLING),
+        "can_invite": programme.enrolment_open,
+        "can_reopen": programme.status in (Status.MATCHING, Status.RUNNING),
     }
     return render(request, "web/programmes/detail.html", context, status=status)
 
@@ -194,6 +202,29 @@ def programme_status(request: OrgRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
+def programme_late_enrolment(request: OrgRequest, pk: int) -> HttpResponse:
+    """Reopen enrolment for late joiners after matching started, or close it again."""
+    programme = managed_programme(request, pk)
+    reopen = request.POST.get("reopen", "1") == "1"
+    try:
+        reopen_enrolment(actor=request.user, programme=programme, reopen=reopen)
+    except DomainError as error:
+        return error_response(
+            request, str(error), status=409, back_url=reverse("web:programme_detail", args=[pk])
+        )
+    if reopen:
+        messages.success(
+            request,
+            "Enrolment is open again for late joiners. Invite them below; the next matching run "
+            "matches them and leaves approved and accepted matches as they are.",
+        )
+    else:
+        messages.success(request, "Late enrolment is closed.")
+    return redirect("web:programme_detail", pk=pk)
+
+
+@hr_required
+@require_POST
 def programme_invite(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     form = InviteForm(request.POST)
@@ -214,17 +245,45 @@ def programme_invite(request: OrgRequest, pk: int) -> HttpResponse:
         form.add_error("people", f"Not in your people directory: {shown}")
         return programme_detail(request, pk, invite_form=form, status=400)
     try:
-        invitations = invite_people(actor=request.user, programme=programme, people=found)
+        report = send_invitations(actor=request.user, programme=programme, people=found)
     except DomainError as error:
         return error_response(
             request, str(error), status=409, back_url=reverse("web:programme_detail", args=[pk])
         )
-    skipped = len(found) - len(invitations)
-    text = f"{len(invitations)} invitation(s) sent."
-    if skipped:
-        text += f" {skipped} already enrolled, so not invited."
-    messages.success(request, text)
+    for level, text in invitation_messages(report):
+        messages.add_message(request, level, text)
+    if report.not_reached:  # their personal links are on the enrolments page, ready to copy
+        return redirect(reverse("web:enrolments", args=[pk]) + "#invitations")
     return redirect("web:programme_detail", pk=pk)
+
+
+def invitation_messages(report: InvitationReport) -> list[tuple[int, str]]:
+    """What inviting did, in HR's words: who was emailed, who was not reached and why."""
+    said = []
+    if report.emailed:
+        n = len(report.emailed)
+        said.append((messages.SUCCESS, f"{n} invitation{pluralize(n)} emailed."))
+    if report.not_reached:
+        names = ", ".join(_named(i.person) for i, _ in report.not_reached[:20])
+        reasons = sorted({why for _, why in report.not_reached})
+        said.append(
+            (
+                messages.WARNING,
+                f"{len(report.not_reached)} not reached by email ({'; '.join(reasons)}): {names}. "
+                "Copy their personal links below and pass them on.",
+            )
+        )
+    if report.already_invited:
+        n = len(report.already_invited)
+        said.append((messages.INFO, f"{n} already invited, so not emailed again."))
+    if report.already_enrolled:
+        n = len(report.already_enrolled)
+        said.append((messages.INFO, f"{n} already enrolled, so not invited."))
+    return said
+
+
+def _named(person: Person) -> str:
+    return person.name or person.hris_id
 
 
 @hr_required
@@ -241,7 +300,13 @@ def enrolment_list(request: OrgRequest, pk: int) -> HttpResponse:
             | Q(person__email__iexact=query)
         )
     page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
-    invitations = programme.invitations.filter(status=InvitationStatus.PENDING).select_related("person")[:200]
+    invitations = list(
+        programme.invitations.filter(status=InvitationStatus.PENDING).select_related("person")[:200]
+    )
+    deliveries = latest_deliveries(invitations)
+    for invitation in invitations:
+        invitation.delivery = deliveries.get(invitation.pk)  # type: ignore[attr-defined]
+        invitation.link = invitation_link(invitation)  # type: ignore[attr-defined]
     return render(
         request,
         "web/programmes/enrolments.html",
@@ -251,5 +316,21 @@ def enrolment_list(request: OrgRequest, pk: int) -> HttpResponse:
             "page_obj": page,
             "query": query,
             "invitations": invitations,
+            "delivery_counts": delivery_counts(deliveries.values()),
         },
     )
+
+
+@hr_required
+@require_POST
+def email_resend(request: OrgRequest, pk: int, email_pk: int) -> HttpResponse:
+    """HR resends an invitation email (or any message about this programme) that failed or was lost."""
+    managed_programme(request, pk)
+    email = email_in(request.org, email_pk)
+    back = reverse("web:enrolments", args=[pk])
+    try:
+        copy = resend_email(actor=request.user, email=email)
+    except DomainError as error:
+        return error_response(request, str(error), status=409, back_url=back)
+    messages.success(request, f"Email to {copy.to} queued again.")
+    return redirect(back)

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from stepahead.errors import DomainError
-from stepahead.matchruns.models import MatchRun
+from stepahead.matchruns.models import MatchRun, RunStatus
 from stepahead.matchruns.selectors import compare_runs, run_in, runs_of
-from stepahead.matchruns.services import start_match_run
+from stepahead.matchruns.services import (
+    RunInProgressError,
+    cancel_match_run,
+    give_up_stalled_runs,
+    start_match_run,
+)
+from stepahead.people.selectors import people_by_hris_ids
 from stepahead.programmes.models import Programme
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
+from stepahead.web.params import row_ids
 from stepahead.web.responses import error_response
 
+UNMATCHED_SHOWN = 100
 PARAMETER_LABELS = {
     "mode": "Mode",
     "band": "Peer band",
@@ -42,6 +51,10 @@ def run_start(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     try:
         run = start_match_run(actor=request.user, programme=programme)
+    except RunInProgressError as running:
+        # A double click (or a colleague's run) lands on the run that is already working.
+        messages.info(request, "Matching is already under way; this is its progress.")
+        return redirect("web:run_detail", pk=pk, run_pk=running.run.pk)
     except DomainError as error:
         return error_response(
             request,
@@ -56,19 +69,27 @@ def run_start(request: OrgRequest, pk: int) -> HttpResponse:
 def run_figures(run: MatchRun) -> dict[str, Any]:
     summary = run.summary or {}
     total = run.pool_size or summary.get("participants") or 0
-    unmatched = summary.get("unmatched", [])
     groups = summary.get("groups") or 0
+    placed = run.people_placed
     return {
         "pool": total,
-        "placed": run.people_placed,
-        "unmatched": len(unmatched),
+        "placed": placed,
+        # One definition (core.placement): everyone in the run's pool who is in no group.
+        "unmatched": max(total - placed, 0) if placed is not None else None,
         "groups": groups,
         "proposals": summary.get("proposals"),
         "total_score": run.total_score,
         "mean_score": (run.total_score / groups) if groups and run.total_score is not None else None,
         "optimality": summary.get("optimality"),
-        "engine_seconds": summary.get("engine_seconds"),
     }
+
+
+def _unmatched_of(programme: Programme, run: MatchRun) -> list[tuple[str, str]]:
+    """The run's unplaced people by name, with the run's reason (it names declines)."""
+    entries = (run.summary or {}).get("unmatched", [])[:UNMATCHED_SHOWN]
+    people = people_by_hris_ids(organisation=programme.organisation, hris_ids=[u["id"] for u in entries])
+    named = [(people.get(u["id"]), u) for u in entries]
+    return [(person.name if person and person.name else u["id"], u["reason"]) for person, u in named]
 
 
 @hr_required
@@ -76,15 +97,36 @@ def run_detail(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
     """Progress while the run works (the partial polls every second), results once it is done."""
     programme = managed_programme(request, pk)
     run = _run_or_404(programme, run_pk)
+    if run.status == RunStatus.RUNNING and give_up_stalled_runs(programme=programme):
+        run.refresh_from_db()  # its worker had stopped: the page says so instead of spinning
     context = {
         "section": "programmes",
         "programme": programme,
         "run": run,
         "figures": run_figures(run),
+        "unmatched": _unmatched_of(programme, run),
     }
     if request.htmx:
         return render(request, "web/runs/_progress.html", context)
     return render(request, "web/runs/detail.html", context)
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def run_cancel(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST stops the run (its proposals stay as they were)."""
+    programme = managed_programme(request, pk)
+    run = _run_or_404(programme, run_pk)
+    back = reverse("web:run_detail", args=[pk, run_pk])
+    if request.method == "GET":
+        context = {"section": "programmes", "programme": programme, "run": run}
+        return render(request, "web/runs/cancel.html", context)
+    try:
+        cancel_match_run(actor=request.user, run=run)
+    except DomainError as error:
+        return error_response(request, str(error), status=409, back_url=back, title="Nothing to cancel")
+    messages.success(request, f"Match run #{run.pk} cancelled. You can run matching again.")
+    return redirect(back)
 
 
 @hr_required
@@ -108,7 +150,7 @@ def run_history(request: OrgRequest, pk: int) -> HttpResponse:
 def run_compare(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     try:
-        ids = sorted({int(x) for x in request.GET.getlist("run")})
+        ids = sorted(row_ids(request.GET.getlist("run")))
     except ValueError:
         ids = []
     if len(ids) != 2:
