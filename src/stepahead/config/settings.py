@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "stepahead.partnerships",
     "stepahead.matchruns",
     "stepahead.mail",
+    "stepahead.lifecycle",
     "stepahead.insights",
 ]
 MIDDLEWARE = [

@@ -15,10 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from stepahead.accounts import User
+from stepahead.core.placement import unmatched_after_decline
 from stepahead.errors import DomainError
-from stepahead.partnerships.selectors import matching_pool
+from stepahead.partnerships.selectors import decline_reasons, matching_pool
 from stepahead.partnerships.services import record_proposals
-from stepahead.programmes.models import EnrolmentStatus, Programme, Status
+from stepahead.programmes.models import Enrolment, EnrolmentStatus, Programme, Status
 from stepahead.programmes.services import require_manager, transition_programme
 
 from . import mapper
@@ -122,6 +123,7 @@ def _match_and_record(run: MatchRun) -> None:
             programme=programme, match_run=run, drafts=mapper.drafts_from(result, by_hris_id)
         )
         summary = {**mapper.summary_of(result), "proposals": len(created)}
+        summary["unmatched"] = _declines_named(programme, summary["unmatched"], by_hris_id)
         MatchRun.objects.filter(pk=run.pk).update(
             status=RunStatus.DONE,
             progress=1.0,
@@ -131,6 +133,19 @@ def _match_and_record(run: MatchRun) -> None:
             total_score=round(result.total_score, 4),
             finished_at=timezone.now(),
         )
+
+
+def _declines_named(
+    programme: Programme, unmatched: object, by_hris_id: dict[str, Enrolment]
+) -> list[dict[str, str]]:
+    """Unmatched reasons that say "declined" for people whose last match was declined (bug 5)."""
+    declined = decline_reasons(programme=programme)
+    entries = [dict(entry) for entry in unmatched] if isinstance(unmatched, list) else []
+    for entry in entries:
+        enrolment = by_hris_id.get(entry["id"])
+        if enrolment is not None and enrolment.pk in declined:
+            entry["reason"] = unmatched_after_decline(entry["reason"], declined[enrolment.pk])
+    return entries
 
 
 class ProgressWriter:

@@ -20,13 +20,20 @@ class Kind(models.TextChoices):
 class PartnershipStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"  # by a match run, under review by managers
     APPROVED = "approved", "Approved"  # sent to the members, awaiting their answers
-    ACCEPTED = "accepted", "Accepted"  # every member said yes
+    ACCEPTED = "accepted", "Accepted"  # every member said yes; the agreement is being written
+    ACTIVE = "active", "Active"  # every member confirmed the agreement
+    COMPLETED = "completed", "Completed"  # ended on plan
+    ENDED_EARLY = "ended_early", "Ended early"  # ended before plan, no fault; members back in the pool
     DECLINED = "declined", "Declined"  # a member said no; everyone returned to the pool
     WITHDRAWN = "withdrawn", "Withdrawn"  # discarded by a manager or superseded by a re-run
 
 
 # Partnerships whose members a re-run must leave alone. Pinned proposals count too.
-LOCKED_STATUSES = frozenset({PartnershipStatus.APPROVED, PartnershipStatus.ACCEPTED})
+LOCKED_STATUSES = frozenset(
+    {PartnershipStatus.APPROVED, PartnershipStatus.ACCEPTED, PartnershipStatus.ACTIVE}
+)
+# Partnerships that have finished their life (history, never deleted).
+ENDED_STATUSES = frozenset({PartnershipStatus.COMPLETED, PartnershipStatus.ENDED_EARLY})
 
 
 class Partnership(models.Model):
@@ -51,6 +58,16 @@ class Partnership(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Kept by stepahead.lifecycle.services so HR's partnerships page filters and sorts in SQL.
+    activated_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    next_session_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="A cadence after the last held session (or the start)."
+    )
+    risk_reasons = models.JSONField(
+        default=list, blank=True, help_text="Why the partnership is at risk, from the nudge batch."
+    )
 
     class Meta:
         ordering = ["-score", "pk"]

@@ -4,7 +4,7 @@ rolled-back approval never emails anyone; retried if SMTP is down)."""
 from stepahead.mail.links import absolute_url
 from stepahead.mail.services import queue_email
 
-from .models import Partnership
+from .models import Partnership, PartnershipMember
 
 
 def notify_approved(partnership: Partnership) -> None:
@@ -30,5 +30,23 @@ def notify_approved(partnership: Partnership) -> None:
                 "link": absolute_url(f"/partnerships/{partnership.pk}/"),
             },
             key=f"partnership-approved:{partnership.pk}:{member.pk}",
+            related=partnership,
+        )
+
+
+def notify_declined(partnership: Partnership, decliner: PartnershipMember) -> None:
+    """Tell the other members, kindly, that the match will not go ahead and what happens next.
+    The decliner's own words go to HR only (they can be personal)."""
+    programme = partnership.programme
+    for member in partnership.members.select_related("enrolment__person"):
+        person = member.enrolment.person
+        if member.pk == decliner.pk or not person.email:
+            continue
+        queue_email(
+            organisation=programme.organisation,
+            to=person.email,
+            template="partnerships/declined",
+            context={"name": person.name or person.hris_id, "programme": programme.name},
+            key=f"partnership-declined:{partnership.pk}:{member.pk}",
             related=partnership,
         )

@@ -11,12 +11,13 @@ from django.db.models import Count, Q, QuerySet
 from django_stubs_ext import WithAnnotations
 
 from stepahead.accounts import Actor
+from stepahead.core.placement import Placement, decline_words, placement
 from stepahead.organisations.models import Organisation
 from stepahead.people.models import Person
 from stepahead.programmes.models import Enrolment, EnrolmentRole, EnrolmentStatus, InvitationStatus, Programme
 from stepahead.programmes.selectors import enrolments_of, programmes_for
 
-from .models import LOCKED_STATUSES, MemberRole, Partnership, PartnershipMember, PartnershipStatus
+from .models import LOCKED_STATUSES, MemberRole, Partnership, PartnershipMember, PartnershipStatus, Response
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ type ProgrammeWithCounts = WithAnnotations[Programme, _Counts]
 def programmes_with_counts(*, user: Actor, organisation: Organisation) -> QuerySet[ProgrammeWithCounts]:
     """The programmes the user sees (`programmes_for`), newest first, with how many people are
     enrolled and invited and how many proposals and matches each has, in a single query."""
-    matched = [PartnershipStatus.APPROVED, PartnershipStatus.ACCEPTED]
+    matched = [PartnershipStatus.APPROVED, PartnershipStatus.ACCEPTED, PartnershipStatus.ACTIVE]
     return (
         programmes_for(user=user, organisation=organisation)
         .annotate(
@@ -56,6 +57,68 @@ def programmes_with_counts(*, user: Actor, organisation: Organisation) -> QueryS
         )
         .order_by("-created_at")
     )
+
+
+# Partnerships that no longer hold their members: everyone in them is back in the pool.
+RETURNED_TO_POOL = (PartnershipStatus.DECLINED, PartnershipStatus.WITHDRAWN)
+
+
+def placement_of(*, programme: Programme) -> Placement[int]:
+    """Active enrolment ids sorted into placed, declined and unmatched (core.placement): the one
+    definition every count and list of the programme uses."""
+    memberships = list(
+        PartnershipMember.objects.filter(partnership__programme=programme).values_list(
+            "enrolment_id", "partnership__status"
+        )
+    )
+    live = [enrolment for enrolment, status in memberships if status not in RETURNED_TO_POOL]
+    declined = [enrolment for enrolment, status in memberships if status == PartnershipStatus.DECLINED]
+    enrolled = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).values_list("pk", flat=True)
+    return placement(enrolled, in_live_partnership=live, in_declined_partnership=declined)
+
+
+@dataclass(frozen=True, slots=True)
+class Decline:
+    """A declined partnership as HR sees it: who said no, their words, and who else was in it."""
+
+    partnership: Partnership
+    decliner: PartnershipMember
+    partners: list[PartnershipMember]
+
+
+def declines_of(*, programme: Programme) -> list[Decline]:
+    """The programme's declined partnerships, most recent first."""
+    declined = partnerships_of(programme=programme, statuses=[PartnershipStatus.DECLINED]).order_by(
+        "-decided_at", "-pk"
+    )
+    found = []
+    for partnership in declined:
+        members = list(partnership.members.all())
+        decliner = next((m for m in members if m.response == Response.DECLINED), members[0])
+        found.append(Decline(partnership, decliner, [m for m in members if m != decliner]))
+    return found
+
+
+def decline_reasons(*, programme: Programme) -> dict[int, str]:
+    """For each enrolment in a declined match, why they are back in the pool (latest decline)."""
+    reasons: dict[int, str] = {}
+    for decline in reversed(declines_of(programme=programme)):
+        decliner = _name(decline.decliner)
+        reasons[decline.decliner.enrolment_id] = decline_words(
+            reader_declined=True,
+            partners=[_name(m) for m in decline.partners],
+            decliner=decliner,
+            said=decline.decliner.decline_reason,
+        )
+        for member in decline.partners:
+            words = decline_words(reader_declined=False, partners=[], decliner=decliner)
+            reasons[member.enrolment_id] = words
+    return reasons
+
+
+def _name(member: PartnershipMember) -> str:
+    person = member.enrolment.person
+    return person.name or person.hris_id
 
 
 def partnerships_of(*, programme: Programme, statuses: Iterable[str] | None = None) -> QuerySet[Partnership]:

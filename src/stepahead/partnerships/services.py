@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from stepahead.accounts import User
 from stepahead.errors import DomainError, PermissionDenied, TransitionError
+from stepahead.lifecycle.agreements import draft_agreement
 from stepahead.matchruns.mapper import Draft
 from stepahead.matchruns.models import MatchRun
 from stepahead.people.selectors import person_for_user
@@ -20,7 +21,7 @@ from stepahead.programmes.models import Programme
 from stepahead.programmes.services import require_manager
 
 from .models import Partnership, PartnershipMember, PartnershipStatus, Response
-from .notifications import notify_approved
+from .notifications import notify_approved, notify_declined
 from .selectors import matching_pool
 
 TRANSITIONS = {
@@ -114,6 +115,7 @@ def accept_partnership(*, user: User, partnership: Partnership) -> Partnership:
     _answer(member, Response.ACCEPTED)
     if not partnership.members.exclude(response=Response.ACCEPTED).exists():
         _move(partnership, PartnershipStatus.ACCEPTED)
+        draft_agreement(partnership=partnership)
     return partnership
 
 
@@ -127,6 +129,7 @@ def decline_partnership(*, user: User, partnership: Partnership, reason: str = "
         m.enrolment.person for m in partnership.members.select_related("enrolment__person") if m != member
     ]
     member.enrolment.avoid.add(*others)
+    notify_declined(partnership, member)
     return _move(partnership, PartnershipStatus.DECLINED)
 
 

@@ -16,24 +16,29 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from stepahead.core.placement import Placement
 from stepahead.errors import DomainError
 from stepahead.matchruns.mapper import IneligibleGroupError
 from stepahead.matchruns.models import MatchRun
 from stepahead.matchruns.selectors import latest_finished_run
 from stepahead.partnerships.models import Partnership, PartnershipMember, PartnershipStatus
 from stepahead.partnerships.review import replace_member, swap_members
-from stepahead.partnerships.selectors import partnership_in, partnerships_of
+from stepahead.partnerships.selectors import (
+    decline_reasons,
+    declines_of,
+    partnership_in,
+    partnerships_of,
+    placement_of,
+)
 from stepahead.partnerships.services import approve_proposals, discard_proposal, pin_partnership
 from stepahead.people.models import Person
-from stepahead.people.selectors import people_by_hris_ids
-from stepahead.programmes.models import Enrolment, EnrolmentStatus, Programme
+from stepahead.programmes.models import Enrolment, Programme
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
 from stepahead.web.params import row_ids
 from stepahead.web.responses import error_response
 
 PAGE_SIZE = 50
 SORTS = {"-score": ("-score", "pk"), "score": ("score", "pk")}
-LIVE = [PartnershipStatus.PROPOSED, PartnershipStatus.APPROVED, PartnershipStatus.ACCEPTED]
 UNMATCHED_SHOWN = 100
 
 
@@ -47,7 +52,7 @@ def _proposals(programme: Programme) -> QuerySet[Partnership]:
     return partnerships_of(programme=programme, statuses=[PartnershipStatus.PROPOSED])
 
 
-def _figures(programme: Programme) -> dict[str, Any]:
+def _figures(programme: Programme, standing: Placement[int]) -> dict[str, Any]:
     proposals = _proposals(programme).prefetch_related(None)
     agg = proposals.aggregate(count=Count("pk"), total=Sum("score"), mean=Avg("score"))
     cross = (
@@ -61,46 +66,39 @@ def _figures(programme: Programme) -> dict[str, Any]:
         .filter(functions__gt=1)
         .count()
     )
-    placed = (
-        PartnershipMember.objects.filter(partnership__programme=programme, partnership__status__in=LIVE)
-        .values("enrolment_id")
-        .distinct()
-        .count()
-    )
     by_status = dict(
         Partnership.objects.filter(programme=programme)
         .values_list("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
     )
-    enrolled = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
     return {
         "proposals": agg["count"] or 0,
         "total_score": agg["total"] or 0.0,
         "mean_score": agg["mean"],
         "cross_share": (cross / agg["count"]) if agg["count"] else None,
-        "placed": placed,
-        "enrolled": enrolled,
+        "placed": len(standing.placed),
+        "declined_people": len(standing.declined),
+        "unmatched": len(standing.unmatched),
+        "enrolled": standing.enrolled,
         "approved": by_status.get(PartnershipStatus.APPROVED, 0),
         "accepted": by_status.get(PartnershipStatus.ACCEPTED, 0),
         "declined": by_status.get(PartnershipStatus.DECLINED, 0),
     }
 
 
-def _unplaced(programme: Programme) -> QuerySet[Enrolment]:
-    """Active enrolments in no live partnership: who can step in through Replace."""
-    placed = PartnershipMember.objects.filter(
-        partnership__programme=programme, partnership__status__in=LIVE
-    ).values("enrolment_id")
+def _unplaced(standing: Placement[int]) -> QuerySet[Enrolment]:
+    """Active enrolments in no live partnership (declined or unmatched): who can step in."""
     return (
-        Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.ACTIVE)
-        .exclude(pk__in=placed)
+        Enrolment.objects.filter(pk__in=standing.declined | standing.unmatched)
         .select_related("person")
         .order_by("person__name", "person__hris_id")
     )
 
 
-def _board_context(request: OrgRequest, programme: Programme) -> dict[str, Any]:
+def _board_context(
+    request: OrgRequest, programme: Programme, standing: Placement[int] | None = None
+) -> dict[str, Any]:
     sort = request.GET.get("sort", "-score")
     if sort not in SORTS:
         sort = "-score"
@@ -111,38 +109,53 @@ def _board_context(request: OrgRequest, programme: Programme) -> dict[str, Any]:
         "page_obj": page,
         "proposals": list(page.object_list),
         "sort": sort,
-        "unplaced": list(_unplaced(programme)[:500]),
+        "unplaced": list(_unplaced(standing or placement_of(programme=programme))[:500]),
     }
 
 
 def _unmatched(
-    programme: Programme,
-) -> tuple[MatchRun | None, list[tuple[Person | None, str, str]], int]:
-    run = latest_finished_run(programme=programme)
+    programme: Programme, run: MatchRun | None, standing: Placement[int]
+) -> tuple[list[tuple[Person, str]], int]:
+    """Everyone not placed now, each with why: their decline, else the last run's reason, else
+    that they are back in the pool (a discarded proposal, or they joined after the run)."""
+    unplaced = _unplaced(standing)
+    total = len(standing.declined) + len(standing.unmatched)
+    declined = decline_reasons(programme=programme)
+    from_run = {u["id"]: u["reason"] for u in (run.summary.get("unmatched", []) if run else [])}
+    rows = []
+    for enrolment in unplaced[:UNMATCHED_SHOWN]:
+        person = enrolment.person
+        reason = declined.get(enrolment.pk) or from_run.get(person.hris_id) or _back_in_pool(run)
+        rows.append((person, reason))
+    return rows, total
+
+
+def _back_in_pool(run: MatchRun | None) -> str:
     if run is None:
-        return None, [], 0
-    entries = run.summary.get("unmatched", [])
-    shown = entries[:UNMATCHED_SHOWN]
-    people = people_by_hris_ids(organisation=programme.organisation, hris_ids=[u["id"] for u in shown])
-    rows = [(people.get(u["id"]), u["id"], u["reason"]) for u in shown]
-    return run, rows, len(entries)
+        return "Waiting for the first matching run."
+    return (
+        "Back in the pool (a discarded proposal, or joined after the last run): the next run includes them."
+    )
 
 
 @hr_required
 def proposals(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
-    context = _board_context(request, programme)
+    standing = placement_of(programme=programme)
+    context = _board_context(request, programme, standing)
     if request.htmx and request.GET.get("partial") == "board":
         return render(request, "web/review/_board.html", context)
-    run, unmatched, unmatched_total = _unmatched(programme)
+    run = latest_finished_run(programme=programme)
+    unmatched, unmatched_total = _unmatched(programme, run, standing)
     optimality = (run.summary or {}).get("optimality") if run else None
     context.update(
         section="programmes",
-        figures=_figures(programme),
+        figures=_figures(programme, standing),
         run=run,
         optimality=optimality,
         unmatched=unmatched,
         unmatched_total=unmatched_total,
+        declines=declines_of(programme=programme)[:UNMATCHED_SHOWN],
     )
     return render(request, "web/review/proposals.html", context)
 

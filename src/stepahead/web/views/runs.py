@@ -14,11 +14,13 @@ from stepahead.errors import DomainError
 from stepahead.matchruns.models import MatchRun
 from stepahead.matchruns.selectors import compare_runs, run_in, runs_of
 from stepahead.matchruns.services import RunInProgressError, start_match_run
+from stepahead.people.selectors import people_by_hris_ids
 from stepahead.programmes.models import Programme
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
 from stepahead.web.params import row_ids
 from stepahead.web.responses import error_response
 
+UNMATCHED_SHOWN = 100
 PARAMETER_LABELS = {
     "mode": "Mode",
     "band": "Peer band",
@@ -62,12 +64,13 @@ def run_start(request: OrgRequest, pk: int) -> HttpResponse:
 def run_figures(run: MatchRun) -> dict[str, Any]:
     summary = run.summary or {}
     total = run.pool_size or summary.get("participants") or 0
-    unmatched = summary.get("unmatched", [])
     groups = summary.get("groups") or 0
+    placed = run.people_placed
     return {
         "pool": total,
-        "placed": run.people_placed,
-        "unmatched": len(unmatched),
+        "placed": placed,
+        # One definition (core.placement): everyone in the run's pool who is in no group.
+        "unmatched": max(total - placed, 0) if placed is not None else None,
         "groups": groups,
         "proposals": summary.get("proposals"),
         "total_score": run.total_score,
@@ -75,6 +78,14 @@ def run_figures(run: MatchRun) -> dict[str, Any]:
         "optimality": summary.get("optimality"),
         "engine_seconds": summary.get("engine_seconds"),
     }
+
+
+def _unmatched_of(programme: Programme, run: MatchRun) -> list[tuple[str, str]]:
+    """The run's unplaced people by name, with the run's reason (it names declines)."""
+    entries = (run.summary or {}).get("unmatched", [])[:UNMATCHED_SHOWN]
+    people = people_by_hris_ids(organisation=programme.organisation, hris_ids=[u["id"] for u in entries])
+    named = [(people.get(u["id"]), u) for u in entries]
+    return [(person.name if person and person.name else u["id"], u["reason"]) for person, u in named]
 
 
 @hr_required
@@ -87,6 +98,7 @@ def run_detail(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
         "programme": programme,
         "run": run,
         "figures": run_figures(run),
+        "unmatched": _unmatched_of(programme, run),
     }
     if request.htmx:
         return render(request, "web/runs/_progress.html", context)

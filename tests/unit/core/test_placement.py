@@ -1,0 +1,47 @@
+"""core.placement: every enrolled person is exactly one of placed, declined, unmatched."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stepahead.core.placement import Standing, decline_words, placement, unmatched_after_decline
+
+ids = st.frozensets(st.integers(0, 30))
+
+
+@given(ids, ids, ids)
+def test_the_three_standings_partition_the_enrolled(enrolled, live, declined):
+    p = placement(enrolled, in_live_partnership=live, in_declined_partnership=declined)
+    assert p.placed | p.declined | p.unmatched == enrolled
+    assert not (p.placed & p.declined)
+    assert not (p.placed & p.unmatched)
+    assert not (p.declined & p.unmatched)
+    assert p.enrolled == len(enrolled)
+
+
+def test_a_new_live_partnership_wins_over_an_old_decline():
+    p = placement({1, 2, 3}, in_live_partnership={1}, in_declined_partnership={1, 2})
+    assert p.standing(1) is Standing.PLACED
+    assert p.standing(2) is Standing.DECLINED
+    assert p.standing(3) is Standing.UNMATCHED
+    assert p.standing(4) is None
+
+
+def test_decline_words_for_hr():
+    assert (
+        decline_words(reader_declined=True, partners=["Bo", "Cy"], decliner="Al", said="busy")
+        == 'Declined the match with Bo and Cy: "busy".'
+    )
+    assert decline_words(reader_declined=True, partners=["Bo"], decliner="Al") == (
+        "Declined the match with Bo (no reason given)."
+    )
+    assert decline_words(reader_declined=False, partners=[], decliner="Al") == (
+        "Al declined their match; they are back in the pool."
+    )
+
+
+def test_the_decline_replaces_the_engines_restatement_of_its_effect():
+    words = "Al declined their match; they are back in the pool."
+    assert unmatched_after_decline("Everyone eligible is excluded or in reporting line", words) == words
+    assert unmatched_after_decline("No one else is within 1 grade.", words) == (
+        f"{words} No one else is within 1 grade."
+    )
