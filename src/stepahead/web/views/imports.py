@@ -159,7 +159,9 @@ def import_mapping(request: OrgRequest) -> HttpResponse:
 
 
 def _render_preview(request: OrgRequest, pending: dict[str, Any], table: Table) -> HttpResponse:
-    preview = preview_people_import(organisation=request.org, table=table, mapping=pending["mapping"])
+    preview = preview_people_import(
+        organisation=request.org, table=table, mapping=pending["mapping"], actor=request.user
+    )
     context = {
         "section": "people",
         "preview": preview,
@@ -185,7 +187,9 @@ def import_commit(request: OrgRequest) -> HttpResponse:
         )
     try:
         table = _table(pending)
-        preview = preview_people_import(organisation=request.org, table=table, mapping=pending["mapping"])
+        preview = preview_people_import(
+            organisation=request.org, table=table, mapping=pending["mapping"], actor=request.user
+        )
         outcome = import_people(
             actor=request.user,
             organisation=request.org,
