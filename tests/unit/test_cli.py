@@ -16,7 +16,16 @@ from rich.console import Console
 
 from stepahead.cli import SUBCOMMANDS, build_parser, main
 from stepahead.cli._display import ProgressDisplay, summary_rows
-from stepahead.matching import MatchParams, MatchResult, MentorMatch, Mode, Optimality, Participant, Unmatched
+from stepahead.matching import (
+    MatchParams,
+    MatchResult,
+    MentorLoad,
+    MentorMatch,
+    Mode,
+    Optimality,
+    Participant,
+    Unmatched,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PEOPLE_CSV = FIXTURES / "people_peer.csv"
@@ -59,7 +68,8 @@ def test_each_mode_writes_the_spec_json_to_stdout(capsys: pytest.CaptureFixture[
     assert (status, err) == (0, "")
     data = json.loads(out)
     key = {"peer": "pairs", "circles": "circles"}.get(mode, "matches")
-    assert list(data) == ["mode", key, "unmatched", "stats"]
+    idle = ["idle_mentors"] if key == "matches" else []
+    assert list(data) == ["mode", key, "unmatched", *idle, "stats"]
     assert data["mode"] == mode
     assert data["stats"]["participants"] == 10
     assert data["stats"]["seconds"] >= 0
@@ -182,6 +192,8 @@ def test_an_unwritable_output_fails_before_matching(
         (["--band", "one"], "argument --band: 'one' is not a whole number"),
         (["--circle-size", "6"], "argument --circle-size: invalid choice: 6"),
         (["--circle-band", "x"], "argument --circle-band: 'x' is not a whole number"),
+        (["--spread", "x"], "argument --spread: 'x' is not a number"),
+        (["--spread", "-1"], "argument --spread: spread must be between 0 and 10"),
         (["--profile", "guru"], "argument --profile: invalid choice"),
         (["--format", "xml"], "argument --format: invalid choice"),
     ],
@@ -234,11 +246,20 @@ def test_summary_rows_for_mentoring() -> None:
         total_score=1.5,
         optimality=Optimality(proven=False, upper_bound=2.0, gap=0.25, method="bound"),
         seconds=1.234,
+        mentor_load=MentorLoad(mentors=4, used=1, max=1, gini=0.75, top10_share=1.0),
     )
     rows = dict(summary_rows(result, people))
     assert rows["Placed"] == "1 (50%)"
     assert rows["Matches"] == "1"
     assert rows["Cross-function"] == "100%"
     assert rows["Spare mentor places"] == "2"
+    assert rows["Mentors used"] == "1 of 4 (most 1)"
+    assert rows["Load Gini"] == "0.75 (top 10% hold 100%)"
     assert rows["Time"] == "1.23 s"
     assert rows["Optimality"] == "gap ≤ 25.00% to bound 2.0000 (bound)"
+
+
+def test_spread_is_passed_to_the_engine(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, PEOPLE_CSV, "--mode", "open", "--spread", "0", "--quiet")
+    assert status == 0
+    assert json.loads(out)["stats"]["objective"] == json.loads(out)["stats"]["total_score"]

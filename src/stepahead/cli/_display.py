@@ -119,6 +119,10 @@ def summary_rows(result: MatchResult, people: Sequence[Participant]) -> list[tup
     ]
     if result.mode.is_mentoring:
         rows.append(("Spare mentor places", f"{_spare_places(result, people):,}"))
+    if result.mentor_load is not None:
+        load = result.mentor_load
+        rows.append(("Mentors used", f"{load.used:,} of {load.mentors:,} (most {load.max})"))
+        rows.append(("Load Gini", f"{load.gini:.2f} (top 10% hold {load.top10_share:.0%})"))
     rows += [("Time", f"{result.seconds:.2f} s"), ("Optimality", _optimality(result))]
     return rows
 

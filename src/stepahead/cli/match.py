@@ -78,6 +78,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"circles: largest grade spread (default {defaults.circle_band})",
     )
     parser.add_argument(
+        "--spread",
+        type=_spread,
+        default=defaults.spread,
+        metavar="X",
+        help=(
+            "mentoring: share mentees across mentors; a mentor's k-th mentee costs X·(k−1) "
+            f"(default {defaults.spread}, 0 turns it off)"
+        ),
+    )
+    parser.add_argument(
         "--profile",
         choices=[p.value for p in Profile],
         default=defaults.profile.value,
@@ -105,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
         profile=Profile(args.profile),
         circle_size=args.circle_size,
         circle_band=args.circle_band,
+        spread=args.spread,
         seed=args.seed,
     )
     errors = Console(stderr=True)
@@ -126,6 +137,18 @@ SUBCOMMAND = Subcommand(
     configure=configure,
     run=run,
 )
+
+
+def _spread(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    try:
+        MatchParams(spread=value)  # the engine's own bounds, in its own words
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return value
 
 
 def _at_least(low: int) -> Callable[[str], int]:

@@ -31,6 +31,7 @@ from stepahead.people.models import Skill
 from stepahead.people.selectors import goal_keys
 from stepahead.programmes.models import Programme
 
+from . import notifications
 from .models import AgreementConfirmation, AgreementTemplate, AgreementVersion, Goal, GoalReflection
 from .policies import require_member
 
@@ -84,6 +85,7 @@ def draft_agreement(*, partnership: Partnership, now: datetime | None = None) ->
     if partnership.kind == Kind.CIRCLE:
         version.rotation = [m.pk for m in members]
     _sync_goals(partnership, version, _prefilled_goals(partnership, members), now)
+    notifications.agreement_ready(partnership, 1)
     return version
 
 
@@ -130,6 +132,7 @@ def revise_agreement(
     current = draft_agreement(partnership=partnership, now=now)
     if current.confirmations.exists():
         current = _new_version(partnership, current.number + 1, terms, member, now)
+        notifications.agreement_ready(partnership, current.number)
     else:
         _apply_terms(current, terms)
         current.created_by, current.created_at = member, now
@@ -163,6 +166,7 @@ def confirm_agreement(*, user: User, partnership: Partnership, number: int) -> A
         partnership.status, partnership.activated_at = PartnershipStatus.ACTIVE, now
         partnership.next_session_due_at = next_session_due(now, current.cadence_days)
         partnership.save(update_fields=["status", "activated_at", "next_session_due_at"])
+        notifications.partnership_active(partnership)
     touch(partnership, now)
     return current
 

@@ -14,6 +14,7 @@ from stepahead.accounts import User
 from stepahead.errors import DomainError, PermissionDenied
 from stepahead.partnerships.models import Partnership, PartnershipStatus
 
+from . import notifications
 from .agreements import touch
 from .models import ClosingReflection, Closure, ClosureKind, EarlyEndReason, GoalOutcome, SessionStatus
 from .policies import can_oversee, membership_of, require_member
@@ -62,11 +63,11 @@ def end_early(*, user: User, partnership: Partnership, reason: str, note: str = 
     _require_open(partnership)
     if reason not in EarlyEndReason.values:
         raise DomainError("Reason: choose one of the listed reasons.")
-    cancelled = list(partnership.sessions.filter(status=SessionStatus.SCHEDULED))
-    for session in cancelled:
+    for session in partnership.sessions.filter(status=SessionStatus.SCHEDULED):
         session.status, session.sequence = SessionStatus.CANCELLED, session.sequence + 1
         session.updated_at = timezone.now()
         session.save(update_fields=["status", "sequence", "updated_at"])
+        notifications.session_changed(session)  # the invite leaves everyone's calendar
     _keep_apart(partnership)
     _close(partnership, user, ClosureKind.EARLY, reason, note.strip())
     return partnership
@@ -82,7 +83,7 @@ def _keep_apart(partnership: Partnership) -> None:
 
 def _close(partnership: Partnership, user: User, kind: ClosureKind, reason: str, note: str) -> None:
     now = timezone.now()
-    Closure.objects.create(
+    closure = Closure.objects.create(
         partnership=partnership, kind=kind, reason=reason, note=note, closed_by=user, closed_at=now
     )
     partnership.status = (
@@ -90,6 +91,7 @@ def _close(partnership: Partnership, user: User, kind: ClosureKind, reason: str,
     )
     partnership.ended_at = partnership.last_activity_at = now
     partnership.save(update_fields=["status", "ended_at", "last_activity_at"])
+    notifications.partnership_ended(partnership, closure)
 
 
 def _require_open(partnership: Partnership) -> None:

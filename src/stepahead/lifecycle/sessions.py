@@ -20,6 +20,7 @@ from stepahead.core.partnering import next_session_due
 from stepahead.errors import DomainError
 from stepahead.partnerships.models import Partnership, PartnershipMember, PartnershipStatus
 
+from . import notifications
 from .agreements import next_facilitator, touch
 from .models import Session, SessionNote, SessionStatus
 from .policies import require_member
@@ -59,6 +60,7 @@ def schedule_session(*, user: User, partnership: Partnership, slot: Slot) -> Ses
         updated_at=now,
     )
     touch(partnership, now)
+    notifications.session_changed(session, by=member)
     return session
 
 
@@ -66,20 +68,20 @@ def schedule_session(*, user: User, partnership: Partnership, slot: Slot) -> Ses
 def move_session(*, user: User, session: Session, slot: Slot) -> Session:
     """New time, length or place for a scheduled session: same UID, next SEQUENCE."""
     session = _locked(session)
-    require_member(user=user, partnership=session.partnership)
+    member = require_member(user=user, partnership=session.partnership)
     _require_scheduled(session)
     session.starts_at, session.time_zone = _checked(slot)
     session.minutes, session.location = slot.minutes, slot.location.strip()[:500]
-    return _bump(session)
+    return _bump(session, member)
 
 
 @transaction.atomic
 def cancel_session(*, user: User, session: Session) -> Session:
     session = _locked(session)
-    require_member(user=user, partnership=session.partnership)
+    member = require_member(user=user, partnership=session.partnership)
     _require_scheduled(session)
     session.status = SessionStatus.CANCELLED
-    return _bump(session)
+    return _bump(session, member)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,14 +163,12 @@ def _require_scheduled(session: Session) -> None:
         raise DomainError(f"This session is {session.get_status_display().lower()}; it cannot be changed.")
 
 
-def _bump(session: Session) -> Session:
+def _bump(session: Session, member: PartnershipMember | None) -> Session:
+    """Same UID, next SEQUENCE, and a fresh invite to everyone."""
     now = timezone.now()
     session.sequence += 1
     session.updated_at = now
     session.save()
     touch(session.partnership, now)
+    notifications.session_changed(session, by=member)
     return session
-
-
-def member_names(members: Sequence[PartnershipMember]) -> dict[int, str]:
-    return {m.pk: m.enrolment.person.name or m.enrolment.person.hris_id for m in members}

@@ -25,6 +25,7 @@ from ._model import (
     Circle,
     MatchParams,
     MatchResult,
+    MentorLoad,
     MentorMatch,
     Mode,
     Pair,
@@ -50,18 +51,23 @@ def explain(
     circles = (
         tuple(_circle([people[i] for i in g], s, params) for g, s in groups) if mode is Mode.CIRCLES else ()
     )
+    diagnosed = diagnosis(pop, params, groups)
+    total = math.fsum(solution.scores)
     return MatchResult(
         mode=mode,
         params=params,
         pairs=pairs,
         matches=matches,
         circles=circles,
-        unmatched=tuple(diagnosis(pop, params, groups).unmatched()),
+        unmatched=tuple(diagnosed.unmatched()),
         participants=pop.size,
         # People placed: both of a pair, each member of a circle, the mentee of a match.
         placed=len(matches) if mode.is_mentoring else sum(len(g) for g, _ in groups),
-        total_score=round(math.fsum(solution.scores), 4),
+        total_score=round(total, 4),
         optimality=solution.optimality,
+        objective=round(total - diagnosed.load_penalty(), 4),
+        idle_mentors=tuple(diagnosed.idle_mentors()),
+        mentor_load=diagnosed.mentor_load(),
     )
 
 
@@ -218,6 +224,17 @@ class Diagnosis:
 
     def reason(self, i: int) -> str:
         raise NotImplementedError
+
+    # Mentoring modes say more (spec 1.1); pairs and circles have no mentors.
+
+    def load_penalty(self) -> float:
+        return 0.0
+
+    def idle_mentors(self) -> list[Unmatched]:
+        return []
+
+    def mentor_load(self) -> MentorLoad | None:
+        return None
 
     # Words -------------------------------------------------------------------------------------
 

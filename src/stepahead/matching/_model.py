@@ -8,6 +8,7 @@ from enum import StrEnum
 
 MAX_GOALS = 3
 MAX_LEVEL = 5
+MAX_SPREAD = 10.0  # far above any pair's weight: beyond it every mentor would hold one mentee
 # Bounds on the spec's open-ended numbers, so a typo (or a hostile file) cannot make the engine
 # allocate per unit of capacity or overflow a database integer: no organisation has a thousand
 # grades, and no mentor takes more than a hundred mentees at once.
@@ -121,6 +122,7 @@ class MatchParams:
     circle_band: int = 2
     cross_function_bonus: float = 0.25
     wish_bonus: float = 0.5
+    spread: float = 0.2  # mentoring: a mentor's k-th mentee costs spread · (k − 1) (spec 1.1)
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -130,6 +132,8 @@ class MatchParams:
             raise ValueError("circle_size must be between 3 and 5")
         if self.circle_band < 0:
             raise ValueError("circle_band must be 0 or more")
+        if not 0 <= self.spread <= MAX_SPREAD:
+            raise ValueError(f"spread must be between 0 and {MAX_SPREAD}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,12 +168,24 @@ class Unmatched:
 
 
 @dataclass(frozen=True, slots=True)
+class MentorLoad:
+    """How the mentoring is shared among mentors (spec 1.1): idle mentors count as load 0."""
+
+    mentors: int
+    used: int
+    max: int
+    gini: float  # 0: everyone mentors as many; towards 1: a few carry it all
+    top10_share: float  # share of the mentees held by the busiest 10 % of mentors
+
+
+@dataclass(frozen=True, slots=True)
 class Optimality:
     """How sure the engine is of its answer.
 
     `proven` means the result equals the optimum of the spec's lexicographic objective over all
-    eligible pairs. Otherwise `upper_bound` is a valid bound on the total score among solutions
-    that place as many people, and `gap` the relative distance of the result to it."""
+    eligible pairs. Otherwise `upper_bound` is a valid bound on the objective (the total score;
+    in mentoring modes, less the load penalties) among solutions that place as many people, and
+    `gap` the relative distance of the result to it."""
 
     proven: bool
     upper_bound: float
@@ -190,3 +206,6 @@ class MatchResult:
     total_score: float = 0.0
     optimality: Optimality | None = None
     seconds: float = 0.0
+    objective: float = 0.0  # what the solver maximised: total_score less load penalties (spec 1.1)
+    idle_mentors: tuple[Unmatched, ...] = ()  # mentoring modes: mentors with no mentee, and why
+    mentor_load: MentorLoad | None = None  # mentoring modes only

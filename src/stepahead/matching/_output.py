@@ -19,6 +19,7 @@ get a leading apostrophe, because names and ids come from user-supplied files.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from typing import Any
@@ -40,12 +41,15 @@ def group_list_name(mode: Mode) -> str:
 
 def result_to_dict(result: MatchResult) -> JsonObject:
     """The spec's output object; only the mode's own group list is included."""
-    return {
+    out: JsonObject = {
         "mode": result.mode.value,
         group_list_name(result.mode): [_group(g) for g in _groups(result)],
         "unmatched": [{"id": u.id, "reason": u.reason} for u in result.unmatched],
-        "stats": _stats(result),
     }
+    if result.mode.is_mentoring:
+        out["idle_mentors"] = [{"id": u.id, "reason": u.reason} for u in result.idle_mentors]
+    out["stats"] = _stats(result)
+    return out
 
 
 def result_to_json(result: MatchResult) -> str:
@@ -95,8 +99,11 @@ def _stats(result: MatchResult) -> JsonObject:
         "participants": result.participants,
         "placed": result.placed,
         "total_score": round(result.total_score, 4),
+        "objective": round(result.objective, 4),
         "seconds": round(result.seconds, 3),
     }
+    if result.mentor_load is not None:
+        stats["mentor_load"] = dataclasses.asdict(result.mentor_load)
     if result.optimality is not None:
         stats["optimality"] = _optimality(result.optimality)
     return stats

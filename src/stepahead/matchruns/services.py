@@ -46,6 +46,9 @@ def start_match_run(*, actor: User, programme: Programme, seed: int = 0) -> Matc
     programme = Programme.objects.select_for_update().get(pk=programme.pk)  # the caller's copy may be stale
     if programme.status == Status.ENROLLING:
         programme = transition_programme(programme=programme, to=Status.MATCHING)
+    if programme.late_enrolment:  # the run takes the late joiners; enrolment closes again
+        programme.late_enrolment = False
+        programme.save(update_fields=["late_enrolment", "updated_at"])
     if programme.status not in RUNNABLE:
         raise DomainError(f"A {programme.get_status_display().lower()} programme cannot be matched.")
     running = active_run(programme=programme)

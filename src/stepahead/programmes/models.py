@@ -74,6 +74,12 @@ class Programme(models.Model):
         default=False,
         help_text="Anyone in the organisation can join while enrolment is open, without an invitation.",
     )
+    # Reopened by HR after matching started: late joiners may enrol (and be invited) and are
+    # matched by the next run, which leaves approved and accepted partnerships alone.
+    late_enrolment = models.BooleanField(
+        default=False,
+        help_text="Enrolment reopened after matching started, for late joiners; the next run closes it.",
+    )
     default_capacity = models.PositiveSmallIntegerField(default=1)
     max_capacity = models.PositiveSmallIntegerField(default=5)
     created_by = models.ForeignKey(
@@ -104,9 +110,19 @@ class Programme(models.Model):
         return self.mode in MENTORING_MODES
 
     @property
-    def enrolment_open(self) -> bool:
-        """Enrolments can be edited until matching starts."""
+    def settings_open(self) -> bool:
+        """Mode and matching parameters can change until matching starts."""
         return self.status in (Status.DRAFT, Status.ENROLLING)
+
+    @property
+    def late_enrolment_open(self) -> bool:
+        return self.late_enrolment and self.status in (Status.MATCHING, Status.RUNNING)
+
+    @property
+    def enrolment_open(self) -> bool:
+        """People can enrol (or change their enrolment) until matching starts, and again while
+        HR has reopened enrolment for late joiners."""
+        return self.settings_open or self.late_enrolment_open
 
     @property
     def objective_list(self) -> list[str]:
@@ -115,7 +131,7 @@ class Programme(models.Model):
     @property
     def open_to_join(self) -> bool:
         """Self-enrolment is on and the programme is taking enrolments."""
-        return self.self_enrolment and self.status == Status.ENROLLING
+        return self.self_enrolment and (self.status == Status.ENROLLING or self.late_enrolment_open)
 
 
 class ProgrammeManager(models.Model):

@@ -20,10 +20,16 @@ def programmes_for(*, user: Actor, organisation: Organisation) -> QuerySet[Progr
         return programmes
     person = person_for_user(organisation=organisation, user=user)
     visible = Q(enrolments__person=person) | Q(invitations__person=person) if person else Q(pk__in=[])
-    visible |= Q(self_enrolment=True, status=Status.ENROLLING)  # open to every member to join
+    visible |= _joinable()  # open to every member to join
     if role == Role.PROGRAMME_MANAGER:
         visible |= Q(managers__user=user)
     return programmes.filter(visible).distinct() if role else programmes.none()
+
+
+def _joinable() -> Q:
+    """`Programme.open_to_join` as a query: self-enrolment on and taking enrolments."""
+    late = Q(late_enrolment=True, status__in=[Status.MATCHING, Status.RUNNING])
+    return Q(self_enrolment=True) & (Q(status=Status.ENROLLING) | late)
 
 
 def open_to_join(*, organisation: Organisation, person: Person) -> QuerySet[Programme]:
@@ -32,7 +38,7 @@ def open_to_join(*, organisation: Organisation, person: Person) -> QuerySet[Prog
     joined = Enrolment.objects.filter(person=person).values("programme")
     invited = Invitation.objects.filter(person=person, status=InvitationStatus.PENDING).values("programme")
     return (
-        Programme.objects.filter(organisation=organisation, self_enrolment=True, status=Status.ENROLLING)
+        Programme.objects.filter(_joinable(), organisation=organisation)
         .exclude(pk__in=joined)
         .exclude(pk__in=invited)
         .order_by("starts_on", "name")

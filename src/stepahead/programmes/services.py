@@ -95,7 +95,7 @@ def update_programme_settings(*, actor: User, programme: Programme, **changes: o
     require_manager(actor, programme)
     _check_setting_names(changes)
     frozen = set(changes) - ALWAYS_EDITABLE
-    if frozen and not programme.enrolment_open:
+    if frozen and not programme.settings_open:
         raise DomainError("Matching settings cannot change once matching has started.")
     for name, value in changes.items():
         setattr(programme, name, value)
@@ -142,11 +142,26 @@ def transition_programme(*, programme: Programme, to: Status) -> Programme:
 
 
 @transaction.atomic
+def reopen_enrolment(*, actor: User, programme: Programme, reopen: bool = True) -> Programme:
+    """Let late joiners enrol after matching started (or stop them again). Their next run
+    matches them without touching approved or accepted partnerships."""
+    require_manager(actor, programme)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.status not in (Status.MATCHING, Status.RUNNING):
+        raise DomainError("Late enrolment is for programmes where matching has already started.")
+    programme.late_enrolment = reopen
+    programme.save(update_fields=["late_enrolment", "updated_at"])
+    return programme
+
+
+@transaction.atomic
 def invite_people(*, actor: User, programme: Programme, people: Iterable[Person]) -> list[Invitation]:
     """Invite people to enrol (emails a link); people already enrolled or invited are skipped."""
     require_manager(actor, programme)
-    if programme.status not in (Status.DRAFT, Status.ENROLLING):
-        raise DomainError("Invitations can only be sent before matching starts.")
+    if not programme.enrolment_open:
+        raise DomainError(
+            "Invitations can only be sent while enrolment is open; reopen it for late joiners first."
+        )
     invitations = []
     for person in people:
         _require_same_org(programme, person)

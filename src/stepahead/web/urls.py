@@ -1,13 +1,29 @@
 """The server-rendered web UI. Names are stable: templates, tests and emails reverse them."""
 
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
-from .views import home, imports, participant, people, programmes, review, runs
+from .views import (
+    evidence,
+    home,
+    imports,
+    insights,
+    lifecycle,
+    oversight,
+    participant,
+    people,
+    programmes,
+    review,
+    runs,
+)
 
 app_name = "web"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page says; answer instead of a 404 on every page.
+    path("favicon.ico", RedirectView.as_view(url=static("web/img/favicon.svg"), permanent=True)),
     path("dashboard/", home.dashboard, name="dashboard"),
     path("organisation/", home.switch_org, name="switch_org"),
     # HR: people
@@ -23,8 +39,32 @@ urlpatterns = [
     path("programmes/<int:pk>/edit/", programmes.programme_edit, name="programme_edit"),
     path("programmes/<int:pk>/status/", programmes.programme_status, name="programme_status"),
     path("programmes/<int:pk>/invite/", programmes.programme_invite, name="programme_invite"),
+    path(
+        "programmes/<int:pk>/late-enrolment/",
+        programmes.programme_late_enrolment,
+        name="programme_late_enrolment",
+    ),
     path("programmes/<int:pk>/enrolments/", programmes.enrolment_list, name="enrolments"),
     path("programmes/<int:pk>/emails/<int:email_pk>/resend/", programmes.email_resend, name="email_resend"),
+    # HR: insights (charts, tables and their downloads)
+    path("insights/", insights.org_insights, name="org_insights"),
+    path("insights/<slug:slug>.<str:fmt>", insights.org_chart_download, name="org_chart_download"),
+    path("programmes/<int:pk>/insights/", insights.programme_insights, name="programme_insights"),
+    path(
+        "programmes/<int:pk>/insights/<slug:slug>.<str:fmt>",
+        insights.programme_chart_download,
+        name="programme_chart_download",
+    ),
+    # HR: the ISMCP evidence report; everyone who can see a programme: How we match
+    path("programmes/<int:pk>/evidence/", evidence.evidence, name="evidence"),
+    path("programmes/<int:pk>/evidence.pdf", evidence.evidence_pdf, name="evidence_pdf"),
+    path("programmes/<int:pk>/evidence/attach/", evidence.evidence_attach, name="evidence_attach"),
+    path("programmes/<int:pk>/evidence/<int:doc>/", evidence.evidence_document, name="evidence_document"),
+    path("programmes/<int:pk>/evidence/<int:doc>/remove/", evidence.evidence_remove, name="evidence_remove"),
+    path("programmes/<int:pk>/how-we-match/", evidence.how_we_match_page, name="how_we_match"),
+    # HR: partnerships after approval
+    path("programmes/<int:pk>/partnerships/", oversight.partnerships_page, name="partnerships"),
+    path("programmes/<int:pk>/partnerships.csv", oversight.partnerships_csv, name="partnerships_csv"),
     # HR: match runs
     path("programmes/<int:pk>/runs/", runs.run_history, name="run_history"),
     path("programmes/<int:pk>/runs/start/", runs.run_start, name="run_start"),
@@ -48,4 +88,20 @@ urlpatterns = [
     path("partnerships/<int:pk>/", participant.partnership_detail, name="partnership"),
     path("partnerships/<int:pk>/accept/", participant.partnership_accept, name="partnership_accept"),
     path("partnerships/<int:pk>/decline/", participant.partnership_decline, name="partnership_decline"),
+    # Members: the partnership's life (agreement, sessions, goals, closure)
+    path("partnerships/<int:pk>/agreement/", lifecycle.agreement, name="agreement"),
+    path("partnerships/<int:pk>/agreement/confirm/", lifecycle.agreement_confirm, name="agreement_confirm"),
+    path(
+        "partnerships/<int:pk>/agreement/v<int:number>/",
+        lifecycle.agreement_version,
+        name="agreement_version",
+    ),
+    path("partnerships/<int:pk>/sessions/new/", lifecycle.session_new, name="session_new"),
+    path("partnerships/<int:pk>/sessions/<int:spk>/", lifecycle.session_detail, name="session"),
+    path("partnerships/<int:pk>/sessions/<int:spk>/invite.ics", lifecycle.session_ics, name="session_ics"),
+    path("partnerships/<int:pk>/sessions/<int:spk>/log/", lifecycle.session_log, name="session_log"),
+    path("partnerships/<int:pk>/sessions/<int:spk>/notes/", lifecycle.session_note, name="session_note"),
+    path("partnerships/<int:pk>/sessions/<int:spk>/cancel/", lifecycle.session_cancel, name="session_cancel"),
+    path("partnerships/<int:pk>/goals/<int:gpk>/progress/", lifecycle.goal_progress, name="goal_progress"),
+    path("partnerships/<int:pk>/close/", lifecycle.close, name="close"),
 ]

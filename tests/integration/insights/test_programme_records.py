@@ -90,9 +90,13 @@ def test_evidence_needs_a_known_criterion_and_some_content(world):
         attach_evidence(actor=world.manager, programme=programme, criterion="4.4", title="x")
     with pytest.raises(DomainError, match="larger than 5 MB"):
         attach_evidence(
-            actor=world.manager, programme=programme, criterion="4.4", title="x",
-            file_name="big.pdf", content=b"0" * (5 * 1024 * 1024 + 1),
-        )  # fmt: skip
+            actor=world.manager,
+            programme=programme,
+            criterion="4.4",
+            title="x",
+            file_name="big.pdf",
+            content=b"0" * (5 * 1024 * 1024 + 1),
+        )
     document = attach_evidence(
         actor=world.manager, programme=programme, criterion="4.4", title="ROI", statement="Saved £40k."
     )

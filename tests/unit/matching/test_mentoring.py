@@ -47,26 +47,45 @@ def eligible_pairs(people: list[Participant], params: MatchParams) -> dict[tuple
     }
 
 
+def penalty_units(params: MatchParams) -> int:
+    return round(params.spread * SCALE)
+
+
+def spread_cost(params: MatchParams, mentors: list[int]) -> int:
+    """Spec 1.1 in units: a mentor with L mentees costs spread · L(L − 1)/2."""
+    loads = [mentors.count(m) for m in set(mentors)]
+    return penalty_units(params) * sum(load * (load - 1) // 2 for load in loads)
+
+
 def flow_oracle(people: list[Participant], params: MatchParams) -> tuple[int, int]:
-    """(mentees placed, total weight units) of the lexicographic optimum: networkx min-cost flow
-    with a count weight big enough that one more mentee always beats any weight."""
+    """(mentees placed, weight less load penalties, in units) of the lexicographic optimum:
+    networkx min-cost flow with a count weight big enough that one more mentee always beats any
+    weight; each mentor's k-th seat is its own arc costing spread · (k − 1)."""
     pairs = eligible_pairs(people, params)
     big = (max(pairs.values(), default=0) + 1) * (len(people) + 1)
     graph = nx.DiGraph()
     graph.add_node("source", demand=0)
     graph.add_node("sink", demand=0)
+    for i in {i for i, _ in pairs}:
+        for k in range(min(people[i].capacity, len(people))):
+            graph.add_edge("source", ("seat", i, k), capacity=1, weight=penalty_units(params) * k)
+            graph.add_edge(("seat", i, k), ("mentor", i), capacity=1, weight=0)
     for (i, j), weight in pairs.items():
-        graph.add_edge("source", ("mentor", i), capacity=people[i].capacity, weight=0)
         graph.add_edge(("mentor", i), ("mentee", j), capacity=1, weight=-(big + weight))
         graph.add_edge(("mentee", j), "sink", capacity=1, weight=0)
     graph.add_edge("source", "sink", capacity=len(people), weight=0)
     flow = nx.max_flow_min_cost(graph, "source", "sink")
     used = [(i, j) for (i, j) in pairs if flow[("mentor", i)].get(("mentee", j), 0) > 0]
-    return len(used), sum(pairs[p] for p in used)
+    return len(used), sum(pairs[p] for p in used) - spread_cost(params, [i for i, _ in used])
 
 
 def objective(people: list[Participant], params: MatchParams, solution: Solution) -> tuple[int, int]:
-    return len(solution.groups), sum(units(people, params, m, e) for m, e in solution.groups)
+    weight = sum(units(people, params, m, e) for m, e in solution.groups)
+    return len(solution.groups), weight - spread_cost(params, [m for m, _ in solution.groups])
+
+
+def objective_value(params: MatchParams, solution: Solution) -> float:
+    return sum(solution.scores) - spread_cost(params, [m for m, _ in solution.groups]) / SCALE
 
 
 def assert_feasible(people: list[Participant], params: MatchParams, solution: Solution) -> None:
@@ -84,12 +103,12 @@ def assert_feasible(people: list[Participant], params: MatchParams, solution: So
     assert all(count <= people[m].capacity for m, count in load.items())
 
 
-def assert_proven(solution: Solution) -> None:
+def assert_proven(solution: Solution, params: MatchParams) -> None:
     optimality = solution.optimality
     assert isinstance(optimality, Optimality)
     assert optimality.proven
     assert optimality.gap == 0.0
-    assert optimality.upper_bound == pytest.approx(sum(solution.scores), abs=1e-6)
+    assert optimality.upper_bound == pytest.approx(objective_value(params, solution), abs=1e-6)
 
 
 def role_pool(rng: random.Random, size: int, **options: object) -> list[Participant]:
@@ -116,7 +135,7 @@ def test_equals_the_flow_optimum_and_proves_it(seed: int) -> None:
     solution = solve(people, params)
     assert_feasible(people, params, solution)
     assert objective(people, params, solution) == flow_oracle(people, params)
-    assert_proven(solution)
+    assert_proven(solution, params)
 
 
 @pytest.mark.parametrize("seed", range(100))
@@ -127,7 +146,7 @@ def test_proof_scans_find_what_narrow_candidates_miss(seed: int, narrow_candidat
     solution = solve(people, params)
     assert_feasible(people, params, solution)
     assert objective(people, params, solution) == flow_oracle(people, params)
-    assert_proven(solution)
+    assert_proven(solution, params)
 
 
 @pytest.mark.parametrize("bonuses", [(0.0, 0.0), (1.5, 2.0), (0.1234567, 0.3333333), (-0.3, -0.45)])
@@ -144,7 +163,7 @@ def test_other_bonuses_keep_the_optimum(
     best_count, best_weight = flow_oracle(people, params)
     assert count == best_count
     assert weight == pytest.approx(best_weight, abs=count + 1)  # units: a rounding per pair at most
-    assert_proven(solution)
+    assert_proven(solution, params)
 
 
 @pytest.mark.parametrize("seed", range(25))
@@ -161,7 +180,8 @@ def test_matches_exhaustive_enumeration_on_tiny_pools(seed: int) -> None:
             if len(set(mentees)) == size and all(
                 load <= people[m].capacity for load, (m, _) in zip(loads, chosen, strict=True)
             ):
-                best = max(best, (size, sum(pairs[p] for p in chosen)))
+                weight = sum(pairs[p] for p in chosen) - spread_cost(params, [m for m, _ in chosen])
+                best = max(best, (size, weight))
     assert objective(people, params, solve(people, params)) == best
 
 
@@ -178,11 +198,13 @@ def full_graph_optimum(people: list[Participant], params: MatchParams) -> tuple[
     weights = pair_weights(pop, params, mentors[mi], mentees[ei])
     solver = min_cost_flow.SimpleMinCostFlow()
     m, e = len(mentors), len(mentees)
-    capacity = np.array([people[i].capacity for i in mentors], dtype=np.int64)
-    tails = np.concatenate([np.zeros(m), 2 + mi, 2 + m + np.arange(e)]).astype(np.int32)
-    heads = np.concatenate([2 + np.arange(m), 2 + m + ei, np.ones(e)]).astype(np.int32)
-    caps = np.concatenate([capacity, np.ones(len(mi) + e)]).astype(np.int64)
-    costs = np.concatenate([np.zeros(m), -weights, np.zeros(e)]).astype(np.int64)
+    capacity = np.array([min(people[i].capacity, e) for i in mentors], dtype=np.int64)
+    seat_owner = np.repeat(np.arange(m), capacity)
+    seat_rank = np.concatenate([np.arange(c) for c in capacity]) if m else np.zeros(0)
+    tails = np.concatenate([np.zeros(len(seat_owner)), 2 + mi, 2 + m + np.arange(e)]).astype(np.int32)
+    heads = np.concatenate([2 + seat_owner, 2 + m + ei, np.ones(e)]).astype(np.int32)
+    caps = np.ones(len(seat_owner) + len(mi) + e, dtype=np.int64)
+    costs = np.concatenate([penalty_units(params) * seat_rank, -weights, np.zeros(e)]).astype(np.int64)
     solver.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     supply = int(min(capacity.sum(), e))
     solver.set_nodes_supplies(np.array([0, 1], np.int32), np.array([supply, -supply], np.int64))
@@ -198,7 +220,7 @@ def test_medium_pools_equal_the_full_graph_optimum(seed: int, narrow_candidates:
     solution = solve(people, params)
     assert_feasible(people, params, solution)
     assert objective(people, params, solution) == full_graph_optimum(people, params)
-    assert_proven(solution)
+    assert_proven(solution, params)
 
 
 @pytest.mark.slow
@@ -209,7 +231,7 @@ def test_larger_pools_equal_the_full_graph_optimum(seed: int) -> None:
     people = role_pool(rng, 3000, skills=10, grades=6, identical=seed == 3)
     solution = solve(people, params)
     assert objective(people, params, solution) == full_graph_optimum(people, params)
-    assert_proven(solution)
+    assert_proven(solution, params)
 
 
 def test_vectorised_weights_agree_with_the_scalar_reference() -> None:
@@ -275,9 +297,10 @@ def person(
     ],
 )
 def test_nothing_to_match(people: list[Participant]) -> None:
-    solution = solve(people, MatchParams(mode=Mode.OPEN))
+    params = MatchParams(mode=Mode.OPEN)
+    solution = solve(people, params)
     assert solution.groups == ()
-    assert_proven(solution)
+    assert_proven(solution, params)
 
 
 def test_identical_people_fill_every_seat() -> None:
@@ -287,7 +310,7 @@ def test_identical_people_fill_every_seat() -> None:
     solution = solve(mentors + mentees, params)
     assert len(solution.groups) == 60
     assert_feasible(mentors + mentees, params, solution)
-    assert_proven(solution)
+    assert_proven(solution, params)
 
 
 def test_large_capacity_takes_everyone_it_can_help() -> None:
@@ -296,7 +319,7 @@ def test_large_capacity_takes_everyone_it_can_help() -> None:
     params = MatchParams(mode=Mode.TRADITIONAL)
     solution = solve(people, params)
     assert len(solution.groups) == 200
-    assert_proven(solution)
+    assert_proven(solution, params)
 
 
 def test_count_comes_before_weight() -> None:
@@ -339,7 +362,7 @@ def test_without_a_proof_the_bound_still_holds(seed: int, monkeypatch: pytest.Mo
     optimality = solution.optimality
     assert isinstance(optimality, Optimality)
     assert not optimality.proven
-    total = sum(solution.scores)
+    total = objective_value(params, solution)
     assert optimality.upper_bound >= total - 1e-9
     bound = optimality.upper_bound
     assert optimality.gap == pytest.approx((bound - total) / bound if bound > 0 else 0.0)
@@ -412,4 +435,4 @@ def test_deterministic_and_blind_to_input_order(
     shuffler.shuffle(shuffled)
     permuted = solve(shuffled, params)
     assert len(permuted.groups) == len(first.groups)
-    assert sum(permuted.scores) == pytest.approx(sum(first.scores), abs=1e-6)
+    assert objective_value(params, permuted) == pytest.approx(objective_value(params, first), abs=1e-6)

@@ -32,6 +32,7 @@ PEER = MatchResult(
     participants=3,
     placed=2,
     total_score=1.23456789,
+    objective=1.23456789,
     optimality=Optimality(proven=False, upper_bound=1.500001, gap=0.1769741, method="lagrangian"),
     seconds=0.123456,
 )
@@ -42,6 +43,7 @@ MENTORING = MatchResult(
     participants=2,
     placed=1,
     total_score=0.95,
+    objective=0.95,
 )
 CIRCLES = MatchResult(
     mode=Mode.CIRCLES,
@@ -51,6 +53,7 @@ CIRCLES = MatchResult(
     participants=4,
     placed=3,
     total_score=3.1,
+    objective=3.1,
 )
 
 
@@ -72,6 +75,7 @@ def test_peer_result_has_the_spec_shape() -> None:
             "participants": 3,
             "placed": 2,
             "total_score": 1.2346,
+            "objective": 1.2346,
             "seconds": 0.123,
             "optimality": {"proven": False, "upper_bound": 1.5, "gap": 0.176974, "method": "lagrangian"},
         },
@@ -82,7 +86,14 @@ def test_key_order_is_the_specs() -> None:
     data = json.loads(result_to_json(PEER))
     assert list(data) == ["mode", "pairs", "unmatched", "stats"]
     assert list(data["pairs"][0]) == ["a", "b", "score", "reasons"]
-    assert list(data["stats"]) == ["participants", "placed", "total_score", "seconds", "optimality"]
+    assert list(data["stats"]) == [
+        "participants",
+        "placed",
+        "total_score",
+        "objective",
+        "seconds",
+        "optimality",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ EXPECTED = {
     "FileProblem",
     "MatchParams",
     "MatchResult",
+    "MentorLoad",
     "MentorMatch",
     "Mode",
     "Optimality",

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._explain import Diagnosis, Group
-from .._model import MatchParams, Mode
+from .._explain import Diagnosis, Group, count_of
+from .._model import MatchParams, MentorLoad, Mode, Unmatched
 from .._population import IntArray, Population
+from .load import load_penalty, mentor_load
 from .reach import Reach, Side, reach
 
 _MENTOR_SIDE = {Mode.TRADITIONAL: " more senior than ", Mode.REVERSE: " more junior than "}
@@ -31,6 +32,67 @@ class MentoringDiagnosis(Diagnosis):
         # Only people who wanted a mentor can be unmatched (see the `_explain` docstring).
         wants = [p.role is None or p.role.is_mentored for p in pop.people]
         self.wants_mentor = np.array(wants, dtype=np.bool_) & ~(self.is_mentor & (load > 0))
+        mentored = [p.role is not None and p.role.is_mentored for p in pop.people]
+        self.mentees = np.flatnonzero(np.array(mentored, dtype=np.bool_))
+
+    # Load (spec 1.1) ---------------------------------------------------------------------------
+
+    def load_penalty(self) -> float:
+        return load_penalty(self.side.load, self.params.spread)
+
+    def mentor_load(self) -> MentorLoad:
+        return mentor_load(self.side.load)
+
+    def idle_mentors(self) -> list[Unmatched]:
+        """Mentors with no mentee (a `both` who is mentored takes part, so is not idle)."""
+        idle = self.side.mentors[(self.side.load == 0) & ~self.placed[self.side.mentors]]
+        return [Unmatched(self.pop.people[m].id, self.idle_reason(int(m))) for m in idle]
+
+    def idle_reason(self, m: int) -> str:
+        """The first thing that leaves a mentor without mentees, in the order HR can act on it."""
+        person, who = self.pop.people[m], self.who(m)
+        if person.capacity <= 0:
+            return f"{who} has capacity 0: raise it so {who} can take a mentee"
+        on_side = self.mentees_on_side(m)
+        if not len(on_side):
+            side = {Mode.TRADITIONAL: "more junior", Mode.REVERSE: "more senior"}.get(self.params.mode)
+            return (
+                f"no mentee is {side} than {who} (grade {person.grade})" if side else "there are no mentees"
+            )
+        helped = self.helped_by(m, on_side)
+        if not len(helped):
+            return f"no mentee's goals are among {who}'s strengths ({self.strengths(m)})"
+        allowed = self.allowed(m, helped)
+        if not len(allowed):
+            rules = f"excluded, in {who}'s reporting line, or share no language with {who}"
+            return f"the mentees {who} is ahead of ({self.names(helped)}) are {rules}"
+        skill, count = self.most_wanted(m, allowed)
+        return (
+            f"the {count_of(count, 'mentee')} {who} could help in {skill} went to mentors who fit them better"
+        )
+
+    def mentees_on_side(self, m: int) -> IntArray:
+        js: IntArray = self.mentees[self.mentees != m]
+        grades, grade = self.pop.grades, self.pop.grades[m]
+        if self.params.mode is Mode.TRADITIONAL:
+            js = js[grades[js] < grade]
+        elif self.params.mode is Mode.REVERSE:
+            js = js[grades[js] > grade]
+        return js
+
+    def strengths(self, m: int) -> str:
+        levels = self.pop.levels[m]
+        best = [int(s) for s in np.argsort(-levels, kind="stable")[:3] if levels[s] > 0]
+        return ", ".join(self.pop.skills[s] for s in best) or "no skills listed"
+
+    def most_wanted(self, m: int, js: IntArray) -> tuple[str, int]:
+        """The goal skill most of js want that m is ahead of them in, and how many want it."""
+        mine = self.pop.levels[m]
+        skills = self.goal_skills[:, js]
+        ahead = mine[skills] > self.goal_levels[:, js]
+        counts = np.bincount(skills[ahead], minlength=len(mine))
+        best = int(np.argmax(counts))
+        return self.pop.skills[best], int(counts[best])
 
     def unplaced(self) -> list[int]:
         return [int(i) for i in np.flatnonzero(self.wants_mentor & ~self.placed)]

@@ -1,5 +1,9 @@
 """Mentoring as a flow: source → mentor (capacity) → mentee (1) → sink, over candidate pairs.
 
+Load spreading (spec 1.1) makes a mentor's k-th mentee cost `penalty · (k − 1)`: the source
+reaches each mentor through one unit arc per seat, the k-th costing that much. The costs are
+convex, so the flow fills a mentor's cheaper seats first and the optimum is exact.
+
 `match_candidates` finds the most mentees placed, then the most weight, with OR-Tools. OR-Tools
 keeps its node potentials to itself, so `certify` rebuilds a dual certificate from the flow:
 a vertex cover that proves the count (König), and LP duals α (mentors), β (mentees) that prove
@@ -9,6 +13,7 @@ the certificate is a pair the flow must see (`mentoring/proof.py` scans for them
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +35,7 @@ class Network:
     mentees: int
     pairs: Pairs
     weight: IntArray  # per pair, in units
+    penalty: int = 0  # load spreading: the k-th seat of a mentor costs penalty · (k − 1) units
 
     def mentor_node(self, mentor: IntArray) -> IntArray:
         node: IntArray = FIRST + mentor
@@ -72,7 +78,8 @@ def match_candidates(net: Network) -> Flow:
     status = solver.solve_max_flow_with_min_cost()
     if status != solver.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
-    flows = np.asarray(solver.flows(arcs))[len(net.capacity) : len(net.capacity) + len(net.pairs)]
+    seats = _seat_count(net)
+    flows = np.asarray(solver.flows(arcs))[seats : seats + len(net.pairs)]
     used = flows > 0
     return Flow(
         used=used,
@@ -81,23 +88,42 @@ def match_candidates(net: Network) -> Flow:
     )
 
 
+def _seat_count(net: Network) -> int:
+    return int(net.capacity.sum()) if net.penalty else len(net.capacity)
+
+
+def _seats(net: Network) -> tuple[IntArray, IntArray, IntArray]:
+    """Source → mentor arcs: (mentor, capacity, seat rank k − 1). One arc of the whole capacity
+    when there is no spreading, else one unit arc per seat."""
+    mentors = np.arange(len(net.capacity), dtype=np.int64)
+    if not net.penalty:
+        return mentors, net.capacity, np.zeros(len(mentors), dtype=np.int64)
+    owner = np.repeat(mentors, net.capacity)
+    rank = np.arange(len(owner), dtype=np.int64) - np.repeat(
+        np.cumsum(net.capacity) - net.capacity, net.capacity
+    )
+    return owner, np.ones(len(owner), dtype=np.int64), rank
+
+
 def _flow_arcs(net: Network) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], IntArray, IntArray]:
-    """Source → every mentor, then the pairs (cost -w), then every mentee with a pair → sink."""
-    mentors = np.arange(len(net.capacity))
+    """Source → every mentor's seats, then the pairs (cost -w), then every mentee with a pair → sink."""
+    owner, seat_capacity, rank = _seats(net)
     mentees = np.unique(net.pairs.mentee)
     ends = (
         np.concatenate(
-            [np.full(len(mentors), SOURCE), net.mentor_node(net.pairs.mentor), net.mentee_node(mentees)]
+            [np.full(len(owner), SOURCE), net.mentor_node(net.pairs.mentor), net.mentee_node(mentees)]
         ),
         np.concatenate(
-            [net.mentor_node(mentors), net.mentee_node(net.pairs.mentee), np.full(len(mentees), SINK)]
+            [net.mentor_node(owner), net.mentee_node(net.pairs.mentee), np.full(len(mentees), SINK)]
         ),
     )
-    capacities = np.concatenate([net.capacity, np.ones(len(net.pairs) + len(mentees), dtype=np.int64)])
+    capacities = np.concatenate([seat_capacity, np.ones(len(net.pairs) + len(mentees), dtype=np.int64)])
     # Cost scaling runs about log(nodes · largest cost) phases: counting in the weights' common
     # divisor (0.005 for the spec's tables) takes a third off the solve, exactly.
-    weight = net.weight // max(1, int(np.gcd.reduce(net.weight)))
-    costs = np.concatenate([np.zeros(len(mentors), np.int64), -weight, np.zeros(len(mentees), np.int64)])
+    divisor = max(1, math.gcd(int(np.gcd.reduce(net.weight)), net.penalty))
+    costs = np.concatenate(
+        [rank * (net.penalty // divisor), -(net.weight // divisor), np.zeros(len(mentees), np.int64)]
+    )
     return (
         ends[0].astype(np.int32),
         ends[1].astype(np.int32),
@@ -112,7 +138,7 @@ def grow(net: Network, pairs: Pairs, weight: IntArray) -> Network:
     mentee = np.concatenate([net.pairs.mentee, pairs.mentee])
     order = np.lexsort((mentor, mentee))
     grown = Pairs(mentor=mentor[order], mentee=mentee[order])
-    return Network(net.capacity, net.mentees, grown, np.concatenate([net.weight, weight])[order])
+    return Network(net.capacity, net.mentees, grown, np.concatenate([net.weight, weight])[order], net.penalty)
 
 
 def prune(net: Network, flow: Flow, cert: Certificate, slack: int, pinned: BoolArray) -> tuple[Network, Flow]:
@@ -122,7 +148,13 @@ def prune(net: Network, flow: Flow, cert: Certificate, slack: int, pinned: BoolA
     spare = cert.mentor_dual[pairs.mentor] + cert.mentee_dual[pairs.mentee] - net.weight
     twice = cert.mentor_covered[pairs.mentor] & cert.mentee_covered[pairs.mentee]
     keep = flow.used | pinned | ~(twice | (spare > slack))
-    kept = Network(net.capacity, net.mentees, Pairs(pairs.mentor[keep], pairs.mentee[keep]), net.weight[keep])
+    kept = Network(
+        net.capacity,
+        net.mentees,
+        Pairs(pairs.mentor[keep], pairs.mentee[keep]),
+        net.weight[keep],
+        net.penalty,
+    )
     return kept, Flow(used=flow.used[keep], load=flow.load, placed=flow.placed)
 
 
@@ -170,15 +202,22 @@ def certify(net: Network, flow: Flow, warm: Certificate | None = None) -> Certif
 
 
 def _duals_balance(net: Network, flow: Flow, cert: Certificate) -> bool:
-    """Dual feasibility on the candidates, and strong duality: Σ cap·α + Σ β + Σ excess of used
-    pairs = Σ used weight (doubly covered pairs are free: the count's big weight covers them)."""
+    """Dual feasibility on the candidates, and strong duality: Σ seat duals + Σ β + Σ excess of
+    used pairs = Σ used weight − Σ load penalties (doubly covered pairs are free: the count's big
+    weight covers them). A seat of cost c has dual max(0, α − c); a covered mentor's seats are
+    all full, so each pays α − c."""
     pairs = net.pairs
     excess = net.weight - cert.mentor_dual[pairs.mentor] - cert.mentee_dual[pairs.mentee]
     single = cert.mentor_covered[pairs.mentor] != cert.mentee_covered[pairs.mentee]
     if np.any(excess[single & ~flow.used] > 0):
         return False
-    dual = int((net.capacity * cert.mentor_dual).sum()) + int(cert.mentee_dual.sum())
-    return dual + int(np.maximum(excess[flow.used], 0).sum()) == int(net.weight[flow.used].sum())
+    alpha, cap, pen = cert.mentor_dual, net.capacity, net.penalty
+    # Seats whose cost is below α (with no spreading, every seat when α > 0).
+    open_seats = np.minimum(cap, -(-np.maximum(alpha, 0) // pen)) if pen else np.where(alpha > 0, cap, 0)
+    seats = np.where(cert.mentor_covered, cap, open_seats)
+    dual = int((seats * alpha - pen * seats * (seats - 1) // 2).sum()) + int(cert.mentee_dual.sum())
+    primal = int(net.weight[flow.used].sum()) - pen * int((flow.load * (flow.load - 1) // 2).sum())
+    return dual + int(np.maximum(excess[flow.used], 0).sum()) == primal
 
 
 def _reachable_from_source(net: Network, flow: Flow) -> BoolArray:
@@ -211,8 +250,7 @@ def _residual_arcs(
     parts = [
         (net.mentor_node(pairs.mentor[fwd]), net.mentee_node(pairs.mentee[fwd]), -net.weight[fwd]),
         (net.mentee_node(pairs.mentee[back]), net.mentor_node(pairs.mentor[back]), net.weight[back]),
-        _arcs(SOURCE, net.mentor_node(mentors[free_m & (flow.load < net.capacity)]), reverse=False),
-        _arcs(SOURCE, net.mentor_node(mentors[free_m & (flow.load > 0)]), reverse=True),
+        *_seat_arcs(net, flow, mentors[free_m]),
         _arcs(SINK, net.mentee_node(mentees[free_e & ~flow.placed]), reverse=True),
         _arcs(SINK, net.mentee_node(mentees[free_e & flow.placed]), reverse=False),
         _arcs(SINK, np.array([SOURCE]), reverse=False),
@@ -220,6 +258,19 @@ def _residual_arcs(
     if flow.count:
         parts.append(_arcs(SOURCE, np.array([SINK]), reverse=False))
     return tuple(np.concatenate([p[i] for p in parts]).astype(np.int64) for i in range(3))  # type: ignore[return-value]
+
+
+def _seat_arcs(net: Network, flow: Flow, mentors: IntArray) -> list[tuple[IntArray, IntArray, IntArray]]:
+    """Residual source ↔ mentor arcs: the next free seat (cost penalty · load) forward, and the
+    last seat taken (cost penalty · (load − 1)) back."""
+    load = flow.load[mentors]
+    more, fewer = mentors[load < net.capacity[mentors]], mentors[load > 0]
+    forward = _arcs(SOURCE, net.mentor_node(more), reverse=False)
+    back = _arcs(SOURCE, net.mentor_node(fewer), reverse=True)
+    return [
+        (forward[0], forward[1], net.penalty * flow.load[more]),
+        (back[0], back[1], -net.penalty * (flow.load[fewer] - 1)),
+    ]
 
 
 def _arcs(hub: int, nodes: IntArray, *, reverse: bool) -> tuple[IntArray, IntArray, IntArray]:

@@ -24,9 +24,10 @@ class Sides:
             i for i, p in enumerate(people) if p.role is not None and p.role.mentors and p.capacity > 0
         ]
         mentees = [i for i, p in enumerate(people) if p.role is not None and p.role.is_mentored]
+        # Nobody can take more mentees than there are: bounding capacity keeps seat arcs finite.
         return cls(
             mentors=np.array(mentors, dtype=np.int64),
-            capacity=np.array([people[i].capacity for i in mentors], dtype=np.int64),
+            capacity=np.array([min(people[i].capacity, len(mentees)) for i in mentors], dtype=np.int64),
             mentees=np.array(mentees, dtype=np.int64),
         )
 

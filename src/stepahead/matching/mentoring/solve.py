@@ -19,6 +19,7 @@ from .._model import MatchParams, Optimality
 from .._population import SCALE, IntArray, Population, bonuses, pair_keys, values_given
 from .._solution import Progress, Solution, Stop, never
 from .flow import Certificate, Flow, Network, carry, certify, grow, match_candidates, prune
+from .load import load_penalty
 from .pairs import Pairs, Sides, merge
 from .proof import Found, Recheck, find_shortfalls
 from .scan import BestLists, Report, ScanSpec, known_rows, scan
@@ -66,7 +67,8 @@ class _Round:
 
 
 def _match(pop: Population, params: MatchParams, sides: Sides, candidates: Pairs) -> _Round:
-    net = Network(sides.capacity, len(sides.mentees), candidates, _weights(pop, params, sides, candidates))
+    weights = _weights(pop, params, sides, candidates)
+    net = Network(sides.capacity, len(sides.mentees), candidates, weights, units(params.spread))
     return _solve(net, np.zeros(0, dtype=np.int64))
 
 
@@ -161,7 +163,7 @@ def _solution(
     order = np.lexsort((mentees, mentors))
     mentors, mentees = mentors[order], mentees[order]
     scores = values_given(pop, mentors, mentees) + bonuses(pop, mentors, mentees, params)
-    total = float(scores.sum())
+    total = float(scores.sum()) - load_penalty(np.bincount(mentors), params.spread)
     if proven:
         optimality = Optimality(proven=True, upper_bound=total, gap=0.0, method=METHOD)
     else:
@@ -175,7 +177,8 @@ def _solution(
 
 
 def _weight_bound(pop: Population, params: MatchParams, sides: Sides, net: Network, placed: int) -> float:
-    """No matching of `placed` mentees beats the sum of the `placed` largest per-mentee bests."""
+    """No matching of `placed` mentees beats the sum of the `placed` largest per-mentee bests
+    (load penalties only lower the objective, so this bounds it too)."""
     bonus = (pop.functions[sides.mentees] >= 0) * max(0, units(params.cross_function_bonus))
     best = best_values(pop, sides.mentors, sides.mentees) + bonus
     np.maximum.at(best, net.pairs.mentee, net.weight)  # wished-for pairs may do better still

@@ -1,6 +1,7 @@
 """Template helpers: accessible form widgets and the role-aware navigation."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
 from typing import Any
 
 from django import template
@@ -8,6 +9,7 @@ from django.forms import BoundField
 from django.template.context import Context
 from django.utils.safestring import SafeString
 
+from stepahead.core import ismcp
 from stepahead.web.access import current_membership, current_person, is_hr, memberships
 
 register = template.Library()
@@ -59,3 +61,20 @@ def percent(value: object) -> int:
 @register.filter
 def get_item(mapping: object, key: str) -> object:
     return mapping.get(key) if isinstance(mapping, Mapping) else None
+
+
+@register.filter
+def ismcp_percent(value: Fraction) -> str:
+    """An adherence fraction as "72.5 %"."""
+    return ismcp.percent(value)
+
+
+@register.filter
+def finding_words(finding: str) -> str:
+    return {"met": "Met", "partly": "Partly met", "missing": "Missing"}.get(str(finding), str(finding))
+
+
+@register.filter
+def count_finding(rows: Iterable[Any], finding: str) -> int:
+    """How many criterion reports in `rows` have this finding."""
+    return sum(1 for row in rows if str(getattr(row, "finding", "")) == finding)

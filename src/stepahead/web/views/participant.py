@@ -37,6 +37,7 @@ from stepahead.programmes.services import (
 from stepahead.web.access import OrgRequest, SignedInRequest, current_person, member_required
 from stepahead.web.forms import DeclineForm, EnrolmentForm, enrolment_initial
 from stepahead.web.responses import error_response
+from stepahead.web.views.lifecycle import lifecycle_context
 
 
 @member_required
@@ -324,9 +325,8 @@ def partnership_detail(
     card = _cards(request, [partnership])[0]
     if decline_form is not None:
         card["decline_form"] = decline_form
-    return render(
-        request, "web/participant/partnership.html", {"section": "my_matches", "card": card}, status=status
-    )
+    context = {"section": "my_matches", "card": card, "life": lifecycle_context(partnership, card["me"])}
+    return render(request, "web/participant/partnership.html", context, status=status)
 
 
 @login_required
@@ -339,7 +339,9 @@ def partnership_accept(request: SignedInRequest, pk: int) -> HttpResponse:
         return error_response(request, str(error), status=409, back_url=reverse("web:partnership", args=[pk]))
     partnership.refresh_from_db()
     if partnership.status == PartnershipStatus.ACCEPTED:
-        messages.success(request, "You accepted. Everyone has said yes — time to arrange your first meeting!")
+        messages.success(
+            request, "You accepted. Everyone has said yes — next, agree how you will work together."
+        )
     else:
         messages.success(request, "You accepted. We are waiting for the others to answer.")
     return redirect("web:partnership", pk=pk)

@@ -33,6 +33,7 @@ from stepahead.programmes.services import (
     change_programme_status,
     create_programme,
     invite_people,
+    reopen_enrolment,
     update_programme_settings,
 )
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
@@ -111,7 +112,7 @@ def programme_create(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def programme_edit(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
-    frozen = not programme.enrolment_open
+    frozen = not programme.settings_open
     form = ProgrammeForm(request.POST or None, instance=programme, frozen=frozen)
     status = 200
     if request.method == "POST":
@@ -168,7 +169,8 @@ def programme_detail(
         "active_run": active_run(programme=programme),
         "last_run": runs_of(programme=programme).select_related("requested_by").first(),
         "invite_form": invite_form or InviteForm(),
-        "can_invite": programme.status in (Status.DRAFT, Status.ENROLLING),
+        "can_invite": programme.enrolment_open,
+        "can_reopen": programme.status in (Status.MATCHING, Status.RUNNING),
     }
     return render(request, "web/programmes/detail.html", context, status=status)
 
@@ -191,6 +193,29 @@ def programme_status(request: OrgRequest, pk: int) -> HttpResponse:
             request, str(error), status=409, back_url=reverse("web:programme_detail", args=[pk])
         )
     messages.success(request, f"The programme is now {Status(to).label.lower()}.")
+    return redirect("web:programme_detail", pk=pk)
+
+
+@hr_required
+@require_POST
+def programme_late_enrolment(request: OrgRequest, pk: int) -> HttpResponse:
+    """Reopen enrolment for late joiners after matching started, or close it again."""
+    programme = managed_programme(request, pk)
+    reopen = request.POST.get("reopen", "1") == "1"
+    try:
+        reopen_enrolment(actor=request.user, programme=programme, reopen=reopen)
+    except DomainError as error:
+        return error_response(
+            request, str(error), status=409, back_url=reverse("web:programme_detail", args=[pk])
+        )
+    if reopen:
+        messages.success(
+            request,
+            "Enrolment is open again for late joiners. Invite them below; the next matching run "
+            "matches them and leaves approved and accepted matches as they are.",
+        )
+    else:
+        messages.success(request, "Late enrolment is closed.")
     return redirect("web:programme_detail", pk=pk)
 
 

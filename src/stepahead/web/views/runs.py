@@ -76,7 +76,6 @@ def run_figures(run: MatchRun) -> dict[str, Any]:
         "total_score": run.total_score,
         "mean_score": (run.total_score / groups) if groups and run.total_score is not None else None,
         "optimality": summary.get("optimality"),
-        "engine_seconds": summary.get("engine_seconds"),
     }
 
 

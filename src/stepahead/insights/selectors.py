@@ -1,0 +1,291 @@
+"""Reads for the insights pages: small aggregates computed in the database, per organisation or
+programme, narrowed by period and by the people's function, grade and location.
+
+Each function returns counts (or a few rows); `stepahead.core.insights` turns them into rates,
+Gini coefficients and suggestions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncQuarter
+
+from stepahead.organisations.models import Organisation
+from stepahead.partnerships.models import Partnership, PartnershipMember, PartnershipStatus, Response
+from stepahead.people.models import DevelopmentGoal, Person, SkillLevel
+from stepahead.programmes.models import Enrolment, EnrolmentStatus, Invitation, Programme
+
+# Partnerships that went ahead: sent to the members and not withdrawn or declined. The
+# lifecycle's later states (active, completed, ended early) extend this set.
+RUNNING = (PartnershipStatus.APPROVED, PartnershipStatus.ACCEPTED)
+GIVING_ROLES = ("mentor", "peer", "member")
+RECEIVING_ROLES = ("mentee", "peer", "member")
+# "One step ahead" in a skill for the supply side: a level of at least this (of 5).
+GIVER_LEVEL = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    since: dt.datetime | None = None  # the period: records created from then on
+    function: str = ""
+    grade: int | None = None
+    location: str = ""
+
+    def people(self, prefix: str = "") -> Q:
+        """A filter on Person fields, reached through `prefix` (e.g. "enrolment__person__")."""
+        q = Q()
+        if self.function:
+            q &= Q(**{f"{prefix}function": self.function})
+        if self.grade is not None:
+            q &= Q(**{f"{prefix}grade": self.grade})
+        if self.location:
+            q &= Q(**{f"{prefix}location": self.location})
+        return q
+
+    def key(self) -> str:
+        since = self.since.date().isoformat() if self.since else ""
+        return f"{since}|{self.function}|{self.grade}|{self.location}"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    organisation: Organisation
+    programme: Programme | None = None
+
+    def key(self) -> str:
+        return f"{self.organisation.pk}:{self.programme.pk if self.programme else '*'}"
+
+    def partnerships(self, filters: Filters) -> QuerySet[Partnership]:
+        found = Partnership.objects.filter(organisation=self.organisation)
+        if self.programme is not None:
+            found = found.filter(programme=self.programme)
+        if filters.since is not None:
+            found = found.filter(created_at__gte=filters.since)
+        return found
+
+    def memberships(self, filters: Filters) -> QuerySet[PartnershipMember]:
+        found = PartnershipMember.objects.filter(partnership__organisation=self.organisation)
+        if self.programme is not None:
+            found = found.filter(partnership__programme=self.programme)
+        if filters.since is not None:
+            found = found.filter(partnership__created_at__gte=filters.since)
+        return found.filter(filters.people("enrolment__person__"))
+
+    def enrolments(self, filters: Filters) -> QuerySet[Enrolment]:
+        found = Enrolment.objects.filter(programme__organisation=self.organisation)
+        if self.programme is not None:
+            found = found.filter(programme=self.programme)
+        if filters.since is not None:
+            found = found.filter(created_at__gte=filters.since)
+        return found.filter(filters.people("person__"))
+
+    def people(self, filters: Filters) -> QuerySet[Person]:
+        return Person.objects.filter(organisation=self.organisation, is_active=True).filter(filters.people())
+
+
+def funnel_counts(scope: Scope, filters: Filters) -> list[tuple[str, int]]:
+    """People at each stage, from the eligible population to accepted partnerships."""
+    invited = Invitation.objects.filter(programme__organisation=scope.organisation)
+    if scope.programme is not None:
+        invited = invited.filter(programme=scope.programme)
+    if filters.since is not None:
+        invited = invited.filter(created_at__gte=filters.since)
+    invited = invited.filter(filters.people("person__"))
+    members = scope.memberships(filters)
+    enrolled = scope.enrolments(filters).filter(status=EnrolmentStatus.ACTIVE)
+
+    def people_in(rows: QuerySet[PartnershipMember]) -> int:
+        return rows.values("enrolment__person").distinct().count()
+
+    return [
+        ("Eligible", scope.people(filters).count()),
+        ("Invited", invited.values("person").distinct().count()),
+        ("Enrolled", enrolled.values("person").distinct().count()),
+        ("Matched", people_in(members.filter(partnership__status__in=RUNNING))),
+        ("Accepted", people_in(members.filter(partnership__status=PartnershipStatus.ACCEPTED))),
+    ]
+
+
+def responses(scope: Scope, filters: Filters) -> dict[str, int]:
+    """Members' answers to the partnerships sent to them: accepted, declined, pending."""
+    rows = (
+        scope.memberships(filters)
+        .exclude(partnership__status__in=[PartnershipStatus.PROPOSED, PartnershipStatus.WITHDRAWN])
+        .values("response")
+        .annotate(n=Count("pk"))
+    )
+    counts = {answer.value: 0 for answer in Response}
+    counts.update({row["response"]: row["n"] for row in rows})
+    return counts
+
+
+def decline_reasons(scope: Scope, filters: Filters, limit: int = 10) -> list[str]:
+    """The latest reasons people gave for declining, without names."""
+    rows = (
+        scope.memberships(filters)
+        .filter(response=Response.DECLINED)
+        .exclude(decline_reason="")
+        .order_by("-responded_at", "-pk")
+        .values_list("decline_reason", flat=True)[:limit]
+    )
+    return list(rows)
+
+
+def days_to_match(scope: Scope, filters: Filters) -> list[tuple[int, int]]:
+    """A histogram (days from enrolment to the partnership being sent, people) in the database."""
+    members = scope.memberships(filters).filter(
+        partnership__status__in=RUNNING, partnership__approved_at__isnull=False
+    )
+    start = "e.created_at"
+    end = "p.approved_at"
+    if connection.vendor == "sqlite":
+        days = f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
+    else:
+        days = f"CAST(EXTRACT(EPOCH FROM ({end} - {start})) / 86400 AS INTEGER)"
+    ids, params = members.values("pk").query.sql_with_params()
+    sql = (
+        f"SELECT {days} AS days, COUNT(*) FROM partnerships_partnershipmember m "
+        "JOIN partnerships_partnership p ON p.id = m.partnership_id "
+        "JOIN programmes_enrolment e ON e.id = m.enrolment_id "
+        f"WHERE m.id IN ({ids}) GROUP BY 1 ORDER BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(max(0, int(d)), int(n)) for d, n in cursor.fetchall()]
+
+
+def _giving(scope: Scope, filters: Filters) -> QuerySet[PartnershipMember]:
+    return scope.memberships(filters).filter(partnership__status__in=RUNNING, role__in=GIVING_ROLES)
+
+
+def load_histogram(scope: Scope, filters: Filters, until: dt.datetime | None = None) -> dict[int, int]:
+    """{load: people}: how many people each giver supports across partnerships running by
+    `until` (a mentor: their mentees; a peer: their partner; a circle member: the others)."""
+    giving = _giving(scope, filters)
+    if until is not None:
+        giving = giving.filter(partnership__created_at__lt=until)
+    size = Partnership.objects.filter(pk=OuterRef("partnership")).annotate(n=Count("members")).values("n")
+    # Σ over a person's giving memberships of the others in that partnership.
+    per_person = giving.values("enrolment__person").annotate(
+        supported=Coalesce(Sum(Subquery(size) - 1), Value(0))
+    )
+    inner, params = per_person.values("supported").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT supported, COUNT(*) FROM ({inner}) t GROUP BY supported", params)
+        return {int(load): int(n) for load, n in cursor.fetchall()}
+
+
+def quarters(scope: Scope, filters: Filters, most: int = 8) -> list[dt.date]:
+    """The starts of the quarters with partnerships, the latest `most`, oldest first."""
+    rows = (
+        scope.partnerships(filters)
+        .filter(status__in=RUNNING)
+        .annotate(q=TruncQuarter("created_at"))
+        .values_list("q", flat=True)
+        .distinct()
+        .order_by("-q")[:most]
+    )
+    return sorted(_quarter(q) for q in rows if q is not None)
+
+
+def model_mix(scope: Scope, filters: Filters) -> list[tuple[dt.date, str, int]]:
+    """(quarter, mode, partnerships started) for partnerships that went ahead."""
+    rows = (
+        scope.partnerships(filters)
+        .filter(status__in=RUNNING)
+        .annotate(q=TruncQuarter("created_at"))
+        .values("q", "programme__mode")
+        .annotate(n=Count("pk"))
+        .order_by("q", "programme__mode")
+    )
+    return [(_quarter(r["q"]), r["programme__mode"], r["n"]) for r in rows]
+
+
+def non_senior_givers(scope: Scope, filters: Filters) -> list[tuple[dt.date, int, int]]:
+    """(quarter, givers, givers not senior to someone they support) by partnership start.
+
+    A giver is not senior when a person they support has the same grade or a higher one."""
+    peer_or_above = PartnershipMember.objects.filter(
+        partnership=OuterRef("partnership"),
+        role__in=RECEIVING_ROLES,
+        enrolment__person__grade__gte=OuterRef("enrolment__person__grade"),
+    ).exclude(pk=OuterRef("pk"))
+    rows = (
+        _giving(scope, filters)
+        .annotate(q=TruncQuarter("partnership__created_at"), level=Exists(peer_or_above))
+        .values("q")
+        .annotate(givers=Count("pk"), non_senior=Count("pk", filter=Q(level=True)))
+        .order_by("q")
+    )
+    return [(_quarter(r["q"]), r["givers"], r["non_senior"]) for r in rows]
+
+
+def skill_demand_and_supply(scope: Scope, filters: Filters) -> tuple[dict[str, int], dict[str, int]]:
+    """Per skill: people with it as a goal, and people at level 3 or more who could give it.
+
+    For a programme, its enrolled people; organisation-wide, everyone active."""
+    people: QuerySet[Any, Any] = (
+        scope.enrolments(filters).filter(status=EnrolmentStatus.ACTIVE).values("person")
+        if scope.programme is not None
+        else scope.people(filters).values("pk")
+    )
+    demand = (
+        DevelopmentGoal.objects.filter(person__in=people).values("skill__name").annotate(n=Count("person"))
+    )
+    supply = (
+        SkillLevel.objects.filter(person__in=people, level__gte=GIVER_LEVEL)
+        .values("skill__name")
+        .annotate(n=Count("person", distinct=True))
+    )
+    return (
+        {row["skill__name"]: row["n"] for row in demand},
+        {row["skill__name"]: row["n"] for row in supply},
+    )
+
+
+def function_links(scope: Scope, filters: Filters) -> dict[tuple[str, str], int]:
+    """Links between members of partnerships that went ahead, by the two people's functions
+    (each unordered pair of members once, circles contributing every pair)."""
+    rows = (
+        scope.memberships(filters)
+        .filter(partnership__status__in=RUNNING, partnership__members__pk__gt=F("pk"))
+        .values("enrolment__person__function", "partnership__members__enrolment__person__function")
+        .annotate(n=Count("pk"))
+    )
+    links: dict[tuple[str, str], int] = {}
+    for row in rows:
+        pair = sorted(
+            (
+                row["enrolment__person__function"] or "(none)",
+                row["partnership__members__enrolment__person__function"] or "(none)",
+            )
+        )
+        key = (pair[0], pair[1])
+        links[key] = links.get(key, 0) + row["n"]
+    return links
+
+
+def filter_choices(organisation: Organisation) -> dict[str, list[str] | list[int]]:
+    """The functions, grades and locations people in the organisation have, for the filter form."""
+    people = Person.objects.filter(organisation=organisation, is_active=True)
+    return {
+        "functions": _distinct(people, "function"),
+        "grades": sorted(int(g) for g in people.values_list("grade", flat=True).distinct()),
+        "locations": _distinct(people, "location"),
+    }
+
+
+def _distinct(people: QuerySet[Person], field: str) -> list[str]:
+    values: Iterable[str] = people.exclude(**{field: ""}).values_list(field, flat=True).distinct()
+    return sorted(values)
+
+
+def _quarter(value: dt.datetime | dt.date) -> dt.date:
+    """The first day of a quarter, from TruncQuarter (in the current time zone)."""
+    return value.date() if isinstance(value, dt.datetime) else value

@@ -1,0 +1,80 @@
+"""HR: the "Partnerships" page of a programme and its CSV export (status, sessions against
+cadence, last activity, reasons). Built on `lifecycle.oversight`, which never reads session
+content."""
+
+from __future__ import annotations
+
+import csv
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from stepahead.core.partnering import HR_STATUS_WORDS, HrStatus
+from stepahead.lifecycle import oversight
+from stepahead.web.access import OrgRequest, hr_required, managed_programme
+
+PAGE_SIZE = 50
+CSV_HEADER = [
+    "partnership", "kind", "members", "status", "at risk because", "sessions held", "sessions expected",
+    "cadence (days)", "last activity", "decline reasons", "early end reason",
+]  # fmt: skip
+
+
+def _filters(request: OrgRequest) -> tuple[str, str]:
+    status = request.GET.get("status", "")
+    return (status if status in {s.value for s in HrStatus} else ""), request.GET.get("q", "").strip()[:100]
+
+
+@hr_required
+def partnerships_page(request: OrgRequest, pk: int) -> HttpResponse:
+    programme = managed_programme(request, pk)
+    now = timezone.now()
+    status, query = _filters(request)
+    found = oversight.overview(programme=programme, now=now, status=status, query=query)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = oversight.status_counts(programme=programme, now=now)
+    return render(
+        request,
+        "web/programmes/partnerships.html",
+        {
+            "section": "programmes",
+            "programme": programme,
+            "page_obj": page,
+            "rows": list(oversight.rows(list(page.object_list), now)),
+            "status": status,
+            "query": query,
+            "statuses": [(s.value, HR_STATUS_WORDS[s], counts[s]) for s in HrStatus],
+        },
+    )
+
+
+@hr_required
+def partnerships_csv(request: OrgRequest, pk: int) -> HttpResponse:
+    """Every partnership the filters select, one line each (read in chunks for big programmes)."""
+    programme = managed_programme(request, pk)
+    now = timezone.now()
+    status, query = _filters(request)
+    found = oversight.overview(programme=programme, now=now, status=status, query=query)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="partnerships-{programme.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    writer.writerows(_csv_line(row) for row in oversight.rows(found.iterator(chunk_size=500), now))
+    return response
+
+
+def _csv_line(row: oversight.Row) -> list[str]:
+    values = [
+        row.partnership.pk, row.partnership.get_kind_display(), row.members, row.status_words,
+        "; ".join(row.risk), row.held, "" if row.expected is None else row.expected,
+        row.cadence_days or "", row.last_activity.isoformat() if row.last_activity else "",
+        " | ".join(row.decline_reasons), row.end_reason,
+    ]  # fmt: skip
+    return [_safe(str(value)) for value in values]
+
+
+def _safe(cell: str) -> str:
+    """No spreadsheet formulas from people's words (CSV injection)."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

@@ -1,0 +1,88 @@
+"""The evidence report's findings from a programme's records, and attached statements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from stepahead.core.ismcp import Finding
+from stepahead.insights.evidence import evidence_report
+from stepahead.insights.services import attach_evidence
+from stepahead.people.services import record_mentor_training
+from stepahead.programmes.briefing import add_briefing_item, complete_briefing_item
+from stepahead.programmes.models import BriefingKind
+from stepahead.programmes.services import update_programme_settings
+from tests.integration.insights.builders import mentoring_programme
+
+TODAY = dt.date(2026, 6, 1)
+
+
+def test_a_bare_programme_has_gaps_with_what_to_do(world):
+    programme, _ = mentoring_programme(world)
+    report = evidence_report(programme, today=TODAY)
+    assert report.criteria["1.1"].finding is Finding.MISSING
+    assert report.criteria["1.1"].what_to_do.startswith("Write the purpose")
+    assert report.criteria["3.1"].finding is Finding.MET
+    assert report.criteria["3.2"].finding is Finding.MISSING  # the hand-made partnerships have no reasons
+    assert report.criteria["6.3"].finding is Finding.MET
+    assert report.assessment.award is None
+    assert not report.cycle_complete
+
+
+def test_purpose_briefing_training_and_statements_raise_adherence(world):
+    programme, enrolments = mentoring_programme(world)
+    update_programme_settings(
+        actor=world.manager,
+        programme=programme,
+        purpose="Grow data skills.",
+        objectives="60 % of mentees reach their goal",
+        starts_on=dt.date(2025, 5, 1),
+    )
+    programme.refresh_from_db()
+    everyone = add_briefing_item(actor=world.manager, programme=programme, title="Ground rules")
+    add_briefing_item(
+        actor=world.manager,
+        programme=programme,
+        title="Mentor skills",
+        kind=BriefingKind.TRAINING,
+        audience="givers",
+    )
+    for enrolment in enrolments.values():
+        complete_briefing_item(
+            actor=world.admin, item=everyone, enrolment=enrolment, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        )
+    record_mentor_training(
+        actor=world.admin,
+        person=enrolments["expert"].person,
+        course="Mentoring",
+        provider="Academy",
+        accreditation="EMCC EQA",
+        completed_on=dt.date(2025, 1, 1),
+    )
+    attach_evidence(
+        actor=world.manager,
+        programme=programme,
+        criterion="4.4",
+        title="ROI",
+        statement="Retention up 4 points.",
+    )
+    attach_evidence(
+        actor=world.manager,
+        programme=programme,
+        criterion="5.3",
+        title="Route",
+        statement="Concerns go to HR.",
+    )
+    report = evidence_report(programme, today=TODAY)
+    found = {code: r.finding for code, r in report.criteria.items()}
+    assert found["1.1"] is Finding.MET
+    assert found["1.2"] is Finding.MET
+    assert found["2.1"] is Finding.MET
+    assert found["2.2"] is Finding.PARTLY  # 7 of 9 expected (7 × everyone + 2 mentors' training) < 80 %
+    assert report.criteria["2.2"].items == ["7 of 9 briefing items completed by participants."]
+    assert found["2.3"] is Finding.PARTLY  # 1 of 2 mentors trained
+    assert found["4.4"] is Finding.MET  # external: a statement meets it
+    assert found["5.3"] is Finding.PARTLY  # a platform criterion: a statement lifts it halfway
+    assert report.cycle_complete
+    standard1 = report.assessment.standards[0]
+    assert standard1.adherence == Fraction(3, 4)  # 1.4 (sponsor statement) still missing
