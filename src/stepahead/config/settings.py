@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "stepahead.mail",
     "stepahead.lifecycle",
     "stepahead.insights",
+    "stepahead.feedback",
+    "stepahead.nudges",
+    "stepahead.concerns",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -150,6 +153,16 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Nudges (`manage.py send_nudges` from cron, or the `send_nudges` task): a partnership with no
+# session for its cadence plus NUDGE_GRACE_DAYS is nudged; NUDGE_SEND_INTERVAL seconds pass
+# between two nudges of a batch (spares a rate-limited mail relay; 0 sends at once).
+NUDGE_GRACE_DAYS = int(os.environ.get("NUDGE_GRACE_DAYS", "3"))
+NUDGE_SEND_INTERVAL = float(os.environ.get("NUDGE_SEND_INTERVAL", "0"))
+
+# A running match run's worker renews its lease every sixth of this; a run not renewed for this
+# long is given up as failed (its worker was killed or crashed) and the programme can run again.
+MATCH_RUN_LEASE_SECONDS = float(os.environ.get("MATCH_RUN_LEASE_SECONDS", "120"))
 
 # --- accounts -------------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from django.urls import path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from . import urls_feedback
 from .views import (
     evidence,
     home,
@@ -73,6 +74,7 @@ urlpatterns = [
     path("programmes/<int:pk>/runs/start/", runs.run_start, name="run_start"),
     path("programmes/<int:pk>/runs/compare/", runs.run_compare, name="run_compare"),
     path("programmes/<int:pk>/runs/<int:run_pk>/", runs.run_detail, name="run_detail"),
+    path("programmes/<int:pk>/runs/<int:run_pk>/cancel/", runs.run_cancel, name="run_cancel"),
     # HR: review of proposals
     path("programmes/<int:pk>/proposals/", review.proposals, name="proposals"),
     path("programmes/<int:pk>/proposals/swap/", review.swap, name="swap"),
@@ -108,3 +110,4 @@ urlpatterns = [
     path("partnerships/<int:pk>/goals/<int:gpk>/progress/", lifecycle.goal_progress, name="goal_progress"),
     path("partnerships/<int:pk>/close/", lifecycle.close, name="close"),
 ]
+urlpatterns += urls_feedback.urlpatterns
