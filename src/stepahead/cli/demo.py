@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--port must be between 1 and 65535, not {args.port}")
     if not args.no_serve:
         _check_port_free(args.host, args.port)
-    environment = _environment()
+    environment = _environment(args.host, args.port)
     os.environ.update(environment)
     if args.reset:
         _reset(environment["DATABASE_URL"])
@@ -63,11 +64,16 @@ def demo_database_url() -> str:
     return f"sqlite:///{var / 'demo.sqlite3'}"
 
 
-def _environment() -> dict[str, str]:
+def _environment(host: str, port: int) -> dict[str, str]:
     return {
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE),
         "DATABASE_URL": demo_database_url(),
         "PYTHONUNBUFFERED": "1",  # the children's logs appear as they happen
+        # A demo shows the product's own error pages, never Django's debug page (issue 11 bug 11);
+        # DEBUG off needs a key, and a fresh one per start is fine for a local demo.
+        "DEBUG": os.environ.get("DEBUG", "0"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "SITE_URL": os.environ.get("SITE_URL") or _url(host, port).rstrip("/"),  # links in emails
     }
 
 
@@ -178,11 +184,15 @@ def _wait_until_listening(
     return False
 
 
+def _url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
+
+
 def _banner(host: str, port: int) -> None:
     from stepahead.demo import DEMO_PASSWORD, HR_EMAIL, PARTICIPANT_EMAIL
 
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    url = f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
+    url = _url(host, port)
     print(
         "\n"
         f"  StepAhead demo: {url}\n"

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "stepahead.mail",
     "stepahead.lifecycle",
     "stepahead.insights",
+    "stepahead.feedback",
+    "stepahead.nudges",
+    "stepahead.concerns",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -133,6 +136,16 @@ TASKS = {
     }
 }
 
+# Nudges (`manage.py send_nudges` from cron, or the `send_nudges` task): a partnership with no
+# session for its cadence plus NUDGE_GRACE_DAYS is nudged; NUDGE_SEND_INTERVAL seconds pass
+# between two nudges of a batch (spares a rate-limited mail relay; 0 sends at once).
+NUDGE_GRACE_DAYS = int(os.environ.get("NUDGE_GRACE_DAYS", "3"))
+NUDGE_SEND_INTERVAL = float(os.environ.get("NUDGE_SEND_INTERVAL", "0"))
+
+# A running match run's worker renews its lease every sixth of this; a run not renewed for this
+# long is given up as failed (its worker was killed or crashed) and the programme can run again.
+MATCH_RUN_LEASE_SECONDS = float(os.environ.get("MATCH_RUN_LEASE_SECONDS", "120"))
+
 # --- accounts -------------------------------------------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [
@@ -193,6 +206,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing root before collectstatic
+# Outside production WhiteNoise serves from the apps' static folders, so the demo (DEBUG off,
+# no collectstatic) still has its styles.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

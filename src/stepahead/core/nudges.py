@@ -64,6 +64,15 @@ def zone(name: str, fallback: str = "UTC") -> ZoneInfo:
         return ZoneInfo(fallback)
 
 
+def known_zone(name: str) -> bool:
+    """Is this an IANA time zone name the system knows?"""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def in_quiet_hours(now: datetime, tz: ZoneInfo, quiet: tuple[time, time] = DEFAULT_QUIET) -> bool:
     """Is it quiet time where the person is? A window may cross midnight (21:00–08:00); equal
     ends mean no quiet hours."""

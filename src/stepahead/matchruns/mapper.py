@@ -6,7 +6,7 @@ DB rows → `Participant` (ids are HRIS ids, unique within an organisation), pro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -89,9 +89,14 @@ def participant_for(
     )
 
 
-def run_engine(participants: Sequence[Participant], params: MatchParams, progress: Progress) -> MatchResult:
+def run_engine(
+    participants: Sequence[Participant],
+    params: MatchParams,
+    progress: Progress,
+    stop: Callable[[], bool] | None = None,
+) -> MatchResult:
     """Call the engine through the module attribute, so tests can substitute it."""
-    return matching.match(participants, params, progress=progress)
+    return matching.match(participants, params, progress=progress, stop=stop)
 
 
 def drafts_from(result: MatchResult, by_hris_id: dict[str, Enrolment]) -> list[Draft]:

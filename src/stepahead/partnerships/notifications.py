@@ -4,7 +4,7 @@ rolled-back approval never emails anyone; retried if SMTP is down)."""
 from stepahead.mail.links import absolute_url
 from stepahead.mail.services import queue_email
 
-from .models import Partnership, PartnershipMember
+from .models import MemberRole, Partnership, PartnershipMember
 
 
 def notify_approved(partnership: Partnership) -> None:
@@ -27,6 +27,7 @@ def notify_approved(partnership: Partnership) -> None:
                 "kind": partnership.get_kind_display().lower(),
                 "programme": programme.name,
                 "others": others,
+                "roles": _who_does_what(member, members),
                 "link": absolute_url(f"/partnerships/{partnership.pk}/"),
             },
             key=f"partnership-approved:{partnership.pk}:{member.pk}",
@@ -50,3 +51,18 @@ def notify_declined(partnership: Partnership, decliner: PartnershipMember) -> No
             key=f"partnership-declined:{partnership.pk}:{member.pk}",
             related=partnership,
         )
+
+
+def _who_does_what(member: PartnershipMember, members: list[PartnershipMember]) -> str:
+    """Who mentors whom, in the member's own terms (issue 11 bug 11)."""
+    others = [m for m in members if m != member]
+    names = ", ".join(m.enrolment.person.name or m.enrolment.person.hris_id for m in others)
+    if member.role == MemberRole.MENTOR:
+        return f"You are the mentor: you will mentor {names}."
+    if member.role == MemberRole.MENTEE:
+        return f"{names} will be your mentor."
+    if member.role == MemberRole.PEER:
+        return (
+            f"You and {names} are peers: each of you is ahead of the other in something they want to learn."
+        )
+    return f"You are one of {len(members)} members of a peer circle, each helping the others."

@@ -1,7 +1,10 @@
 """The server-rendered web UI. Names are stable: templates, tests and emails reverse them."""
 
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
+from . import urls_feedback
 from .views import (
     evidence,
     home,
@@ -20,6 +23,8 @@ app_name = "web"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page says; answer instead of a 404 on every page.
+    path("favicon.ico", RedirectView.as_view(url=static("web/img/favicon.svg"), permanent=True)),
     path("dashboard/", home.dashboard, name="dashboard"),
     path("organisation/", home.switch_org, name="switch_org"),
     # HR: people
@@ -66,6 +71,7 @@ urlpatterns = [
     path("programmes/<int:pk>/runs/start/", runs.run_start, name="run_start"),
     path("programmes/<int:pk>/runs/compare/", runs.run_compare, name="run_compare"),
     path("programmes/<int:pk>/runs/<int:run_pk>/", runs.run_detail, name="run_detail"),
+    path("programmes/<int:pk>/runs/<int:run_pk>/cancel/", runs.run_cancel, name="run_cancel"),
     # HR: review of proposals
     path("programmes/<int:pk>/proposals/", review.proposals, name="proposals"),
     path("programmes/<int:pk>/proposals/swap/", review.swap, name="swap"),
@@ -101,3 +107,4 @@ urlpatterns = [
     path("partnerships/<int:pk>/goals/<int:gpk>/progress/", lifecycle.goal_progress, name="goal_progress"),
     path("partnerships/<int:pk>/close/", lifecycle.close, name="close"),
 ]
+urlpatterns += urls_feedback.urlpatterns

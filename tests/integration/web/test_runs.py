@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from stepahead.matchruns.models import MatchRun, RunStatus
 from stepahead.matchruns.services import execute_match_run, start_match_run
@@ -38,7 +39,13 @@ def test_progress_polls_while_running_and_returns_a_partial(world, browser_for):
     programme = make_programme(world)
     enrol_peers(world, programme)
     run = start_match_run(actor=world.manager, programme=programme)
-    MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, progress=0.42, stage="Pairing peers")
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING,
+        progress=0.42,
+        stage="Pairing peers",
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),  # a live worker's lease
+    )
     browser = browser_for(world.manager)
     page = browser.get(reverse("web:run_detail", args=[programme.pk, run.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page

@@ -8,12 +8,17 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from stepahead.errors import DomainError
-from stepahead.matchruns.models import MatchRun
+from stepahead.matchruns.models import MatchRun, RunStatus
 from stepahead.matchruns.selectors import compare_runs, run_in, runs_of
-from stepahead.matchruns.services import RunInProgressError, start_match_run
+from stepahead.matchruns.services import (
+    RunInProgressError,
+    cancel_match_run,
+    give_up_stalled_runs,
+    start_match_run,
+)
 from stepahead.people.selectors import people_by_hris_ids
 from stepahead.programmes.models import Programme
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
@@ -76,7 +81,6 @@ def run_figures(run: MatchRun) -> dict[str, Any]:
         "total_score": run.total_score,
         "mean_score": (run.total_score / groups) if groups and run.total_score is not None else None,
         "optimality": summary.get("optimality"),
-        "engine_seconds": summary.get("engine_seconds"),
     }
 
 
@@ -93,6 +97,8 @@ def run_detail(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
     """Progress while the run works (the partial polls every second), results once it is done."""
     programme = managed_programme(request, pk)
     run = _run_or_404(programme, run_pk)
+    if run.status == RunStatus.RUNNING and give_up_stalled_runs(programme=programme):
+        run.refresh_from_db()  # its worker had stopped: the page says so instead of spinning
     context = {
         "section": "programmes",
         "programme": programme,
@@ -103,6 +109,24 @@ def run_detail(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, "web/runs/_progress.html", context)
     return render(request, "web/runs/detail.html", context)
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def run_cancel(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST stops the run (its proposals stay as they were)."""
+    programme = managed_programme(request, pk)
+    run = _run_or_404(programme, run_pk)
+    back = reverse("web:run_detail", args=[pk, run_pk])
+    if request.method == "GET":
+        context = {"section": "programmes", "programme": programme, "run": run}
+        return render(request, "web/runs/cancel.html", context)
+    try:
+        cancel_match_run(actor=request.user, run=run)
+    except DomainError as error:
+        return error_response(request, str(error), status=409, back_url=back, title="Nothing to cancel")
+    messages.success(request, f"Match run #{run.pk} cancelled. You can run matching again.")
+    return redirect(back)
 
 
 @hr_required
