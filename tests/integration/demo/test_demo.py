@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -167,6 +168,14 @@ def test_stepahead_demo_serves_the_login_page_and_stops_on_ctrl_c(tmp_path):
                 break
             time.sleep(0.2)
         assert _status(f"http://127.0.0.1:{port}/accounts/login/") == 200, "".join(lines)
+        # Issue 10 fault 2: a killed worker is started again; the web server stays up.
+        first = _worker_pids(lines)[0]
+        os.kill(first, signal.SIGKILL)
+        restarted_by = time.monotonic() + 60
+        while time.monotonic() < restarted_by and len(_worker_pids(lines)) < 2:
+            time.sleep(0.2)
+        assert _worker_pids(lines)[1] != first, "".join(lines)
+        assert _status(f"http://127.0.0.1:{port}/accounts/login/") == 200, "".join(lines)
         server.send_signal(signal.SIGINT)
         server.wait(timeout=60)
     finally:
@@ -181,4 +190,11 @@ def test_stepahead_demo_serves_the_login_page_and_stops_on_ctrl_c(tmp_path):
     assert HR_EMAIL in output
     assert PARTICIPANT_EMAIL in output
     assert "Stopped the web server and the task worker." in output
+    assert "the task worker stopped (exit status -9); restarting it" in output
     assert _status(f"http://127.0.0.1:{port}/accounts/login/") is None
+
+
+def _worker_pids(lines: list[str]) -> list[int]:
+    """The task workers the demo started, in order ("Started the task worker (pid N).")."""
+    found = (re.search(r"Started the task worker \(pid (\d+)\)", line) for line in list(lines))
+    return [int(match.group(1)) for match in found if match]
