@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "stepahead.worker",  # before django_tasks_db: its `db_worker` waits out a locked database
     "django_tasks_db",
     "stepahead.organisations",
     "stepahead.people",
@@ -118,11 +119,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the task worker write to one SQLite file. WAL lets pages read while a
     # match run stores its proposals; IMMEDIATE transactions take the write lock up front (a
     # deferred one that must upgrade fails at once with "database is locked"), and `timeout`
-    # makes a writer wait its turn instead of failing.
+    # (SQLITE_BUSY_TIMEOUT, seconds) makes a writer wait its turn instead of failing. Imports
+    # write in short batches so that no writer waits long.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )

@@ -41,8 +41,8 @@ _PATTERNS: tuple[tuple[Cause, re.Pattern[str]], ...] = tuple(
         (Cause.LANGUAGE, r"do not share a language"),
         (Cause.EXCLUDED, r"excluded|reporting line"),
         (Cause.GIVES_NOTHING, r"is not ahead of any"),
-        (Cause.CAPACITY, r"capacity 0|places went to better fits|mentors with room"),
-        (Cause.BETTER_FITS, r"better fits|manual pairing is possible|no valid circle"),
+        (Cause.CAPACITY, r"capacity 0|places went to|mentors with room"),
+        (Cause.BETTER_FITS, r"better fits|equally good fits|manual pairing is possible|no valid circle"),
     )
 )
 

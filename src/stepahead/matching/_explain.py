@@ -184,6 +184,7 @@ def explain_group(members: Sequence[Participant], params: MatchParams) -> Pair |
 
 
 SHOWN = 3  # explanations name this many people, then "and N more"
+TIE = 1e-9  # scores are sums of a few table values: equal ones agree far closer than this
 
 
 # --- reasons for the unplaced ----------------------------------------------------------------------
@@ -201,6 +202,10 @@ class Diagnosis:
         self.sorted_grades = pop.grades[self.by_grade]
         self.placed = np.zeros(pop.size, dtype=np.bool_)
         self.placed[[i for group, _ in groups for i in group]] = True
+        # Each placed person's group score, to tell "better fits" from "equally good fits".
+        self.group_score = np.zeros(pop.size, dtype=np.float64)
+        for group, score in groups:
+            self.group_score[list(group)] = score
         # Both spec profiles value every positive gap, so "v(A→B) > 0" is "A is ahead of B in one
         # of B's goals" and the filters below compare levels instead of summing utilities.
         if not (pop.utility[1:] > 0).all():
@@ -256,6 +261,11 @@ class Diagnosis:
         if band == 0:
             return f"at the same grade as {self.who(i)}"
         return f"within {band} grade{'s' if band > 1 else ''} of {self.who(i)}"
+
+    def fits(self, could_take_i: Mask) -> str:
+        """How the places that went to others compare: exact ties are worth saying so, since
+        HR may then prefer this person by hand at no cost."""
+        return "equally good fits" if could_take_i.any() else "better fits"
 
     def no_goals(self, i: int, helper: str) -> str:
         who = self.who(i)

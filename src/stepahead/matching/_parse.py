@@ -123,12 +123,14 @@ def participants_from_rows(
         checked = participant_from_row(row, line=line, mode=mode, unit=unit, memo=memo)
         if isinstance(checked, list):
             problems.extend(checked)
-            continue
-        earlier = first_seen.setdefault(checked.id, line)
+        else:
+            people.append(checked)
+        # Every row's id counts, valid or not: a repeated id is reported with the rest at once.
+        pid = (row.get("id") or "").strip()
+        earlier = first_seen.setdefault(pid, line) if pid else line
         if earlier != line:
-            message = f"id {checked.id} is used again (first on {unit} {earlier})"
-            problems.append(FileProblem(line, checked.id, "id", message, unit))
-        people.append(checked)
+            message = f"id {pid} is used again (first on {unit} {earlier})"
+            problems.append(FileProblem(line, pid, "id", message, unit))
     if problems:
         raise ParticipantFileError(problems)
     if not people:

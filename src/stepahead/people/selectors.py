@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from allauth.account.models import EmailAddress
+from django.db.models import Prefetch, Q, QuerySet
 
 from stepahead.accounts import Actor, signed_in
 from stepahead.organisations.models import Membership, Organisation
@@ -39,6 +40,18 @@ def self_enrolling_person(*, organisation: Organisation, user: Actor) -> Person 
     return Person.objects.filter(
         organisation=organisation, user__isnull=True, email__iexact=user.email
     ).first()
+
+
+def people_with_verified_email(*, user: Actor) -> QuerySet[Person]:
+    """Unlinked directory entries, in any organisation, whose email is an address this login has
+    *verified* (allauth's record): an address merely typed at sign-up proves nothing."""
+    if not signed_in(user):
+        return Person.objects.none()
+    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    theirs = Q(pk__in=[])  # matches nobody until a verified address exists
+    for email in verified:
+        theirs |= Q(email__iexact=email)
+    return Person.objects.filter(user__isnull=True, is_active=True).exclude(email="").filter(theirs)
 
 
 def skills_in(*, organisation: Organisation) -> QuerySet[Skill]:

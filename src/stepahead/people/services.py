@@ -11,7 +11,7 @@ from django.db import transaction
 from stepahead.accounts import User
 from stepahead.errors import DomainError
 from stepahead.matching import normalise_label
-from stepahead.organisations.models import Organisation
+from stepahead.organisations.models import Membership, Organisation, Role
 from stepahead.organisations.policies import can_manage_people, require
 
 from .models import (
@@ -25,7 +25,7 @@ from .models import (
     SkillAlias,
     SkillLevel,
 )
-from .selectors import person_for_user, skill_for_key
+from .selectors import people_with_verified_email, person_for_user, skill_for_key
 
 PERSON_FIELDS = ("name", "email", "function", "grade", "manager_hris_id", "location", "languages")
 
@@ -162,6 +162,25 @@ def link_person_to_user(*, actor: User, person: Person, user: User | None) -> Pe
     person.user = user
     person.save(update_fields=["user", "updated_at"])
     return person
+
+
+@transaction.atomic
+def link_by_verified_email(*, user: User) -> list[Person]:
+    """The one place a login becomes a directory entry by email (issue 11 bug 8): every unlinked
+    person whose email this login has verified is linked to it (at most one per organisation),
+    and the login joins that organisation as a participant, so the matches and invitations sent
+    to that address open for them. Run on sign-in and when an address is confirmed."""
+    linked = []
+    for person in people_with_verified_email(user=user).select_for_update().order_by("pk"):
+        if Person.objects.filter(organisation_id=person.organisation_id, user=user).exists():
+            continue  # this login already is someone in that organisation
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+        Membership.objects.get_or_create(
+            organisation_id=person.organisation_id, user=user, defaults={"role": Role.PARTICIPANT}
+        )
+        linked.append(person)
+    return linked
 
 
 def _require_level_editor(actor: User, person: Person, source: LevelSource) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import TypedDict, Unpack
 
 from django.db import transaction
@@ -154,18 +155,38 @@ def reopen_enrolment(*, actor: User, programme: Programme, reopen: bool = True) 
     return programme
 
 
+@dataclass(frozen=True, slots=True)
+class InvitationReport:
+    """What inviting did, person by person, so HR is never told "11 sent" when 6 got nothing."""
+
+    emailed: list[Invitation] = field(default_factory=list)
+    not_reached: list[tuple[Invitation, str]] = field(default_factory=list)  # (invitation, why)
+    already_invited: list[Invitation] = field(default_factory=list)
+    already_enrolled: list[Person] = field(default_factory=list)
+
+    @property
+    def invitations(self) -> list[Invitation]:
+        return [*self.emailed, *(i for i, _ in self.not_reached), *self.already_invited]
+
+
+NO_EMAIL = "no email address in the people directory"
+
+
 @transaction.atomic
-def invite_people(*, actor: User, programme: Programme, people: Iterable[Person]) -> list[Invitation]:
-    """Invite people to enrol (emails a link); people already enrolled or invited are skipped."""
+def send_invitations(*, actor: User, programme: Programme, people: Iterable[Person]) -> InvitationReport:
+    """Invite people to enrol: an email with a personal link to those with an address; those
+    without one are reported with their invitation, whose link HR can pass on by hand. People
+    already enrolled, or already invited, get nothing new."""
     require_manager(actor, programme)
     if not programme.enrolment_open:
         raise DomainError(
             "Invitations can only be sent while enrolment is open; reopen it for late joiners first."
         )
-    invitations = []
+    report = InvitationReport()
     for person in people:
         _require_same_org(programme, person)
         if programme.enrolments.filter(person=person).exists():
+            report.already_enrolled.append(person)
             continue
         invitation, created = Invitation.objects.get_or_create(
             programme=programme,
@@ -173,10 +194,24 @@ def invite_people(*, actor: User, programme: Programme, people: Iterable[Person]
             status=InvitationStatus.PENDING,
             defaults={"token": secrets.token_urlsafe(32), "invited_by": actor},
         )
-        if created and person.email:
+        if not created:
+            report.already_invited.append(invitation)
+        elif person.email:
             _queue_invitation(invitation)
-        invitations.append(invitation)
-    return invitations
+            report.emailed.append(invitation)
+        else:
+            report.not_reached.append((invitation, NO_EMAIL))
+    return report
+
+
+def invite_people(*, actor: User, programme: Programme, people: Iterable[Person]) -> list[Invitation]:
+    """`send_invitations`, as the list of invitations (new and already pending)."""
+    return send_invitations(actor=actor, programme=programme, people=people).invitations
+
+
+def invitation_link(invitation: Invitation) -> str:
+    """The personal link an invitation email carries, for HR to pass on by hand."""
+    return absolute_url(f"/invitations/{invitation.token}/")
 
 
 @transaction.atomic
@@ -335,7 +370,7 @@ def _queue_invitation(invitation: Invitation) -> None:
         context={
             "name": person.name or person.hris_id,
             "programme": programme.name,
-            "link": absolute_url(f"/invitations/{invitation.token}/"),
+            "link": invitation_link(invitation),
         },
         key=f"invitation:{invitation.pk}",
         related=invitation,

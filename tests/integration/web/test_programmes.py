@@ -203,3 +203,26 @@ def test_saving_settings_as_the_browser_sends_them_keeps_the_dates(world, browse
     programme.refresh_from_db()
     assert programme.name == "Renamed"
     assert (str(programme.starts_on), str(programme.ends_on)) == ("2026-12-16", "2027-06-30")
+
+
+def test_invitations_say_who_was_not_reached_and_offer_their_link(world, browser_for):
+    """Issue 11 bug 2: "3 sent" only when 3 were emailed; the others are named with the reason
+    and a personal link HR can copy."""
+    programme = make_programme(world)
+    make_person(world.org, "E1", 3, email="e1@acme.test", name="Ema")
+    make_person(world.org, "N1", 3, name="Ned")
+    make_person(world.org, "N2", 3, name="Noa")
+    browser = browser_for(world.manager)
+    response = browser.post(reverse("web:programme_invite", args=[programme.pk]), {"people": "E1\nN1\nN2"})
+    assert response.status_code == 302
+    assert response.url.endswith("#invitations")
+    page = browser.get(response.url).content.decode()
+    assert "1 invitation emailed." in page
+    assert "3 invitation" not in page
+    assert "2 not reached by email (no email address in the people directory): Ned, Noa." in page
+    for hris_id in ("N1", "N2"):
+        token = Invitation.objects.get(programme=programme, person__hris_id=hris_id).token
+        assert f"/invitations/{token}/" in page
+    assert page.count("data-copy=") == 2  # Ema was emailed; her link stays private
+    again = browser.post(reverse("web:programme_invite", args=[programme.pk]), {"people": "E1"})
+    assert "1 already invited, so not emailed again." in browser.get(again.url).content.decode()

@@ -22,6 +22,8 @@ SENTENCES = {
     "goals": Cause.GIVES_NOTHING,
     "the only mentors who could help Ada (Bo) have capacity 0": Cause.CAPACITY,
     "eligible mentors exist (1: Bo) but all their places went to better fits": Cause.CAPACITY,
+    "eligible mentors exist (1: Bo) but all their places went to equally good fits": Cause.CAPACITY,
+    "eligible peers exist (2: Bo, Cy) but were all placed with equally good fits": Cause.BETTER_FITS,
     "eligible peers are also unmatched (Bo): a manual pairing is possible": Cause.BETTER_FITS,
     "eligible peers exist (2: Bo, Cy) but were all placed with better fits": Cause.BETTER_FITS,
     "Declined the match with Bo; nobody else eligible is free": Cause.DECLINED,

@@ -514,3 +514,31 @@ def test_explain_group_refuses_a_group_the_rules_do_not_allow() -> None:
         explain_group([ANA, BEN], MatchParams(mode=Mode.CIRCLES))
     [pair] = run([ANA, BEN], [(0, 1)], scores=[peer_weight(ANA, BEN, MatchParams()) or 0]).pairs
     assert explain_group([ANA, BEN], MatchParams()) == pair
+
+
+# --- exact ties (issue 12 §4) ----------------------------------------------------------------------
+
+
+def test_a_peer_who_lost_out_on_an_exact_tie_hears_equally_good_fits() -> None:
+    twins = [P(f"T{k}", 2, skills={"x": 2, "y": 1}, goals=["y"]) for k in range(2)]
+    giver = P("G", 2, skills={"y": 2, "x": 1}, goals=["x"])
+    result = match([giver, *twins])
+    assert result.placed == 2
+    [lost] = result.unmatched
+    assert lost.reason == "eligible peers exist (1: G) but were all placed with equally good fits"
+
+
+def test_a_mentee_who_lost_out_on_an_exact_tie_hears_equally_good_fits() -> None:
+    mentor = P("M", 5, skills={"x": 3}, role="mentor")
+    twins = [P(f"E{k}", 1, skills={"x": 2}, goals=["x"], role="mentee") for k in range(2)]
+    result = match([mentor, *twins], MatchParams(mode=Mode.TRADITIONAL))
+    [lost] = result.unmatched
+    assert lost.reason == "eligible mentors exist (1: M) but all their places went to equally good fits"
+
+
+def test_a_mentee_who_lost_out_to_a_better_fit_hears_better_fits() -> None:
+    mentor = P("M", 5, skills={"x": 3}, role="mentor")
+    better = P("E0", 1, skills={"x": 2}, goals=["x"], role="mentee")
+    worse = P("E1", 1, skills={"x": 0}, goals=["x"], role="mentee")
+    result = match([mentor, better, worse], MatchParams(mode=Mode.TRADITIONAL))
+    assert reasons_by_id(result)["E1"].endswith("went to better fits")

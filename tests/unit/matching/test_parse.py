@@ -154,6 +154,14 @@ def test_duplicate_id_points_at_the_first_line() -> None:
     assert problem.message == "id E1 is used again (first on line 2)"
 
 
+def test_duplicate_id_is_reported_even_when_a_row_has_another_error() -> None:
+    with pytest.raises(ParticipantFileError) as caught:
+        parse_participants(csv_file("E1,,,,1,,,,,,,,", "E1,,,,x,,,,,,,,"), file_format="csv")
+    found = {(p.line, p.column, p.message) for p in caught.value.problems}
+    assert (3, "id", "id E1 is used again (first on line 2)") in found
+    assert any(column == "grade" and line == 3 for line, column, _ in found)
+
+
 def test_role_is_required_in_mentoring_modes_only() -> None:
     text = "id,grade,role\nE1,1,mentor\nE2,1,\n"
     assert len(parse_participants(text, file_format="csv", mode=Mode.PEER)) == 2
@@ -184,6 +192,7 @@ def test_all_problems_of_a_file_come_at_once_in_file_order() -> None:
         (5, "E2", "email"),
         (5, "E2", "goals"),
         (5, "E2", "exclude"),
+        (5, "E2", "id"),  # a repeated id counts even on a row with other problems
     ]
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._explain import Diagnosis, Group, count_of
+from .._explain import TIE, Diagnosis, Group, count_of
 from .._model import MatchParams, MentorLoad, Mode, Unmatched
-from .._population import IntArray, Population
+from .._population import IntArray, Population, bonuses, values_given
 from .load import load_penalty, mentor_load
 from .reach import Reach, Side, reach
 
@@ -34,6 +34,9 @@ class MentoringDiagnosis(Diagnosis):
         self.wants_mentor = np.array(wants, dtype=np.bool_) & ~(self.is_mentor & (load > 0))
         mentored = [p.role is not None and p.role.is_mentored for p in pop.people]
         self.mentees = np.flatnonzero(np.array(mentored, dtype=np.bool_))
+        # Each mentor's weakest match: a mentee who would score as much ties with it.
+        self.weakest = np.full(pop.size, np.inf)
+        np.minimum.at(self.weakest, mentors, np.array([score for _, score in groups], dtype=np.float64))
 
     # Load (spec 1.1) ---------------------------------------------------------------------------
 
@@ -136,4 +139,16 @@ class MentoringDiagnosis(Diagnosis):
             return f"mentors with room left could take {self.who(i)} ({room}): match them by hand"
         able = int(found.able[row])
         exist = f"{able}: {self.listed(found.first_able[row], able)}"
-        return f"eligible mentors exist ({exist}) but all their places went to better fits"
+        return (
+            f"eligible mentors exist ({exist}) but all their places went to {self.mentor_fits(i, found, row)}"
+        )
+
+    def mentor_fits(self, i: int, found: Reach, row: int) -> str:
+        """Exact when the full mentors are the few an explanation names; otherwise the words
+        stay true without checking every one of them."""
+        if found.able[row] > len(found.first_able[row]):
+            return "fits at least as good"
+        mentors = found.first_able[row][found.first_able[row] >= 0]
+        me = np.full(len(mentors), i, dtype=np.int64)
+        with_i = values_given(self.pop, mentors, me) + bonuses(self.pop, mentors, me, self.params)
+        return self.fits(with_i >= self.weakest[mentors] - TIE)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from .._explain import Diagnosis, count_of
+import numpy as np
+
+from .._explain import TIE, Diagnosis, count_of
+from .._population import IntArray, bonuses, values_given
 
 
 class PeerDiagnosis(Diagnosis):
@@ -31,4 +34,13 @@ class PeerDiagnosis(Diagnosis):
         if len(free):
             return f"eligible peers are also unmatched ({self.names(free)}): a manual pairing is possible"
         found = f"{len(eligible)}: {self.names(eligible)}"
-        return f"eligible peers exist ({found}) but were all placed with better fits"
+        return f"eligible peers exist ({found}) but were all placed with {self.fits(self.ties(i, eligible))}"
+
+    def ties(self, i: int, js: IntArray) -> np.ndarray:
+        """Which of js would score as much with i as with the partner they have."""
+        me = np.full(len(js), i, dtype=np.int64)
+        given, received = values_given(self.pop, me, js), values_given(self.pop, js, me)
+        mean = 2 * given * received / np.maximum(given + received, 1e-300)
+        with_i = mean + bonuses(self.pop, me, js, self.params)
+        tied: np.ndarray = with_i >= self.group_score[js] - TIE
+        return tied

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,6 +21,7 @@ from stepahead.matchruns.selectors import active_run, runs_of
 from stepahead.organisations.policies import can_create_programme
 from stepahead.partnerships.models import PartnershipStatus
 from stepahead.partnerships.selectors import programmes_with_counts
+from stepahead.people.models import Person
 from stepahead.people.selectors import people_in
 from stepahead.programmes.models import (
     TRANSITIONS,
@@ -30,10 +32,12 @@ from stepahead.programmes.models import (
 )
 from stepahead.programmes.selectors import enrolments_of
 from stepahead.programmes.services import (
+    InvitationReport,
     change_programme_status,
     create_programme,
-    invite_people,
+    invitation_link,
     reopen_enrolment,
+    send_invitations,
     update_programme_settings,
 )
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
@@ -241,17 +245,45 @@ def programme_invite(request: OrgRequest, pk: int) -> HttpResponse:
         form.add_error("people", f"Not in your people directory: {shown}")
         return programme_detail(request, pk, invite_form=form, status=400)
     try:
-        invitations = invite_people(actor=request.user, programme=programme, people=found)
+        report = send_invitations(actor=request.user, programme=programme, people=found)
     except DomainError as error:
         return error_response(
             request, str(error), status=409, back_url=reverse("web:programme_detail", args=[pk])
         )
-    skipped = len(found) - len(invitations)
-    text = f"{len(invitations)} invitation(s) sent."
-    if skipped:
-        text += f" {skipped} already enrolled, so not invited."
-    messages.success(request, text)
+    for level, text in invitation_messages(report):
+        messages.add_message(request, level, text)
+    if report.not_reached:  # their personal links are on the enrolments page, ready to copy
+        return redirect(reverse("web:enrolments", args=[pk]) + "#invitations")
     return redirect("web:programme_detail", pk=pk)
+
+
+def invitation_messages(report: InvitationReport) -> list[tuple[int, str]]:
+    """What inviting did, in HR's words: who was emailed, who was not reached and why."""
+    said = []
+    if report.emailed:
+        n = len(report.emailed)
+        said.append((messages.SUCCESS, f"{n} invitation{pluralize(n)} emailed."))
+    if report.not_reached:
+        names = ", ".join(_named(i.person) for i, _ in report.not_reached[:20])
+        reasons = sorted({why for _, why in report.not_reached})
+        said.append(
+            (
+                messages.WARNING,
+                f"{len(report.not_reached)} not reached by email ({'; '.join(reasons)}): {names}. "
+                "Copy their personal links below and pass them on.",
+            )
+        )
+    if report.already_invited:
+        n = len(report.already_invited)
+        said.append((messages.INFO, f"{n} already invited, so not emailed again."))
+    if report.already_enrolled:
+        n = len(report.already_enrolled)
+        said.append((messages.INFO, f"{n} already enrolled, so not invited."))
+    return said
+
+
+def _named(person: Person) -> str:
+    return person.name or person.hris_id
 
 
 @hr_required
@@ -274,6 +306,7 @@ def enrolment_list(request: OrgRequest, pk: int) -> HttpResponse:
     deliveries = latest_deliveries(invitations)
     for invitation in invitations:
         invitation.delivery = deliveries.get(invitation.pk)  # type: ignore[attr-defined]
+        invitation.link = invitation_link(invitation)  # type: ignore[attr-defined]
     return render(
         request,
         "web/programmes/enrolments.html",

@@ -36,6 +36,18 @@
     });
   });
 
+  // <button data-copy="input-id">: copy that input's value (a personal invitation link).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-copy]") : null;
+    if (!button) return;
+    var input = document.getElementById(button.getAttribute("data-copy"));
+    if (!input) return;
+    input.select();
+    var done = function () { button.firstChild.textContent = "Copied"; };
+    if (navigator.clipboard) navigator.clipboard.writeText(input.value).then(done, function () {});
+    else if (document.execCommand("copy")) done();
+  });
+
   // Move focus to the first error after a full-page form submission that failed.
   ready(function () {
     var invalid = document.querySelector("[aria-invalid=true]");
