@@ -2,6 +2,7 @@
 
 from django.templatetags.static import static
 from django.urls import path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from . import urls_feedback
@@ -24,7 +25,9 @@ app_name = "web"
 urlpatterns = [
     path("", home.home, name="home"),
     # Browsers ask for /favicon.ico whatever the page says; answer instead of a 404 on every page.
-    path("favicon.ico", RedirectView.as_view(url=static("web/img/favicon.svg"), permanent=True)),
+    # Lazily: in production the manifest is read on the first request, not when URLs load (so
+    # `check --deploy` and `collectstatic` run before any static files are collected).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("web/img/favicon.svg"), permanent=True)),
     path("dashboard/", home.dashboard, name="dashboard"),
     path("organisation/", home.switch_org, name="switch_org"),
     # HR: people
