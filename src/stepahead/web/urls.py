@@ -69,6 +69,7 @@ urlpatterns = [
     # HR: partnerships after approval
     path("programmes/<int:pk>/partnerships/", oversight.partnerships_page, name="partnerships"),
     path("programmes/<int:pk>/partnerships.csv", oversight.partnerships_csv, name="partnerships_csv"),
+    path("programmes/<int:pk>/agreement-template/", oversight.agreement_template, name="agreement_template"),
     # HR: match runs
     path("programmes/<int:pk>/runs/", runs.run_history, name="run_history"),
     path("programmes/<int:pk>/runs/start/", runs.run_start, name="run_start"),
@@ -88,6 +89,7 @@ urlpatterns = [
     path("my/programmes/<int:pk>/withdraw/", participant.withdraw, name="withdraw"),
     path("my/programmes/<int:pk>/join/", participant.join, name="join"),
     path("my/matches/", participant.my_matches, name="my_matches"),
+    path("my/skills/lookup/", participant.skill_lookup, name="skill_lookup"),
     # Linked from emails (programmes.services._queue_invitation, partnerships.notifications)
     path("invitations/<str:token>/", participant.invitation, name="invitation"),
     path("partnerships/<int:pk>/", participant.partnership_detail, name="partnership"),
