@@ -34,6 +34,7 @@ PARAMETER_LABELS = {
     "circle_band": "Circle band",
     "cross_function_bonus": "Cross-function bonus",
     "wish_bonus": "Wish bonus",
+    "spread": "Mentee sharing",
     "seed": "Seed",
 }
 
@@ -81,6 +82,8 @@ def run_figures(run: MatchRun) -> dict[str, Any]:
         "total_score": run.total_score,
         "mean_score": (run.total_score / groups) if groups and run.total_score is not None else None,
         "optimality": summary.get("optimality"),
+        "mentor_load": summary.get("mentor_load"),
+        "idle_mentors": len(summary.get("idle_mentors") or ()),
     }
 
 
