@@ -7,7 +7,9 @@ three logins (org admin, HR programme manager, participant) and three programmes
 - a PEER programme that is running: matched, approved, and accepted by (nearly) everyone; the
   participant login is in one of its pairs, approved and waiting for their answer;
 - a TRADITIONAL programme mid-matching: a completed run whose proposals await HR review;
-- a CIRCLES programme that is enrolling, with an invitation waiting for the participant.
+- a CIRCLES programme that is enrolling, with an invitation waiting for the participant;
+- two running "winter cohort" programmes (pairs and circles) with partnerships in every state of
+  their life, the participant's own pair active with an upcoming session (`lifecycle.demo`).
 
 It is idempotent: when the demo organisation exists, nothing is written (`DemoOutcome.created`
 is False). Mail the services send while loading goes nowhere unless `send_mail=True`.
@@ -20,6 +22,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -27,6 +30,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from stepahead.accounts import User
+from stepahead.lifecycle.demo import stage_lives
 from stepahead.mail.services import deliver_due
 from stepahead.matchruns.services import execute_match_run, start_match_run
 from stepahead.organisations.models import Organisation, Role
@@ -137,7 +141,17 @@ def _load(headcount: int, seed: int) -> Organisation:
     you = _peer_programme(organisation, hr, admin, participant, [p for p, _ in peer])
     _traditional_programme(organisation, hr, traditional)
     _circles_programme(organisation, hr, [p for p, _ in circles], you)
+    spare_first = [p for p, _ in ordered[ends[2] :]] + [p for p, _ in ordered[: ends[2]]]
+    stage_lives(
+        hr=hr, organisation_people=spare_first, you=you, login_for=partial(_login_for, organisation, admin)
+    )
     return organisation
+
+
+def _login_for(organisation: Organisation, admin: User, person: Person) -> User:
+    """The person's login, made the first time they act in the demo."""
+    person.refresh_from_db()
+    return person.user or _member_login(organisation, admin, person)
 
 
 def _login(email: str, *, password: str | None = DEMO_PASSWORD) -> User:

@@ -2,6 +2,7 @@
 
     python -m tests.support.stalled_run setup 4000   # migrate, a peer programme, start a run
     python -m tests.support.stalled_run restart      # start the programme's next run
+    python -m tests.support.stalled_run mail KEY     # migrate if needed, queue one email
 
 Each prints one JSON line. The test points DATABASE_URL at a temporary SQLite file, starts the
 real `manage.py db_worker`, kills it, and uses these to act as the programme manager would."""
@@ -58,8 +59,29 @@ def restart() -> dict[str, object]:
     return {"run": run.pk}
 
 
+def mail(key: str) -> dict[str, object]:
+    from django.core.management import call_command
+
+    from stepahead.mail.services import queue_email
+
+    call_command("migrate", verbosity=0)
+    email = queue_email(
+        organisation=None,
+        to="someone@kill.test",
+        template="programmes/invitation",
+        context={"name": "Ann", "programme": "Pilot", "link": "http://x/"},
+        key=key,
+    )
+    return {"email": email.pk}
+
+
 if __name__ == "__main__":
     django.setup()
-    command = sys.argv[1]
-    outcome = setup(int(sys.argv[2])) if command == "setup" else restart()
+    command, *args = sys.argv[1:]
+    if command == "setup":
+        outcome = setup(int(args[0]))
+    elif command == "mail":
+        outcome = mail(args[0])
+    else:
+        outcome = restart()
     print(json.dumps(outcome))

@@ -4,8 +4,9 @@
 
 Migrates the database (a SQLite file, var/demo.sqlite3, unless DATABASE_URL is set), loads the
 demo organisation once (`stepahead.demo`; a second start finds it and loads nothing), then runs
-the web server and the background task worker (`db_worker`, which executes match runs) as child
-processes until Ctrl-C, which is passed on to both. `--reset` starts from an empty database.
+the web server and the background task worker (`db_worker`, which executes match runs and sends
+mail) as child processes until Ctrl-C, which is passed on to both. A worker that dies is started
+again (the web server stays up). `--reset` starts from an empty database.
 """
 
 from __future__ import annotations
@@ -129,26 +130,28 @@ def _prepare() -> None:
     connection.close()  # the children open their own connections; SQLite must not be held open
 
 
+WEB, WORKER = "web server", "task worker"
+RESTART_PAUSES = (1.0, 2.0, 5.0, 15.0, 30.0)  # seconds before restarting a worker that keeps dying
+STABLE_AFTER = 60.0  # a worker up this long has recovered: the next crash waits the first pause
+
+
 def _serve(host: str, port: int, environment: dict[str, str]) -> int:
     env = {**os.environ, **environment}
     address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     python = [sys.executable, "-m", "django"]
     commands = {
-        "web server": [*python, "runserver", "--noreload", address],
-        "task worker": [*python, "db_worker", "--no-reload", "--no-startup-delay"],
+        WEB: [*python, "runserver", "--noreload", address],
+        WORKER: [*python, "db_worker", "--no-reload", "--no-startup-delay"],
     }
     children: dict[str, subprocess.Popen[bytes]] = {}
     stop = _StopFlag()
     previous = {sig: signal.signal(sig, stop.set) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         for name, command in commands.items():
-            # Own session: a Ctrl-C in the terminal reaches only this process, which passes it on
-            # once to each child, so neither is interrupted twice or killed mid-task.
-            children[name] = subprocess.Popen(command, env=env, start_new_session=True)
+            children[name] = _start(name, command, env)
         if _wait_until_listening(host, port, children, stop):
             _banner(host, port)
-        while not stop.signal and all(child.poll() is None for child in children.values()):
-            time.sleep(0.2)
+        _supervise(children, commands[WORKER], env, stop)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -159,6 +162,47 @@ def _serve(host: str, port: int, environment: dict[str, str]) -> int:
         return 1
     print("Stopped the web server and the task worker.")
     return 0
+
+
+def _start(name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    # Own session: a Ctrl-C in the terminal reaches only this process, which passes it on once
+    # to each child, so neither is interrupted twice or killed mid-task.
+    child = subprocess.Popen(command, env=env, start_new_session=True)
+    print(f"Started the {name} (pid {child.pid}).", flush=True)
+    return child
+
+
+def _supervise(
+    children: dict[str, subprocess.Popen[bytes]], worker: list[str], env: dict[str, str], stop: _StopFlag
+) -> None:
+    """Until Ctrl-C or the web server exits: a worker that dies (a crash, a kill, the machine out
+    of memory) is started again, after a pause that grows while it keeps dying; the web server
+    stays up meanwhile, and queued work waits for the new worker."""
+    crashes, started = 0, time.monotonic()
+    while not stop.signal and children[WEB].poll() is None:
+        code = children[WORKER].poll()
+        if code is None:
+            time.sleep(0.2)
+            continue
+        crashes = 0 if time.monotonic() - started > STABLE_AFTER else crashes
+        pause = RESTART_PAUSES[min(crashes, len(RESTART_PAUSES) - 1)]
+        print(
+            f"stepahead demo: the task worker stopped (exit status {code}); restarting it in {pause:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+        if _pause(pause, stop):
+            children[WORKER], crashes, started = _start(WORKER, worker, env), crashes + 1, time.monotonic()
+
+
+def _pause(seconds: float, stop: _StopFlag) -> bool:
+    """Sleep unless Ctrl-C comes first; True when the whole pause passed."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if stop.signal:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 class _StopFlag:

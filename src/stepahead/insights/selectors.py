@@ -21,9 +21,22 @@ from stepahead.partnerships.models import Partnership, PartnershipMember, Partne
 from stepahead.people.models import DevelopmentGoal, Person, SkillLevel
 from stepahead.programmes.models import Enrolment, EnrolmentStatus, Invitation, Programme
 
-# Partnerships that went ahead: sent to the members and not withdrawn or declined. The
-# lifecycle's later states (active, completed, ended early) extend this set.
-RUNNING = (PartnershipStatus.APPROVED, PartnershipStatus.ACCEPTED)
+# Partnerships that went ahead: sent to the members and not withdrawn or declined, whether
+# running now or ended; CURRENT are those running now.
+RUNNING = (
+    PartnershipStatus.APPROVED,
+    PartnershipStatus.ACCEPTED,
+    PartnershipStatus.ACTIVE,
+    PartnershipStatus.COMPLETED,
+    PartnershipStatus.ENDED_EARLY,
+)
+CURRENT = (PartnershipStatus.APPROVED, PartnershipStatus.ACCEPTED, PartnershipStatus.ACTIVE)
+SAID_YES = (
+    PartnershipStatus.ACCEPTED,
+    PartnershipStatus.ACTIVE,
+    PartnershipStatus.COMPLETED,
+    PartnershipStatus.ENDED_EARLY,
+)
 GIVING_ROLES = ("mentor", "peer", "member")
 RECEIVING_ROLES = ("mentee", "peer", "member")
 # "One step ahead" in a skill for the supply side: a level of at least this (of 5).
@@ -108,7 +121,10 @@ def funnel_counts(scope: Scope, filters: Filters) -> list[tuple[str, int]]:
         ("Invited", invited.values("person").distinct().count()),
         ("Enrolled", enrolled.values("person").distinct().count()),
         ("Matched", people_in(members.filter(partnership__status__in=RUNNING))),
-        ("Accepted", people_in(members.filter(partnership__status=PartnershipStatus.ACCEPTED))),
+        ("Accepted", people_in(members.filter(partnership__status__in=SAID_YES))),
+        ("Agreement confirmed", people_in(members.filter(confirmations__isnull=False))),
+        ("Active", people_in(members.filter(partnership__status=PartnershipStatus.ACTIVE))),
+        ("Completed", people_in(members.filter(partnership__status=PartnershipStatus.COMPLETED))),
     ]
 
 
@@ -164,12 +180,20 @@ def _giving(scope: Scope, filters: Filters) -> QuerySet[PartnershipMember]:
     return scope.memberships(filters).filter(partnership__status__in=RUNNING, role__in=GIVING_ROLES)
 
 
-def load_histogram(scope: Scope, filters: Filters, until: dt.datetime | None = None) -> dict[int, int]:
-    """{load: people}: how many people each giver supports across partnerships running by
-    `until` (a mentor: their mentees; a peer: their partner; a circle member: the others)."""
+def load_histogram(
+    scope: Scope, filters: Filters, during: tuple[dt.datetime, dt.datetime] | None = None
+) -> dict[int, int]:
+    """{load: people}: how many people each giver supports across the partnerships running now,
+    or during a period (started before its end, not closed before its start). A mentor supports
+    their mentees, a peer their partner, a circle member the others."""
     giving = _giving(scope, filters)
-    if until is not None:
-        giving = giving.filter(partnership__created_at__lt=until)
+    if during is None:
+        giving = giving.filter(partnership__status__in=CURRENT)
+    else:
+        start, end = during
+        giving = giving.filter(partnership__created_at__lt=end).filter(
+            Q(partnership__closure__isnull=True) | Q(partnership__closure__closed_at__gte=start)
+        )
     size = Partnership.objects.filter(pk=OuterRef("partnership")).annotate(n=Count("members")).values("n")
     # Σ over a person's giving memberships of the others in that partnership.
     per_person = giving.values("enrolment__person").annotate(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -14,12 +15,17 @@ import urllib.request
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from stepahead.core.partnering import HrStatus
 from stepahead.demo import DEMO_SLUG, HR_EMAIL, PARTICIPANT_EMAIL, load_demo
+from stepahead.lifecycle.models import Closure, Goal, Session
+from stepahead.lifecycle.oversight import status_counts
+from stepahead.lifecycle.selectors import session_invite
 from stepahead.mail.models import EmailStatus, OutboundEmail
 from stepahead.matchruns.models import MatchRun, RunStatus
 from stepahead.organisations.models import Membership, Organisation, Role
-from stepahead.partnerships.models import PartnershipStatus
+from stepahead.partnerships.models import Partnership, PartnershipStatus
 from stepahead.partnerships.selectors import partnerships_for_person
 from stepahead.people.models import Person
 from stepahead.programmes.models import Invitation, Programme, Status
@@ -31,7 +37,7 @@ def test_loader_builds_the_demo_once(db):
     assert first.created
     assert counts["people"] == 120
     assert counts["aliases"] >= 2
-    assert counts["programmes"] == 3
+    assert counts["programmes"] == 5  # three in the tour's states, two winter cohorts (lifecycle)
     assert counts["runs"] == 2
     assert counts["partnerships_accepted"] > 5
     assert counts["partnerships_proposed"] > 5
@@ -50,7 +56,10 @@ def test_loader_builds_the_demo_once(db):
 
 def test_demo_programmes_are_in_the_states_the_tour_needs(db):
     organisation = load_demo(headcount=120).organisation
-    modes = {p.mode: p for p in Programme.objects.filter(organisation=organisation)}
+    modes = {
+        p.mode: p
+        for p in Programme.objects.filter(organisation=organisation).exclude(name__contains="winter")
+    }
     assert {mode: p.status for mode, p in modes.items()} == {
         "peer": Status.RUNNING,
         "traditional": Status.MATCHING,
@@ -61,12 +70,43 @@ def test_demo_programmes_are_in_the_states_the_tour_needs(db):
     roles = dict(Membership.objects.filter(organisation=organisation).values_list("user__email", "role"))
     assert roles[HR_EMAIL] == Role.PROGRAMME_MANAGER
     assert roles[PARTICIPANT_EMAIL] == Role.PARTICIPANT
-    # The participant's own pair waits for their answer; their partner has said yes.
+    # The participant's spring pair waits for their answer; their winter pair is active, with
+    # an upcoming session.
     you = Person.objects.get(organisation=organisation, user__email=PARTICIPANT_EMAIL)
-    (waiting,) = partnerships_for_person(person=you)
+    running, waiting = sorted(partnerships_for_person(person=you), key=lambda p: p.status)
     assert waiting.status == PartnershipStatus.APPROVED
     assert waiting.reasons
+    assert running.status == PartnershipStatus.ACTIVE
+    assert running.sessions.filter(status="scheduled", starts_at__gt=timezone.now()).exists()
+    assert running.sessions.filter(status="held").exists()
     assert Invitation.objects.filter(person=you, programme=modes["circles"], status="pending").exists()
+    _winter_cohorts_show_every_state(organisation)
+
+
+def _winter_cohorts_show_every_state(organisation):
+    now = timezone.now()
+    for mode in ("peer", "circles"):
+        programme = Programme.objects.get(organisation=organisation, name__contains="winter", mode=mode)
+        assert programme.status == Status.RUNNING
+        counts = status_counts(programme=programme, now=now)
+        expected = set(HrStatus) - (
+            {HrStatus.AWAITING_ANSWERS, HrStatus.AT_RISK} if mode == "circles" else set()
+        )
+        assert {s for s, n in counts.items() if n} == expected, mode
+    ended = Partnership.objects.filter(organisation=organisation, programme__name__contains="winter")
+    assert {p.status for p in ended} >= {
+        "completed",
+        "ended_early",
+        "declined",
+        "active",
+        "accepted",
+        "approved",
+    }
+    assert Goal.objects.filter(partnership__organisation=organisation, progress__gt=0).exists()
+    assert Goal.objects.filter(partnership__organisation=organisation, outcome="achieved").exists()
+    assert Closure.objects.filter(partnership__organisation=organisation, kind="early").exists()
+    session = Session.objects.filter(partnership__organisation=organisation).first()
+    assert "BEGIN:VEVENT" in session_invite(session)
 
 
 # --- the command, as a user runs it --------------------------------------------------------------
@@ -128,6 +168,14 @@ def test_stepahead_demo_serves_the_login_page_and_stops_on_ctrl_c(tmp_path):
                 break
             time.sleep(0.2)
         assert _status(f"http://127.0.0.1:{port}/accounts/login/") == 200, "".join(lines)
+        # Issue 10 fault 2: a killed worker is started again; the web server stays up.
+        first = _worker_pids(lines)[0]
+        os.kill(first, signal.SIGKILL)
+        restarted_by = time.monotonic() + 60
+        while time.monotonic() < restarted_by and len(_worker_pids(lines)) < 2:
+            time.sleep(0.2)
+        assert _worker_pids(lines)[1] != first, "".join(lines)
+        assert _status(f"http://127.0.0.1:{port}/accounts/login/") == 200, "".join(lines)
         server.send_signal(signal.SIGINT)
         server.wait(timeout=60)
     finally:
@@ -142,4 +190,11 @@ def test_stepahead_demo_serves_the_login_page_and_stops_on_ctrl_c(tmp_path):
     assert HR_EMAIL in output
     assert PARTICIPANT_EMAIL in output
     assert "Stopped the web server and the task worker." in output
+    assert "the task worker stopped (exit status -9); restarting it" in output
     assert _status(f"http://127.0.0.1:{port}/accounts/login/") is None
+
+
+def _worker_pids(lines: list[str]) -> list[int]:
+    """The task workers the demo started, in order ("Started the task worker (pid N).")."""
+    found = (re.search(r"Started the task worker \(pid (\d+)\)", line) for line in list(lines))
+    return [int(match.group(1)) for match in found if match]

@@ -1,0 +1,156 @@
+"""Our weighted matching on a general graph, with the duals that prove it (`blossom_kernel`).
+
+Weights are integers; duals come back doubled so that they stay integers: every pair satisfies
+u_a + u_b + Σ_{B ∋ a,b} z2_B ≥ 2·w_ab, matched pairs with equality, unmatched people have
+u = 0, and a blossom with z2 > 0 is odd and matched inside but for its base. Their sum
+(`bound2`) is then twice the matching's weight: the matching is optimal, and for any other pair
+list the same duals price each pair exactly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._population import IntArray
+from .._solution import Stop, never
+from .blossom_kernel import _DUAL, _MATE, _PARENT, _ROWS, blossom_share, greedy_start, run, start
+
+
+@dataclass(frozen=True, slots=True)
+class GeneralMatching:
+    """People are 0..n-1; blossoms are ids n..2n-1 (only those with a parent or a dual matter)."""
+
+    mate: IntArray  # partner or -1
+    u: IntArray  # 2 × each person's dual
+    z2: IntArray  # 2 × each blossom's dual, indexed by id − n
+    parent: IntArray  # enclosing blossom of each id (people, then blossoms), -1 at top level
+    stages: int
+    finished: bool  # False when a stage limit stopped it before the duals proved it optimal
+
+    @property
+    def n(self) -> int:
+        return len(self.mate)
+
+    def pairs(self) -> list[tuple[int, int]]:
+        a = np.flatnonzero(self.mate > np.arange(self.n))
+        return list(zip(a.tolist(), self.mate[a].tolist(), strict=True))
+
+    def shared2(self, a: IntArray, b: IntArray) -> IntArray:
+        """2 × Σ z_B over the blossoms holding both people of each pair."""
+        shared: IntArray = blossom_share(self.parent, self.z2, self.n, a, b)
+        return shared
+
+    def reduced2(self, a: IntArray, b: IntArray, w: IntArray) -> IntArray:
+        """2 × each pair's reduced cost y_a + y_b + Σ_{B ∋ a,b} z_B − w_ab (≥ 0 when priced)."""
+        return self.u[a] + self.u[b] + self.shared2(a, b) - 2 * w
+
+    def top_blossom(self) -> IntArray:
+        """Each person's outermost blossom with a positive dual, -1 when none holds them."""
+        top = np.full(self.n, -1, dtype=np.int64)
+        for v in range(self.n):
+            x = self.parent[v]
+            while x >= 0:
+                if self.z2[x - self.n] > 0:
+                    top[v] = x
+                x = self.parent[x]
+        return top
+
+    def sizes(self) -> IntArray:
+        """People in each blossom, indexed by id − n."""
+        size = np.zeros(self.n, dtype=np.int64)
+        for v in range(self.n):
+            x = self.parent[v]
+            while x >= 0:
+                size[x - self.n] += 1
+                x = self.parent[x]
+        return size
+
+    def bound2(self) -> int:
+        """2 × the dual objective Σ y + Σ z_B·⌊|B|/2⌋: at least twice any matching's weight."""
+        return int(self.u.sum()) + int((self.z2 * (self.sizes() // 2)).sum())
+
+
+# Stages run between two looks at the caller's budget: each costs O(people), so a few
+# milliseconds at 100k people.
+_STAGES_PER_LOOK = 64
+
+
+def max_weight_matching(
+    n: int,
+    a: IntArray,
+    b: IntArray,
+    w: IntArray,
+    stop: Stop = never,
+    warm: WarmStart | None = None,
+    look_every: int = _STAGES_PER_LOOK,
+) -> GeneralMatching:
+    """Maximum-weight matching over pairs (a[k], b[k]) of integer weight w[k] ≥ 0 (no self
+    pairs; people 0..n-1, those without pairs stay unmatched with dual 0). `warm`: a matching
+    and feasible duals to start from (else each person's heaviest pair and a greedy matching).
+    When `stop()` turns true it returns early, `finished` False, with duals that still bound
+    the optimum (it looks every `look_every` stages)."""
+    a, b, w = (np.asarray(x, dtype=np.int64) for x in (a, b, w))
+    if np.any(a == b) or np.any(w < 0):
+        raise ValueError("pairs must join two different people and weigh at least 0")
+    if not len(a):
+        empty = np.zeros(0, dtype=np.int64)
+        return _widen(n, empty, np.zeros((_ROWS, 0), dtype=np.int64), 0, True)
+    live, ends = np.unique(np.concatenate([a, b]), return_inverse=True)
+    size, m = len(live), len(a)
+    la, lb = ends[:m], ends[m:]
+    both = np.concatenate([la, lb])
+    adj_edge = (np.argsort(both, kind="stable") % m).astype(np.int64)
+    adj_start = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(both, minlength=size), out=adj_start[1:])
+    mate, mate_pair, dual = greedy_start(size, la, lb, w) if warm is None else warm.local(live, la, lb)
+    state = start(size, w, mate, mate_pair, dual)
+    graph = (la, lb, w, adj_start, adj_edge)
+    finished = run(state, graph, look_every)
+    while not finished and not stop():
+        finished = run(state, graph, look_every)
+    st, sc = state[0], state[1]
+    return _widen(n, live, st, int(sc[0]), bool(finished))
+
+
+@dataclass(frozen=True, slots=True)
+class WarmStart:
+    """A matching and duals to start from: u_a + u_b ≥ 2·w_ab on every pair given to the
+    solver, equality on the matching's pairs, all u ≥ 0."""
+
+    pairs: list[tuple[int, int]]
+    u: IntArray  # per person 0..n-1
+
+    def local(self, live: IntArray, la: IntArray, lb: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+        size = len(live)
+        where = np.full(int(live.max()) + 1, -1, dtype=np.int64)
+        where[live] = np.arange(size)
+        mate = np.full(size, -1, dtype=np.int64)
+        mate_pair = np.full(size, -1, dtype=np.int64)
+        keys = la * size + lb
+        order = np.argsort(keys)
+        for x, y in self.pairs:
+            p, q = sorted((int(where[x]), int(where[y])))
+            k = int(order[np.searchsorted(keys, p * size + q, sorter=order)])
+            mate[p], mate[q], mate_pair[p], mate_pair[q] = q, p, k, k
+        dual = self.u[live].astype(np.int64)
+        dual += (mate < 0) & (dual % 2 == 1)  # unmatched duals share one parity
+        return mate, mate_pair, dual
+
+
+def _widen(n: int, live: IntArray, st: IntArray, stages: int, finished: bool) -> GeneralMatching:
+    """Back from the live people's numbering to 0..n-1 (blossom ids become n + local id − size)."""
+    size = len(live)
+    ids = np.concatenate([live, n + np.arange(size, dtype=np.int64)])  # local id → global id
+    mate = np.full(n, -1, dtype=np.int64)
+    u = np.zeros(n, dtype=np.int64)
+    local_mate = st[_MATE, :size]
+    mate[live] = np.where(local_mate >= 0, live[np.maximum(local_mate, 0)], -1)
+    u[live] = st[_DUAL, :size]
+    z2 = np.zeros(n, dtype=np.int64)
+    z2[:size] = 2 * st[_DUAL, size:]
+    parent = np.full(2 * n, -1, dtype=np.int64)
+    local_parent = st[_PARENT]
+    has = local_parent >= 0
+    parent[ids[has]] = ids[local_parent[has]]
+    return GeneralMatching(mate, u, z2, parent, stages, finished)

@@ -1,0 +1,174 @@
+"""Our general-graph matching (`peer.general`) against networkx's, with its duals checked as a
+proof on every solve: feasible, complementary slack, and summing to the matching's weight."""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stepahead.matching.peer.general import GeneralMatching, WarmStart, max_weight_matching
+
+Edges = list[tuple[int, int, int]]
+
+
+def arrays(edges: Edges) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    cols = list(zip(*edges, strict=True)) if edges else [(), (), ()]
+    return tuple(np.array(c, dtype=np.int64) for c in cols)  # type: ignore[return-value]
+
+
+def reference_value(n: int, edges: Edges) -> int:
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n))
+    graph.add_weighted_edges_from(edges)
+    return sum(graph[x][y]["weight"] for x, y in nx.max_weight_matching(graph))
+
+
+def assert_proof(n: int, edges: Edges, found: GeneralMatching) -> int:
+    """The matching is one, its duals prove it optimal; returns its weight."""
+    a, b, w = arrays(edges)
+    weight = {(min(x, y), max(x, y)): u for x, y, u in edges}
+    pairs = found.pairs()
+    assert all(found.mate[found.mate[v]] == v for v in range(n) if found.mate[v] >= 0)
+    assert all((x, y) in weight for x, y in pairs)
+    value = sum(weight[p] for p in pairs)
+    assert (found.u >= 0).all()
+    assert (found.z2 >= 0).all()
+    assert (found.u[found.mate < 0] == 0).all()  # unmatched people are priced 0
+    if len(a):
+        reduced = found.reduced2(a, b, w)
+        assert (reduced >= 0).all()
+        matched = found.mate[a] == b
+        assert (reduced[matched] == 0).all()
+    sizes = found.sizes()
+    for blossom in np.flatnonzero(found.z2 > 0):
+        inside = {v for v in range(n) if _holds(found, blossom + n, v)}
+        assert len(inside) == sizes[blossom]
+        assert len(inside) % 2 == 1
+        assert sum(1 for x, y in pairs if x in inside and y in inside) == len(inside) // 2
+    assert found.bound2() == 2 * value
+    return value
+
+
+def _holds(found: GeneralMatching, blossom: int, v: int) -> bool:
+    x = found.parent[v]
+    while x >= 0:
+        if x == blossom:
+            return True
+        x = found.parent[x]
+    return False
+
+
+def check(n: int, edges: Edges, warm: WarmStart | None = None) -> GeneralMatching:
+    a, b, w = arrays(edges)
+    found = max_weight_matching(n, a, b, w, warm=warm)
+    assert found.finished
+    assert assert_proof(n, edges, found) == reference_value(n, edges)
+    return found
+
+
+@st.composite
+def graphs(draw: st.DrawFn, most: int = 16, heaviest: int = 12) -> tuple[int, Edges]:
+    n = draw(st.integers(0, most))
+    pairs = list(itertools.combinations(range(n), 2))
+    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=40)) if pairs else []
+    return n, [(x, y, draw(st.integers(0, heaviest))) for x, y in chosen]
+
+
+@settings(max_examples=300, deadline=None)
+@given(graphs())
+def test_random_graphs_match_networkx_with_a_proof(case: tuple[int, Edges]) -> None:
+    check(*case)
+
+
+@settings(max_examples=100, deadline=None)
+@given(graphs(most=12, heaviest=1))
+def test_ties_everywhere(case: tuple[int, Edges]) -> None:
+    check(*case)
+
+
+@settings(max_examples=100, deadline=None)
+@given(graphs(most=14), st.data())
+def test_any_feasible_warm_start(case: tuple[int, Edges], data: st.DataObject) -> None:
+    """Duals above each person's heaviest pair, with any matching of pairs left tight."""
+    n, edges = case
+    u = np.zeros(n, dtype=np.int64)
+    for x, y, w in edges:
+        u[x], u[y] = max(u[x], w), max(u[y], w)
+    u += np.array(data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.int64)
+    tight = [(x, y) for x, y, w in edges if u[x] + u[y] == 2 * w]
+    used: set[int] = set()
+    start = []
+    for x, y in tight:
+        if x not in used and y not in used:
+            used |= {x, y}
+            start.append((x, y))
+    check(n, edges, WarmStart(start, u))
+
+
+def test_empty_and_isolated() -> None:
+    assert check(0, []).pairs() == []
+    assert check(5, []).pairs() == []
+    assert check(6, [(4, 5, 3)]).pairs() == [(4, 5)]
+
+
+def odd_cycle(nodes: list[int], weight: int) -> Edges:
+    return [(min(x, y), max(x, y), weight) for x, y in itertools.pairwise([*nodes, nodes[0]])]
+
+
+def test_odd_cycles_with_heavy_pairs_and_a_tail() -> None:
+    """A heavy triangle and pentagon joined through light pairs: blossoms must form."""
+    edges = odd_cycle([0, 1, 2], 10) + odd_cycle([3, 4, 5, 6, 7], 9) + [(2, 3, 1), (7, 8, 4), (1, 9, 2)]
+    check(10, edges)
+
+
+def test_nested_blossoms() -> None:
+    """Triangles whose corners are themselves triangles, tight enough to nest and expand."""
+    edges = []
+    for t in range(3):
+        edges += odd_cycle([3 * t, 3 * t + 1, 3 * t + 2], 8)
+    edges += [(0, 3, 7), (4, 6, 7), (7, 1, 7), (2, 9, 6), (5, 10, 6), (8, 11, 9)]
+    found = check(12, edges)
+    assert len(found.pairs()) == 6
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_disconnected_parts_and_larger_graphs(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    edges: Edges = []
+    for part in range(3):
+        nodes = range(20 * part, 20 * part + 20)
+        edges += [
+            (x, y, int(rng.integers(0, 50)))
+            for x, y in itertools.combinations(nodes, 2)
+            if rng.random() < 0.2
+        ]
+    check(60, edges)
+
+
+def test_a_stopped_solve_still_bounds_the_optimum() -> None:
+    rng = np.random.default_rng(7)
+    edges = [
+        (x, y, int(rng.integers(1, 100)))
+        for x, y in itertools.combinations(range(40), 2)
+        if rng.random() < 0.3
+    ]
+    a, b, w = arrays(edges)
+    found = max_weight_matching(40, a, b, w, stop=lambda: True, look_every=1)
+    assert not found.finished
+    best = reference_value(40, edges)
+    assert found.bound2() >= 2 * best
+    weight = {(x, y): u for x, y, u in edges}
+    assert sum(weight[p] for p in found.pairs()) <= best
+    assert (found.reduced2(a, b, w) >= 0).all()
+
+
+def test_rejects_self_pairs_and_negative_weights() -> None:
+    with pytest.raises(ValueError, match="two different people"):
+        max_weight_matching(2, np.array([1]), np.array([1]), np.array([3]))
+    with pytest.raises(ValueError, match="at least 0"):
+        max_weight_matching(2, np.array([0]), np.array([1]), np.array([-3]))
