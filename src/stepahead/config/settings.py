@@ -161,6 +161,8 @@ TASKS = {
 # between two nudges of a batch (spares a rate-limited mail relay; 0 sends at once).
 NUDGE_GRACE_DAYS = int(os.environ.get("NUDGE_GRACE_DAYS", "3"))
 NUDGE_SEND_INTERVAL = float(os.environ.get("NUDGE_SEND_INTERVAL", "0"))
+# Nudges committed per transaction (with their outbox emails): fewer commits, same guarantees.
+NUDGE_BATCH_SIZE = int(os.environ.get("NUDGE_BATCH_SIZE", "50"))
 
 # A running match run's worker renews its lease every sixth of this; a run not renewed for this
 # long is given up as failed (its worker was killed or crashed) and the programme can run again.

@@ -69,6 +69,7 @@ urlpatterns = [
     # HR: partnerships after approval
     path("programmes/<int:pk>/partnerships/", oversight.partnerships_page, name="partnerships"),
     path("programmes/<int:pk>/partnerships.csv", oversight.partnerships_csv, name="partnerships_csv"),
+    path("programmes/<int:pk>/agreement-template/", oversight.agreement_template, name="agreement_template"),
     # HR: match runs
     path("programmes/<int:pk>/runs/", runs.run_history, name="run_history"),
     path("programmes/<int:pk>/runs/start/", runs.run_start, name="run_start"),
