@@ -17,6 +17,7 @@ from .._scoring import PRIORITY_WEIGHTS
 from .._solution import Progress, Solution, Stop, never
 from .board import Board, Peers, find_peers
 from .build import build
+from .catalogue import circle_exists
 from .exact import exact_circles
 from .moves import exchange, insert_unplaced, relocate, swap_in
 from .repair import repair
@@ -61,7 +62,19 @@ def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop
     total = float(scores.sum())
     progress("Circles formed", 1.0)
     proven = bound <= total + 1e-9
-    return _solution(rows, scores, Optimality(proven, max(bound, total), _gap(total, bound), SEARCH_METHOD))
+    most = placeable(pop, params, board.unplaced, stop)
+    optimality = Optimality(proven, max(bound, total), _gap(total, bound), SEARCH_METHOD, placed + most)
+    return _solution(rows, scores, optimality)
+
+
+def placeable(pop: Population, params: MatchParams, unplaced: IntArray, stop: Stop) -> int:
+    """How many of the unplaced some valid circle might hold (all not yet looked at once stopped)."""
+    count = 0
+    for k, person in enumerate(unplaced):
+        if stop():
+            return count + len(unplaced) - k
+        count += circle_exists(pop, params, int(person)) is not False
+    return count
 
 
 def _gap(total: float, bound: float) -> float:
