@@ -42,7 +42,11 @@ def _i(text: str) -> re.Pattern[str]:
 @pytest.fixture
 def acme(django_user_model):
     def user(email):
-        return django_user_model.objects.create_user(username=email, email=email, password=PASSWORD)
+        from allauth.account.models import EmailAddress
+
+        login = django_user_model.objects.create_user(username=email, email=email, password=PASSWORD)
+        EmailAddress.objects.create(user=login, email=email, verified=True, primary=True)  # as after sign-up
+        return login
 
     admin, hr, pat = user("admin@acme.test"), user("hr@acme.test"), user("pat@acme.test")
     org = create_organisation(name="Acme", slug="acme", admin_user=admin)

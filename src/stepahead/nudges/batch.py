@@ -1,13 +1,15 @@
 """The nudge batch: find what is due, send each nudge once, and record why partnerships are at risk.
 
 Run by cron (`manage.py send_nudges`) or the worker (`stepahead.nudges.tasks.send_nudges`). Safe
-to run twice at once or again after a crash: each nudge commits on its own with its unique key
-(`services.send_nudge`), so nothing is sent twice and a rerun picks up whatever was left.
+to run twice at once or again after a crash: a nudge's row (unique key) and its email commit
+together (`services.send_nudge`, in groups of NUDGE_BATCH_SIZE), so nothing is sent twice and a
+rerun picks up whatever a killed batch left.
 Nudges due during someone's quiet hours wait for a later run; they are not logged until sent.
 """
 
 from __future__ import annotations
 
+import functools
 import time as clock
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -16,6 +18,8 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from stepahead.core.nudges import (
@@ -101,20 +105,38 @@ def _due_now(now: datetime, candidate: Candidate) -> bool:
     return reminder_due(now, candidate.opened_at)
 
 
+_SENTINELS = (987654301, 987654302)
+
+
+@functools.cache
+def _route(name: str, arity: int) -> str:
+    """The URL with sentinel ids, reversed once per batch process: a batch builds thousands of
+    links and `reverse` is not free."""
+    return reverse(name, args=_SENTINELS[:arity])
+
+
+def _link(name: str, *ids: int) -> str:
+    path = _route(name, len(ids))
+    for sentinel, value in zip(_SENTINELS, ids, strict=False):
+        path = path.replace(str(sentinel), str(value))
+    return absolute_url(path)
+
+
 def _mail(candidate: Candidate, partnership: Partnership, pref: Preference) -> tuple[str, dict[str, object]]:
     context: dict[str, object] = {
         "name": candidate.recipient.name,
         "programme": partnership.programme.name,
-        "link": absolute_url("web:partnership_feedback", partnership.pk),
-        "partnership_link": absolute_url("web:partnership", partnership.pk),
-        "preferences_link": absolute_url("web:nudge_preferences"),
+        "link": _link("web:partnership_feedback", partnership.pk),
+        "partnership_link": _link("web:partnership", partnership.pk),
+        "preferences_link": _link("web:nudge_preferences"),
     }
     if candidate.kind == NudgeKind.SESSION_REMINDER:
         starts = candidate.opened_at.astimezone(pref.tz)
         context["when"] = f"{starts:%A %d %B at %H:%M} ({pref.tz.key})"
     if candidate.kind == NudgeKind.SURVEY:
         survey = candidate.about["survey"]
-        context["link"] = absolute_url("web:survey_answer", partnership.pk, survey)
+        assert isinstance(survey, int)
+        context["link"] = _link("web:survey_answer", partnership.pk, survey)
     return f"nudges/{candidate.kind.value}", context
 
 
@@ -134,6 +156,8 @@ def send_due(
     interval: float = 0.0,
     on_sent: Callable[[Nudge], None] | None = None,
 ) -> None:
+    """Send what is due in transactions of NUDGE_BATCH_SIZE nudges: each nudge's row and email
+    commit together with the others of its group, or (killed, failed) not at all."""
     due = [c for c in [*shot.candidates, *_no_session(now, shot)] if _due_now(now, c)]
     known = set()
     keys = [c.key for c in due]
@@ -141,6 +165,7 @@ def send_due(
         known |= set(Nudge.objects.filter(key__in=keys[start : start + 900]).values_list("key", flat=True))
     prefs = _preferences({c.recipient.user_id for c in due if c.recipient.user_id is not None})
     default = Preference(False, zone(settings.TIME_ZONE), DEFAULT_QUIET)
+    ready: list[tuple[Candidate, Preference, str]] = []
     for candidate in due:
         if candidate.key in known:
             report.already_sent += 1
@@ -150,9 +175,17 @@ def send_due(
         if status == NudgeStatus.SENT and in_quiet_hours(now, pref.tz, pref.quiet):
             report.quiet += 1
             continue
-        _send_one(now, candidate, shot, pref, status, report, on_sent)
-        if interval:
-            clock.sleep(interval)
+        ready.append((candidate, pref, status))
+    size = max(1, settings.NUDGE_BATCH_SIZE)
+    for start in range(0, len(ready), size):
+        with transaction.atomic():
+            recorded = [
+                _send_one(now, candidate, shot, pref, status, report, interval)
+                for candidate, pref, status in ready[start : start + size]
+            ]
+        for nudge in recorded:
+            if nudge is not None and on_sent is not None:
+                on_sent(nudge)
 
 
 def _send_one(
@@ -162,8 +195,8 @@ def _send_one(
     pref: Preference,
     status: str,
     report: BatchReport,
-    on_sent: Callable[[Nudge], None] | None,
-) -> None:
+    interval: float,
+) -> Nudge | None:
     partnership = shot.partnerships[candidate.partnership_id]
     template, context = _mail(candidate, partnership, pref)
     due = DueNudge(
@@ -176,18 +209,18 @@ def _send_one(
         context=context,
     )
     nudge = send_nudge(due=due, status=status, now=now)
+    if interval:
+        clock.sleep(interval)
     if nudge is None:
         report.already_sent += 1
-        return
-    if status == NudgeStatus.SENT:
+    elif status == NudgeStatus.SENT:
         report.sent += 1
         report.by_kind[candidate.kind.value] += 1
     elif status == NudgeStatus.OPTED_OUT:
         report.opted_out += 1
     else:
         report.no_email += 1
-    if on_sent is not None:
-        on_sent(nudge)
+    return nudge
 
 
 def facts_of(now: datetime, shot: Snapshot) -> dict[int, PartnershipFacts]:

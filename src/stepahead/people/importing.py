@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from stepahead.accounts import User
-from stepahead.errors import DomainError
+from stepahead.accounts import Actor, User
+from stepahead.errors import DomainError, PermissionDenied
 from stepahead.matching import Mode, Participant
 from stepahead.matching._parse import PARTICIPANT_COLUMNS, CellMemo, FileProblem, participant_from_row
 from stepahead.organisations.models import Organisation
 
-from ._import_checks import SeenInFile, cell_problems, emails_taken
+from ._import_checks import SeenInFile, cell_problems, emails_taken, out_of_reach
 from ._import_writes import write_rows
 from ._tables import Table, read_table
 
@@ -115,8 +115,10 @@ def preview_people_import(
     table: Table,
     mapping: Mapping[str, str] | None = None,
     mode: Mode | None = None,
+    actor: Actor | None = None,
 ) -> ImportPreview:
-    """Validate every row under `mapping` (default: `suggest_mapping`). Writes nothing."""
+    """Validate every row under `mapping` (default: `suggest_mapping`). Writes nothing. With
+    `actor`, rows for people they may not change (`people.policies`) are problems too."""
     mapping = dict(mapping if mapping is not None else suggest_mapping(table.headers))
     problems = _mapping_problems(mapping, table.headers)
     rows: list[ImportRow] = []
@@ -133,9 +135,11 @@ def preview_people_import(
             problems.extend(found)
         elif not isinstance(checked, list):
             rows.append(ImportRow(line, checked, (record.get("location") or "").strip()))
-    taken = emails_taken(organisation, rows)
-    problems.extend(taken)
-    rows = [row for row in rows if row.line not in {p.line for p in taken}]
+    refused = emails_taken(organisation, rows)
+    if actor is not None:
+        refused += out_of_reach(actor, organisation, rows)
+    problems.extend(refused)
+    rows = [row for row in rows if row.line not in {p.line for p in refused}]
     return _preview(organisation, mapping, table, rows, problems)
 
 
@@ -157,6 +161,8 @@ def import_people(
         )
     if not preview.rows:
         raise DomainError("The file has no valid rows to import.")
+    if refused := out_of_reach(actor, organisation, preview.rows):
+        raise PermissionDenied(refused[0].message)
     existing = set(Person.objects.filter(organisation=organisation).values_list("hris_id", flat=True))
     write_rows(organisation, preview.rows, preview.columns, level_source)
     created = sum(1 for row in preview.rows if row.participant.id not in existing)

@@ -35,7 +35,10 @@ def accessible(bound_field: BoundField) -> SafeString:
 def nav_state(context: Context) -> dict[str, Any]:
     """What the navigation shows: the organisation, and links for what the role can do."""
     request = context.get("request")
-    if request is None or not request.user.is_authenticated:
+    # No `user` when a request is refused before the authentication middleware ran (a bad Host
+    # header answers 400 from CommonMiddleware): such a page is anonymous.
+    user = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated:
         return {"signed_in": False}
     membership = current_membership(request)
     return {

@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import csv
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from stepahead.core.partnering import HR_STATUS_WORDS, HrStatus
+from stepahead.errors import DomainError
 from stepahead.lifecycle import oversight
+from stepahead.lifecycle.agreements import TEMPLATE_FIELDS
+from stepahead.lifecycle.services import template_for, update_agreement_template
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
+from stepahead.web.lifecycle_forms import AgreementTemplateForm
 
 PAGE_SIZE = 50
 CSV_HEADER = [
@@ -78,3 +84,27 @@ def _csv_line(row: oversight.Row) -> list[str]:
 def _safe(cell: str) -> str:
     """No spreadsheet formulas from people's words (CSV injection)."""
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def agreement_template(request: OrgRequest, pk: int) -> HttpResponse:
+    """The programme manager edits the defaults every new agreement starts from."""
+    programme = managed_programme(request, pk)
+    template = template_for(programme)
+    initial = {name: getattr(template, name) for name in TEMPLATE_FIELDS}
+    form = AgreementTemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_agreement_template(actor=request.user, programme=programme, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Saved. New agreements start from these terms.")
+            return redirect("web:programme_detail", pk=pk)
+    return render(
+        request,
+        "web/programmes/agreement_template.html",
+        {"section": "programmes", "programme": programme, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
