@@ -1,7 +1,8 @@
-"""People import from CSV or XLSX: map columns, preview every problem, commit all-or-nothing.
+"""People import from CSV or XLSX: map columns, preview every problem, then write every valid row.
 
 Flow for the UI: `read_table` → `suggest_mapping` (the user may adjust it) → `preview_people_import`
-(lists every bad row with line, column and reason) → `import_people` (one transaction).
+(lists every bad row with line, column and reason) → `import_people` (every row checked first,
+then written in short transactions of a batch of people each, so SQLite is never locked long).
 
 Rows are checked by the engine's own row validator (`stepahead.matching._parse`) so a file that
 imports here also matches in the CLI. Line numbers are what a spreadsheet shows (header = 1).
@@ -13,8 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-from django.db import transaction
 
 from stepahead.accounts import Actor, User
 from stepahead.errors import DomainError, PermissionDenied
@@ -143,7 +142,6 @@ def preview_people_import(
     return _preview(organisation, mapping, table, rows, problems)
 
 
-@transaction.atomic
 def import_people(
     *,
     actor: User,
@@ -152,8 +150,9 @@ def import_people(
     allow_partial: bool = False,
     level_source: LevelSource = LevelSource.SELF,
 ) -> ImportOutcome:
-    """Write the preview's valid rows in one transaction. A preview with problems is refused
-    unless `allow_partial` (then bad rows are skipped and reported in the outcome)."""
+    """Write the preview's valid rows, in short transactions of a batch of people each (see
+    `_import_writes`). A preview with problems is refused unless `allow_partial` (then bad rows
+    are skipped and reported in the outcome)."""
     _require_hr(actor, organisation)
     if preview.problems and not allow_partial:
         raise DomainError(

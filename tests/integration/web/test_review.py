@@ -193,3 +193,14 @@ def test_proposals_page_query_count_does_not_grow_with_proposals(
     assert "Page 1 of 2" in html
     assert "Approve all 60 proposals" in html
     assert "100%" in html  # every pair spans two functions
+
+
+def test_hr_pages_speak_plainly_strength_out_of_100_with_the_raw_score_in_a_tooltip(
+    world, browser_for, reviewable
+):
+    programme, _e, _proposals = reviewable
+    html = browser_for(world.manager).get(reverse("web:proposals", args=[programme.pk])).content.decode()
+    assert 'title="Score 1.50' in html
+    assert "71<span" in html  # 1.5 of the best exchange 2.1 → 71/100
+    for jargon in ("Gap ≤", "Proven optimal", "relaxation", "dual certificate", "Mean score"):
+        assert jargon not in html

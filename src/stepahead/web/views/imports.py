@@ -1,8 +1,8 @@
 """HR: the people import wizard — upload → (map columns) → preview every problem → commit.
 
 The uploaded file is kept in a private temporary folder between steps (its name in the session),
-so nothing is written to the directory until the manager presses Import, and then in one
-transaction (`people.importing.import_people`).
+so nothing is written to the directory until the manager presses Import; then every row is
+checked and written in short batches (`people.importing.import_people`).
 """
 
 from __future__ import annotations

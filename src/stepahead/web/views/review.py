@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from stepahead.core.placement import Placement
+from stepahead.core.strength import match_strength
 from stepahead.errors import DomainError
 from stepahead.matchruns.mapper import IneligibleGroupError
 from stepahead.matchruns.models import MatchRun
@@ -76,6 +77,9 @@ def _figures(programme: Programme, standing: Placement[int]) -> dict[str, Any]:
         "proposals": agg["count"] or 0,
         "total_score": agg["total"] or 0.0,
         "mean_score": agg["mean"],
+        "mean_strength": match_strength(
+            agg["mean"], circle=programme.mode == "circles", members=programme.circle_size
+        ),
         "cross_share": (cross / agg["count"]) if agg["count"] else None,
         "placed": len(standing.placed),
         "declined_people": len(standing.declined),

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stepahead.core.strength import match_strength
 from stepahead.errors import DomainError
 from stepahead.matchruns.models import MatchRun, RunStatus
 from stepahead.matchruns.selectors import compare_runs, run_in, runs_of
@@ -34,6 +35,7 @@ PARAMETER_LABELS = {
     "circle_band": "Circle band",
     "cross_function_bonus": "Cross-function bonus",
     "wish_bonus": "Wish bonus",
+    "spread": "Mentee sharing",
     "seed": "Seed",
 }
 
@@ -79,8 +81,15 @@ def run_figures(run: MatchRun) -> dict[str, Any]:
         "groups": groups,
         "proposals": summary.get("proposals"),
         "total_score": run.total_score,
-        "mean_score": (run.total_score / groups) if groups and run.total_score is not None else None,
+        "mean_score": (
+            mean := (run.total_score / groups) if groups and run.total_score is not None else None
+        ),
+        "mean_strength": match_strength(
+            mean, circle=run.parameters.get("mode") == "circles", members=run.parameters.get("circle_size", 4)
+        ),
         "optimality": summary.get("optimality"),
+        "mentor_load": summary.get("mentor_load"),
+        "idle_mentors": len(summary.get("idle_mentors") or ()),
     }
 
 
