@@ -133,3 +133,23 @@ def test_a_second_click_on_run_matching_lands_on_the_running_run(world, browser_
     page = browser.get(second.url).content.decode()
     assert "already under way" in page
     assert MatchRun.objects.filter(programme=programme).count() == 1
+
+
+def test_a_mentoring_run_page_shows_how_mentees_are_shared(world, browser_for):
+    programme = make_programme(world)
+    enrol_peers(world, programme)
+    run = start_match_run(actor=world.manager, programme=programme)
+    load = {"mentors": 10, "used": 7, "max": 2, "gini": 0.31, "top10_share": 0.2}
+    summary = {"groups": 9, "mentor_load": load, "idle_mentors": [{"id": "M1", "reason": "..."}] * 3}
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, summary=summary, finished_at=timezone.now()
+    )
+    page = (
+        browser_for(world.manager)
+        .get(reverse("web:run_detail", args=[programme.pk, run.pk]))
+        .content.decode()
+    )
+    assert "Mentors used: 7 of 10 (the busiest has 2 mentees)" in page
+    assert "the busiest tenth of mentors hold 20% of mentees" in page
+    assert "Load evenness (Gini): 0.31" in page
+    assert "3 mentors got no mentee" in page

@@ -18,10 +18,12 @@ from stepahead.errors import DomainError
 from stepahead.lifecycle import oversight
 from stepahead.lifecycle.agreements import TEMPLATE_FIELDS
 from stepahead.lifecycle.services import template_for, update_agreement_template
+from stepahead.partnerships.models import Partnership
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
 from stepahead.web.lifecycle_forms import AgreementTemplateForm
 
 PAGE_SIZE = 50
+CHUNK = 500  # CSV rows read at a time
 CSV_HEADER = [
     "partnership", "kind", "members", "status", "at risk because", "sessions held", "sessions expected",
     "cadence (days)", "last activity", "decline reasons", "early end reason",
@@ -39,7 +41,7 @@ def partnerships_page(request: OrgRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     status, query = _filters(request)
     found = oversight.overview(programme=programme, now=now, status=status, query=query)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(found.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = oversight.status_counts(programme=programme, now=now)
     return render(
         request,
@@ -48,7 +50,7 @@ def partnerships_page(request: OrgRequest, pk: int) -> HttpResponse:
             "section": "programmes",
             "programme": programme,
             "page_obj": page,
-            "rows": list(oversight.rows(list(page.object_list), now)),
+            "rows": list(oversight.rows(oversight.detailed(page.object_list), now)),
             "status": status,
             "query": query,
             "statuses": [(s.value, HR_STATUS_WORDS[s], counts[s]) for s in HrStatus],
@@ -67,7 +69,10 @@ def partnerships_csv(request: OrgRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="partnerships-{programme.pk}.csv"'
     writer = csv.writer(response)
     writer.writerow(CSV_HEADER)
-    writer.writerows(_csv_line(row) for row in oversight.rows(found.iterator(chunk_size=500), now))
+    ids = list(found.values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk = oversight.detailed(Partnership(pk=pk) for pk in ids[start : start + CHUNK])
+        writer.writerows(_csv_line(row) for row in oversight.rows(chunk, now))
     return response
 
 

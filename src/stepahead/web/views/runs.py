@@ -35,6 +35,7 @@ PARAMETER_LABELS = {
     "circle_band": "Circle band",
     "cross_function_bonus": "Cross-function bonus",
     "wish_bonus": "Wish bonus",
+    "spread": "Mentee sharing",
     "seed": "Seed",
 }
 
@@ -87,6 +88,8 @@ def run_figures(run: MatchRun) -> dict[str, Any]:
             mean, circle=run.parameters.get("mode") == "circles", members=run.parameters.get("circle_size", 4)
         ),
         "optimality": summary.get("optimality"),
+        "mentor_load": summary.get("mentor_load"),
+        "idle_mentors": len(summary.get("idle_mentors") or ()),
     }
 
 
