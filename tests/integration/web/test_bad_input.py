@@ -52,3 +52,15 @@ def test_comparing_runs_with_huge_ids_is_not_a_500(world, browser_for):
     url = reverse("web:run_compare", args=[programme.pk])
     response = browser_for(world.manager).get(url, {"run": ["9" * 30, "1"]})
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize("huge", ["9" * 30, "9" * 5000])
+def test_swapping_or_replacing_with_ids_beyond_any_row_is_not_a_500(reviewable, browser_for, world, huge):
+    programme, _, _ = reviewable
+    browser = browser_for(world.manager)
+    page = reverse("web:proposals", args=[programme.pk])
+    swap = {"first": f"{huge}:{huge}", "second": f"{huge}:1"}
+    replace = {"leaving": f"{huge}:{huge}", "joining": huge}
+    for name, data in (("web:swap", swap), ("web:replace", replace)):
+        response = browser.post(reverse(name, args=[programme.pk]), data, page=page)
+        assert response.status_code in (400, 404, 409), (name, response.status_code)
