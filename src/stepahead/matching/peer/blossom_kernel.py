@@ -657,13 +657,18 @@ def blossom_share(parent: Any, z: Any, n: int, a: Any, b: Any) -> Any:
 
 
 @_kernel
-def greedy_start(n: int, ea: Any, eb: Any, wt: Any) -> Any:
-    """A feasible start: each person's dual is their heaviest pair's weight
-    (u_a + u_b ≥ 2·w_ab holds on every pair), and pairs tight under it matched greedily."""
-    dual = np.zeros(n, dtype=np.int64)
-    for k in range(ea.shape[0]):
-        dual[ea[k]] = max(dual[ea[k]], wt[k])
-        dual[eb[k]] = max(dual[eb[k]], wt[k])
+def greedy_start(n: int, ea: Any, eb: Any, wt: Any, dual: Any, adj_start: Any, adj_edge: Any) -> Any:
+    """A start from any feasible duals (u_a + u_b ≥ 2·w_ab, u ≥ 0): each person's dual lowered
+    in turn as far as their pairs allow, so each has a tight pair, then tight pairs matched
+    heaviest first."""
+    dual = dual.copy()
+    for v in range(n):
+        least = 0
+        for e in range(adj_start[v], adj_start[v + 1]):
+            k = adj_edge[e]
+            other = eb[k] if ea[k] == v else ea[k]
+            least = max(least, 2 * wt[k] - dual[other])
+        dual[v] = least
     mate = np.full(n, -1, dtype=np.int64)
     mate_pair = np.full(n, -1, dtype=np.int64)
     for k in np.argsort(-wt, kind="mergesort"):

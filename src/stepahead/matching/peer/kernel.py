@@ -164,6 +164,7 @@ def _top_k(k: int, groups: Any, band: Any, reach: float, scoring: Any, rules: An
 def _excess(
     prices: Any,
     picked: Any,
+    together: Any,
     tier: Any,
     tier_floor: Any,
     keep: int,
@@ -174,7 +175,8 @@ def _excess(
     rules: Any,
     bonus: Any,
 ) -> Any:
-    """For picked rows, the `keep` pairs that break the price most (p_i + p_j < 2·u_ij).
+    """For picked rows, the `keep` pairs that break the price most (p_i + p_j < 2·u_ij), except
+    pairs whose two people share a `together` label ≥ 0 (one blossom, priced by its own dual).
 
     A pair can only break p_i if it weighs more than (p_i + p_j) / 2. Partners are visited by
     price tier: against a tier whose prices start at q, a pair must weigh more than
@@ -197,7 +199,7 @@ def _excess(
                     first, last = _band_part(members, start, tr * _CODES + code, band[0][i], band[1][i])
                     for j in members[first:last]:
                         given = value(scoring, i, j)
-                        if given < need:
+                        if given < need or (together[i] >= 0 and together[i] == together[j]):
                             continue
                         over = 2 * units(bonus, i, j, table[code], given) - prices[j] - prices[i]
                         if over <= least_held or not allowed(rules, i, j):
@@ -285,10 +287,14 @@ class PriceCheck:
 
 
 def check_prices(
-    tables: PairTables, prices: IntArray, picked: npt.NDArray[np.bool_], keep: int
+    tables: PairTables,
+    prices: IntArray,
+    picked: npt.NDArray[np.bool_],
+    keep: int,
+    together: IntArray | None = None,
 ) -> PriceCheck:
     """Checks picked people's prices (population order, weight units, like `2 × dual`) against
-    every eligible pair they have."""
+    every eligible pair they have, but pairs within one `together` group (labels ≥ 0)."""
     order = tables.order
     sorted_prices = prices[order]
     if not picked.any():
@@ -298,7 +304,8 @@ def check_prices(
     # every floor there to half a price and the scan would visit most of the band.
     tier_floor = np.unique(np.quantile(sorted_prices, _PRICE_TIERS, method="lower").astype(np.int64))
     tier = np.searchsorted(tier_floor, sorted_prices, side="right") - 1
+    apart = np.full(tables.size, -1, dtype=np.int64) if together is None else together[order]
     excess, partner = _excess(
-        sorted_prices, picked[order], tier, tier_floor, keep, tables.goal_groups.args(), *tables.args()
+        sorted_prices, picked[order], apart, tier, tier_floor, keep, tables.goal_groups.args(), *tables.args()
     )
     return PriceCheck(tables, sorted_prices, excess, partner)
