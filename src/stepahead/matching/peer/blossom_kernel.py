@@ -679,3 +679,23 @@ def greedy_start(n: int, ea: Any, eb: Any, wt: Any, dual: Any, adj_start: Any, a
         if mate[v] < 0 and dual[v] % 2:
             dual[v] += 1  # unmatched duals share one parity, so halved slacks stay exact
     return mate, mate_pair, dual
+
+
+@_kernel
+def blossom_tree(parent: Any, z2: Any, n: int) -> Any:
+    """Each blossom's depth (0 at top level) and 2 × the duals of it and every blossom above it."""
+    depth = np.full(2 * n, -1, dtype=np.int64)
+    above = np.zeros(2 * n, dtype=np.int64)
+    path = np.empty(2 * n, dtype=np.int64)
+    for b in range(n, 2 * n):
+        count, x = 0, b
+        while x >= 0 and depth[x] < 0:
+            path[count] = x
+            count += 1
+            x = parent[x]
+        for i in range(count - 1, -1, -1):
+            y = path[i]
+            up = parent[y]
+            depth[y] = 0 if up < 0 else depth[up] + 1
+            above[y] = z2[y - n] + (0 if up < 0 else above[up])
+    return depth, above

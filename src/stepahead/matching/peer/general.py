@@ -14,7 +14,17 @@ import numpy as np
 
 from .._population import IntArray
 from .._solution import Stop, never
-from .blossom_kernel import _DUAL, _MATE, _PARENT, _ROWS, blossom_share, greedy_start, run, start
+from .blossom_kernel import (
+    _DUAL,
+    _MATE,
+    _PARENT,
+    _ROWS,
+    blossom_share,
+    blossom_tree,
+    greedy_start,
+    run,
+    start,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +54,12 @@ class GeneralMatching:
     def reduced2(self, a: IntArray, b: IntArray, w: IntArray) -> IntArray:
         """2 × each pair's reduced cost y_a + y_b + Σ_{B ∋ a,b} z_B − w_ab (≥ 0 when priced)."""
         return self.u[a] + self.u[b] + self.shared2(a, b) - 2 * w
+
+    def tree(self) -> tuple[IntArray, IntArray, IntArray]:
+        """The blossom tree for pricing pairs (`peer.kernel._shared`): each id's parent, each
+        blossom's depth, and 2 × the duals of it and the blossoms above it."""
+        depth, above = blossom_tree(self.parent, self.z2, self.n)
+        return self.parent, depth, above
 
     def top_blossom(self) -> IntArray:
         """Each person's outermost blossom with a positive dual, -1 when none holds them."""

@@ -3,8 +3,7 @@
 1. Our general-graph matching (`peer.general`) solves the candidate pairs exactly, warm from
    the fractional relaxation's prices, and returns vertex and blossom duals.
 2. The compiled scan prices every eligible pair against those duals: a pair whose reduced cost
-   y_a + y_b + Σ_{B ∋ a,b} z_B − w_ab is negative could improve the matching. Pairs within one
-   blossom are priced exactly with its dual; the scan skips them, and they are listed apart.
+   y_a + y_b + Σ_{B ∋ a,b} z_B − w_ab is negative could improve the matching.
 3. Pairs that break their prices join the candidates and the solve repeats, until none do: then
    the duals are feasible for the whole graph and equal to the matching's value, which proves it.
 
@@ -19,10 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._model import MatchParams, Optimality
-from .._population import SCALE, IntArray, Population
+from .._population import SCALE, IntArray, Population, to_units
 from .._solution import Progress, Stop
 from .general import GeneralMatching, max_weight_matching
-from .graph import Candidates, PairList, pairs_of
+from .graph import Candidates, PairList, peer_weights
 from .kernel import check_prices
 from .proof import big_premium, units_of
 from .relaxation import solve_relaxation
@@ -87,27 +86,15 @@ def _warm_start(pairs: PairList, n: int, big: int) -> IntArray:
 
 
 def _price(pool: PeerPool, found: GeneralMatching, big: int) -> _Priced:
-    """Every eligible pair against the duals (prices 2y − big, in weight units like the scan's)."""
-    together = found.top_blossom()
-    check = check_prices(pool.tables, found.u - big, np.ones(found.n, dtype=bool), VIOLATORS_KEPT, together)
-    across = check.violators()
+    """Every eligible pair against the duals (prices 2y − big in weight units, as the scan
+    takes them, plus the duals of the blossoms holding both people)."""
+    check = check_prices(
+        pool.tables, found.u - big, np.ones(found.n, dtype=bool), VIOLATORS_KEPT, found.tree()
+    )
+    found_pairs = check.violators()
+    weights = to_units(peer_weights(pool.pop, found_pairs.a, found_pairs.b, pool.params))
     lifted = check.shared() + big - found.u  # ≥ 0: each person's raise, population order
-    inside = _inside_violators(pool, found, together, big)
-    deficit = np.zeros(found.n, dtype=np.int64)
-    if len(inside):
-        reduced2 = found.reduced2(inside.a, inside.b, inside.units + big)
-        np.maximum.at(deficit, inside.a, -reduced2)
-    return _Priced(PairList.concat([across, inside]), int(lifted.sum() + deficit.sum()))
-
-
-def _inside_violators(pool: PeerPool, found: GeneralMatching, together: IntArray, big: int) -> PairList:
-    """Pairs within one blossom that break its prices, listed exactly: blossoms are few and small."""
-    members = np.flatnonzero(together >= 0)
-    if not len(members):
-        return PairList.empty()
-    inside = pairs_of(pool.pop, pool.params, members)
-    inside = inside.select(together[inside.a] == together[inside.b])
-    return inside.select(found.reduced2(inside.a, inside.b, inside.units + big) < 0)
+    return _Priced(PairList(found_pairs.a, found_pairs.b, weights), int(lifted.sum()))
 
 
 def _bounded(pairs: PairList, matching: list[tuple[int, int]], bound2: int, big: int) -> Optimality:
