@@ -324,8 +324,8 @@ def check_prices(
     tier_floor = np.unique(np.quantile(sorted_prices, _PRICE_TIERS, method="lower").astype(np.int64))
     tier = np.searchsorted(tier_floor, sorted_prices, side="right") - 1
     if blossoms is None:
-        none = np.full(tables.size, -1, dtype=np.int64)
-        blossoms = (none, none, none)
+        no_blossom = np.full(tables.size, -1, dtype=np.int64)
+        blossoms = (no_blossom, no_blossom, no_blossom)
     excess, partner = _excess(
         sorted_prices,
         picked[order],
