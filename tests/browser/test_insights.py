@@ -9,7 +9,7 @@ import pytest
 
 from stepahead.insights.charts import Column, _cell
 from tests.integration.factories import build_world
-from tests.integration.insights.builders import mentoring_programme
+from tests.integration.insights.builders import lived_programme
 
 pytestmark = pytest.mark.browser
 PASSWORD = "x-password-123"
@@ -76,7 +76,7 @@ def _check_charts(page) -> int:
 
 def test_programme_insights_draw_every_chart_with_its_table(page, axe):
     world = build_world()
-    programme, _ = mentoring_programme(world)
+    programme, _ = lived_programme(world)
     problems = _watch_console(page)
     _sign_in(page, "manager@acme.test")
     page.goto(f"/programmes/{programme.pk}/insights/")
@@ -97,7 +97,7 @@ def test_programme_insights_draw_every_chart_with_its_table(page, axe):
 
 def test_organisation_insights_for_admins(page, axe):
     world = build_world()
-    mentoring_programme(world)
+    lived_programme(world)
     problems = _watch_console(page)
     _sign_in(page, "admin@acme.test")
     page.get_by_role("link", name="Insights").click()

@@ -42,7 +42,11 @@ def _i(text: str) -> re.Pattern[str]:
 @pytest.fixture
 def acme(django_user_model):
     def user(email):
-        return django_user_model.objects.create_user(username=email, email=email, password=PASSWORD)
+        from allauth.account.models import EmailAddress
+
+        login = django_user_model.objects.create_user(username=email, email=email, password=PASSWORD)
+        EmailAddress.objects.create(user=login, email=email, verified=True, primary=True)  # as after sign-up
+        return login
 
     admin, hr, pat = user("admin@acme.test"), user("hr@acme.test"), user("pat@acme.test")
     org = create_organisation(name="Acme", slug="acme", admin_user=admin)
@@ -142,6 +146,7 @@ def test_hr_imports_creates_a_programme_matches_swaps_and_approves(page, axe, ac
     axe(page)
 
     click(page, axe, "run matching|start matching|match")
+    click(page, axe, "^run matching")  # the confirmation page says what will happen first
     page.get_by_text(_i("proposal|pairs")).first.wait_for()
     go(page, axe, "review proposals")
     proposals = list(Partnership.objects.filter(programme=programme, status=PartnershipStatus.PROPOSED))
@@ -159,6 +164,8 @@ def test_hr_imports_creates_a_programme_matches_swaps_and_approves(page, axe, ac
     }
 
     click(page, axe, "^approve all")
+    assert Partnership.objects.filter(programme=programme, status=PartnershipStatus.APPROVED).count() == 0
+    click(page, axe, "^approve and email")  # confirmed, naming who is emailed
     assert set(Partnership.objects.filter(programme=programme).values_list("status", flat=True)) == {
         PartnershipStatus.APPROVED
     }

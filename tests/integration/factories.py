@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from stepahead.organisations.models import Membership, Organisation, Role
@@ -25,7 +26,9 @@ class World:
 
 
 def make_user(email: str):
-    return get_user_model().objects.create_user(username=email, email=email, password="x-password-123")
+    user = get_user_model().objects.create_user(username=email, email=email, password="x-password-123")
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)  # as after sign-up
+    return user
 
 
 def build_world() -> World:

@@ -41,10 +41,20 @@ if not SECRET_KEY:
     if PRODUCTION or not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production or DEBUG is off")
     SECRET_KEY = "django-insecure-dev-only-stepahead-key-never-use-in-production"
+elif PRODUCTION and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")
+):
+    # Django's own deploy check only warns; a guessable key signs sessions and password resets.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: use at least 50 random characters, e.g. "
+        '`python -c "import secrets; print(secrets.token_urlsafe(50))"`'
+    )
 
 ALLOWED_HOSTS = _list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# How long an insights page's figures and charts are kept in the cache (seconds; 0 = no cache).
+INSIGHTS_CACHE_SECONDS = int(os.environ.get("INSIGHTS_CACHE_SECONDS", "300"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -58,6 +68,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "ninja",  # serves /api/docs with its bundled Swagger UI (the CSP blocks the CDN copy)
     "stepahead.worker",  # before django_tasks_db: its `db_worker` waits out a locked database
     "django_tasks_db",
     "stepahead.organisations",
@@ -130,6 +141,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache shared by every web process and the worker: login rate limits live here, so they hold
+# across processes and restarts. The table is created by a migration (organisations 0002).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "stepahead_cache",
+    }
+}
+
 # Background work (match runs, outbound mail) is stored in the database and run by `manage.py db_worker`.
 TASKS = {
     "default": {
@@ -143,6 +163,8 @@ TASKS = {
 # between two nudges of a batch (spares a rate-limited mail relay; 0 sends at once).
 NUDGE_GRACE_DAYS = int(os.environ.get("NUDGE_GRACE_DAYS", "3"))
 NUDGE_SEND_INTERVAL = float(os.environ.get("NUDGE_SEND_INTERVAL", "0"))
+# Nudges committed per transaction (with their outbox emails): fewer commits, same guarantees.
+NUDGE_BATCH_SIZE = int(os.environ.get("NUDGE_BATCH_SIZE", "50"))
 
 # A running match run's worker renews its lease every sixth of this; a run not renewed for this
 # long is given up as failed (its worker was killed or crashed) and the programme can run again.
@@ -150,10 +172,10 @@ MATCH_RUN_LEASE_SECONDS = float(os.environ.get("MATCH_RUN_LEASE_SECONDS", "120")
 
 # --- accounts -------------------------------------------------------------------------------------
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend: allauth's (a ModelBackend) hashes exactly once per attempt, for a right or wrong
+# password and for an unknown address alike. With Django's ModelBackend listed too, a wrong
+# password was hashed twice, so a correct one answered measurably faster.
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -168,9 +190,22 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Mandatory verification: an address proves who a login is before it is linked to a person in the
+# directory, and signing up with a registered address reveals nothing (allauth then mails the
+# owner instead; ACCOUNT_PREVENT_ENUMERATION is on by default). Password resets for unknown
+# addresses send nothing.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Failed logins: 5 per 5 minutes per account *and* client address (so nobody can lock a colleague
+# out from elsewhere), 30 a minute per client address. Kept in the shared cache above.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip,5/300s/key"}
+# Behind N reverse proxies, the client is the Nth address from the right of X-Forwarded-For;
+# with 0 (the default) X-Forwarded-For is ignored and the socket's address is the client.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_ADAPTER = "stepahead.mail.adapter.OutboxAccountAdapter"  # account mail goes through the outbox
+# Account mail goes through the outbox; failed-login limits are keyed on account and client address.
+ACCOUNT_ADAPTER = "stepahead.web.account_adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
 

@@ -115,12 +115,22 @@ def histogram(slug: str, title: str, summary: str, columns: Sequence[Column], ro
     return Chart(slug, title, summary, tuple(columns), rows, _spec(spec, summary))
 
 
-def lines(slug: str, title: str, summary: str, columns: Sequence[Column], rows: list[Row]) -> Chart:
-    """One line per value column over the first column (a period), points marked."""
-    period, series = columns[0], columns[1:]
-    keys = [c.key for c in series]
-    labels = {c.key: c.label for c in series}
-    percent = all(c.percent for c in series)
+def lines(
+    slug: str,
+    title: str,
+    summary: str,
+    columns: Sequence[Column],
+    rows: list[Row],
+    *,
+    series: Sequence[str] = (),
+) -> Chart:
+    """One line per value column (or per column named in `series`) over the first column (a
+    period), points marked."""
+    period = columns[0]
+    drawn = [c for c in columns[1:] if not series or c.key in series]
+    keys = [c.key for c in drawn]
+    labels = {c.key: c.label for c in drawn}
+    percent = all(c.percent for c in drawn)
     spec = (
         _base(rows, summary)
         .transform_fold(list[Any](keys), as_=["measure", "value"])
@@ -148,7 +158,14 @@ def stacked(slug: str, title: str, summary: str, columns: Sequence[Column], rows
 
 
 def side_by_side(
-    slug: str, title: str, summary: str, columns: Sequence[Column], rows: list[Row], *, values: Sequence[str]
+    slug: str,
+    title: str,
+    summary: str,
+    columns: Sequence[Column],
+    rows: list[Row],
+    *,
+    values: Sequence[str],
+    y_title: str = "People",
 ) -> Chart:
     """Bars per first column, one beside the other for each column named in `values`."""
     category = columns[0]
@@ -161,7 +178,7 @@ def side_by_side(
         .encode(
             x=alt.X(f"{category.key}:N", title=category.label, sort=None),
             xOffset=alt.XOffset("series:N"),
-            y=alt.Y("people:Q", title="People"),
+            y=alt.Y("people:Q", title=y_title),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
         )
     )

@@ -12,16 +12,20 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from stepahead.core import insights as metrics
+from stepahead.core.nudges import RISK_WORDS, RiskReason
 from stepahead.programmes.models import Mode
 
+from . import engagement as e
 from . import selectors as s
 from .charts import Chart, Column, bar, heatmap, histogram, lines, network, side_by_side, stacked
 from .selectors import Filters, Scope
 
 MODE_NAMES = dict(Mode.choices)
 CACHE_VERSION = 1
+DAY_BUCKETS = (7, 14, 30, 60, 90)  # upper bounds, in days
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +59,106 @@ def overview(scope: Scope, filters: Filters) -> Overview:
     found: Overview | None = cache.get(key)
     if found is None:
         found = build_overview(scope, filters)
-        cache.set(key, found, getattr(settings, "INSIGHTS_CACHE_SECONDS", 300))
+        cache.set(key, found, settings.INSIGHTS_CACHE_SECONDS)
     return found
 
 
-def build_overview(scope: Scope, filters: Filters) -> Overview:
+def build_overview(scope: Scope, filters: Filters, now: dt.datetime | None = None) -> Overview:
+    now = now or timezone.now()
     participation, participation_figures = _participation(scope, filters)
+    engagement, engagement_figures = _engagement(scope, filters, now)
+    outcomes = _outcomes(scope, filters)
     scaling, scaling_figures = _scaling(scope, filters)
-    return Overview(participation_figures + scaling_figures, [participation, *scaling])
+    return Overview(
+        participation_figures + engagement_figures + scaling_figures,
+        [participation, engagement, outcomes, *scaling],
+    )
+
+
+def _engagement(scope: Scope, filters: Filters, now: dt.datetime) -> tuple[Section, list[Figure]]:
+    cadence = e.agreed_cadence_days(scope, filters)
+    target = round(30.4 / cadence, 2) if cadence else None
+    rows = []
+    for month, held, _met in e.sessions_by_month(scope, filters):
+        running = e.running_in(scope, filters, month)
+        rows.append(
+            {
+                "month": month.strftime("%Y-%m"),
+                "held": held,
+                "partnerships": running,
+                "per_partnership": round(held / running, 2) if running else None,
+                "agreed": target,
+            }
+        )
+    active, risky, reasons = e.at_risk(scope, filters, now)
+    sessions = lines(
+        "sessions",
+        "Sessions per partnership against the agreed cadence",
+        f"Sessions held per running partnership each month; the agreed cadence asks for "
+        f"{target if target is not None else '–'} a month.",
+        [
+            Column("month", "Month"),
+            Column("per_partnership", "Sessions per partnership"),
+            Column("agreed", "Agreed cadence"),
+            Column("held", "Sessions held"),
+            Column("partnerships", "Partnerships running"),
+        ],
+        rows,
+        series=("per_partnership", "agreed"),
+    )
+    risk_rows = [
+        {"reason": RISK_WORDS.get(RiskReason(k), k) if k in RiskReason else k, "partnerships": n}
+        for k, n in sorted(reasons.items(), key=lambda kv: -kv[1])
+    ]
+    risk = bar(
+        "at-risk",
+        "Partnerships at risk",
+        f"{risky} of {active} active partnerships are at risk.",
+        [Column("reason", "Reason"), Column("partnerships", "Partnerships")],
+        risk_rows,
+        horizontal=True,
+    )
+    section = Section(
+        "engagement",
+        "Engagement",
+        "Whether partnerships meet as often as they agreed, and which are at risk.",
+        [sessions, risk],
+    )
+    return section, [Figure("At risk", f"{risky} of {active}", "active partnerships")]
+
+
+def _outcomes(scope: Scope, filters: Filters) -> Section:
+    on_plan, early, reasons = e.early_endings(scope, filters)
+    endings = bar(
+        "early-endings",
+        "Early endings and their reasons",
+        f"{early} partnerships ended early (no fault) and {on_plan} on plan.",
+        [Column("reason", "Reason"), Column("partnerships", "Partnerships")],
+        [{"reason": r, "partnerships": n} for r, n in reasons],
+        horizontal=True,
+    )
+    goal_rows = [
+        {"goal": g, "achieved": a, "partly": p, "not_achieved": n, "open": o}
+        for g, a, p, n, o in e.goal_outcomes(scope, filters)
+    ]
+    goals = side_by_side(
+        "goal-attainment",
+        "Goal attainment by goal",
+        "How partnership goals ended: achieved, partly, not achieved, or still open.",
+        [
+            Column("goal", "Goal"),
+            Column("achieved", "Achieved"),
+            Column("partly", "Partly"),
+            Column("not_achieved", "Not achieved"),
+            Column("open", "Open"),
+        ],
+        goal_rows,
+        values=["achieved", "partly", "not_achieved", "open"],
+        y_title="Goals",
+    )
+    return Section(
+        "outcomes", "Outcomes", "What partnerships achieved, and why some ended early.", [goals, endings]
+    )
 
 
 def _pct(value: float | None) -> str:
@@ -93,13 +189,14 @@ def _participation(scope: Scope, filters: Filters) -> tuple[Section, list[Figure
     days = s.days_to_match(scope, filters)
     waited = sum(n for _, n in days)
     median = _median_of_histogram(days)
-    days_chart = histogram(
+    days_chart = bar(
         "days-to-match",
         "Days from enrolment to match",
         f"Median {median if median is not None else '–'} days from enrolling to being sent a match "
         f"({waited} people).",
         [Column("days", "Days"), Column("people", "People")],
-        [{"days": d, "people": n} for d, n in days],
+        [{"days": label, "people": n} for label, n in metrics.bucket(days, DAY_BUCKETS)],
+        sort=[label for label, _ in metrics.bucket([], DAY_BUCKETS)],
     )
     answers = s.responses(scope, filters)
     acceptance = metrics.rate(answers["accepted"], answers["accepted"] + answers["declined"])
@@ -137,8 +234,7 @@ def _scaling(scope: Scope, filters: Filters) -> tuple[list[Section], list[Figure
     loads = s.load_histogram(scope, filters)
     over_time = []
     for start in s.quarters(scope, filters):
-        until = _next_quarter(start)
-        spread = s.load_histogram(scope, filters, until=until)
+        spread = s.load_histogram(scope, filters, during=(_aware(start), _next_quarter(start)))
         over_time.append(
             {
                 "quarter": metrics.quarter_of(start.year, start.month),
@@ -276,10 +372,12 @@ def _scaling(scope: Scope, filters: Filters) -> tuple[list[Section], list[Figure
     return [dependence, mix, growth, networks], figures
 
 
-def _next_quarter(start: dt.date) -> dt.datetime:
-    from django.utils import timezone
+def _aware(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day))
 
+
+def _next_quarter(start: dt.date) -> dt.datetime:
     month = start.month + 3
     year = start.year + (month > 12)
     month = month - 12 if month > 12 else month
-    return timezone.make_aware(dt.datetime(year, month, 1))
+    return _aware(dt.date(year, month, 1))

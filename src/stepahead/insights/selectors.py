@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncQuarter
 
 from stepahead.organisations.models import Organisation
@@ -21,9 +21,22 @@ from stepahead.partnerships.models import Partnership, PartnershipMember, Partne
 from stepahead.people.models import DevelopmentGoal, Person, SkillLevel
 from stepahead.programmes.models import Enrolment, EnrolmentStatus, Invitation, Programme
 
-# Partnerships that went ahead: sent to the members and not withdrawn or declined. The
-# lifecycle's later states (active, completed, ended early) extend this set.
-RUNNING = (PartnershipStatus.APPROVED, PartnershipStatus.ACCEPTED)
+# Partnerships that went ahead: sent to the members and not withdrawn or declined, whether
+# running now or ended; CURRENT are those running now.
+RUNNING = (
+    PartnershipStatus.APPROVED,
+    PartnershipStatus.ACCEPTED,
+    PartnershipStatus.ACTIVE,
+    PartnershipStatus.COMPLETED,
+    PartnershipStatus.ENDED_EARLY,
+)
+CURRENT = (PartnershipStatus.APPROVED, PartnershipStatus.ACCEPTED, PartnershipStatus.ACTIVE)
+SAID_YES = (
+    PartnershipStatus.ACCEPTED,
+    PartnershipStatus.ACTIVE,
+    PartnershipStatus.COMPLETED,
+    PartnershipStatus.ENDED_EARLY,
+)
 GIVING_ROLES = ("mentor", "peer", "member")
 RECEIVING_ROLES = ("mentee", "peer", "member")
 # "One step ahead" in a skill for the supply side: a level of at least this (of 5).
@@ -108,7 +121,10 @@ def funnel_counts(scope: Scope, filters: Filters) -> list[tuple[str, int]]:
         ("Invited", invited.values("person").distinct().count()),
         ("Enrolled", enrolled.values("person").distinct().count()),
         ("Matched", people_in(members.filter(partnership__status__in=RUNNING))),
-        ("Accepted", people_in(members.filter(partnership__status=PartnershipStatus.ACCEPTED))),
+        ("Accepted", people_in(members.filter(partnership__status__in=SAID_YES))),
+        ("Agreement confirmed", people_in(members.filter(confirmations__isnull=False))),
+        ("Active", people_in(members.filter(partnership__status=PartnershipStatus.ACTIVE))),
+        ("Completed", people_in(members.filter(partnership__status=PartnershipStatus.COMPLETED))),
     ]
 
 
@@ -164,16 +180,27 @@ def _giving(scope: Scope, filters: Filters) -> QuerySet[PartnershipMember]:
     return scope.memberships(filters).filter(partnership__status__in=RUNNING, role__in=GIVING_ROLES)
 
 
-def load_histogram(scope: Scope, filters: Filters, until: dt.datetime | None = None) -> dict[int, int]:
-    """{load: people}: how many people each giver supports across partnerships running by
-    `until` (a mentor: their mentees; a peer: their partner; a circle member: the others)."""
+def load_histogram(
+    scope: Scope, filters: Filters, during: tuple[dt.datetime, dt.datetime] | None = None
+) -> dict[int, int]:
+    """{load: people}: how many people each giver supports across the partnerships running now,
+    or during a period (started before its end, not closed before its start). A mentor supports
+    their mentees, a peer their partner, a circle member the others."""
     giving = _giving(scope, filters)
-    if until is not None:
-        giving = giving.filter(partnership__created_at__lt=until)
+    if during is None:
+        giving = giving.filter(partnership__status__in=CURRENT)
+    else:
+        start, end = during
+        giving = giving.filter(partnership__created_at__lt=end).filter(
+            Q(partnership__closure__isnull=True) | Q(partnership__closure__closed_at__gte=start)
+        )
     size = Partnership.objects.filter(pk=OuterRef("partnership")).annotate(n=Count("members")).values("n")
     # Σ over a person's giving memberships of the others in that partnership.
     per_person = giving.values("enrolment__person").annotate(
-        supported=Coalesce(Sum(Subquery(size) - 1), Value(0))
+        # Pairs and mentoring matches have two members: only circles need counting.
+        supported=Coalesce(
+            Sum(Case(When(partnership__kind="circle", then=Subquery(size) - 1), default=Value(1))), Value(0)
+        )
     )
     inner, params = per_person.values("supported").query.sql_with_params()
     with connection.cursor() as cursor:
@@ -273,7 +300,8 @@ def function_links(scope: Scope, filters: Filters) -> dict[tuple[str, str], int]
 
 def filter_choices(organisation: Organisation) -> dict[str, list[str] | list[int]]:
     """The functions, grades and locations people in the organisation have, for the filter form."""
-    people = Person.objects.filter(organisation=organisation, is_active=True)
+    # order_by() clears Person's default ordering, which DISTINCT would otherwise include.
+    people = Person.objects.filter(organisation=organisation, is_active=True).order_by()
     return {
         "functions": _distinct(people, "function"),
         "grades": sorted(int(g) for g in people.values_list("grade", flat=True).distinct()),

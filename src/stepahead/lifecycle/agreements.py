@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +30,7 @@ from stepahead.partnerships.models import Kind, MemberRole, Partnership, Partner
 from stepahead.people.models import Skill
 from stepahead.people.selectors import goal_keys
 from stepahead.programmes.models import Programme
+from stepahead.programmes.services import require_manager
 
 from . import notifications
 from .models import AgreementConfirmation, AgreementTemplate, AgreementVersion, Goal, GoalReflection
@@ -55,6 +56,46 @@ def template_for(programme: Programme) -> AgreementTemplate:
         programme=programme,
         defaults={"confidentiality": defaults.confidentiality, "ground_rules": defaults.ground_rules},
     )
+    return template
+
+
+TEMPLATE_FIELDS = (
+    "cadence_days",
+    "session_minutes",
+    "channel",
+    "planned_weeks",
+    "confidentiality",
+    "ground_rules",
+)
+
+
+@transaction.atomic
+def update_agreement_template(*, actor: User, programme: Programme, **values: object) -> AgreementTemplate:
+    """The programme manager edits the starting point of every new agreement in the programme
+    (agreements already drafted keep their terms)."""
+    require_manager(actor, programme)
+    unknown = set(values) - set(TEMPLATE_FIELDS)
+    if unknown:
+        raise DomainError(f"Unknown agreement template fields: {', '.join(sorted(unknown))}.")
+    template = template_for(programme)
+    for name, value in values.items():
+        setattr(template, name, value.strip() if isinstance(value, str) else value)
+    today = timezone.localdate()
+    weeks = int(str(template.planned_weeks))
+    problems = terms_problems(
+        Terms(
+            template.cadence_days,
+            template.session_minutes,
+            template.channel,
+            "",
+            "",
+            today,
+            today + timedelta(weeks=weeks),
+        )
+    )
+    if problems or not 1 <= weeks <= 104:
+        raise DomainError(" ".join(problems or ["Planned length: 1 to 104 weeks."]))
+    template.save()
     return template
 
 
@@ -294,4 +335,5 @@ __all__ = [
     "revise_agreement",
     "template_for",
     "touch",
+    "update_agreement_template",
 ]

@@ -13,8 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from stepahead.core.nudges import RISK_WORDS, RiskReason
 from stepahead.core.partnering import GRACE, HR_STATUS_WORDS, HrStatus, expected_sessions
@@ -49,31 +48,12 @@ def status_filter(status: str, now: datetime) -> Q:
 def overview(
     *, programme: Programme, now: datetime, status: str = "", query: str = ""
 ) -> QuerySet[Partnership]:
-    """The programme's partnerships after approval, newest activity first, with the numbers the
-    page shows (held sessions, the agreement's cadence and planned end) annotated in SQL."""
-    latest = AgreementVersion.objects.filter(partnership=OuterRef("pk")).order_by("-number")
-    held = (
-        Session.objects.filter(partnership=OuterRef("pk"), status=SessionStatus.HELD)
-        .order_by()
-        .values("partnership")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    """The programme's partnerships after approval, newest activity first: a plain filtered,
+    ordered query, so a page of it costs the same in a programme of 50 or 5,000
+    (`detailed` then reads the numbers for just the rows shown)."""
     rows = (
         Partnership.objects.filter(organisation=programme.organisation, programme=programme, status__in=SHOWN)
         .filter(status_filter(status, now))
-        .annotate(
-            held=Coalesce(Subquery(held, output_field=IntegerField()), 0),
-            cadence_days=Subquery(latest.values("cadence_days")[:1]),
-            planned_end=Subquery(latest.values("ends_on")[:1]),
-        )
-        .select_related("closure")
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=PartnershipMember.objects.select_related("enrolment__person").order_by("pk"),
-            )
-        )
         .order_by("-last_activity_at", "-pk")
     )
     if query:
@@ -82,6 +62,40 @@ def overview(
             | Q(members__enrolment__person__hris_id__iexact=query)
         ).distinct()
     return rows
+
+
+def detailed(partnerships: Iterable[Partnership]) -> list[Partnership]:
+    """The given partnerships, in the same order, with members, closure, held-session count and
+    the current agreement's cadence and planned end — five queries whatever the number."""
+    ids = [p.pk for p in partnerships]
+    found = (
+        Partnership.objects.filter(pk__in=ids)
+        .select_related("closure")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=PartnershipMember.objects.select_related("enrolment__person").order_by("pk"),
+            )
+        )
+        .in_bulk()
+    )
+    held = dict(
+        Session.objects.filter(partnership_id__in=ids, status=SessionStatus.HELD)
+        .values("partnership_id")
+        .annotate(n=Count("pk"))
+        .values_list("partnership_id", "n")
+    )
+    terms: dict[int, tuple[int, date]] = {}
+    versions = AgreementVersion.objects.filter(partnership_id__in=ids).order_by("partnership_id", "number")
+    for partnership_id, cadence, ends_on in versions.values_list("partnership_id", "cadence_days", "ends_on"):
+        terms[partnership_id] = (cadence, ends_on)  # the highest number wins
+    result = []
+    for pk in ids:
+        p = found[pk]
+        p.held = held.get(pk, 0)  # type: ignore[attr-defined]
+        p.cadence_days, p.planned_end = terms.get(pk, (None, None))  # type: ignore[attr-defined]
+        result.append(p)
+    return result
 
 
 @dataclass(frozen=True, slots=True)

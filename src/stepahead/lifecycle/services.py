@@ -12,6 +12,7 @@ from .agreements import (
     reflect_on_goal,
     revise_agreement,
     template_for,
+    update_agreement_template,
 )
 from .closure import end_early, reflect_and_close
 from .sessions import (
@@ -41,5 +42,6 @@ __all__ = [
     "revise_agreement",
     "schedule_session",
     "template_for",
+    "update_agreement_template",
     "write_note",
 ]

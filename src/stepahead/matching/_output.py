@@ -116,6 +116,7 @@ def _optimality(optimality: Optimality) -> JsonObject:
         # More decimals than scores: a gap of 0.00004 is still worth seeing as non-zero.
         "gap": round(optimality.gap, 6),
         "method": optimality.method,
+        **({} if optimality.placed_bound is None else {"placed_bound": optimality.placed_bound}),
     }
 
 

@@ -1,13 +1,15 @@
 """The nudge batch: find what is due, send each nudge once, and record why partnerships are at risk.
 
 Run by cron (`manage.py send_nudges`) or the worker (`stepahead.nudges.tasks.send_nudges`). Safe
-to run twice at once or again after a crash: each nudge commits on its own with its unique key
-(`services.send_nudge`), so nothing is sent twice and a rerun picks up whatever was left.
+to run twice at once or again after a crash: a nudge's row (unique key) and its email commit
+together (`services.send_nudge`, in groups of NUDGE_BATCH_SIZE), so nothing is sent twice and a
+rerun picks up whatever a killed batch left.
 Nudges due during someone's quiet hours wait for a later run; they are not logged until sent.
 """
 
 from __future__ import annotations
 
+import functools
 import time as clock
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -16,6 +18,8 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from stepahead.core.nudges import (
@@ -33,11 +37,12 @@ from stepahead.core.nudges import (
     zone,
 )
 from stepahead.mail.links import absolute_url
+from stepahead.mail.services import queue_emails
 from stepahead.partnerships.models import Partnership, PartnershipStatus
 
 from .gather import Candidate, Snapshot, overdue_anchor, running_partnerships, snapshot
 from .models import Nudge, NudgePreference, NudgeStatus
-from .services import DueNudge, send_nudge
+from .services import DueNudge, outgoing, send_nudge
 
 REMINDER_KINDS = frozenset({NudgeKind.PULSE, NudgeKind.FIT_CHECK, NudgeKind.SURVEY, NudgeKind.AGREEMENT})
 
@@ -101,20 +106,38 @@ def _due_now(now: datetime, candidate: Candidate) -> bool:
     return reminder_due(now, candidate.opened_at)
 
 
+_SENTINELS = (987654301, 987654302)
+
+
+@functools.cache
+def _route(name: str, arity: int) -> str:
+    """The URL with sentinel ids, reversed once per batch process: a batch builds thousands of
+    links and `reverse` is not free."""
+    return reverse(name, args=_SENTINELS[:arity])
+
+
+def _link(name: str, *ids: int) -> str:
+    path = _route(name, len(ids))
+    for sentinel, value in zip(_SENTINELS, ids, strict=False):
+        path = path.replace(str(sentinel), str(value))
+    return absolute_url(path)
+
+
 def _mail(candidate: Candidate, partnership: Partnership, pref: Preference) -> tuple[str, dict[str, object]]:
     context: dict[str, object] = {
         "name": candidate.recipient.name,
         "programme": partnership.programme.name,
-        "link": absolute_url("web:partnership_feedback", partnership.pk),
-        "partnership_link": absolute_url("web:partnership", partnership.pk),
-        "preferences_link": absolute_url("web:nudge_preferences"),
+        "link": _link("web:partnership_feedback", partnership.pk),
+        "partnership_link": _link("web:partnership", partnership.pk),
+        "preferences_link": _link("web:nudge_preferences"),
     }
     if candidate.kind == NudgeKind.SESSION_REMINDER:
         starts = candidate.opened_at.astimezone(pref.tz)
         context["when"] = f"{starts:%A %d %B at %H:%M} ({pref.tz.key})"
     if candidate.kind == NudgeKind.SURVEY:
         survey = candidate.about["survey"]
-        context["link"] = absolute_url("web:survey_answer", partnership.pk, survey)
+        assert isinstance(survey, int)
+        context["link"] = _link("web:survey_answer", partnership.pk, survey)
     return f"nudges/{candidate.kind.value}", context
 
 
@@ -134,6 +157,8 @@ def send_due(
     interval: float = 0.0,
     on_sent: Callable[[Nudge], None] | None = None,
 ) -> None:
+    """Send what is due in transactions of NUDGE_BATCH_SIZE nudges: each nudge's row and email
+    commit together with the others of its group, or (killed, failed) not at all."""
     due = [c for c in [*shot.candidates, *_no_session(now, shot)] if _due_now(now, c)]
     known = set()
     keys = [c.key for c in due]
@@ -141,6 +166,7 @@ def send_due(
         known |= set(Nudge.objects.filter(key__in=keys[start : start + 900]).values_list("key", flat=True))
     prefs = _preferences({c.recipient.user_id for c in due if c.recipient.user_id is not None})
     default = Preference(False, zone(settings.TIME_ZONE), DEFAULT_QUIET)
+    ready: list[tuple[Candidate, Preference, str]] = []
     for candidate in due:
         if candidate.key in known:
             report.already_sent += 1
@@ -150,9 +176,71 @@ def send_due(
         if status == NudgeStatus.SENT and in_quiet_hours(now, pref.tz, pref.quiet):
             report.quiet += 1
             continue
-        _send_one(now, candidate, shot, pref, status, report, on_sent)
-        if interval:
-            clock.sleep(interval)
+        ready.append((candidate, pref, status))
+    size = max(1, settings.NUDGE_BATCH_SIZE)
+    for start in range(0, len(ready), size):
+        group = ready[start : start + size]
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    recorded = _record_group(now, group, shot, report, interval)
+            except IntegrityError:  # a concurrent batch recorded some of them: one by one
+                recorded = [_send_one(now, c, shot, p, status, report, interval) for c, p, status in group]
+        for nudge in recorded:
+            if nudge is not None and on_sent is not None:
+                on_sent(nudge)
+
+
+def _due_nudge(candidate: Candidate, shot: Snapshot, pref: Preference) -> DueNudge:
+    partnership = shot.partnerships[candidate.partnership_id]
+    template, context = _mail(candidate, partnership, pref)
+    return DueNudge(
+        key=candidate.key,
+        kind=candidate.kind,
+        user_id=candidate.recipient.user_id or 0,
+        email=candidate.recipient.email,
+        partnership=partnership,
+        template=template,
+        context=context,
+    )
+
+
+def _count(report: BatchReport, kind: NudgeKind, status: str) -> None:
+    if status == NudgeStatus.SENT:
+        report.sent += 1
+        report.by_kind[kind.value] += 1
+    elif status == NudgeStatus.OPTED_OUT:
+        report.opted_out += 1
+    else:
+        report.no_email += 1
+
+
+def _record_group(
+    now: datetime,
+    group: list[tuple[Candidate, Preference, str]],
+    shot: Snapshot,
+    report: BatchReport,
+    interval: float,
+) -> list[Nudge | None]:
+    """The group's nudge rows with one insert and their emails with another (same keys)."""
+    dues = [(_due_nudge(c, shot, pref), status) for c, pref, status in group]
+    nudges = Nudge.objects.bulk_create(
+        Nudge(
+            key=due.key,
+            kind=due.kind.value,
+            user_id=due.user_id,
+            partnership=due.partnership,
+            status=status,
+            created_at=now,
+        )
+        for due, status in dues
+    )
+    queue_emails([outgoing(due) for due, status in dues if status == NudgeStatus.SENT])
+    for due, status in dues:
+        _count(report, due.kind, status)
+    if interval:
+        clock.sleep(interval * len(group))
+    return list(nudges)
 
 
 def _send_one(
@@ -162,32 +250,16 @@ def _send_one(
     pref: Preference,
     status: str,
     report: BatchReport,
-    on_sent: Callable[[Nudge], None] | None,
-) -> None:
-    partnership = shot.partnerships[candidate.partnership_id]
-    template, context = _mail(candidate, partnership, pref)
-    due = DueNudge(
-        key=candidate.key,
-        kind=candidate.kind,
-        user_id=candidate.recipient.user_id or 0,
-        email=candidate.recipient.email,
-        partnership=partnership,
-        template=template,
-        context=context,
-    )
-    nudge = send_nudge(due=due, status=status, now=now)
+    interval: float,
+) -> Nudge | None:
+    nudge = send_nudge(due=_due_nudge(candidate, shot, pref), status=status, now=now)
+    if interval:
+        clock.sleep(interval)
     if nudge is None:
         report.already_sent += 1
-        return
-    if status == NudgeStatus.SENT:
-        report.sent += 1
-        report.by_kind[candidate.kind.value] += 1
-    elif status == NudgeStatus.OPTED_OUT:
-        report.opted_out += 1
     else:
-        report.no_email += 1
-    if on_sent is not None:
-        on_sent(nudge)
+        _count(report, candidate.kind, status)
+    return nudge
 
 
 def facts_of(now: datetime, shot: Snapshot) -> dict[int, PartnershipFacts]:

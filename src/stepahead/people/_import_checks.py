@@ -1,5 +1,5 @@
 """Checks of an import row beyond the engine's own: what the directory can store, and what must
-be unique across the file and the organisation.
+be unique across the file and the organisation, and whom the importing manager may change.
 
 The engine's row reader (`matching._parse`) knows what a participant is; these checks know the
 database: field lengths (`Person`'s own `max_length`s, so a long name is reported at preview
@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from stepahead.accounts import Actor
 from stepahead.matching._parse import FileProblem, shown
 from stepahead.organisations.models import Organisation
 
 from .models import Person, Skill
+from .policies import OUT_OF_REACH, people_out_of_reach
 
 if TYPE_CHECKING:
     from .importing import ImportRow
@@ -109,3 +111,13 @@ def emails_taken(organisation: Organisation, rows: Sequence[ImportRow]) -> list[
             message = f"{shown(email)} is already the email of id {hris_id} in the directory"
             problems.append(FileProblem(row.line, row.participant.id, "email", message))
     return problems
+
+
+def out_of_reach(actor: Actor, organisation: Organisation, rows: Sequence[ImportRow]) -> list[FileProblem]:
+    """Rows that would change someone `actor` may not change (`policies.people_out_of_reach`)."""
+    barred = set(people_out_of_reach(user=actor, organisation=organisation).values_list("hris_id", flat=True))
+    return [
+        FileProblem(row.line, row.participant.id, "id", OUT_OF_REACH.format(who=f"id {row.participant.id}"))
+        for row in rows
+        if row.participant.id in barred
+    ]

@@ -2,16 +2,23 @@
 
 Django's `bulk_create` costs ~50 µs per model instance, and a 100k-row file carries ~1.2M skill
 levels, so rows go in as multi-row INSERTs (SQLite) or COPY (PostgreSQL, where long INSERTs are
-re-parsed each time), built from the model's own field definitions. Callers hold the transaction.
+re-parsed each time), built from the model's own field definitions.
+
+Each batch is its own short transaction (issue 10 fault 2): one transaction for a 387k-row file
+held SQLite's single write lock for a minute, so logins failed with "database is locked" and the
+worker died. Every row is checked before the first batch is written, so only a database failure
+can stop an import midway, and re-importing the same file then completes it (rows update by
+HRIS id). Inside a caller's transaction the batches are savepoints of it.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
@@ -43,6 +50,9 @@ _FIELD_FOR_COLUMN = {
 WRITE_BATCH = 2000
 # Rows per multi-row INSERT statement (capped again by the backend's parameter limit).
 INSERT_ROWS = 1000
+# On SQLite, the pause between two batches' transactions: a writer waiting for the lock (a login,
+# the worker) polls every 25-100 ms, and must find it free between batches, not only at the end.
+SQLITE_TURN = 0.1
 
 
 def write_rows(
@@ -53,16 +63,31 @@ def write_rows(
     `write_development_goals` row by row, in a fixed number of queries per batch, except that
     rows whose stored values already match the file are left untouched (so are their timestamps)."""
     fields = sorted({_FIELD_FOR_COLUMN[c] for c in columns if c in _FIELD_FOR_COLUMN})
-    skill_ids = _skill_ids(organisation, rows, columns)
+    with transaction.atomic():
+        skill_ids = _skill_ids(organisation, rows, columns)
+    _check_rows(rows, columns, skill_ids)  # before any batch: a bad row never leaves half an import
     now = timezone.now()
     size = _batch_size()
+    give_turns = _connection(Person).vendor == "sqlite" and not _connection(Person).in_atomic_block
     for start in range(0, len(rows), size):
+        if give_turns and start:
+            time.sleep(SQLITE_TURN)
         batch = rows[start : start + size]
-        person_ids = _upsert_people(organisation, batch, fields, now)
+        with transaction.atomic():
+            person_ids = _upsert_people(organisation, batch, fields, now)
+            if "skills" in columns:
+                _replace_levels(batch, person_ids, source, skill_ids, now)
+            if "goals" in columns:
+                _replace_goals(batch, person_ids, skill_ids)
+
+
+def _check_rows(rows: tuple[ImportRow, ...], columns: frozenset[str], skill_ids: dict[str, int]) -> None:
+    """Raise the DomainError a row would raise while being written, before anything is."""
+    for row in rows:
         if "skills" in columns:
-            _replace_levels(batch, person_ids, source, skill_ids, now)
+            _levels_of(row, skill_ids)
         if "goals" in columns:
-            _replace_goals(batch, person_ids, skill_ids)
+            _goals_of(row, skill_ids)
 
 
 def _batch_size() -> int:

@@ -1,7 +1,8 @@
-"""People import from CSV or XLSX: map columns, preview every problem, commit all-or-nothing.
+"""People import from CSV or XLSX: map columns, preview every problem, then write every valid row.
 
 Flow for the UI: `read_table` → `suggest_mapping` (the user may adjust it) → `preview_people_import`
-(lists every bad row with line, column and reason) → `import_people` (one transaction).
+(lists every bad row with line, column and reason) → `import_people` (every row checked first,
+then written in short transactions of a batch of people each, so SQLite is never locked long).
 
 Rows are checked by the engine's own row validator (`stepahead.matching._parse`) so a file that
 imports here also matches in the CLI. Line numbers are what a spreadsheet shows (header = 1).
@@ -14,15 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db import transaction
-
-from stepahead.accounts import User
-from stepahead.errors import DomainError
+from stepahead.accounts import Actor, User
+from stepahead.errors import DomainError, PermissionDenied
 from stepahead.matching import Mode, Participant
 from stepahead.matching._parse import PARTICIPANT_COLUMNS, CellMemo, FileProblem, participant_from_row
 from stepahead.organisations.models import Organisation
 
-from ._import_checks import SeenInFile, cell_problems, emails_taken
+from ._import_checks import SeenInFile, cell_problems, emails_taken, out_of_reach
 from ._import_writes import write_rows
 from ._tables import Table, read_table
 
@@ -115,8 +114,10 @@ def preview_people_import(
     table: Table,
     mapping: Mapping[str, str] | None = None,
     mode: Mode | None = None,
+    actor: Actor | None = None,
 ) -> ImportPreview:
-    """Validate every row under `mapping` (default: `suggest_mapping`). Writes nothing."""
+    """Validate every row under `mapping` (default: `suggest_mapping`). Writes nothing. With
+    `actor`, rows for people they may not change (`people.policies`) are problems too."""
     mapping = dict(mapping if mapping is not None else suggest_mapping(table.headers))
     problems = _mapping_problems(mapping, table.headers)
     rows: list[ImportRow] = []
@@ -133,13 +134,14 @@ def preview_people_import(
             problems.extend(found)
         elif not isinstance(checked, list):
             rows.append(ImportRow(line, checked, (record.get("location") or "").strip()))
-    taken = emails_taken(organisation, rows)
-    problems.extend(taken)
-    rows = [row for row in rows if row.line not in {p.line for p in taken}]
+    refused = emails_taken(organisation, rows)
+    if actor is not None:
+        refused += out_of_reach(actor, organisation, rows)
+    problems.extend(refused)
+    rows = [row for row in rows if row.line not in {p.line for p in refused}]
     return _preview(organisation, mapping, table, rows, problems)
 
 
-@transaction.atomic
 def import_people(
     *,
     actor: User,
@@ -148,8 +150,9 @@ def import_people(
     allow_partial: bool = False,
     level_source: LevelSource = LevelSource.SELF,
 ) -> ImportOutcome:
-    """Write the preview's valid rows in one transaction. A preview with problems is refused
-    unless `allow_partial` (then bad rows are skipped and reported in the outcome)."""
+    """Write the preview's valid rows, in short transactions of a batch of people each (see
+    `_import_writes`). A preview with problems is refused unless `allow_partial` (then bad rows
+    are skipped and reported in the outcome)."""
     _require_hr(actor, organisation)
     if preview.problems and not allow_partial:
         raise DomainError(
@@ -157,6 +160,8 @@ def import_people(
         )
     if not preview.rows:
         raise DomainError("The file has no valid rows to import.")
+    if refused := out_of_reach(actor, organisation, preview.rows):
+        raise PermissionDenied(refused[0].message)
     existing = set(Person.objects.filter(organisation=organisation).values_list("hris_id", flat=True))
     write_rows(organisation, preview.rows, preview.columns, level_source)
     created = sum(1 for row in preview.rows if row.participant.id not in existing)

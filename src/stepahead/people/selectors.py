@@ -31,15 +31,18 @@ def person_for_user(*, organisation: Organisation, user: Actor) -> Person | None
 
 def self_enrolling_person(*, organisation: Organisation, user: Actor) -> Person | None:
     """The person a member joins programmes as: the one linked to their login, else an unlinked
-    person whose email is theirs (the link is made when they enrol)."""
+    person whose email is one the login has *verified* (the link is made when they enrol). An
+    address typed at sign-up or added later proves nothing until its owner confirms it."""
     linked = person_for_user(organisation=organisation, user=user)
-    if linked is not None or not signed_in(user) or not user.email:
+    if linked is not None or not signed_in(user):
         return linked
     if not Membership.objects.filter(organisation=organisation, user=user).exists():
         return None
-    return Person.objects.filter(
-        organisation=organisation, user__isnull=True, email__iexact=user.email
-    ).first()
+    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    theirs = Q(pk__in=[])  # matches nobody until a verified address is added
+    for email in verified:
+        theirs |= Q(email__iexact=email)
+    return Person.objects.filter(organisation=organisation, user__isnull=True).filter(theirs).first()
 
 
 def people_with_verified_email(*, user: Actor) -> QuerySet[Person]:

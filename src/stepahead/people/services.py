@@ -25,6 +25,7 @@ from .models import (
     SkillAlias,
     SkillLevel,
 )
+from .policies import OUT_OF_REACH, can_change_person
 from .selectors import people_with_verified_email, person_for_user, skill_for_key
 
 PERSON_FIELDS = ("name", "email", "function", "grade", "manager_hris_id", "location", "languages")
@@ -90,6 +91,9 @@ def save_person(*, actor: User, organisation: Organisation, hris_id: str, **fiel
     """Create or update a person by HRIS id (never duplicates). `fields` ⊆ PERSON_FIELDS;
     fields not given keep their current values."""
     _require_hr(actor, organisation)
+    existing = Person.objects.filter(organisation=organisation, hris_id=hris_id.strip()).first()
+    if existing is not None:
+        require(can_change_person(user=actor, person=existing), OUT_OF_REACH.format(who=existing))
     return write_person(organisation=organisation, hris_id=hris_id, fields=fields)
 
 
@@ -159,6 +163,7 @@ def write_development_goals(*, person: Person, goals: Iterable[str]) -> list[Dev
 def link_person_to_user(*, actor: User, person: Person, user: User | None) -> Person:
     """Connect a directory entry to a login so the person can answer proposals themselves."""
     _require_hr(actor, person.organisation)
+    require(can_change_person(user=actor, person=person), OUT_OF_REACH.format(who=person))
     person.user = user
     person.save(update_fields=["user", "updated_at"])
     return person

@@ -14,11 +14,11 @@ from stepahead.accounts import User
 from stepahead.errors import DomainError, PermissionDenied, TransitionError
 from stepahead.mail.links import absolute_url
 from stepahead.mail.services import queue_email
+from stepahead.matching import normalise_label
 from stepahead.organisations.models import Membership, Organisation, Role
 from stepahead.organisations.policies import can_create_programme, is_org_admin, require, role_in
 from stepahead.people.models import MAX_GOALS, MAX_LEVEL, Person
-from stepahead.people.selectors import self_enrolling_person
-from stepahead.people.services import resolve_skill
+from stepahead.people.selectors import self_enrolling_person, skill_for_key
 
 from .models import (
     MENTORING_MODES,
@@ -49,6 +49,7 @@ PROGRAMME_SETTINGS = (
     "circle_band",
     "cross_function_bonus",
     "wish_bonus",
+    "spread",
     "self_enrolment",
     "default_capacity",
     "max_capacity",
@@ -328,16 +329,35 @@ def _skill_keys(programme: Programme, skills: Mapping[str, int]) -> dict[str, in
     for label, level in skills.items():
         if not 0 <= int(level) <= MAX_LEVEL:
             raise DomainError(f"Level {level} for {label} is outside 0–5.")
-        key = resolve_skill(organisation=programme.organisation, label=label).key
+    known = _known_skills(programme, list(skills))
+    for label, level in skills.items():
+        key = known[label]
         keys[key] = max(keys.get(key, 0), int(level))
     return keys
 
 
 def _goal_keys(programme: Programme, goals: Iterable[str]) -> list[str]:
-    keys = list(dict.fromkeys(resolve_skill(organisation=programme.organisation, label=g).key for g in goals))
+    labels = list(goals)
+    known = _known_skills(programme, labels)
+    keys = list(dict.fromkeys(known[label] for label in labels))
     if len(keys) > MAX_GOALS:
         raise DomainError(f"At most {MAX_GOALS} goals are allowed ({len(keys)} given).")
     return keys
+
+
+def _known_skills(programme: Programme, labels: list[str]) -> dict[str, str]:
+    """{label: skill key} through the organisation's skills and aliases. An enrolment never adds
+    a skill to the organisation's list (issue 10 item 9): unknown names are refused, named."""
+    organisation = programme.organisation
+    found = {label: skill_for_key(organisation=organisation, key=normalise_label(label)) for label in labels}
+    unknown = [label for label, skill in found.items() if skill is None]
+    if unknown:
+        names = ", ".join(f"“{label.strip()}”" for label in unknown)
+        raise DomainError(
+            f"Not in {organisation.name}'s skill list: {names}. Choose skills from the list; "
+            "your HR team can add new ones."
+        )
+    return {label: skill.key for label, skill in found.items() if skill is not None}
 
 
 def _others(programme: Programme, person: Person, people: Iterable[Person]) -> list[Person]:

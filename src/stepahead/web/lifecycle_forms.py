@@ -154,3 +154,14 @@ class CloseForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("goal_")
         }
+
+
+class AgreementTemplateForm(forms.Form):
+    """What every new agreement in the programme starts from (members then adjust it)."""
+
+    cadence_days = forms.IntegerField(label="Meet every (days)", min_value=1, max_value=92)
+    session_minutes = forms.IntegerField(label="Session length (minutes)", min_value=15, max_value=240)
+    channel = forms.ChoiceField(label="How people meet", choices=Channel.choices)
+    planned_weeks = forms.IntegerField(label="Planned length (weeks)", min_value=1, max_value=104)
+    confidentiality = forms.CharField(label="Confidentiality", widget=forms.Textarea(attrs={"rows": 3}))
+    ground_rules = forms.CharField(label="Ground rules", widget=forms.Textarea(attrs={"rows": 4}))

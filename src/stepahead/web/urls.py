@@ -2,6 +2,7 @@
 
 from django.templatetags.static import static
 from django.urls import path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from . import urls_feedback
@@ -24,7 +25,9 @@ app_name = "web"
 urlpatterns = [
     path("", home.home, name="home"),
     # Browsers ask for /favicon.ico whatever the page says; answer instead of a 404 on every page.
-    path("favicon.ico", RedirectView.as_view(url=static("web/img/favicon.svg"), permanent=True)),
+    # Lazily: in production the manifest is read on the first request, not when URLs load (so
+    # `check --deploy` and `collectstatic` run before any static files are collected).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("web/img/favicon.svg"), permanent=True)),
     path("dashboard/", home.dashboard, name="dashboard"),
     path("organisation/", home.switch_org, name="switch_org"),
     # HR: people
@@ -66,6 +69,7 @@ urlpatterns = [
     # HR: partnerships after approval
     path("programmes/<int:pk>/partnerships/", oversight.partnerships_page, name="partnerships"),
     path("programmes/<int:pk>/partnerships.csv", oversight.partnerships_csv, name="partnerships_csv"),
+    path("programmes/<int:pk>/agreement-template/", oversight.agreement_template, name="agreement_template"),
     # HR: match runs
     path("programmes/<int:pk>/runs/", runs.run_history, name="run_history"),
     path("programmes/<int:pk>/runs/start/", runs.run_start, name="run_start"),
@@ -85,6 +89,7 @@ urlpatterns = [
     path("my/programmes/<int:pk>/withdraw/", participant.withdraw, name="withdraw"),
     path("my/programmes/<int:pk>/join/", participant.join, name="join"),
     path("my/matches/", participant.my_matches, name="my_matches"),
+    path("my/skills/lookup/", participant.skill_lookup, name="skill_lookup"),
     # Linked from emails (programmes.services._queue_invitation, partnerships.notifications)
     path("invitations/<str:token>/", participant.invitation, name="invitation"),
     path("partnerships/<int:pk>/", participant.partnership_detail, name="partnership"),

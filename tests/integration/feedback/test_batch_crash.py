@@ -92,7 +92,7 @@ def _report(database_url: str) -> dict[str, int]:
 def test_a_killed_batch_rerun_sends_each_nudge_exactly_once(database_url):
     env = _env(database_url)
     _run(env, "-m", "tests.integration.feedback.nudge_scenario", str(PAIRS))
-    slow = _env(database_url, NUDGE_SEND_INTERVAL="0.05")
+    slow = _env(database_url, NUDGE_SEND_INTERVAL="0.05", NUDGE_BATCH_SIZE="5")
     batch = subprocess.Popen(
         [sys.executable, "manage.py", "send_nudges", "--list"],
         cwd=ROOT,

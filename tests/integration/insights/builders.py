@@ -74,3 +74,97 @@ def mentoring_programme(world: World) -> tuple[Programme, dict[str, Enrolment]]:
     # Withdrawn and declined proposals do not count as partnerships that went ahead.
     partnership(programme, [(e["junior"], "mentor"), (e["m4"], "mentee")], status="withdrawn")
     return programme, enrolments
+
+
+def _at(day: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(day).replace(hour=10, tzinfo=dt.UTC)
+
+
+def live(
+    partnership_: Partnership,
+    *,
+    status: str,
+    start: str,
+    cadence: int = 14,
+    sessions=(),
+    goals=(),
+    closed: tuple[str, str, str] | None = None,
+    due: str | None = None,
+) -> None:
+    """Give a partnership a confirmed agreement, held sessions, goals and perhaps a closure."""
+    from stepahead.lifecycle.models import AgreementConfirmation, AgreementVersion, Closure, Goal, Session
+
+    Partnership.objects.filter(pk=partnership_.pk).update(
+        status=status, next_session_due_at=_at(due) if due else None
+    )
+    version = AgreementVersion.objects.create(
+        partnership=partnership_,
+        number=1,
+        cadence_days=cadence,
+        session_minutes=60,
+        channel="video",
+        starts_on=dt.date.fromisoformat(start),
+        ends_on=dt.date.fromisoformat(start) + dt.timedelta(weeks=26),
+        created_at=_at(start),
+    )
+    members = list(partnership_.members.all())
+    for member in members:
+        AgreementConfirmation.objects.create(version=version, member=member, confirmed_at=_at(start))
+    for day in sessions:
+        Session.objects.create(
+            partnership=partnership_,
+            uid=f"{partnership_.pk}-{day}@test",
+            starts_at=_at(day),
+            minutes=60,
+            status="held",
+            created_at=_at(day),
+            updated_at=_at(day),
+            logged_at=_at(day),
+        )
+    for title, outcome in goals:
+        Goal.objects.create(
+            partnership=partnership_, owner=members[-1], title=title, outcome=outcome, created_at=_at(start)
+        )
+    if closed:
+        kind, reason, day = closed
+        Closure.objects.create(partnership=partnership_, kind=kind, reason=reason, closed_at=_at(day))
+
+
+def lived_programme(world: World) -> tuple[Programme, dict[str, Enrolment]]:
+    """The mentoring programme with its three expert partnerships lived out:
+
+    - expert–m1: active since 5 Jan, cadence 14 days (2.17 a month), sessions 10 Jan, 24 Jan,
+      7 Feb; overdue since 1 March (at risk); goal "sql" open.
+    - expert–m2: completed 30 March; sessions 12 Jan and 15 Feb; goals "sql" achieved, "python"
+      partly.
+    - expert–m3: ended early on 20 April (schedules); one session 20 Apr; goal "excel" not achieved.
+    """
+    programme, enrolments = mentoring_programme(world)
+    first, second, third = Partnership.objects.filter(
+        programme=programme, members__enrolment=enrolments["expert"]
+    ).order_by("pk")[:3]
+    live(
+        first,
+        status="active",
+        start="2026-01-05",
+        sessions=["2026-01-10", "2026-01-24", "2026-02-07"],
+        goals=[("sql", "open")],
+        due="2026-03-01",
+    )
+    live(
+        second,
+        status="completed",
+        start="2026-01-05",
+        sessions=["2026-01-12", "2026-02-15"],
+        goals=[("sql", "achieved"), ("python", "partly")],
+        closed=("on_plan", "", "2026-03-30"),
+    )
+    live(
+        third,
+        status="ended_early",
+        start="2026-04-16",
+        sessions=["2026-04-20"],
+        goals=[("excel", "not")],
+        closed=("early", "schedules", "2026-04-25"),
+    )
+    return programme, enrolments

@@ -86,3 +86,21 @@ def test_purpose_briefing_training_and_statements_raise_adherence(world):
     assert report.cycle_complete
     standard1 = report.assessment.standards[0]
     assert standard1.adherence == Fraction(3, 4)  # 1.4 (sponsor statement) still missing
+
+
+def test_the_lifecycle_supplies_agreements_sessions_goals_and_early_endings(world):
+    from stepahead.lifecycle.models import AgreementTemplate
+    from tests.integration.insights.builders import lived_programme
+
+    programme, _ = lived_programme(world)
+    AgreementTemplate.objects.create(
+        programme=programme, confidentiality="What is said stays here.", ground_rules="Turn up prepared."
+    )
+    found = evidence_report(programme, today=TODAY).criteria
+    assert found["5.1"].finding is Finding.MET  # the active and the completed: 2 of 2 confirmed
+    assert found["5.1"].items[0].startswith("2 of 2")
+    assert found["5.2"].finding is Finding.MET
+    assert found["4.1"].finding is Finding.PARTLY  # sessions logged; pulses are feedback's part
+    assert found["4.3"].finding is Finding.MET  # 3 of 3 goals in ended partnerships marked
+    assert found["3.4"].finding is Finding.MET
+    assert found["6.4"].finding is Finding.PARTLY

@@ -30,6 +30,9 @@ def test_funnel_counts_people_at_each_stage(scene, world):
         ("Enrolled", 7),
         ("Matched", 6),  # expert, m1, m2, m3, junior, m5
         ("Accepted", 4),  # the approved junior–m5 partnership awaits answers
+        ("Agreement confirmed", 0),
+        ("Active", 0),
+        ("Completed", 0),
     ]
 
 
@@ -49,7 +52,8 @@ def test_mentoring_load_histogram_and_its_spread(scene):
     assert loads == {3: 1, 1: 1}
     assert gini(loads) == pytest.approx(0.25)  # loads 1 and 3: |3 − 1| × 2 / (2 · 4 · 4)
     assert top_share(loads) == pytest.approx(0.75)
-    assert s.load_histogram(scope, ALL, until=Q2 - dt.timedelta(days=1)) == {2: 1}
+    q1 = (dt.datetime(2026, 1, 1, tzinfo=dt.UTC), Q2 - dt.timedelta(days=1))
+    assert s.load_histogram(scope, ALL, during=q1) == {2: 1}
 
 
 def test_model_mix_and_non_senior_givers_by_quarter(scene):
@@ -93,3 +97,12 @@ def test_other_organisations_see_nothing(world):
     assert s.funnel_counts(other, ALL)[0] == ("Eligible", 0)
     assert s.load_histogram(other, ALL) == {}
     assert s.function_links(other, ALL) == {}
+
+
+@pytest.mark.usefixtures("scene")
+def test_filter_choices_list_each_value_once(world):
+    assert s.filter_choices(world.org) == {
+        "functions": ["Finance", "IT", "Sales"],
+        "grades": [2, 3, 4, 6],
+        "locations": ["Leeds", "London"],
+    }

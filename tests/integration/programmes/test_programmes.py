@@ -62,6 +62,7 @@ def test_invalid_parameters_are_refused(world):
 def test_invitation_email_and_acceptance_creates_an_enrolment(world, django_capture_on_commit_callbacks):
     programme = make_programme(world, mode="traditional")
     invitee = make_user("new@acme.test")
+    make_person(world.org, "OLD", 2, skills={"sql": 1})  # sql is in the organisation's list
     person = make_person(world.org, "N1", 2, email="new@acme.test")
     with django_capture_on_commit_callbacks(execute=True):
         (invitation,) = invite_people(actor=world.manager, programme=programme, people=[person])

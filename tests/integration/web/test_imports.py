@@ -1,6 +1,9 @@
 """The people import wizard: upload → mapping → preview with every problem → commit."""
 
 import io
+import os
+import stat
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -159,3 +162,20 @@ def test_broken_files_are_refused_at_upload_with_a_clear_message(world, browser_
     response = upload(browser_for(world.manager), text)
     assert response.status_code == 400
     assert words in response.content.decode()
+
+
+def test_uploads_are_private_and_abandoned_ones_are_swept(world, browser_for, settings):
+    folder = settings.VAR_DIR / "uploads"
+    folder.mkdir(parents=True)
+    abandoned = folder / ("0" * 32)
+    abandoned.write_bytes(b"id,grade\nOLD,1\n")
+    long_ago = time.time() - 7 * 3600
+    os.utime(abandoned, (long_ago, long_ago))
+    recent = folder / ("1" * 32)
+    recent.write_bytes(b"id,grade\nNEW,1\n")  # another manager's wizard, still in use
+    upload(browser_for(world.manager), GOOD)
+    kept = [p for p in folder.iterdir() if p.name not in {recent.name}]
+    assert not abandoned.exists()
+    assert recent.exists()
+    assert len(kept) == 1
+    assert stat.S_IMODE(kept[0].stat().st_mode) == 0o600

@@ -64,7 +64,15 @@ def test_a_late_joiner_is_matched_next_run_and_accepted_matches_stay(
     assert "has closed" not in page.content.decode()
     assert (
         joiner.post(
-            url, {"skills": "pitching:3; negotiation:1", "goal_1": "negotiation"}, page=url
+            url,
+            {
+                "skill_1": "pitching",
+                "level_1": "3",
+                "skill_2": "negotiation",
+                "level_2": "1",
+                "goal_1": "negotiation",
+            },
+            page=url,
         ).status_code
         == 302
     )

@@ -25,19 +25,24 @@ def test_my_programmes_lists_enrolments_and_invitations(world, browser_for, revi
 def test_participant_edits_enrolment_until_matching(world, browser_for):
     programme = make_programme(world)
     person = make_person(world.org, "PAT", 3, skills={"excel": 2}, goals=["sql"], user=world.participant)
-    buddy = make_person(world.org, "BUD", 3)
+    buddy = make_person(world.org, "BUD", 3, skills={"pitching": 3, "negotiation": 3}, languages=["en", "de"])
     foe = make_person(world.org, "FOE", 3)
     Enrolment.objects.create(programme=programme, person=person)
+    Enrolment.objects.create(programme=programme, person=buddy)
+    Enrolment.objects.create(programme=programme, person=foe)
     browser = browser_for(world.participant)
     page = browser.get(reverse("web:my_programme", args=[programme.pk])).content.decode()
-    assert "excel:2" in page  # prefilled from the directory
+    assert 'value="excel"' in page  # prefilled from the directory
     response = browser.post(
         reverse("web:my_programme", args=[programme.pk]),
         {
-            "skills": "excel:4; pitching:2",
+            "skill_1": "excel",
+            "level_1": "4",
+            "skill_2": "pitching",
+            "level_2": "2",
             "goal_1": "sql",
             "goal_2": "negotiation",
-            "languages": "en; de",
+            "languages": ["en", "de"],
             "prefer": [buddy.pk],
             "avoid": [foe.pk],
         },
@@ -49,13 +54,19 @@ def test_participant_edits_enrolment_until_matching(world, browser_for):
     assert list(enrolment.prefer.all()) == [buddy]
     assert list(enrolment.avoid.all()) == [foe]
 
-    bad = browser.post(reverse("web:my_programme", args=[programme.pk]), {"skills": "excel:9"})
+    bad = browser.post(reverse("web:my_programme", args=[programme.pk]), {"skill_1": "excel", "level_1": "9"})
     assert bad.status_code == 400
-    assert 'id="id_skills_error"' in bad.content.decode()
+    unknown = browser.post(
+        reverse("web:my_programme", args=[programme.pk]), {"skill_1": "klingon", "level_1": "2"}
+    )
+    assert unknown.status_code == 400
+    assert "Not in Acme&#x27;s skill list: “klingon”" in unknown.content.decode()
 
     programme.status = Status.MATCHING
     programme.save()
-    closed = browser.post(reverse("web:my_programme", args=[programme.pk]), {"skills": "excel:1"})
+    closed = browser.post(
+        reverse("web:my_programme", args=[programme.pk]), {"skill_1": "excel", "level_1": "1"}
+    )
     assert closed.status_code == 409
     enrolment.refresh_from_db()
     assert enrolment.skills == {"excel": 4, "pitching": 2}
@@ -85,6 +96,7 @@ def test_invitation_link_enrols_a_new_user_and_makes_them_a_member(
     world, browser_for, django_capture_on_commit_callbacks
 ):
     programme = make_programme(world)
+    make_person(world.org, "OLD", 3, skills={"excel": 1, "sql": 1})  # the organisation's skill list
     person = make_person(world.org, "NEW", 3, email="newbie@acme.test")
     (invitation,) = invite_people(actor=world.manager, programme=programme, people=[person])
     newbie = make_user("newbie@acme.test")
@@ -94,7 +106,7 @@ def test_invitation_link_enrols_a_new_user_and_makes_them_a_member(
     assert anonymous.url.startswith("/accounts/login/")
     browser = browser_for(newbie)
     assert browser.get(url).status_code == 200
-    response = browser.post(url, {"skills": "excel:3", "goal_1": "sql"}, page=url)
+    response = browser.post(url, {"skill_1": "excel", "level_1": "3", "goal_1": "sql"}, page=url)
     assert response.status_code == 302
     assert Enrolment.objects.get(programme=programme, person=person).goals == ["sql"]
     assert Membership.objects.filter(organisation=world.org, user=newbie).exists()
@@ -106,6 +118,7 @@ def test_invitation_link_enrols_a_new_user_and_makes_them_a_member(
 
 def test_invitation_for_someone_else_is_403_and_unknown_token_404(world, browser_for):
     programme = make_programme(world)
+    make_person(world.org, "OLD", 3, skills={"excel": 1, "sql": 1})  # the organisation's skill list
     person = make_person(world.org, "NEW", 3, email="newbie@acme.test")
     (invitation,) = invite_people(actor=world.manager, programme=programme, people=[person])
     intruder = browser_for(world.participant)

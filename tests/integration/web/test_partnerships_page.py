@@ -13,6 +13,7 @@ from stepahead.lifecycle.models import Session, SessionNote
 from stepahead.lifecycle.services import (
     SessionLog,
     Slot,
+    draft_agreement,
     end_early,
     log_session,
     schedule_session,
@@ -20,6 +21,7 @@ from stepahead.lifecycle.services import (
 )
 from stepahead.partnerships.models import Partnership
 from stepahead.partnerships.services import decline_partnership
+from tests.integration.factories import make_programme
 from tests.integration.partnering import accepted, active, approved
 
 SECRETS = ("SECRET-PRIVATE", "SECRET-SHARED", "SECRET-TAKEAWAY", "SECRET-BROUGHT", "SECRET-NEXT")
@@ -146,3 +148,28 @@ def test_participants_cannot_open_the_page(world, browser_for):
     built = active(world)
     response = browser_for(built.users["A"]).get(reverse("web:partnerships", args=[built.programme.pk]))
     assert response.status_code == 403
+
+
+def test_the_manager_edits_the_agreement_template_new_agreements_start_from(world, browser_for):
+    programme = make_programme(world)
+    browser = browser_for(world.manager)
+    url = reverse("web:agreement_template", args=[programme.pk])
+    assert "We come prepared" in browser.get(url).content.decode()
+    data = {
+        "cadence_days": 21,
+        "session_minutes": 45,
+        "channel": "in_person",
+        "planned_weeks": 12,
+        "confidentiality": "Chatham House",
+        "ground_rules": "Phones away",
+    }
+    assert browser.post(url, {**data, "session_minutes": 5}).status_code == 400
+    assert browser.post(url, data).status_code == 302
+    assert browser_for(world.participant).get(url).status_code == 403
+    built = accepted(world)  # a new programme of its own: uses its own template
+    Partnership.objects.filter(pk=built.partnership.pk).update(programme=programme)
+    built.partnership.agreement_versions.all().delete()
+    version = draft_agreement(partnership=Partnership.objects.get(pk=built.partnership.pk))
+    assert (version.cadence_days, version.session_minutes, version.channel) == (21, 45, "in_person")
+    assert version.ground_rules == "Phones away"
+    assert (version.ends_on - version.starts_on).days == 84

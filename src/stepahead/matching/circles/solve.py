@@ -28,7 +28,11 @@ NARROW, WIDE, SMALL_POOL = 8, 12, 200
 # Regions repaired in all (each is a small exact solve, tens of milliseconds). In large pools they
 # rarely find more than the other moves do, so they get a small budget.
 MAX_REPAIRS, SMALL_POOL_REPAIRS = 150, 120
-EXACT_METHOD = "all valid circles enumerated, packed by integer programming"
+EXACT_METHOD = "all valid circles enumerated, packed by integer programming (proven)"
+CATALOGUE_METHOD = (
+    "all valid circles enumerated; bound: their LP relaxation (column generation), "
+    "packing: neighbourhood search and integer programming"
+)
 SEARCH_METHOD = "greedy circles and local search; bound: each member's best possible contribution"
 
 
@@ -36,20 +40,32 @@ def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop
     progress("Forming circles", 0.0)
     exact = exact_circles(pop, params)
     if exact is not None:
-        rows, scores = exact
-        total = float(scores.sum())
+        total = float(exact.scores.sum())
+        placed = int((exact.rows >= 0).sum())
+        proven = exact.proven or (placed == 0 and exact.placed_bound == 0)
+        bound = total if proven else max(exact.score_bound, total)
+        method = EXACT_METHOD if proven else CATALOGUE_METHOD
         progress("Circles formed", 1.0)
-        return _solution(rows, scores, Optimality(True, total, 0.0, EXACT_METHOD))
+        return _solution(
+            exact.rows,
+            exact.scores,
+            Optimality(proven, bound, _gap(total, bound), method, exact.placed_bound),
+        )
     peers = find_peers(pop, params, lambda done: progress("Finding likely circle-mates", 0.2 * done))
     progress("Forming circles", 0.2)
     board = search(pop, params, peers, progress)
     alive = board.circles()
     rows, scores = board.members[alive], board.score[alive]
-    bound = upper_bound(pop, params, int((rows >= 0).sum()))
+    placed = int((rows >= 0).sum())
+    bound = upper_bound(pop, params, placed)
     total = float(scores.sum())
-    gap = max(0.0, (bound - total) / bound) if bound > 0 else 0.0
     progress("Circles formed", 1.0)
-    return _solution(rows, scores, Optimality(False, bound, gap, SEARCH_METHOD))
+    proven = bound <= total + 1e-9
+    return _solution(rows, scores, Optimality(proven, max(bound, total), _gap(total, bound), SEARCH_METHOD))
+
+
+def _gap(total: float, bound: float) -> float:
+    return max(0.0, (bound - total) / bound) if bound > 0 else 0.0
 
 
 def search(pop: Population, params: MatchParams, peers: Peers, progress: Progress) -> Board:

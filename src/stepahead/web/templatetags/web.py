@@ -10,6 +10,8 @@ from django.template.context import Context
 from django.utils.safestring import SafeString
 
 from stepahead.core import ismcp
+from stepahead.core.optimality import optimality_words
+from stepahead.core.strength import match_strength, strength_words
 from stepahead.web.access import current_membership, current_person, is_hr, memberships
 
 register = template.Library()
@@ -35,7 +37,10 @@ def accessible(bound_field: BoundField) -> SafeString:
 def nav_state(context: Context) -> dict[str, Any]:
     """What the navigation shows: the organisation, and links for what the role can do."""
     request = context.get("request")
-    if request is None or not request.user.is_authenticated:
+    # No `user` when a request is refused before the authentication middleware ran (a bad Host
+    # header answers 400 from CommonMiddleware): such a page is anonymous.
+    user = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated:
         return {"signed_in": False}
     membership = current_membership(request)
     return {
@@ -75,3 +80,21 @@ def finding_words(finding: str) -> str:
 def count_finding(rows: Iterable[Any], finding: str) -> int:
     """How many criterion reports in `rows` have this finding."""
     return sum(1 for row in rows if str(getattr(row, "finding", "")) == finding)
+
+
+@register.filter
+def strength(partnership: Any) -> int | None:
+    """A partnership's score as a 0–100 match strength (core.strength)."""
+    circle = getattr(partnership, "kind", "") == "circle"
+    members = len(partnership.members.all()) if circle else 2
+    return match_strength(getattr(partnership, "score", None), members=members, circle=circle)
+
+
+@register.filter
+def strength_word(value: int | None) -> str:
+    return strength_words(value)
+
+
+@register.filter
+def optimality_in_words(optimality: Mapping[str, object] | None) -> str:
+    return optimality_words(optimality)

@@ -1,14 +1,18 @@
 """HR: the people import wizard — upload → (map columns) → preview every problem → commit.
 
 The uploaded file is kept in a private temporary folder between steps (its name in the session),
-so nothing is written to the directory until the manager presses Import, and then in one
-transaction (`people.importing.import_people`).
+so nothing is written to the directory until the manager presses Import; then every row is
+checked and written in short batches (`people.importing.import_people`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+import time
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -36,10 +40,29 @@ SESSION_KEY = "web_import"
 PREVIEW_ROWS = 20
 
 
+# An upload waits here between the wizard's steps; one left longer was abandoned.
+ABANDONED_AFTER = timedelta(hours=6)
+
+
 def _upload_dir() -> Path:
     folder = Path(settings.VAR_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
+
+
+def _keep(data: bytes) -> str:
+    """Store an upload readable by this server's user only; sweep abandoned ones on the way."""
+    folder = _upload_dir()
+    oldest = time.time() - ABANDONED_AFTER.total_seconds()
+    for path in folder.iterdir():
+        with contextlib.suppress(FileNotFoundError):  # another request may sweep it first
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+    token = secrets.token_hex(16)
+    descriptor = os.open(folder / token, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+    return token
 
 
 def _stored(request: OrgRequest) -> dict[str, Any] | None:
@@ -84,8 +107,7 @@ def import_upload(request: OrgRequest) -> HttpResponse:
         form.add_error("file", str(error))
         return render(request, "web/imports/upload.html", {"section": "people", "form": form}, status=400)
     _forget(request)
-    token = secrets.token_hex(16)
-    (_upload_dir() / token).write_bytes(data)
+    token = _keep(data)
     mapping = suggest_mapping(table.headers)
     request.session[SESSION_KEY] = {
         "token": token,
@@ -137,7 +159,9 @@ def import_mapping(request: OrgRequest) -> HttpResponse:
 
 
 def _render_preview(request: OrgRequest, pending: dict[str, Any], table: Table) -> HttpResponse:
-    preview = preview_people_import(organisation=request.org, table=table, mapping=pending["mapping"])
+    preview = preview_people_import(
+        organisation=request.org, table=table, mapping=pending["mapping"], actor=request.user
+    )
     context = {
         "section": "people",
         "preview": preview,
@@ -163,7 +187,9 @@ def import_commit(request: OrgRequest) -> HttpResponse:
         )
     try:
         table = _table(pending)
-        preview = preview_people_import(organisation=request.org, table=table, mapping=pending["mapping"])
+        preview = preview_people_import(
+            organisation=request.org, table=table, mapping=pending["mapping"], actor=request.user
+        )
         outcome = import_people(
             actor=request.user,
             organisation=request.org,

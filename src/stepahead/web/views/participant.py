@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stepahead.errors import DomainError, PermissionDenied
+from stepahead.matching import normalise_label
 from stepahead.partnerships.models import Partnership, PartnershipStatus
 from stepahead.partnerships.selectors import partnerships_for_person
 from stepahead.partnerships.services import accept_partnership, decline_partnership
@@ -23,6 +24,8 @@ from stepahead.people.selectors import (
     effective_levels,
     goal_keys,
     self_enrolling_person,
+    skill_for_key,
+    skills_in,
     with_skills_and_goals,
 )
 from stepahead.programmes.models import Enrolment, Invitation, InvitationStatus, Programme
@@ -35,7 +38,8 @@ from stepahead.programmes.services import (
     withdraw_enrolment,
 )
 from stepahead.web.access import OrgRequest, SignedInRequest, current_person, member_required
-from stepahead.web.forms import DeclineForm, EnrolmentForm, enrolment_initial
+from stepahead.web.enrolment_forms import EnrolmentForm, enrolment_initial
+from stepahead.web.forms import DeclineForm
 from stepahead.web.responses import error_response
 from stepahead.web.views.lifecycle import lifecycle_context
 
@@ -100,8 +104,31 @@ def _enrolment_form(
     request: HttpRequest, programme: Programme, person: Person, enrolment: Enrolment | None
 ) -> EnrolmentForm:
     person = with_skills_and_goals(Person.objects.filter(pk=person.pk)).get()
-    initial = enrolment_initial(enrolment, person, levels=effective_levels(person), goals=goal_keys(person))
-    return EnrolmentForm(request.POST or None, programme=programme, person=person, initial=initial)
+    names = dict(skills_in(organisation=programme.organisation).values_list("key", "name"))
+    initial = enrolment_initial(
+        enrolment, person, levels=effective_levels(person), goals=goal_keys(person), names=names
+    )
+    form = EnrolmentForm(request.POST or None, programme=programme, person=person, initial=initial)
+    form.skill_options = skill_options(programme)  # type: ignore[attr-defined]  # the datalist
+    return form
+
+
+def skill_options(programme: Programme) -> list[tuple[str, str]]:
+    """(value, hint) for the skills datalist: each skill's name, and each alias saying what it means."""
+    options = []
+    for skill in skills_in(organisation=programme.organisation).order_by("name"):
+        options.append((skill.name, ""))
+        options.extend((alias.key, f"means {skill.name}") for alias in skill.aliases.all())
+    return options
+
+
+@member_required
+def skill_lookup(request: OrgRequest) -> HttpResponse:
+    """htmx: what a typed skill name means in the organisation's list (aliases resolved)."""
+    # htmx sends the input under its own name (skill_1, goal_2, ...): take the one value given.
+    typed = next(iter(request.GET.dict().values()), "").strip()[:120]
+    skill = skill_for_key(organisation=request.org, key=normalise_label(typed)) if typed else None
+    return render(request, "web/participant/_skill_hint.html", {"typed": typed, "skill": skill})
 
 
 def _save_choices(
