@@ -19,8 +19,10 @@ setup:
 	@[ -d tests/browser/node_modules ] || ! command -v npm >/dev/null \
 	  || npm ci --prefix tests/browser --silent
 
+PORT ?= 8000
+
 demo: setup
-	$(UV) run stepahead demo
+	$(UV) run stepahead demo --port $(PORT) $(DEMO_ARGS)
 
 test: setup lint test-sqlite test-postgres
 
