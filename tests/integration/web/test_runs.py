@@ -172,3 +172,23 @@ def test_a_mentoring_run_page_shows_how_mentees_are_shared(world, browser_for):
     assert "the busiest tenth of mentors hold 20% of mentees" in page
     assert "Load evenness (Gini): 0.31" in page
     assert "3 mentors got no mentee" in page
+
+
+def test_a_run_leaving_many_unmatched_alerts_hr_with_reasons_and_fixes(world, browser_for):
+    programme = make_programme(world)
+    enrol_peers(world, programme)
+    run = start_match_run(actor=world.manager, programme=programme)
+    reason = "no one within 1 grade of {0} is ahead of {0} in any of {0}'s goals (sql)"
+    unmatched = [{"id": name, "reason": reason.format(name)} for name in "ABC"]
+    summary = {"groups": 0, "people_placed": 0, "unmatched": unmatched}
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, summary=summary, finished_at=timezone.now()
+    )
+    page = (
+        browser_for(world.manager)
+        .get(reverse("web:run_detail", args=[programme.pk, run.pk]))
+        .content.decode()
+    )
+    assert "3 of 4 people (75%) were left unmatched." in page
+    assert "3 people want sql and nobody within 1 grade is ahead in it" in page
+    assert "Consider traditional mentoring or a circle" in page

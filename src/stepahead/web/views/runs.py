@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stepahead.core.strength import match_strength
+from stepahead.core.unmatched import run_alert
 from stepahead.errors import DomainError
 from stepahead.matchruns.models import MatchRun, RunStatus
 from stepahead.matchruns.selectors import compare_runs, run_in, runs_of
@@ -143,6 +144,9 @@ def run_detail(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
         "run": run,
         "figures": run_figures(run),
         "unmatched": _unmatched_of(programme, run),
+        "alert": run_alert(
+            [u["reason"] for u in (run.summary or {}).get("unmatched", [])], pool=run.pool_size
+        ),
     }
     if request.htmx:
         return render(request, "web/runs/_progress.html", context)
