@@ -25,6 +25,7 @@ from .selectors import Filters, Scope
 
 MODE_NAMES = dict(Mode.choices)
 CACHE_VERSION = 1
+DAY_BUCKETS = (7, 14, 30, 60, 90)  # upper bounds, in days
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,7 @@ def overview(scope: Scope, filters: Filters) -> Overview:
     found: Overview | None = cache.get(key)
     if found is None:
         found = build_overview(scope, filters)
-        cache.set(key, found, getattr(settings, "INSIGHTS_CACHE_SECONDS", 300))
+        cache.set(key, found, settings.INSIGHTS_CACHE_SECONDS)
     return found
 
 
@@ -188,13 +189,14 @@ def _participation(scope: Scope, filters: Filters) -> tuple[Section, list[Figure
     days = s.days_to_match(scope, filters)
     waited = sum(n for _, n in days)
     median = _median_of_histogram(days)
-    days_chart = histogram(
+    days_chart = bar(
         "days-to-match",
         "Days from enrolment to match",
         f"Median {median if median is not None else '–'} days from enrolling to being sent a match "
         f"({waited} people).",
         [Column("days", "Days"), Column("people", "People")],
-        [{"days": d, "people": n} for d, n in days],
+        [{"days": label, "people": n} for label, n in metrics.bucket(days, DAY_BUCKETS)],
+        sort=[label for label, _ in metrics.bucket([], DAY_BUCKETS)],
     )
     answers = s.responses(scope, filters)
     acceptance = metrics.rate(answers["accepted"], answers["accepted"] + answers["declined"])
