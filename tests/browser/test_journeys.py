@@ -146,6 +146,7 @@ def test_hr_imports_creates_a_programme_matches_swaps_and_approves(page, axe, ac
     axe(page)
 
     click(page, axe, "run matching|start matching|match")
+    click(page, axe, "^run matching")  # the confirmation page says what will happen first
     page.get_by_text(_i("proposal|pairs")).first.wait_for()
     go(page, axe, "review proposals")
     proposals = list(Partnership.objects.filter(programme=programme, status=PartnershipStatus.PROPOSED))
@@ -163,6 +164,8 @@ def test_hr_imports_creates_a_programme_matches_swaps_and_approves(page, axe, ac
     }
 
     click(page, axe, "^approve all")
+    assert Partnership.objects.filter(programme=programme, status=PartnershipStatus.APPROVED).count() == 0
+    click(page, axe, "^approve and email")  # confirmed, naming who is emailed
     assert set(Partnership.objects.filter(programme=programme).values_list("status", flat=True)) == {
         PartnershipStatus.APPROVED
     }
