@@ -241,3 +241,16 @@ def test_circles_are_valid_disjoint_and_deterministic(pool: tuple[list[Participa
     solution = solve(people, params)
     assert_valid(people, params, solution)
     assert solve(people, params) == solution
+
+
+@pytest.mark.parametrize("size", [30, 150])
+def test_a_spent_budget_still_gives_valid_circles_with_a_bound(size: int) -> None:
+    people = random_pool(random.Random(5), size)
+    params = MatchParams(mode=Mode.CIRCLES)
+    solution = circles_solve.solve_circles(compile_population(people, params), params, silent, lambda: True)
+    assert_valid(people, params, solution)
+    optimality = solution.optimality
+    assert isinstance(optimality, Optimality)
+    assert optimality.upper_bound >= sum(solution.scores)
+    assert optimality.placed_bound is not None
+    assert optimality.placed_bound >= placed(solution)

@@ -10,6 +10,7 @@ import numpy as np
 
 from .._model import MatchParams
 from .._population import FloatArray, IntArray, Population
+from .._solution import Stop, never
 from .catalogue import catalogue
 from .pack import greedy, lexicographic_packing, pack
 from .score import MAX_SIZE, MIN_SIZE, judge
@@ -28,7 +29,7 @@ class Packed:
     proven: bool
 
 
-def exact_circles(pop: Population, params: MatchParams) -> Packed | None:
+def exact_circles(pop: Population, params: MatchParams, stop: Stop = never) -> Packed | None:
     """The best circles with their bounds, or None when the pool is too big to enumerate."""
     if pop.size > EXACT_PEOPLE:
         return None
@@ -38,7 +39,7 @@ def exact_circles(pop: Population, params: MatchParams) -> Packed | None:
     rows, scores = found.rows, found.scores
     sizes = (rows >= 0).sum(axis=1)
     start = greedy(rows, sizes + 1e-3 * scores, pop.size)
-    best = pack(rows, scores, pop.size, start)
+    best = pack(rows, scores, pop.size, start, stop)
     chosen = rows[best.chosen]
     return Packed(chosen, judge(pop, params, chosen).score, best.placed_bound, best.score_bound, best.proven)
 

@@ -19,6 +19,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_matrix
 
 from .._population import FloatArray, IntArray
+from .._solution import Stop, never
 
 ADD_PER_ROUND = 4_000  # columns added per pricing round
 MAX_ROUNDS = 200
@@ -52,7 +53,9 @@ class Packing:
     proven: bool
 
 
-def pack(rows: IntArray, scores: FloatArray, people: int, start: IntArray | None = None) -> Packing:
+def pack(
+    rows: IntArray, scores: FloatArray, people: int, start: IntArray | None = None, stop: Stop = never
+) -> Packing:
     """The best packing of candidate circles (rows of person indices < people, -1 padded), most
     members first; `start` is a known packing (indices) to begin from."""
     sizes = (rows >= 0).sum(axis=1).astype(np.float64)
@@ -61,13 +64,13 @@ def pack(rows: IntArray, scores: FloatArray, people: int, start: IntArray | None
         return Packing(empty, 0, 0, 0.0, 0.0, True)
     seats = _seats(rows, people)
     start = greedy(rows, sizes + 1e-3 * scores, people) if start is None else start
-    first = _stage(seats, sizes, start, None)
+    first = _stage(seats, sizes, start, None, stop)
     placed = round(first.value)
-    second = _stage(seats, scores, first.chosen, (sizes, placed))
+    second = _stage(seats, scores, first.chosen, (sizes, placed), stop)
     return Packing(
         chosen=second.chosen,
         placed=placed,
-        placed_bound=int(np.floor(first.bound + 1e-6)),
+        placed_bound=int(np.floor(first.bound + 1e-6)) if np.isfinite(first.bound) else people,
         score=second.value,
         score_bound=max(second.bound, second.value),
         proven=first.proven and second.proven,
@@ -99,11 +102,13 @@ def greedy(rows: IntArray, value: FloatArray, people: int) -> IntArray:
     return np.array(chosen, dtype=np.int64)
 
 
-def _stage(seats: csr_matrix, value: FloatArray, start: IntArray, floor: Floor) -> Stage:
+def _stage(seats: csr_matrix, value: FloatArray, start: IntArray, floor: Floor, stop: Stop) -> Stage:
     """Maximise value over packings (placing at least floor[1] people, when given)."""
     working = _initial_columns(seats, value, start)
     bound, duals = 0.0, (np.zeros(seats.shape[0]), 0.0)
     for _ in range(MAX_ROUNDS):
+        if stop():  # out of time: keep the start packing, with no bound from this stage
+            return Stage(start, float(value[start].sum()), float("inf"), False)
         bound, duals = _lp(seats[:, working], value[working], floor, working)
         reduced = _reduced(seats, value, duals, floor)
         reduced[working] = np.minimum(reduced[working], 0.0)

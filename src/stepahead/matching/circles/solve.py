@@ -39,12 +39,12 @@ SEARCH_METHOD = "greedy circles and local search; bound: each member's best poss
 
 def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop: Stop = never) -> Solution:
     progress("Forming circles", 0.0)
-    exact = exact_circles(pop, params)
+    exact = exact_circles(pop, params, stop)
     if exact is not None:
         total = float(exact.scores.sum())
         placed = int((exact.rows >= 0).sum())
         proven = exact.proven or (placed == 0 and exact.placed_bound == 0)
-        bound = total if proven else max(exact.score_bound, total)
+        bound = total if proven else max(min(exact.score_bound, upper_bound(pop, params, pop.size)), total)
         method = EXACT_METHOD if proven else CATALOGUE_METHOD
         progress("Circles formed", 1.0)
         return _solution(
@@ -54,7 +54,7 @@ def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop
         )
     peers = find_peers(pop, params, lambda done: progress("Finding likely circle-mates", 0.2 * done))
     progress("Forming circles", 0.2)
-    board = search(pop, params, peers, progress)
+    board = search(pop, params, peers, progress, stop)
     alive = board.circles()
     rows, scores = board.members[alive], board.score[alive]
     placed = int((rows >= 0).sum())
@@ -81,7 +81,9 @@ def _gap(total: float, bound: float) -> float:
     return max(0.0, (bound - total) / bound) if bound > 0 else 0.0
 
 
-def search(pop: Population, params: MatchParams, peers: Peers, progress: Progress) -> Board:
+def search(
+    pop: Population, params: MatchParams, peers: Peers, progress: Progress, stop: Stop = never
+) -> Board:
     board = Board(pop.size)
     order = seed_order(pop, peers, params.seed)
     small = pop.size <= SMALL_POOL
@@ -90,6 +92,8 @@ def search(pop: Population, params: MatchParams, peers: Peers, progress: Progres
     focus = np.arange(pop.size, dtype=np.int64)
     repairs = 0
     for round_ in range(MAX_PASSES):
+        if stop():  # the caller's budget is spent: the circles so far are valid
+            break
         progress("Improving circles", 0.5 + 0.5 * round_ / MAX_PASSES)
         board.take_focus(peers)
         changed = insert_unplaced(pop, params, peers, board)
