@@ -14,13 +14,18 @@ help:
 # (pinned in tests/browser/package-lock.json; skipped when npm is missing).
 setup:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	@$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen --quiet --compile-bytecode
+	@# Our own modules too: where PYTHONDONTWRITEBYTECODE is set (as on CI), every process would
+	@# otherwise compile every import from source again, which costs seconds per test worker.
+	@$(UV) run python -m compileall -q src tests bench
 	@$(UV) run python -m stepahead.matching  # compile the engine's kernels once, not on a first match
 	@[ -d tests/browser/node_modules ] || ! command -v npm >/dev/null \
 	  || npm ci --prefix tests/browser --silent
 
+PORT ?= 8000
+
 demo: setup
-	$(UV) run stepahead demo
+	$(UV) run stepahead demo --port $(PORT) $(DEMO_ARGS)
 
 test: setup lint test-sqlite test-postgres
 

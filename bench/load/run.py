@@ -67,9 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             _wait_for(f"http://127.0.0.1:{args.port}/api/health")
             stats = _locust(env, args, work, setup)
         finally:
-            for process in (server, worker):
-                process.send_signal(signal.SIGTERM)
-                process.wait(timeout=30)
+            _stop(server, worker)
     return _report(args, stats)
 
 
@@ -102,13 +100,25 @@ def _start(env: dict[str, str], args: argparse.Namespace, work: Path) -> tuple[s
     log = (work / "server.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "stepahead.config.wsgi", "--bind", f"127.0.0.1:{args.port}",
-         "--workers", str(args.workers), "--threads", "4", "--timeout", "60", "--log-level", "warning"],
+         "--workers", str(args.workers), "--threads", "4", "--timeout", "60", "--graceful-timeout", "5",
+         "--log-level", "warning"],
         cwd=REPO, env=env, stdout=log, stderr=log,
     )  # fmt: skip
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "db_worker"], cwd=REPO, env=env, stdout=log, stderr=log
     )
     return server, worker
+
+
+def _stop(*processes: subprocess.Popen[bytes]) -> None:
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _wait_for(url: str, seconds: float = 60) -> None:
@@ -130,7 +140,7 @@ def _locust(env: dict[str, str], args: argparse.Namespace, work: Path, setup: Re
         sys.executable, "-m", "locust", "-f", str(REPO / "bench" / "load" / "locustfile.py"), "--headless",
         "--users", str(args.users), "--spawn-rate", str(max(1, args.users // 10)),
         "--run-time", f"{args.seconds}s", "--host", f"http://127.0.0.1:{args.port}",
-        "--csv", str(work / "load"), "--only-summary", "--stop-timeout", "10",
+        "--csv", str(work / "load"), "--only-summary", "--stop-timeout", "30",
     ]  # fmt: skip
     subprocess.run(command, cwd=REPO, env=env, timeout=args.seconds + 120, check=False)
     with (work / "load_stats.csv").open(newline="") as file:

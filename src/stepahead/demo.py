@@ -30,6 +30,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from stepahead.accounts import User
+from stepahead.feedback.demo import stage_feedback
 from stepahead.lifecycle.demo import stage_lives
 from stepahead.mail.services import deliver_due
 from stepahead.matchruns.services import execute_match_run, start_match_run
@@ -142,9 +143,10 @@ def _load(headcount: int, seed: int) -> Organisation:
     _traditional_programme(organisation, hr, traditional)
     _circles_programme(organisation, hr, [p for p, _ in circles], you)
     spare_first = [p for p, _ in ordered[ends[2] :]] + [p for p, _ in ordered[: ends[2]]]
-    stage_lives(
+    lives = stage_lives(
         hr=hr, organisation_people=spare_first, you=you, login_for=partial(_login_for, organisation, admin)
     )
+    stage_feedback(hr=hr, partnerships=lives, you=participant)
     return organisation
 
 

@@ -130,8 +130,8 @@ def test_a_bad_file_lists_every_problem_and_writes_nothing(
     assert (status, stdout, out.exists()) == (2, "", False)
     lines = err.splitlines()
     assert lines[0] == f"{BAD_CSV}: line 2 (id E1), column skills: level 7 for negotiation is outside 0–5"
-    assert [re.search(r"line (\d+)", line).group(1) for line in lines[:-1]] == list("23334555")  # type: ignore[union-attr]
-    assert lines[-1] == f"8 problems in {BAD_CSV}; nothing was matched"
+    assert [re.search(r"line (\d+)", line).group(1) for line in lines[:-1]] == list("233345555")  # type: ignore[union-attr]
+    assert lines[-1] == f"9 problems in {BAD_CSV}; nothing was matched"
     assert "Traceback" not in err
 
 
@@ -196,6 +196,8 @@ def test_an_unwritable_output_fails_before_matching(
         (["--spread", "-1"], "argument --spread: spread must be between 0 and 10"),
         (["--profile", "guru"], "argument --profile: invalid choice"),
         (["--format", "xml"], "argument --format: invalid choice"),
+        (["--time-limit", "0"], "argument --time-limit: '0' is not a number of seconds above 0"),
+        (["--time-limit", "soon"], "argument --time-limit: 'soon' is not a number of seconds above 0"),
     ],
 )
 def test_bad_option_values_are_usage_errors(
@@ -263,3 +265,18 @@ def test_spread_is_passed_to_the_engine(capsys: pytest.CaptureFixture[str]) -> N
     status, out, _ = run(capsys, PEOPLE_CSV, "--mode", "open", "--spread", "0", "--quiet")
     assert status == 0
     assert json.loads(out)["stats"]["objective"] == json.loads(out)["stats"]["total_score"]
+
+
+def test_a_time_limit_stops_the_engine_with_its_bound(capsys: pytest.CaptureFixture[str]) -> None:
+    """Out of time at once, the engine still answers: proven if it finished before its first
+    look at the budget, else with a bound at least the score."""
+    status, out, _ = run(capsys, PEOPLE_CSV, "--time-limit", "1e-9", "--quiet")
+    assert status == 0
+    optimality = json.loads(out)["stats"]["optimality"]
+    assert optimality["upper_bound"] >= json.loads(out)["stats"]["total_score"] - 1e-4
+
+
+def test_without_a_time_limit_peer_pairs_are_proven(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, PEOPLE_CSV, "--quiet")
+    assert status == 0
+    assert json.loads(out)["stats"]["optimality"]["proven"]

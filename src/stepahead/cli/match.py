@@ -94,6 +94,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="how much being ahead is worth by gap (default one-step)",
     )
     parser.add_argument("--seed", type=int, default=defaults.seed, metavar="N", help="tie-breaking seed")
+    parser.add_argument(
+        "--time-limit",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="stop after about this long with the best result so far and its distance from the "
+        "best possible (default: no limit, the result is proven optimal)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary on stderr")
 
 
@@ -120,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     )
     errors = Console(stderr=True)
     display = ProgressDisplay(errors, enabled=not args.quiet and errors.is_terminal)
-    result = _timed_match(people, params, display)
+    result = _timed_match(people, params, display, args.time_limit)
     _write(_render(result, _output_format(args)), args.output)
     if not args.quiet:
         errors.print(summary_table(result, people))
@@ -218,12 +226,29 @@ def _parse(data: bytes, file_format: FileFormat, mode: Mode, source: str) -> lis
         return None
 
 
-def _timed_match(people: list[Participant], params: MatchParams, display: ProgressDisplay) -> MatchResult:
-    """Match, timing it here: the engine has no clock, so the CLI fills in `stats.seconds`."""
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return seconds
+
+
+def _timed_match(
+    people: list[Participant], params: MatchParams, display: ProgressDisplay, time_limit: float | None = None
+) -> MatchResult:
+    """Match, timing it here: the engine has no clock, so the CLI fills in `stats.seconds` and
+    turns a time limit into the engine's stop()."""
     started = time.perf_counter()
+
+    def out_of_time() -> bool:
+        return time_limit is not None and time.perf_counter() - started > time_limit
+
     try:
         with display:
-            result = match(people, params, progress=display)
+            result = match(people, params, progress=display, stop=out_of_time)
     except PoolError as error:
         raise UserError(str(error)) from None
     return replace(result, seconds=time.perf_counter() - started)

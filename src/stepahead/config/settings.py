@@ -53,6 +53,8 @@ elif PRODUCTION and (
 ALLOWED_HOSTS = _list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# How long an insights page's figures and charts are kept in the cache (seconds; 0 = no cache).
+INSIGHTS_CACHE_SECONDS = int(os.environ.get("INSIGHTS_CACHE_SECONDS", "300"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

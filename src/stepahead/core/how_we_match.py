@@ -19,6 +19,7 @@ class Parameters:
     circle_band: int
     cross_function_bonus: float
     wish_bonus: float
+    spread: float
     default_capacity: int
     max_capacity: int
 
@@ -85,6 +86,12 @@ def how_we_match(p: Parameters) -> list[Part]:
             f"A mentor takes {p.default_capacity} mentee{'s' if p.default_capacity != 1 else ''} unless "
             f"they choose otherwise (at most {p.max_capacity}).",
         )
+        if p.spread > 0:
+            capacity += (
+                "Mentees are shared across mentors: a mentor's second and later mentees count a "
+                "little less, so more people get to mentor instead of a few experts taking everyone. "
+                "Nobody loses a place for it.",
+            )
     return [
         Part("Who you are matched with", (WHO.get(p.mode, WHO["open"]), _grades(p), *capacity)),
         Part(

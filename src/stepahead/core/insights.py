@@ -153,3 +153,17 @@ def symmetric_cells(links: Mapping[tuple[str, str], int]) -> dict[tuple[str, str
 def quarter_of(year: int, month: int) -> str:
     """A period label that sorts: "2026 Q3"."""
     return f"{year} Q{(month - 1) // 3 + 1}"
+
+
+def bucket(histogram: Iterable[tuple[int, int]], bounds: Sequence[int]) -> list[tuple[str, int]]:
+    """A histogram {value: count} regrouped into ranges with inclusive upper `bounds`, plus the
+    rest: bounds (7, 14) give "0–7", "8–14", "15+"."""
+    labels, lower = [], 0
+    for upper in bounds:
+        labels.append((f"{lower}–{upper}", lower, upper))
+        lower = upper + 1
+    counts = dict.fromkeys([label for label, _, _ in labels] + [f"{lower}+"], 0)
+    for value, count in histogram:
+        label = next((name for name, low, high in labels if low <= value <= high), f"{lower}+")
+        counts[label] += count
+    return list(counts.items())

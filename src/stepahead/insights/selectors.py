@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncQuarter
 
 from stepahead.organisations.models import Organisation
@@ -197,7 +197,10 @@ def load_histogram(
     size = Partnership.objects.filter(pk=OuterRef("partnership")).annotate(n=Count("members")).values("n")
     # Σ over a person's giving memberships of the others in that partnership.
     per_person = giving.values("enrolment__person").annotate(
-        supported=Coalesce(Sum(Subquery(size) - 1), Value(0))
+        # Pairs and mentoring matches have two members: only circles need counting.
+        supported=Coalesce(
+            Sum(Case(When(partnership__kind="circle", then=Subquery(size) - 1), default=Value(1))), Value(0)
+        )
     )
     inner, params = per_person.values("supported").query.sql_with_params()
     with connection.cursor() as cursor:
@@ -297,7 +300,8 @@ def function_links(scope: Scope, filters: Filters) -> dict[tuple[str, str], int]
 
 def filter_choices(organisation: Organisation) -> dict[str, list[str] | list[int]]:
     """The functions, grades and locations people in the organisation have, for the filter form."""
-    people = Person.objects.filter(organisation=organisation, is_active=True)
+    # order_by() clears Person's default ordering, which DISTINCT would otherwise include.
+    people = Person.objects.filter(organisation=organisation, is_active=True).order_by()
     return {
         "functions": _distinct(people, "function"),
         "grades": sorted(int(g) for g in people.values_list("grade", flat=True).distinct()),

@@ -123,6 +123,67 @@ def store_email(
     return email
 
 
+class Outgoing(NamedTuple):
+    """One message for `queue_emails` (the arguments of `queue_email`, without attachments)."""
+
+    organisation: Organisation | None
+    to: str
+    template: str
+    context: Mapping[str, object]
+    key: str
+    related: models.Model | None = None
+
+
+def queue_emails(messages: Sequence[Outgoing]) -> list[OutboundEmail]:
+    """`queue_email` for many messages at once (the nudge batch): keys already queued are
+    skipped, the rest rendered now and stored with one insert in the caller's transaction, and
+    one delivery task for them all is enqueued after commit. A key queued concurrently raises
+    IntegrityError (the caller's transaction rolls back and may retry one by one)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    existing = set(
+        OutboundEmail.objects.filter(key__in=[m.key for m in messages]).values_list("key", flat=True)
+    )
+    now, rows = timezone.now(), []
+    for message in messages:
+        if message.key in existing:
+            continue
+        rendered = render_email(message.template, message.context)
+        related = message.related
+        rows.append(
+            OutboundEmail(
+                key=message.key,
+                organisation=message.organisation,
+                to=message.to,
+                template=message.template[:120],
+                subject=rendered.subject[:300],
+                text_body=rendered.text,
+                html_body=rendered.html,
+                attachments=[],
+                next_attempt_at=now,
+                related_type=ContentType.objects.get_for_model(related) if related is not None else None,
+                related_id=str(related.pk) if related is not None else "",
+            )
+        )
+    created = OutboundEmail.objects.bulk_create(rows)
+    ids = [email.pk for email in created]
+    if ids:
+        transaction.on_commit(lambda: enqueue_deliveries(ids))
+    return created
+
+
+def enqueue_deliveries(email_ids: list[int]) -> None:
+    """One task delivering many messages; if enqueuing fails, `deliver_mail` sends them."""
+    from .tasks import deliver_emails
+
+    try:
+        deliver_emails.enqueue(email_ids=email_ids)
+    except Exception:
+        logger.exception(
+            "could not enqueue delivery of %s emails; deliver_mail will send them", len(email_ids)
+        )
+
+
 def enqueue_delivery(email_id: int, *, run_after: datetime | None = None) -> None:
     """Hand the message to the task worker. If that fails, the row stays due and the
     `deliver_mail` command (or the next retry) picks it up: never an error for the user."""

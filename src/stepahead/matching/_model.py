@@ -185,12 +185,14 @@ class Optimality:
     `proven` means the result equals the optimum of the spec's lexicographic objective over all
     eligible pairs. Otherwise `upper_bound` is a valid bound on the objective (the total score;
     in mentoring modes, less the load penalties) among solutions that place as many people, and
-    `gap` the relative distance of the result to it."""
+    `gap` the relative distance of the result to it. `placed_bound`, where a solver gives one, is
+    the most people any solution could place."""
 
     proven: bool
     upper_bound: float
     gap: float
     method: str
+    placed_bound: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,11 +111,13 @@ def _stats(result: MatchResult) -> JsonObject:
 
 def _optimality(optimality: Optimality) -> JsonObject:
     return {
-        "proven": optimality.proven,
-        "upper_bound": round(optimality.upper_bound, 4),
+        # Plain Python values: a solver may hand back numpy scalars, which json cannot write.
+        "proven": bool(optimality.proven),
+        "upper_bound": round(float(optimality.upper_bound), 4),
         # More decimals than scores: a gap of 0.00004 is still worth seeing as non-zero.
-        "gap": round(optimality.gap, 6),
+        "gap": round(float(optimality.gap), 6),
         "method": optimality.method,
+        **({} if optimality.placed_bound is None else {"placed_bound": optimality.placed_bound}),
     }
 
 

@@ -6,6 +6,7 @@ DB rows → `Participant` (ids are HRIS ids, unique within an organisation), pro
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ def params_for(programme: Programme, *, seed: int = 0) -> MatchParams:
         circle_band=programme.circle_band,
         cross_function_bonus=programme.cross_function_bonus,
         wish_bonus=programme.wish_bonus,
+        spread=programme.spread,
         seed=seed,
     )
 
@@ -135,9 +137,12 @@ def summary_of(result: MatchResult) -> dict[str, object]:
             | {p for circle in result.circles for p in circle.members}
         ),
         "total_score": round(result.total_score, 4),
+        "objective": round(result.objective, 4),
         "engine_seconds": round(result.seconds, 3),
         "groups": len(result.pairs) + len(result.matches) + len(result.circles),
         "unmatched": [{"id": u.id, "reason": u.reason} for u in result.unmatched],
+        "idle_mentors": [{"id": u.id, "reason": u.reason} for u in result.idle_mentors],
+        "mentor_load": None if result.mentor_load is None else dataclasses.asdict(result.mentor_load),
         "optimality": None
         if optimality is None
         else {

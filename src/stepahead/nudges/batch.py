@@ -18,7 +18,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,11 +37,12 @@ from stepahead.core.nudges import (
     zone,
 )
 from stepahead.mail.links import absolute_url
+from stepahead.mail.services import queue_emails
 from stepahead.partnerships.models import Partnership, PartnershipStatus
 
 from .gather import Candidate, Snapshot, overdue_anchor, running_partnerships, snapshot
 from .models import Nudge, NudgePreference, NudgeStatus
-from .services import DueNudge, send_nudge
+from .services import DueNudge, outgoing, send_nudge
 
 REMINDER_KINDS = frozenset({NudgeKind.PULSE, NudgeKind.FIT_CHECK, NudgeKind.SURVEY, NudgeKind.AGREEMENT})
 
@@ -178,14 +179,68 @@ def send_due(
         ready.append((candidate, pref, status))
     size = max(1, settings.NUDGE_BATCH_SIZE)
     for start in range(0, len(ready), size):
+        group = ready[start : start + size]
         with transaction.atomic():
-            recorded = [
-                _send_one(now, candidate, shot, pref, status, report, interval)
-                for candidate, pref, status in ready[start : start + size]
-            ]
+            try:
+                with transaction.atomic():
+                    recorded = _record_group(now, group, shot, report, interval)
+            except IntegrityError:  # a concurrent batch recorded some of them: one by one
+                recorded = [_send_one(now, c, shot, p, status, report, interval) for c, p, status in group]
         for nudge in recorded:
             if nudge is not None and on_sent is not None:
                 on_sent(nudge)
+
+
+def _due_nudge(candidate: Candidate, shot: Snapshot, pref: Preference) -> DueNudge:
+    partnership = shot.partnerships[candidate.partnership_id]
+    template, context = _mail(candidate, partnership, pref)
+    return DueNudge(
+        key=candidate.key,
+        kind=candidate.kind,
+        user_id=candidate.recipient.user_id or 0,
+        email=candidate.recipient.email,
+        partnership=partnership,
+        template=template,
+        context=context,
+    )
+
+
+def _count(report: BatchReport, kind: NudgeKind, status: str) -> None:
+    if status == NudgeStatus.SENT:
+        report.sent += 1
+        report.by_kind[kind.value] += 1
+    elif status == NudgeStatus.OPTED_OUT:
+        report.opted_out += 1
+    else:
+        report.no_email += 1
+
+
+def _record_group(
+    now: datetime,
+    group: list[tuple[Candidate, Preference, str]],
+    shot: Snapshot,
+    report: BatchReport,
+    interval: float,
+) -> list[Nudge | None]:
+    """The group's nudge rows with one insert and their emails with another (same keys)."""
+    dues = [(_due_nudge(c, shot, pref), status) for c, pref, status in group]
+    nudges = Nudge.objects.bulk_create(
+        Nudge(
+            key=due.key,
+            kind=due.kind.value,
+            user_id=due.user_id,
+            partnership=due.partnership,
+            status=status,
+            created_at=now,
+        )
+        for due, status in dues
+    )
+    queue_emails([outgoing(due) for due, status in dues if status == NudgeStatus.SENT])
+    for due, status in dues:
+        _count(report, due.kind, status)
+    if interval:
+        clock.sleep(interval * len(group))
+    return list(nudges)
 
 
 def _send_one(
@@ -197,29 +252,13 @@ def _send_one(
     report: BatchReport,
     interval: float,
 ) -> Nudge | None:
-    partnership = shot.partnerships[candidate.partnership_id]
-    template, context = _mail(candidate, partnership, pref)
-    due = DueNudge(
-        key=candidate.key,
-        kind=candidate.kind,
-        user_id=candidate.recipient.user_id or 0,
-        email=candidate.recipient.email,
-        partnership=partnership,
-        template=template,
-        context=context,
-    )
-    nudge = send_nudge(due=due, status=status, now=now)
+    nudge = send_nudge(due=_due_nudge(candidate, shot, pref), status=status, now=now)
     if interval:
         clock.sleep(interval)
     if nudge is None:
         report.already_sent += 1
-    elif status == NudgeStatus.SENT:
-        report.sent += 1
-        report.by_kind[candidate.kind.value] += 1
-    elif status == NudgeStatus.OPTED_OUT:
-        report.opted_out += 1
     else:
-        report.no_email += 1
+        _count(report, candidate.kind, status)
     return nudge
 
 

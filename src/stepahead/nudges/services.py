@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from stepahead.accounts import User
 from stepahead.core.nudges import NudgeKind, known_zone
 from stepahead.errors import DomainError
+from stepahead.mail.services import Outgoing, queue_email
 from stepahead.partnerships.models import Partnership
 
 from .models import Nudge, NudgePreference, NudgeStatus
@@ -52,11 +53,21 @@ class DueNudge:
     context: dict[str, object]
 
 
+def outgoing(due: DueNudge) -> Outgoing:
+    """The nudge's email for the outbox, under the nudge's own key."""
+    return Outgoing(
+        organisation=due.partnership.organisation,
+        to=due.email,
+        template=due.template,
+        context=due.context,
+        key=due.key,
+        related=due.partnership,
+    )
+
+
 def send_nudge(*, due: DueNudge, status: str, now: datetime) -> Nudge | None:
     """Record the nudge and queue its email in one transaction; None when its key is already
     recorded (sent by an earlier or a concurrent batch)."""
-    from stepahead.mail.services import queue_email
-
     try:
         with transaction.atomic():
             nudge = Nudge.objects.create(
@@ -68,14 +79,7 @@ def send_nudge(*, due: DueNudge, status: str, now: datetime) -> Nudge | None:
                 created_at=now,
             )
             if status == NudgeStatus.SENT:
-                queue_email(
-                    organisation=due.partnership.organisation,
-                    to=due.email,
-                    template=due.template,
-                    context=due.context,
-                    key=due.key,
-                    related=due.partnership,
-                )
+                queue_email(**outgoing(due)._asdict())
     except IntegrityError:
         return None
     return nudge

@@ -67,6 +67,9 @@ class Programme(models.Model):
     circle_band = models.PositiveSmallIntegerField(default=2, help_text="Circles: largest grade spread.")
     cross_function_bonus = models.FloatField(default=0.25, validators=[MinValueValidator(0)])
     wish_bonus = models.FloatField(default=0.5, validators=[MinValueValidator(0)])
+    # Mentoring: a mentor's k-th mentee costs spread · (k − 1) (spec 1.1), so mentees are shared
+    # across mentors instead of piling on a few experts. Never costs a mentee a place.
+    spread = models.FloatField(default=0.2, validators=[MinValueValidator(0), MaxValueValidator(10)])
     # Capacity defaults for mentors who do not state their own.
     # Open enrolment: anyone in the organisation may join while the programme is enrolling,
     # without an invitation (the ISMCP standard asks that participants can opt in).

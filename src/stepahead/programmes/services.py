@@ -49,6 +49,7 @@ PROGRAMME_SETTINGS = (
     "circle_band",
     "cross_function_bonus",
     "wish_bonus",
+    "spread",
     "self_enrolment",
     "default_capacity",
     "max_capacity",

@@ -32,6 +32,9 @@ PARAMETER_HELP = {
     "0.25). Raise it to encourage cross-functional pairs; 0 turns it off.",
     "wish_bonus": "Added for each person who asked to be matched with the other (default 0.5). A wish "
     "never makes an ineligible match eligible.",
+    "spread": "Mentoring: share mentees across mentors. Each further mentee a mentor takes counts this "
+    "much less than the one before (default 0.2), so mentees go to more mentors instead of piling "
+    "on a few experts. Nobody loses a place for it; 0 turns it off.",
     "default_capacity": "Mentors who do not state a capacity take this many mentees (default 1).",
     "max_capacity": "The most mentees any mentor may take at once (default 5).",
     "starts_on": "Optional. When the programme begins.",
@@ -73,6 +76,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             "circle_band": "Circle grade band",
             "cross_function_bonus": "Cross-function bonus",
             "wish_bonus": "Wish bonus",
+            "spread": "Share mentees across mentors",
             "self_enrolment": "Open enrolment: anyone in the organisation can join",
             "default_capacity": "Default mentor capacity",
             "max_capacity": "Maximum mentor capacity",
@@ -91,10 +95,12 @@ class ProgrammeForm(forms.ModelForm[Programme]):
         self.fields["name"].widget.attrs["autocomplete"] = "off"
         self.fields["cross_function_bonus"].widget.attrs["step"] = "0.05"
         self.fields["wish_bonus"].widget.attrs["step"] = "0.05"
+        self.fields["spread"].widget.attrs["step"] = "0.05"
+        self.fields["spread"].required = False  # added after the others: older forms omit it
         circle_size = self.fields["circle_size"]
         circle_size.validators += [MinValueValidator(3), MaxValueValidator(5)]
         circle_size.widget.attrs.update(min=3, max=5)
-        for name in ("cross_function_bonus", "wish_bonus"):
+        for name in ("cross_function_bonus", "wish_bonus", "spread"):
             self._bound(name, 0, MAX_BONUS)
         for name in ("default_capacity", "max_capacity"):
             self._bound(name, 0, MAX_CAPACITY)  # the engine refuses more (matching.PoolError)
@@ -104,6 +110,10 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             for name in self.FROZEN:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Fixed: matching has started."
+
+    def clean_spread(self) -> float:
+        spread = self.cleaned_data.get("spread")
+        return float(Programme._meta.get_field("spread").default) if spread is None else float(spread)
 
     def _bound(self, name: str, low: float, high: float) -> None:
         self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]

@@ -97,3 +97,12 @@ def test_other_organisations_see_nothing(world):
     assert s.funnel_counts(other, ALL)[0] == ("Eligible", 0)
     assert s.load_histogram(other, ALL) == {}
     assert s.function_links(other, ALL) == {}
+
+
+@pytest.mark.usefixtures("scene")
+def test_filter_choices_list_each_value_once(world):
+    assert s.filter_choices(world.org) == {
+        "functions": ["Finance", "IT", "Sales"],
+        "grades": [2, 3, 4, 6],
+        "locations": ["Leeds", "London"],
+    }

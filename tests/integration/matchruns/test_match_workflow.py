@@ -198,3 +198,24 @@ def test_matchrun_rows_are_kept_for_audit(world, django_capture_on_commit_callba
     assert MatchRun.objects.filter(programme=programme, status=RunStatus.DONE).count() == 2
     # the second run superseded the first run's proposals instead of duplicating them
     assert partnerships_of(programme=programme, statuses=["proposed"]).count() == 2
+
+
+def test_a_mentoring_run_shares_mentees_and_keeps_the_load_figures(world, django_capture_on_commit_callbacks):
+    """Spec 1.1 through the platform: the programme's spread reaches the engine, and the run keeps
+    (and shows) how the mentoring is shared."""
+    from stepahead.programmes.services import save_enrolment
+    from tests.integration.factories import make_person
+
+    programme = make_programme(world, mode="traditional", spread=0.3)
+    for k in range(2):
+        mentor = make_person(world.org, f"S{k}", 5, skills={"python": 3 + k})
+        save_enrolment(programme=programme, person=mentor, role="mentor", capacity=2)
+    for k in range(2):
+        junior = make_person(world.org, f"J{k}", 2, skills={"python": 2}, goals=["python"])
+        save_enrolment(programme=programme, person=junior, role="mentee")
+    run = _run(world, programme, django_capture_on_commit_callbacks)
+    assert run.parameters["spread"] == 0.3
+    # S0 is one step ahead of both (1.0 each), S1 two steps (0.8): a second mentee for S0 is
+    # worth 1.0 − 0.3, less than S1's 0.8, so each mentor takes one.
+    assert run.summary["mentor_load"] == {"mentors": 2, "used": 2, "max": 1, "gini": 0.0, "top10_share": 0.5}
+    assert run.summary["objective"] == pytest.approx(1.8)

@@ -226,3 +226,17 @@ def test_invitations_say_who_was_not_reached_and_offer_their_link(world, browser
     assert page.count("data-copy=") == 2  # Ema was emailed; her link stays private
     again = browser.post(reverse("web:programme_invite", args=[programme.pk]), {"people": "E1"})
     assert "1 already invited, so not emailed again." in browser.get(again.url).content.decode()
+
+
+def test_closing_a_programme_asks_first(world, browser_for):
+    programme = make_programme(world)
+    browser = browser_for(world.manager)
+    url = reverse("web:programme_status", args=[programme.pk])
+    ask = browser.post(url, {"to": "closed"})
+    assert ask.status_code == 200
+    assert "cannot be undone" in ask.content.decode()
+    programme.refresh_from_db()
+    assert programme.status == Status.ENROLLING
+    assert browser.post(url, {"to": "closed", "confirmed": "yes"}).status_code == 302
+    programme.refresh_from_db()
+    assert programme.status == Status.CLOSED

@@ -151,17 +151,22 @@ def test_approve_selected_then_all_notifies_members(
         reverse("web:approve", args=[programme.pk]), {"scope": "selected", "selected": [ab.pk]}
     )
     assert stale.status_code == 409
-    browser.post(reverse("web:approve", args=[programme.pk]), {"scope": "all"})
+    browser.post(reverse("web:approve", args=[programme.pk]), {"scope": "all", "confirmed": "yes"})
     cd.refresh_from_db()
     assert cd.status == PartnershipStatus.APPROVED
-    assert browser.post(reverse("web:approve", args=[programme.pk]), {"scope": "all"}).status_code == 409
+    assert (
+        browser.post(
+            reverse("web:approve", args=[programme.pk]), {"scope": "all", "confirmed": "yes"}
+        ).status_code
+        == 409
+    )
 
 
 def test_review_actions_are_refused_to_participants_and_other_orgs(world, browser_for, reviewable):
     programme, _e, (ab, _cd) = reviewable
     url = reverse("web:approve", args=[programme.pk])
-    assert browser_for(world.participant).post(url, {"scope": "all"}).status_code == 403
-    assert browser_for(world.other_admin).post(url, {"scope": "all"}).status_code == 404
+    assert browser_for(world.participant).post(url, {"scope": "all", "confirmed": "yes"}).status_code == 403
+    assert browser_for(world.other_admin).post(url, {"scope": "all", "confirmed": "yes"}).status_code == 404
     other = make_programme(world)
     # a proposal id of another programme is a 404 in this one
     assert browser_for(world.manager).post(reverse("web:pin", args=[other.pk, ab.pk])).status_code == 404
@@ -204,3 +209,13 @@ def test_hr_pages_speak_plainly_strength_out_of_100_with_the_raw_score_in_a_tool
     assert "71<span" in html  # 1.5 of the best exchange 2.1 → 71/100
     for jargon in ("Gap ≤", "Proven optimal", "relaxation", "dual certificate", "Mean score"):
         assert jargon not in html
+
+
+def test_approve_all_asks_first_naming_who_will_be_emailed(world, browser_for, reviewable):
+    programme, _e, _proposals = reviewable
+    response = browser_for(world.manager).post(reverse("web:approve", args=[programme.pk]), {"scope": "all"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Approve and email 4 people" in page
+    assert all(name in page for name in ("<li>A</li>", "<li>B</li>", "<li>C</li>", "<li>D</li>"))
+    assert not Partnership.objects.filter(programme=programme, status=PartnershipStatus.APPROVED).exists()

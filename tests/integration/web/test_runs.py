@@ -9,6 +9,8 @@ from stepahead.matchruns.services import execute_match_run, start_match_run
 from stepahead.programmes.models import Status
 from tests.integration.factories import enrol_peers, make_programme
 
+CONFIRMED = {"confirmed": "yes"}
+
 
 @pytest.fixture
 def immediate_tasks(settings):
@@ -22,7 +24,7 @@ def test_start_run_executes_and_shows_results(
     enrol_peers(world, programme)
     browser = browser_for(world.manager)
     with django_capture_on_commit_callbacks(execute=True):
-        response = browser.post(reverse("web:run_start", args=[programme.pk]))
+        response = browser.post(reverse("web:run_start", args=[programme.pk]), CONFIRMED)
     run = MatchRun.objects.get(programme=programme)
     assert response.status_code == 302
     assert response.url == reverse("web:run_detail", args=[programme.pk, run.pk])
@@ -76,7 +78,7 @@ def test_failed_run_shows_the_error(world, browser_for):
 def test_starting_a_run_in_the_wrong_state_is_409(world, browser_for):
     draft = make_programme(world, status=Status.DRAFT)
     enrol_peers(world, draft)
-    response = browser_for(world.manager).post(reverse("web:run_start", args=[draft.pk]))
+    response = browser_for(world.manager).post(reverse("web:run_start", args=[draft.pk]), CONFIRMED)
     assert response.status_code == 409
     assert b"cannot be matched" in response.content
     assert not MatchRun.objects.exists()
@@ -95,7 +97,10 @@ def test_runs_of_other_programmes_or_orgs_are_404(world, browser_for):
         == 404
     )
     assert (
-        browser_for(world.participant).post(reverse("web:run_start", args=[programme.pk])).status_code == 403
+        browser_for(world.participant)
+        .post(reverse("web:run_start", args=[programme.pk]), CONFIRMED)
+        .status_code
+        == 403
     )
 
 
@@ -125,11 +130,65 @@ def test_a_second_click_on_run_matching_lands_on_the_running_run(world, browser_
     programme = make_programme(world)
     enrol_peers(world, programme)
     browser = browser_for(world.manager)
-    first = browser.post(reverse("web:run_start", args=[programme.pk]))
-    second = browser.post(reverse("web:run_start", args=[programme.pk]))
+    first = browser.post(reverse("web:run_start", args=[programme.pk]), CONFIRMED)
+    second = browser.post(reverse("web:run_start", args=[programme.pk]), CONFIRMED)
     run = MatchRun.objects.get(programme=programme)
     assert first.status_code == second.status_code == 302
     assert second.url == reverse("web:run_detail", args=[programme.pk, run.pk])
     page = browser.get(second.url).content.decode()
     assert "already under way" in page
     assert MatchRun.objects.filter(programme=programme).count() == 1
+
+
+def test_run_matching_asks_first_saying_what_will_happen(world, browser_for):
+    programme = make_programme(world)
+    enrol_peers(world, programme)
+    response = browser_for(world.manager).post(reverse("web:run_start", args=[programme.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enrolment closes" in page
+    assert "for the 4 people not yet matched" in page
+    assert 'name="confirmed" value="yes"' in page
+    assert not MatchRun.objects.exists()
+    programme.refresh_from_db()
+    assert programme.status == Status.ENROLLING
+
+
+def test_a_mentoring_run_page_shows_how_mentees_are_shared(world, browser_for):
+    programme = make_programme(world)
+    enrol_peers(world, programme)
+    run = start_match_run(actor=world.manager, programme=programme)
+    load = {"mentors": 10, "used": 7, "max": 2, "gini": 0.31, "top10_share": 0.2}
+    summary = {"groups": 9, "mentor_load": load, "idle_mentors": [{"id": "M1", "reason": "..."}] * 3}
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, summary=summary, finished_at=timezone.now()
+    )
+    page = (
+        browser_for(world.manager)
+        .get(reverse("web:run_detail", args=[programme.pk, run.pk]))
+        .content.decode()
+    )
+    assert "Mentors used: 7 of 10 (the busiest has 2 mentees)" in page
+    assert "the busiest tenth of mentors hold 20% of mentees" in page
+    assert "Load evenness (Gini): 0.31" in page
+    assert "3 mentors got no mentee" in page
+
+
+def test_a_run_leaving_many_unmatched_alerts_hr_with_reasons_and_fixes(world, browser_for):
+    programme = make_programme(world)
+    enrol_peers(world, programme)
+    run = start_match_run(actor=world.manager, programme=programme)
+    reason = "no one within 1 grade of {0} is ahead of {0} in any of {0}'s goals (sql)"
+    unmatched = [{"id": name, "reason": reason.format(name)} for name in "ABC"]
+    summary = {"groups": 0, "people_placed": 0, "unmatched": unmatched}
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, summary=summary, finished_at=timezone.now()
+    )
+    page = (
+        browser_for(world.manager)
+        .get(reverse("web:run_detail", args=[programme.pk, run.pk]))
+        .content.decode()
+    )
+    assert "3 of 4 people (75%) were left unmatched." in page
+    assert "3 people want sql and nobody within 1 grade is ahead in it" in page
+    assert "Consider traditional mentoring or a circle" in page

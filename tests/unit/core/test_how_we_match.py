@@ -12,6 +12,7 @@ BASE = Parameters(
     circle_band=2,
     cross_function_bonus=0.25,
     wish_bonus=0.5,
+    spread=0.2,
     default_capacity=1,
     max_capacity=5,
 )
@@ -46,3 +47,12 @@ def test_the_words_follow_the_parameters():
     assert "bonus" not in plain
     assert "more junior than you" in _text(replace(BASE, mode="reverse"))
     assert "Grade does not matter" in _text(replace(BASE, mode="open"))
+
+
+def test_mentoring_says_mentees_are_shared_unless_spreading_is_off():
+    from dataclasses import replace
+
+    shared = "Mentees are shared across mentors"
+    assert shared in _text(replace(BASE, mode="traditional"))
+    assert shared not in _text(replace(BASE, mode="traditional", spread=0.0))
+    assert shared not in _text(BASE)  # peers have no mentors

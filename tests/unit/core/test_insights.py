@@ -110,3 +110,14 @@ def test_cross_function_share_counts_each_link_once():
 def test_quarter_labels_sort():
     assert quarter_of(2026, 1) == "2026 Q1"
     assert quarter_of(2026, 12) == "2026 Q4"
+
+
+def test_bucket_regroups_a_histogram_into_ranges():
+    from stepahead.core.insights import bucket
+
+    assert bucket([(0, 2), (7, 1), (8, 4), (30, 1), (31, 5)], (7, 14)) == [
+        ("0–7", 3),
+        ("8–14", 4),
+        ("15+", 6),
+    ]
+    assert bucket([], (7,)) == [("0–7", 0), ("8+", 0)]

@@ -3,24 +3,44 @@ programming (scipy's HiGHS), most members first, then the most score."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_matrix
 
 from .._model import MatchParams
 from .._population import FloatArray, IntArray, Population
+from .catalogue import catalogue
+from .pack import greedy, lexicographic_packing, pack
 from .score import MAX_SIZE, MIN_SIZE, judge
 
-EXACT_PEOPLE = 24  # up to this many people the pool is solved exactly (well under a second)
+# Up to this many people every valid circle is enumerated (a few seconds at most), the LP over all
+# of them bounds the result, and the integer solve proves it where it can.
+EXACT_PEOPLE = 120
 
 
-def exact_circles(pop: Population, params: MatchParams) -> tuple[IntArray, FloatArray] | None:
-    """The optimal circles (rows, scores), or None when the pool is too big to enumerate."""
+@dataclass(frozen=True, slots=True)
+class Packed:
+    rows: IntArray
+    scores: FloatArray
+    placed_bound: int
+    score_bound: float  # the most score of any packing placing at least as many
+    proven: bool
+
+
+def exact_circles(pop: Population, params: MatchParams) -> Packed | None:
+    """The best circles with their bounds, or None when the pool is too big to enumerate."""
     if pop.size > EXACT_PEOPLE:
         return None
-    return best_packing(pop, params, np.arange(pop.size, dtype=np.int64))
+    found = catalogue(pop, params, np.arange(pop.size, dtype=np.int64))
+    if not found.complete:
+        return None
+    rows, scores = found.rows, found.scores
+    sizes = (rows >= 0).sum(axis=1)
+    start = greedy(rows, sizes + 1e-3 * scores, pop.size)
+    best = pack(rows, scores, pop.size, start)
+    chosen = rows[best.chosen]
+    return Packed(chosen, judge(pop, params, chosen).score, best.placed_bound, best.score_bound, best.proven)
 
 
 def best_packing(pop: Population, params: MatchParams, people: IntArray) -> tuple[IntArray, FloatArray]:
@@ -31,7 +51,7 @@ def best_packing(pop: Population, params: MatchParams, people: IntArray) -> tupl
     rows, scores = rows[verdict.valid], verdict.score[verdict.valid]
     if not len(rows):
         return rows, scores
-    chosen = _pack(rows, scores)
+    chosen = lexicographic_packing(rows, scores)
     return rows[chosen], scores[chosen]
 
 
@@ -47,33 +67,3 @@ def _all_circles(people: int) -> IntArray:
 
 
 _SUBSETS: dict[int, IntArray] = {}
-
-
-def _pack(rows: IntArray, scores: FloatArray) -> IntArray:
-    """Two integer programs: the most members, then the best score among packings that many
-    (one program with a big member weight solves far slower)."""
-    real = rows >= 0
-    circle = np.repeat(np.arange(len(rows)), real.sum(axis=1))
-    _, person = np.unique(rows[real], return_inverse=True)
-    seats = csr_matrix((np.ones(len(circle)), (person, circle)), shape=(int(person.max()) + 1, len(rows)))
-    sizes = real.sum(axis=1).astype(np.float64)
-    one_circle_each = LinearConstraint(seats, 0, 1)
-    first = _solve(-sizes, [one_circle_each])
-    placed = round(float(sizes @ first))
-    second = _solve(-scores, [one_circle_each, LinearConstraint(sizes[None, :], placed, placed)])
-    chosen: IntArray = np.flatnonzero(second > 0)
-    return chosen
-
-
-def _solve(cost: FloatArray, constraints: list[LinearConstraint]) -> FloatArray:
-    found = milp(
-        cost,
-        constraints=constraints,
-        integrality=np.ones(len(cost)),
-        bounds=Bounds(0, 1),
-        options={"mip_rel_gap": 0.0},  # HiGHS stops at 0.01 % by default; a proof needs the optimum
-    )
-    if found.x is None:
-        raise RuntimeError(f"circle packing failed: {found.message}")
-    chosen: FloatArray = np.round(found.x)
-    return chosen

@@ -657,13 +657,18 @@ def blossom_share(parent: Any, z: Any, n: int, a: Any, b: Any) -> Any:
 
 
 @_kernel
-def greedy_start(n: int, ea: Any, eb: Any, wt: Any) -> Any:
-    """A feasible start: each person's dual is their heaviest pair's weight
-    (u_a + u_b ≥ 2·w_ab holds on every pair), and pairs tight under it matched greedily."""
-    dual = np.zeros(n, dtype=np.int64)
-    for k in range(ea.shape[0]):
-        dual[ea[k]] = max(dual[ea[k]], wt[k])
-        dual[eb[k]] = max(dual[eb[k]], wt[k])
+def greedy_start(n: int, ea: Any, eb: Any, wt: Any, dual: Any, adj_start: Any, adj_edge: Any) -> Any:
+    """A start from any feasible duals (u_a + u_b ≥ 2·w_ab, u ≥ 0): each person's dual lowered
+    in turn as far as their pairs allow, so each has a tight pair, then tight pairs matched
+    heaviest first."""
+    dual = dual.copy()
+    for v in range(n):
+        least = 0
+        for e in range(adj_start[v], adj_start[v + 1]):
+            k = adj_edge[e]
+            other = eb[k] if ea[k] == v else ea[k]
+            least = max(least, 2 * wt[k] - dual[other])
+        dual[v] = least
     mate = np.full(n, -1, dtype=np.int64)
     mate_pair = np.full(n, -1, dtype=np.int64)
     for k in np.argsort(-wt, kind="mergesort"):
@@ -674,3 +679,23 @@ def greedy_start(n: int, ea: Any, eb: Any, wt: Any) -> Any:
         if mate[v] < 0 and dual[v] % 2:
             dual[v] += 1  # unmatched duals share one parity, so halved slacks stay exact
     return mate, mate_pair, dual
+
+
+@_kernel
+def blossom_tree(parent: Any, z2: Any, n: int) -> Any:
+    """Each blossom's depth (0 at top level) and 2 × the duals of it and every blossom above it."""
+    depth = np.full(2 * n, -1, dtype=np.int64)
+    above = np.zeros(2 * n, dtype=np.int64)
+    path = np.empty(2 * n, dtype=np.int64)
+    for b in range(n, 2 * n):
+        count, x = 0, b
+        while x >= 0 and depth[x] < 0:
+            path[count] = x
+            count += 1
+            x = parent[x]
+        for i in range(count - 1, -1, -1):
+            y = path[i]
+            up = parent[y]
+            depth[y] = 0 if up < 0 else depth[up] + 1
+            above[y] = z2[y - n] + (0 if up < 0 else above[up])
+    return depth, above

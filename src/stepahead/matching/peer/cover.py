@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import linprog
 
 from .._population import IntArray
 
@@ -55,6 +54,8 @@ def cover_lift(excess: IntArray, partner: IntArray) -> IntArray | None:
 def _fractional_cover(a: IntArray, b: IntArray, need: IntArray, nodes: int) -> IntArray | None:
     """Smallest Σ x with x_a + x_b ≥ need on every edge, in whole units (rounded up, then any
     edge the rounding left short is made up at its first end)."""
+    from scipy.optimize import linprog  # a second to import: only pools that need the LP pay it
+
     edges = len(a)
     matrix = sparse.csr_matrix(
         (np.ones(2 * edges), (np.tile(np.arange(edges), 2), np.concatenate([a, b]))), shape=(edges, nodes)

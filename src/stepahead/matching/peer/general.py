@@ -14,7 +14,17 @@ import numpy as np
 
 from .._population import IntArray
 from .._solution import Stop, never
-from .blossom_kernel import _DUAL, _MATE, _PARENT, _ROWS, blossom_share, greedy_start, run, start
+from .blossom_kernel import (
+    _DUAL,
+    _MATE,
+    _PARENT,
+    _ROWS,
+    blossom_share,
+    blossom_tree,
+    greedy_start,
+    run,
+    start,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +54,12 @@ class GeneralMatching:
     def reduced2(self, a: IntArray, b: IntArray, w: IntArray) -> IntArray:
         """2 × each pair's reduced cost y_a + y_b + Σ_{B ∋ a,b} z_B − w_ab (≥ 0 when priced)."""
         return self.u[a] + self.u[b] + self.shared2(a, b) - 2 * w
+
+    def tree(self) -> tuple[IntArray, IntArray, IntArray]:
+        """The blossom tree for pricing pairs (`peer.kernel._shared`): each id's parent, each
+        blossom's depth, and 2 × the duals of it and the blossoms above it."""
+        depth, above = blossom_tree(self.parent, self.z2, self.n)
+        return self.parent, depth, above
 
     def top_blossom(self) -> IntArray:
         """Each person's outermost blossom with a positive dual, -1 when none holds them."""
@@ -82,12 +98,13 @@ def max_weight_matching(
     b: IntArray,
     w: IntArray,
     stop: Stop = never,
-    warm: WarmStart | None = None,
+    warm: IntArray | None = None,
     look_every: int = _STAGES_PER_LOOK,
 ) -> GeneralMatching:
     """Maximum-weight matching over pairs (a[k], b[k]) of integer weight w[k] ≥ 0 (no self
-    pairs; people 0..n-1, those without pairs stay unmatched with dual 0). `warm`: a matching
-    and feasible duals to start from (else each person's heaviest pair and a greedy matching).
+    pairs; people 0..n-1, those without pairs stay unmatched with dual 0). `warm`: feasible
+    duals to start from, u_a + u_b ≥ 2·w_ab on every pair and u ≥ 0 (else each person's
+    heaviest pair); a matching of the pairs they leave tight is found greedily.
     When `stop()` turns true it returns early, `finished` False, with duals that still bound
     the optimum (it looks every `look_every` stages)."""
     a, b, w = (np.asarray(x, dtype=np.int64) for x in (a, b, w))
@@ -103,7 +120,12 @@ def max_weight_matching(
     adj_edge = (np.argsort(both, kind="stable") % m).astype(np.int64)
     adj_start = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(both, minlength=size), out=adj_start[1:])
-    mate, mate_pair, dual = greedy_start(size, la, lb, w) if warm is None else warm.local(live, la, lb)
+    if warm is None:
+        dual = np.zeros(size, dtype=np.int64)
+        np.maximum.at(dual, both, np.concatenate([w, w]))
+    else:
+        dual = np.asarray(warm, dtype=np.int64)[live]
+    mate, mate_pair, dual = greedy_start(size, la, lb, w, dual, adj_start, adj_edge)
     state = start(size, w, mate, mate_pair, dual)
     graph = (la, lb, w, adj_start, adj_edge)
     finished = run(state, graph, look_every)
@@ -111,31 +133,6 @@ def max_weight_matching(
         finished = run(state, graph, look_every)
     st, sc = state[0], state[1]
     return _widen(n, live, st, int(sc[0]), bool(finished))
-
-
-@dataclass(frozen=True, slots=True)
-class WarmStart:
-    """A matching and duals to start from: u_a + u_b ≥ 2·w_ab on every pair given to the
-    solver, equality on the matching's pairs, all u ≥ 0."""
-
-    pairs: list[tuple[int, int]]
-    u: IntArray  # per person 0..n-1
-
-    def local(self, live: IntArray, la: IntArray, lb: IntArray) -> tuple[IntArray, IntArray, IntArray]:
-        size = len(live)
-        where = np.full(int(live.max()) + 1, -1, dtype=np.int64)
-        where[live] = np.arange(size)
-        mate = np.full(size, -1, dtype=np.int64)
-        mate_pair = np.full(size, -1, dtype=np.int64)
-        keys = la * size + lb
-        order = np.argsort(keys)
-        for x, y in self.pairs:
-            p, q = sorted((int(where[x]), int(where[y])))
-            k = int(order[np.searchsorted(keys, p * size + q, sorter=order)])
-            mate[p], mate[q], mate_pair[p], mate_pair[q] = q, p, k, k
-        dual = self.u[live].astype(np.int64)
-        dual += (mate < 0) & (dual % 2 == 1)  # unmatched duals share one parity
-        return mate, mate_pair, dual
 
 
 def _widen(n: int, live: IntArray, st: IntArray, stages: int, finished: bool) -> GeneralMatching:

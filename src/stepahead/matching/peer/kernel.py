@@ -164,6 +164,7 @@ def _top_k(k: int, groups: Any, band: Any, reach: float, scoring: Any, rules: An
 def _excess(
     prices: Any,
     picked: Any,
+    blossoms: Any,
     tier: Any,
     tier_floor: Any,
     keep: int,
@@ -174,7 +175,8 @@ def _excess(
     rules: Any,
     bonus: Any,
 ) -> Any:
-    """For picked rows, the `keep` pairs that break the price most (p_i + p_j < 2·u_ij).
+    """For picked rows, the `keep` pairs that break the price most (p_i + p_j + s_ij < 2·u_ij,
+    s_ij the duals of the blossoms holding both, `_shared`).
 
     A pair can only break p_i if it weighs more than (p_i + p_j) / 2. Partners are visited by
     price tier: against a tier whose prices start at q, a pair must weigh more than
@@ -200,12 +202,30 @@ def _excess(
                         if given < need:
                             continue
                         over = 2 * units(bonus, i, j, table[code], given) - prices[j] - prices[i]
+                        over -= _shared(blossoms, i, j)
                         if over <= least_held or not allowed(rules, i, j):
                             continue
                         least_held = _hold(worst_excess, worst_partner, i, held, over, j)
                         floor = prices[i] + tier_floor[tr] + least_held
                         need = max(need, _least_needed(floor / 2 / SCALE, cap, reach))
     return worst_excess, worst_partner
+
+
+@compiled
+def _shared(blossoms: Any, i: int, j: int) -> Any:
+    """2 × the duals of the blossoms holding both people (grade order): the sum down the
+    blossom tree to their deepest common blossom (`above`), 0 when none holds both."""
+    order, parent, depth, above = blossoms
+    a, b = parent[order[i]], parent[order[j]]
+    if a < 0 or b < 0:
+        return 0
+    while depth[a] > depth[b]:
+        a = parent[a]
+    while depth[b] > depth[a]:
+        b = parent[b]
+    while a != b:
+        a, b = parent[a], parent[b]
+    return above[a] if a >= 0 else 0
 
 
 @compiled
@@ -285,10 +305,15 @@ class PriceCheck:
 
 
 def check_prices(
-    tables: PairTables, prices: IntArray, picked: npt.NDArray[np.bool_], keep: int
+    tables: PairTables,
+    prices: IntArray,
+    picked: npt.NDArray[np.bool_],
+    keep: int,
+    blossoms: tuple[IntArray, IntArray, IntArray] | None = None,
 ) -> PriceCheck:
     """Checks picked people's prices (population order, weight units, like `2 × dual`) against
-    every eligible pair they have."""
+    every eligible pair they have; with `blossoms` (parent, depth, above: `GeneralMatching.tree`)
+    a pair inside blossoms also counts their duals. Violators' weights then include them."""
     order = tables.order
     sorted_prices = prices[order]
     if not picked.any():
@@ -298,7 +323,17 @@ def check_prices(
     # every floor there to half a price and the scan would visit most of the band.
     tier_floor = np.unique(np.quantile(sorted_prices, _PRICE_TIERS, method="lower").astype(np.int64))
     tier = np.searchsorted(tier_floor, sorted_prices, side="right") - 1
+    if blossoms is None:
+        no_blossom = np.full(tables.size, -1, dtype=np.int64)
+        blossoms = (no_blossom, no_blossom, no_blossom)
     excess, partner = _excess(
-        sorted_prices, picked[order], tier, tier_floor, keep, tables.goal_groups.args(), *tables.args()
+        sorted_prices,
+        picked[order],
+        (order, *blossoms),
+        tier,
+        tier_floor,
+        keep,
+        tables.goal_groups.args(),
+        *tables.args(),
     )
     return PriceCheck(tables, sorted_prices, excess, partner)

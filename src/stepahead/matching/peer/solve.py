@@ -26,9 +26,10 @@ import rustworkx as rx
 
 from .._model import MatchParams, Optimality, Participant
 from .._population import SCALE, IntArray, Population, compile_population
-from .._solution import Progress, Solution, Stop, never
+from .._solution import Progress, Solution, Stop, never, silent
 from .graph import Candidates, PairList, all_pairs, pairs_of, peer_weights
 from .kernel import check_prices, top_candidates
+from .price_repair import PeerPool, price_and_repair
 from .proof import big_premium, blossom, fixed_size_optimum, units_array, units_of
 from .relaxation import Relaxation, solve_coarse_relaxation, solve_relaxation
 from .rounding import repair_around_left_out, round_relaxation
@@ -86,19 +87,15 @@ def compile_kernels() -> None:
     count_eligible(tables, PROVABLE_PAIRS)
     relax = solve_relaxation(cands.pairs, pop.size, 0)
     check_prices(tables, relax.prices[: pop.size], np.ones(pop.size, dtype=bool), _VIOLATORS_KEPT).shared()
+    price_and_repair(PeerPool(pop, params, tables), cands, silent, never)
 
 
 def solve_peer(pop: Population, params: MatchParams, progress: Progress, stop: Stop = never) -> Solution:
-    n = pop.size
+    """Candidates, then price and repair (`peer.price_repair`): one method at every size."""
     progress("Finding candidate partners", 0.0)
     tables = PairTables.of(pop, params)
     cands = top_candidates(tables, CANDIDATES_PER_PERSON)
-    pool = _Pool(pop, params, tables, count_eligible(tables, PROVABLE_PAIRS))
-    progress("Solving the relaxation", 0.5)
-    if _coarsening(cands, n) > 1:
-        pairs, optimality = _bounded_matching(pool, cands, progress)
-    else:
-        pairs, optimality = _certified_matching(pool, cands, _big(cands, n), progress)
+    pairs, optimality = price_and_repair(PeerPool(pop, params, tables), cands, progress, stop)
     progress("Done", 1.0)
     return _solution(pop, params, pairs, optimality)
 

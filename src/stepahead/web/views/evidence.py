@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from weasyprint import CSS, HTML  # type: ignore[import-untyped]
 
 from stepahead.core.how_we_match import Parameters, how_we_match
 from stepahead.core.ismcp import AWARDS, CRITERIA
@@ -51,8 +52,6 @@ def evidence(request: OrgRequest, pk: int) -> HttpResponse:
 
 @hr_required
 def evidence_pdf(request: OrgRequest, pk: int) -> HttpResponse:
-    from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # loaded here: Pango takes a moment
-
     programme = managed_programme(request, pk)
     html = render_to_string("web/evidence/print.html", _context(request, programme), request=request)
     stylesheet = finders.find("web/css/evidence-print.css")

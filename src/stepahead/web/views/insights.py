@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -46,10 +48,20 @@ def _page(request: OrgRequest, scope: Scope, context: dict[str, object]) -> Http
             "overview": found,
             "chosen": chosen,
             "periods": [(key, label) for key, (label, _) in PERIODS.items()],
-            "choices": filter_choices(scope.organisation),
+            "choices": _choices(scope),
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _choices(scope: Scope) -> dict[str, list[str] | list[int]]:
+    """The filter form's values, cached like the overview (a distinct scan of every person)."""
+    key = f"insights:choices:{scope.organisation.pk}"
+    found: dict[str, list[str] | list[int]] | None = cache.get(key)
+    if found is None:
+        found = filter_choices(scope.organisation)
+        cache.set(key, found, settings.INSIGHTS_CACHE_SECONDS)
+    return found
 
 
 def _org_scope(request: OrgRequest) -> Scope:

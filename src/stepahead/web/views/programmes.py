@@ -42,7 +42,7 @@ from stepahead.programmes.services import (
 )
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
 from stepahead.web.forms import InviteForm, ProgrammeForm
-from stepahead.web.responses import error_response
+from stepahead.web.responses import confirmation_page, confirmed, error_response
 
 PAGE_SIZE = 50
 
@@ -186,6 +186,20 @@ def programme_status(request: OrgRequest, pk: int) -> HttpResponse:
     to = request.POST.get("to", "")
     if to not in Status.values:
         return error_response(request, "Choose a valid status.", status=400)
+    if to == Status.CLOSED and not confirmed(request):
+        return confirmation_page(
+            request,
+            title=f"Close {programme.name}?",
+            consequences=[
+                "Nobody can enrol, be matched or answer a proposal any more; this cannot be undone.",
+                "Its records (enrolments, matches, runs) are kept for reporting.",
+            ],
+            action=reverse("web:programme_status", args=[pk]),
+            fields={"to": Status.CLOSED},
+            confirm_label="Close the programme",
+            back_url=reverse("web:programme_detail", args=[pk]),
+            danger=True,
+        )
     try:
         change_programme_status(actor=request.user, programme=programme, to=to)
     except TransitionError as error:

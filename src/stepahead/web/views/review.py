@@ -36,7 +36,7 @@ from stepahead.people.models import Person
 from stepahead.programmes.models import Enrolment, Programme
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
 from stepahead.web.params import row_ids
-from stepahead.web.responses import error_response
+from stepahead.web.responses import confirmation_page, confirmed, error_response
 
 PAGE_SIZE = 50
 SORTS = {"-score": ("-score", "pk"), "score": ("score", "pk")}
@@ -304,6 +304,28 @@ def discard(request: OrgRequest, pk: int, ppk: int) -> HttpResponse:
     )
 
 
+def _confirm_approve_all(request: OrgRequest, programme: Programme) -> HttpResponse:
+    members = PartnershipMember.objects.filter(
+        partnership__programme=programme, partnership__status=PartnershipStatus.PROPOSED
+    ).select_related("enrolment__person")
+    people = sorted({m.enrolment.person.name or m.enrolment.person.hris_id for m in members})
+    proposals = _proposals(programme).count()
+    return confirmation_page(
+        request,
+        title=f"Approve {'the proposal' if proposals == 1 else f'all {proposals} proposals'}?",
+        consequences=[
+            f"{len(people)} {'person is' if len(people) == 1 else 'people are'} emailed their match "
+            "and asked to accept or decline. Emails cannot be called back.",
+            "Approved matches are kept by later runs; you can no longer swap or discard them.",
+        ],
+        action=reverse("web:approve", args=[programme.pk]),
+        fields={"scope": "all"},
+        people=people,
+        confirm_label=f"Approve and email {len(people)} {'person' if len(people) == 1 else 'people'}",
+        back_url=reverse("web:proposals", args=[programme.pk]),
+    )
+
+
 @hr_required
 @require_POST
 def approve(request: OrgRequest, pk: int) -> HttpResponse:
@@ -324,6 +346,8 @@ def approve(request: OrgRequest, pk: int) -> HttpResponse:
             return error_response(
                 request, "Some selected proposals are no longer open for approval.", status=409, back_url=back
             )
+    if chosen is None and not confirmed(request):
+        return _confirm_approve_all(request, programme)
     try:
         approved = approve_proposals(actor=request.user, programme=programme, partnerships=chosen)
     except DomainError as error:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stepahead.core.strength import match_strength
+from stepahead.core.unmatched import run_alert
 from stepahead.errors import DomainError
 from stepahead.matchruns.models import MatchRun, RunStatus
 from stepahead.matchruns.selectors import compare_runs, run_in, runs_of
@@ -20,11 +21,12 @@ from stepahead.matchruns.services import (
     give_up_stalled_runs,
     start_match_run,
 )
+from stepahead.partnerships.selectors import placement_of
 from stepahead.people.selectors import people_by_hris_ids
-from stepahead.programmes.models import Programme
+from stepahead.programmes.models import Programme, Status
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
 from stepahead.web.params import row_ids
-from stepahead.web.responses import error_response
+from stepahead.web.responses import confirmation_page, confirmed, error_response
 
 UNMATCHED_SHOWN = 100
 PARAMETER_LABELS = {
@@ -35,6 +37,7 @@ PARAMETER_LABELS = {
     "circle_band": "Circle band",
     "cross_function_bonus": "Cross-function bonus",
     "wish_bonus": "Wish bonus",
+    "spread": "Mentee sharing",
     "seed": "Seed",
 }
 
@@ -50,6 +53,8 @@ def _run_or_404(programme: Programme, pk: int) -> MatchRun:
 @require_POST
 def run_start(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
+    if not confirmed(request):
+        return _confirm_run(request, programme)
     try:
         run = start_match_run(actor=request.user, programme=programme)
     except RunInProgressError as running:
@@ -65,6 +70,32 @@ def run_start(request: OrgRequest, pk: int) -> HttpResponse:
             title="Matching could not start",
         )
     return redirect("web:run_detail", pk=pk, run_pk=run.pk)
+
+
+def _confirm_run(request: OrgRequest, programme: Programme) -> HttpResponse:
+    standing = placement_of(programme=programme)
+    consequences = []
+    if programme.status == Status.ENROLLING:
+        consequences.append(
+            "Enrolment closes: people can no longer join or change their choices "
+            "(you can reopen it later for late joiners)."
+        )
+    waiting = len(standing.unmatched) + len(standing.declined)
+    consequences += [
+        f"Matching proposes matches for the {waiting} {'person' if waiting == 1 else 'people'} "
+        f"not yet matched (of {standing.enrolled} enrolled).",
+        "Unpinned proposals not yet approved are replaced; approved, accepted and pinned matches "
+        "stay as they are.",
+        "Nobody is emailed: participants hear nothing until you approve proposals.",
+    ]
+    return confirmation_page(
+        request,
+        title=f"Run matching for {programme.name}?",
+        consequences=consequences,
+        action=reverse("web:run_start", args=[programme.pk]),
+        confirm_label="Run matching",
+        back_url=reverse("web:programme_detail", args=[programme.pk]),
+    )
 
 
 def run_figures(run: MatchRun) -> dict[str, Any]:
@@ -87,6 +118,8 @@ def run_figures(run: MatchRun) -> dict[str, Any]:
             mean, circle=run.parameters.get("mode") == "circles", members=run.parameters.get("circle_size", 4)
         ),
         "optimality": summary.get("optimality"),
+        "mentor_load": summary.get("mentor_load"),
+        "idle_mentors": len(summary.get("idle_mentors") or ()),
     }
 
 
@@ -111,6 +144,9 @@ def run_detail(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
         "run": run,
         "figures": run_figures(run),
         "unmatched": _unmatched_of(programme, run),
+        "alert": run_alert(
+            [u["reason"] for u in (run.summary or {}).get("unmatched", [])], pool=run.pool_size
+        ),
     }
     if request.htmx:
         return render(request, "web/runs/_progress.html", context)
