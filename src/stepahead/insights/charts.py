@@ -145,6 +145,21 @@ def lines(
     return Chart(slug, title, summary, tuple(columns), rows, _spec(spec, summary))
 
 
+def series_lines(slug: str, title: str, summary: str, columns: Sequence[Column], rows: list[Row]) -> Chart:
+    """Long rows (period, series, value): one line per series."""
+    period, series, value = columns[0], columns[1], columns[2]
+    spec = (
+        _base(rows, summary)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(f"{period.key}:O", title=period.label),
+            y=alt.Y(f"{value.key}:Q", title=value.label),
+            color=alt.Color(f"{series.key}:N", title=None, legend=alt.Legend(orient="bottom")),
+        )
+    )
+    return Chart(slug, title, summary, tuple(columns), rows, _spec(spec, summary))
+
+
 def stacked(slug: str, title: str, summary: str, columns: Sequence[Column], rows: list[Row]) -> Chart:
     """Bars per first column, stacked by the second."""
     outer, split, value = columns[0], columns[1], columns[2]

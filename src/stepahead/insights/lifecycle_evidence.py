@@ -1,13 +1,16 @@
-"""Evidence from the partnership lifecycle: agreements and their confidentiality and ground
-rules (standard 5), sessions and goal outcomes (standard 4), early endings and returns to the
-pool (standard 3), partnerships flagged at risk (standard 6)."""
+"""Evidence from the partnership lifecycle and feedback: agreements and their confidentiality and
+ground rules (standard 5), sessions, pulses, fit checks, surveys and goal outcomes (standard 4),
+early endings and returns to the pool (standard 3), the support contact, concerns and nudges
+(standards 5 and 6)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from fractions import Fraction
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
+from stepahead.core.feedback import ANONYMITY_THRESHOLD
 from stepahead.core.ismcp import Finding, level_of
 from stepahead.lifecycle.models import AgreementTemplate, Closure, ClosureKind, Goal, GoalOutcome, Session
 from stepahead.partnerships.models import PartnershipStatus
@@ -15,12 +18,85 @@ from stepahead.programmes.models import Programme
 
 from .findings import Evidence
 
+PROMPT = timedelta(days=14)
 AGREED = (PartnershipStatus.ACTIVE, PartnershipStatus.COMPLETED)
 SAID_YES = (PartnershipStatus.ACCEPTED, *AGREED)
 
 
 def gather(programme: Programme) -> dict[str, Evidence]:
-    return {**_agreements(programme), **_review(programme), **_unwinding(programme), **_support(programme)}
+    return {
+        **_agreements(programme),
+        **_review(programme),
+        **_unwinding(programme),
+        **_support(programme),
+        **_feedback(programme),
+        **_concerns(programme),
+    }
+
+
+def _feedback(programme: Programme) -> dict[str, Evidence]:
+    """Pulses and fit checks follow each relationship (4.1); surveys review the process (4.2)."""
+    from stepahead.feedback.models import FitCheck, Pulse, SurveyResponse
+
+    pulses = Pulse.objects.filter(partnership__programme=programme).count()
+    fits = FitCheck.objects.filter(partnership__programme=programme)
+    said_no = fits.filter(good_fit=False).count()
+    found: dict[str, Evidence] = {}
+    if pulses and fits.exists():
+        found["4.1"] = Evidence(
+            Finding.MET,
+            [
+                f"{pulses} session pulses and {fits.count()} early fit checks answered; {said_no} said "
+                "“not a fit” and were offered a no-fault re-pairing, the programme manager told."
+            ],
+        )
+    respondents = (
+        SurveyResponse.objects.filter(survey__programme=programme)
+        .values("member__enrolment__person")
+        .distinct()
+        .count()
+    )
+    if respondents:
+        enough = respondents >= ANONYMITY_THRESHOLD
+        found["4.2"] = Evidence(
+            Finding.MET if enough else Finding.PARTLY,
+            [
+                f"Midpoint and end surveys answered by {respondents} people"
+                + ("; results reviewed in aggregate." if enough else " (under 5: results stay hidden).")
+            ],
+        )
+    return found
+
+
+def _concerns(programme: Programme) -> dict[str, Evidence]:
+    """A support contact (5.3, 6.1) and how promptly concerns were closed (6.2); nudges (6.4)."""
+    from stepahead.concerns.models import Concern, SupportContact
+    from stepahead.nudges.models import Nudge
+
+    found: dict[str, Evidence] = {}
+    contact = SupportContact.objects.filter(programme=programme).select_related("user").first()
+    if contact is not None:
+        words = [f"Support contact: {contact.user.email}; members raise concerns privately with them."]
+        found["5.3"] = Evidence(Finding.MET, words)
+        found["6.1"] = Evidence(Finding.MET, words)
+    concerns = Concern.objects.filter(partnership__programme=programme)
+    raised = concerns.count()
+    if raised:
+        prompt = concerns.filter(closed_at__isnull=False, closed_at__lte=F("raised_at") + PROMPT).count()
+        found["6.2"] = Evidence(
+            level_of(Fraction(prompt, raised), met=Fraction(4, 5), partly=Fraction(1, 2)),
+            [f"{prompt} of {raised} concerns closed within 14 days, with their handling recorded."],
+        )
+    sent = Nudge.objects.filter(partnership__programme=programme, status="sent").count()
+    if sent:
+        found["6.4"] = Evidence(
+            Finding.MET,
+            [
+                f"{sent} reminders and nudges sent (session reminders, overdue partnerships, feedback), "
+                "at-risk partnerships flagged to the manager."
+            ],
+        )
+    return found
 
 
 def _agreements(programme: Programme) -> dict[str, Evidence]:

@@ -8,40 +8,35 @@ organisation on every view.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from stepahead.core import insights as metrics
-from stepahead.core.nudges import RISK_WORDS, RiskReason
 from stepahead.programmes.models import Mode
 
-from . import engagement as e
 from . import selectors as s
-from .charts import Chart, Column, bar, heatmap, histogram, lines, network, side_by_side, stacked
+from .charts import (
+    Chart,
+    Column,
+    bar,
+    heatmap,
+    histogram,
+    lines,
+    network,
+    side_by_side,
+    stacked,
+)
+from .lifecycle_sections import engagement_section, feedback_section, outcomes_section
+from .parts import Figure, Section
+from .parts import pct as _pct
 from .selectors import Filters, Scope
 
 MODE_NAMES = dict(Mode.choices)
 CACHE_VERSION = 1
 DAY_BUCKETS = (7, 14, 30, 60, 90)  # upper bounds, in days
-
-
-@dataclass(frozen=True, slots=True)
-class Figure:
-    label: str
-    value: str
-    note: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    slug: str
-    title: str
-    intro: str
-    charts: list[Chart] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,103 +61,14 @@ def overview(scope: Scope, filters: Filters) -> Overview:
 def build_overview(scope: Scope, filters: Filters, now: dt.datetime | None = None) -> Overview:
     now = now or timezone.now()
     participation, participation_figures = _participation(scope, filters)
-    engagement, engagement_figures = _engagement(scope, filters, now)
-    outcomes = _outcomes(scope, filters)
+    engagement, engagement_figures = engagement_section(scope, filters, now)
+    outcomes = outcomes_section(scope, filters)
+    feedback, feedback_figures = feedback_section(scope, filters)
     scaling, scaling_figures = _scaling(scope, filters)
     return Overview(
-        participation_figures + engagement_figures + scaling_figures,
-        [participation, engagement, outcomes, *scaling],
+        participation_figures + engagement_figures + feedback_figures + scaling_figures,
+        [participation, engagement, outcomes, feedback, *scaling],
     )
-
-
-def _engagement(scope: Scope, filters: Filters, now: dt.datetime) -> tuple[Section, list[Figure]]:
-    cadence = e.agreed_cadence_days(scope, filters)
-    target = round(30.4 / cadence, 2) if cadence else None
-    rows = []
-    for month, held, _met in e.sessions_by_month(scope, filters):
-        running = e.running_in(scope, filters, month)
-        rows.append(
-            {
-                "month": month.strftime("%Y-%m"),
-                "held": held,
-                "partnerships": running,
-                "per_partnership": round(held / running, 2) if running else None,
-                "agreed": target,
-            }
-        )
-    active, risky, reasons = e.at_risk(scope, filters, now)
-    sessions = lines(
-        "sessions",
-        "Sessions per partnership against the agreed cadence",
-        f"Sessions held per running partnership each month; the agreed cadence asks for "
-        f"{target if target is not None else '–'} a month.",
-        [
-            Column("month", "Month"),
-            Column("per_partnership", "Sessions per partnership"),
-            Column("agreed", "Agreed cadence"),
-            Column("held", "Sessions held"),
-            Column("partnerships", "Partnerships running"),
-        ],
-        rows,
-        series=("per_partnership", "agreed"),
-    )
-    risk_rows = [
-        {"reason": RISK_WORDS.get(RiskReason(k), k) if k in RiskReason else k, "partnerships": n}
-        for k, n in sorted(reasons.items(), key=lambda kv: -kv[1])
-    ]
-    risk = bar(
-        "at-risk",
-        "Partnerships at risk",
-        f"{risky} of {active} active partnerships are at risk.",
-        [Column("reason", "Reason"), Column("partnerships", "Partnerships")],
-        risk_rows,
-        horizontal=True,
-    )
-    section = Section(
-        "engagement",
-        "Engagement",
-        "Whether partnerships meet as often as they agreed, and which are at risk.",
-        [sessions, risk],
-    )
-    return section, [Figure("At risk", f"{risky} of {active}", "active partnerships")]
-
-
-def _outcomes(scope: Scope, filters: Filters) -> Section:
-    on_plan, early, reasons = e.early_endings(scope, filters)
-    endings = bar(
-        "early-endings",
-        "Early endings and their reasons",
-        f"{early} partnerships ended early (no fault) and {on_plan} on plan.",
-        [Column("reason", "Reason"), Column("partnerships", "Partnerships")],
-        [{"reason": r, "partnerships": n} for r, n in reasons],
-        horizontal=True,
-    )
-    goal_rows = [
-        {"goal": g, "achieved": a, "partly": p, "not_achieved": n, "open": o}
-        for g, a, p, n, o in e.goal_outcomes(scope, filters)
-    ]
-    goals = side_by_side(
-        "goal-attainment",
-        "Goal attainment by goal",
-        "How partnership goals ended: achieved, partly, not achieved, or still open.",
-        [
-            Column("goal", "Goal"),
-            Column("achieved", "Achieved"),
-            Column("partly", "Partly"),
-            Column("not_achieved", "Not achieved"),
-            Column("open", "Open"),
-        ],
-        goal_rows,
-        values=["achieved", "partly", "not_achieved", "open"],
-        y_title="Goals",
-    )
-    return Section(
-        "outcomes", "Outcomes", "What partnerships achieved, and why some ended early.", [goals, endings]
-    )
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100, 1):g} %"
 
 
 def _participation(scope: Scope, filters: Filters) -> tuple[Section, list[Figure]]:

@@ -123,3 +123,31 @@ def test_a_killed_batch_rerun_sends_each_nudge_exactly_once(database_url):
         "emails_without_nudge": 0,
         "doubled_emails": 0,
     }
+
+
+def test_two_batches_at_once_send_each_nudge_once(database_url):
+    """Cron and the worker overlapping: the later one finds keys the first just recorded and
+    falls back to one by one, skipping them."""
+    env = _env(database_url)
+    _run(env, "-m", "tests.integration.feedback.nudge_scenario", str(PAIRS))
+    slow = _env(database_url, NUDGE_SEND_INTERVAL="0.02", NUDGE_BATCH_SIZE="7")
+    batches = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "send_nudges"],
+            cwd=ROOT,
+            env=slow,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [batch.communicate(timeout=300) for batch in batches]
+    assert [batch.returncode for batch in batches] == [0, 0], [err[-2000:] for _, err in outputs]
+    assert _report(database_url) == {
+        "nudges": 2 * PAIRS,
+        "distinct_nudges": 2 * PAIRS,
+        "emails": 2 * PAIRS,
+        "emails_without_nudge": 0,
+        "doubled_emails": 0,
+    }

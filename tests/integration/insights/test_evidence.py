@@ -104,3 +104,38 @@ def test_the_lifecycle_supplies_agreements_sessions_goals_and_early_endings(worl
     assert found["4.3"].finding is Finding.MET  # 3 of 3 goals in ended partnerships marked
     assert found["3.4"].finding is Finding.MET
     assert found["6.4"].finding is Finding.PARTLY
+
+
+def test_feedback_support_contact_and_concerns_supply_standards_4_to_6(world):
+    from stepahead.concerns.models import Concern, SupportContact
+    from stepahead.feedback.models import FitCheck, Pulse
+    from stepahead.lifecycle.models import Session
+    from tests.integration.insights.builders import lived_programme
+
+    programme, _ = lived_programme(world)
+    session = Session.objects.filter(partnership__programme=programme).first()
+    member = session.partnership.members.first()
+    at = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
+    Pulse.objects.create(
+        partnership=session.partnership, member=member, session=session, value=4, answered_at=at
+    )
+    FitCheck.objects.create(partnership=session.partnership, member=member, good_fit=False, answered_at=at)
+    SupportContact.objects.create(programme=programme, user=world.manager)
+    Concern.objects.create(
+        partnership=session.partnership,
+        raised_by=member,
+        category="behaviour",
+        description="x",
+        status="closed",
+        raised_at=at,
+        closed_at=at + dt.timedelta(days=3),
+    )
+    Concern.objects.create(
+        partnership=session.partnership, raised_by=member, category="behaviour", description="y", raised_at=at
+    )
+    found = evidence_report(programme, today=TODAY).criteria
+    assert found["4.1"].finding is Finding.MET
+    assert found["5.3"].finding is Finding.MET
+    assert found["6.1"].finding is Finding.MET
+    assert found["6.2"].finding is Finding.PARTLY  # 1 of 2 closed within 14 days
+    assert found["6.2"].items == ["1 of 2 concerns closed within 14 days, with their handling recorded."]

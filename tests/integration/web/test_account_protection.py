@@ -137,3 +137,10 @@ def test_password_reset_for_an_unknown_address_sends_nothing(world):
     deliver_due()
     assert not OutboundEmail.objects.filter(to="nobody@acme.test").exists()
     assert mail.outbox == []
+
+
+def test_a_request_that_bypassed_the_proxies_is_keyed_on_its_own_address(world, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    direct = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="192.0.2.1")  # one, not two
+    assert _login(direct, "manager@acme.test", "wrong").status_code == 200
+    assert _signed_in(_login(Client(REMOTE_ADDR="203.0.113.7"), "manager@acme.test", RIGHT))

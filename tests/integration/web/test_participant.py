@@ -133,7 +133,8 @@ def test_my_match_shows_partner_and_reasons_then_accept(world, browser_for, revi
     browser = browser_for(world.participant)
     matches = browser.get(reverse("web:my_matches")).content.decode()
     assert "Your peer partner" in matches
-    assert "A is ahead of B in excel" in matches
+    assert "You are ahead of B in excel" in matches  # addressed to the reader, A
+    assert "A is ahead of B" not in matches
     detail = browser.get(reverse("web:partnership", args=[ab.pk]))
     assert detail.status_code == 200
     assert b"Accept this match" in detail.content

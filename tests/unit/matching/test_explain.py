@@ -379,9 +379,22 @@ def test_a_circle_says_who_covers_whose_goals_and_which_functions_meet() -> None
 def test_unmatched_circle_reasons() -> None:
     reasons = reasons_by_id(run(circle_pool(), [(0, 1, 2)], mode=Mode.CIRCLES))
     assert reasons["C4"] == "no one else is within 2 grades of Far (grade 9)"
-    assert (
-        reasons["C5"]
-        == "possible circle-mates exist (2: Ana, Ben) but all were placed in circles with better fits"
+    assert reasons["C5"] == (
+        "Eve could only join a circle by breaking up a better one: every valid circle with Eve "
+        "takes people from circles with better fits (placing more people or scoring more)"
+    )
+
+
+def test_an_unplaced_person_no_valid_circle_contains_is_told_so() -> None:
+    people = [
+        P("A", 1, name="Ann", skills={"s": 3}, goals=["t"], exclude=["B"]),
+        P("B", 1, name="Bob", skills={"t": 2}, goals=["t"]),
+        P("X", 1, name="Xi", skills={"s": 2, "t": 3}, goals=["s"]),
+    ]
+    reasons = reasons_by_id(run(people, [], mode=Mode.CIRCLES))
+    assert reasons["X"] == (
+        "no valid circle contains Xi: among 2 possible circle-mates (Ann, Bob) no group of 3 to 5 "
+        "has everyone giving and receiving within a grade spread of 2"
     )
 
 

@@ -70,15 +70,18 @@ def catalogue(
     people: IntArray,
     store: int = STORE_LIMIT,
     visits: int = VISIT_LIMIT,
+    all_anchors: bool = True,
 ) -> Catalogue:
-    """Every valid circle among `people` (population indices), up to the budgets."""
+    """Every valid circle among `people` (population indices), up to the budgets; only those
+    holding the first of them when not `all_anchors`."""
     if len(people) < 3:
         return Catalogue(np.zeros((0, MAX_SIZE), dtype=np.int64), np.zeros(0), True)
     t = pair_tables(pop, params, people)
     rows = np.full((min(store, _ceiling(len(people))), MAX_SIZE), -1, dtype=np.int64)
     scores = np.zeros(len(rows), dtype=np.float64)
+    tables = (t.allowed, t.gives, t.gain, t.functions, t.wishes)
     count, complete = _walk(
-        t.allowed, t.gives, t.gain, t.functions, t.wishes, params.cross_function_bonus, rows, scores, visits
+        *tables, params.cross_function_bonus, rows, scores, visits, len(people) if all_anchors else 1
     )
     rows = rows[:count]
     return Catalogue(np.where(rows >= 0, people[np.maximum(rows, 0)], -1), scores[:count], bool(complete))
@@ -153,11 +156,12 @@ def _walk(
     rows: Any,
     scores: Any,
     visits: int,
+    anchors: int,
 ) -> tuple[int, bool]:
     m = allowed.shape[0]
     members = np.zeros(5, dtype=np.int64)
     count, seen = 0, 0
-    for a in range(m):
+    for a in range(anchors):
         members[0] = a
         for b in range(a + 1, m):
             if not allowed[a, b]:
@@ -207,3 +211,18 @@ def _walk(
                 if count > rows.shape[0] or seen > visits:
                     return min(count, rows.shape[0]), False
     return count, True
+
+
+COMPANIONS = 60  # possible circle-mates searched when asking whether anyone's circle exists
+
+
+def circle_exists(pop: Population, params: MatchParams, person: int) -> bool | None:
+    """Whether some valid circle holds this person; None when too many possible circle-mates
+    were left unsearched to say no."""
+    others = np.flatnonzero(np.abs(pop.grades - pop.grades[person]) <= params.circle_band)
+    others = others[hard_rules_mask(pop, np.full(len(others), person), others)]
+    searched = others[:COMPANIONS]
+    found = catalogue(pop, params, np.concatenate([[person], searched]), store=1, all_anchors=False)
+    if len(found.rows):
+        return True
+    return None if len(others) > COMPANIONS or not found.complete else False

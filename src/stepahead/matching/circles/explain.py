@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._explain import Diagnosis
+from .catalogue import circle_exists
 
 
 class CircleDiagnosis(Diagnosis):
@@ -25,13 +26,20 @@ class CircleDiagnosis(Diagnosis):
             return f"{who} is not ahead of anyone {span} (who may share a circle) in their goals"
         if len(companions) < 2:
             return f"only {self.names(companions)} can share a circle with {who}, and a circle needs 3 people"
-        free = companions[~self.placed[companions]]
-        if len(free) >= 2:
+        exists = circle_exists(self.pop, self.params, i)
+        if exists is False:
             return (
-                f"possible circle-mates are also unplaced ({self.names(free)}), but no valid circle "
-                f"(everyone giving and receiving, grade spread at most {band}) can be formed with them"
+                f"no valid circle contains {who}: among {len(companions)} possible circle-mates "
+                f"({self.names(companions)}) no group of 3 to 5 has everyone giving and receiving "
+                f"within a grade spread of {band}"
             )
-        placed = "all" if not len(free) else "all but one"
+        if exists:
+            return (
+                f"{who} could only join a circle by breaking up a better one: every valid circle with "
+                f"{who} takes people from circles with better fits (placing more people or scoring more)"
+            )
+        free = companions[~self.placed[companions]]
+        placed = "all" if not len(free) else "all but one" if len(free) == 1 else "most"
         return (
             f"possible circle-mates exist ({len(companions)}: {self.names(companions)}) "
             f"but {placed} were placed in circles with better fits"

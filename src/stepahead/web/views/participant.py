@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stepahead.core.reasons import addressed_to
 from stepahead.errors import DomainError, PermissionDenied
 from stepahead.matching import normalise_label
 from stepahead.partnerships.models import Partnership, PartnershipStatus
@@ -322,7 +323,12 @@ def _cards(request: SignedInRequest, partnerships: Iterable[Partnership]) -> lis
         )
         others = [m for m in partnership.members.all() if m is not mine]
         form = DeclineForm(auto_id=f"id_%s_{partnership.pk}")
-        cards.append({"p": partnership, "me": mine, "others": others, "decline_form": form})
+        # The engine names people as "<name or HRIS id>"; on my page I am "you".
+        me = (mine.enrolment.person.name or mine.enrolment.person.hris_id) if mine else ""
+        reasons = [addressed_to(reason, me) for reason in partnership.reasons]
+        cards.append(
+            {"p": partnership, "me": mine, "others": others, "decline_form": form, "reasons": reasons}
+        )
     return cards
 
 

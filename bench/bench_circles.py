@@ -1,0 +1,90 @@
+"""Circles per organisation shape: placed against its bound, score against its bound, time.
+
+`python -m bench.bench_circles [--sizes 50,100,1k,10k] [--shapes steep,even,few-skills,one-function]`
+writes results/circles.{json,md}. Each size and shape runs once, in this process, timing only
+`match()` on the synthetic organisation of that shape (seed 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+
+from bench.common import (
+    Record,
+    fmt,
+    machine_facts,
+    machine_markdown,
+    markdown_table,
+    parse_sizes,
+    write_results,
+)
+from stepahead.matching import MatchParams, Mode, match
+from stepahead.synthetic import generate_organisation
+
+SHAPES = ("steep", "even", "few-skills", "one-function")
+TARGET_SECONDS_10K = 30.0
+
+
+def run(shape: str, size: int, seed: int) -> Record:
+    people = generate_organisation(size, seed=seed, shape=shape)
+    gc.collect()
+    start = time.perf_counter()
+    result = match(people, MatchParams(mode=Mode.CIRCLES, seed=seed))
+    seconds = time.perf_counter() - start
+    opt = result.optimality
+    assert opt is not None
+    most = opt.placed_bound if opt.placed_bound is not None else size
+    return {
+        "shape": shape,
+        "size": size,
+        "placed": result.placed,
+        "placed_bound": most,
+        "placed_ratio": result.placed / most if most else 1.0,
+        "score": result.total_score,
+        "score_bound": opt.upper_bound,
+        "score_ratio": result.total_score / opt.upper_bound if opt.upper_bound > 0 else 1.0,
+        "proven": opt.proven,
+        "method": opt.method,
+        "seconds": round(seconds, 2),
+    }
+
+
+def report(records: list[Record]) -> str:
+    header = ["shape", "people", "placed / bound", "score / bound", "proven", "seconds"]
+    rows = [
+        [
+            r["shape"],
+            fmt(r["size"]),
+            f"{r['placed']:,} / {r['placed_bound']:,} ({100 * r['placed_ratio']:.2f}%)",
+            f"{r['score']:,.1f} / {r['score_bound']:,.1f} ({100 * r['score_ratio']:.2f}%)",
+            fmt(r["proven"]),
+            fmt(r["seconds"]),
+        ]
+        for r in records
+    ]
+    return markdown_table(header, rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="50,100,1k,10k")
+    parser.add_argument("--shapes", default=",".join(SHAPES))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default="circles")
+    args = parser.parse_args()
+    facts = machine_facts()
+    records = []
+    for size in parse_sizes(args.sizes):
+        for shape in args.shapes.split(","):
+            records.append(run(shape, size, args.seed))
+            print(report(records[-1:]).splitlines()[-1], flush=True)
+            markdown = f"# Circles per shape\n\n{machine_markdown(facts)}\n\n{report(records)}\n"
+            write_results(args.out, {"machine": facts, "runs": records}, markdown)  # kept as it goes
+    slow = [r for r in records if r["size"] >= 10_000 and r["seconds"] > TARGET_SECONDS_10K]
+    return 1 if slow else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
