@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--reuse", action="store_true", help="keep a PostgreSQL database already built")
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument("--job", help=argparse.SUPPRESS)
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
@@ -53,7 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     facts = machine_facts()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/insights.sqlite3"
-        job = {"people": people, "repeats": args.repeats, "database": url.split(":", 1)[0]}
+        job = {
+            "people": people,
+            "repeats": args.repeats,
+            "database": url.split(":", 1)[0],
+            "reuse": args.reuse,
+        }
         env = {"DATABASE_URL": url, "STEPAHEAD_VAR_DIR": tmp, "DEBUG": "0", "SECRET_KEY": "bench"}
         command = [sys.executable, "-m", "bench.bench_insights", "--job", json.dumps({**job, "url": url})]
         record = run_job(job, args.timeout, command=command, env=env)
@@ -113,7 +119,7 @@ def _fresh_postgres(url: str) -> None:
 
 
 def _child(job: dict[str, Any]) -> int:
-    if job["url"].startswith("postgres"):
+    if job["url"].startswith("postgres") and not job.get("reuse"):
         _fresh_postgres(job["url"])
     import django
 
@@ -123,9 +129,10 @@ def _child(job: dict[str, Any]) -> int:
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    from bench.insights_data import fill
+    from bench.insights_data import fill, reuse
 
-    programme, manager, counts = fill(job["people"], NOW)
+    found = reuse() if job.get("reuse") else None
+    programme, manager, counts = found or fill(job["people"], NOW)
     build = time.perf_counter() - started
     from django.core.cache import cache
     from django.test import Client

@@ -48,6 +48,25 @@ def fill(size: int, now: datetime) -> tuple[Any, Any, dict[str, int]]:
     )
 
 
+def reuse() -> tuple[Any, Any, dict[str, int]] | None:
+    """The programme of an earlier build (`--reuse`), or None when there is none."""
+    from django.contrib.auth import get_user_model
+
+    from stepahead.lifecycle.models import Session
+    from stepahead.partnerships.models import Partnership, PartnershipMember
+    from stepahead.programmes.models import Programme
+
+    programme = Programme.objects.filter(organisation__slug="bench").first()
+    if programme is None:
+        return None
+    counts = {
+        "partnerships": Partnership.objects.filter(programme=programme).count(),
+        "members": PartnershipMember.objects.filter(partnership__programme=programme).count(),
+        "sessions": Session.objects.filter(partnership__programme=programme).count(),
+    }
+    return programme, get_user_model().objects.get(email="hr@bench.test"), counts
+
+
 def _people(org: Any, size: int, rng: random.Random) -> list[Any]:
     from stepahead.people.models import DevelopmentGoal, Person, Skill, SkillLevel
 

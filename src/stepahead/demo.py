@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from stepahead.accounts import User
 from stepahead.feedback.demo import stage_feedback
+from stepahead.insights.demo import stage_evidence
 from stepahead.lifecycle.demo import stage_lives
 from stepahead.mail.services import deliver_due
 from stepahead.matchruns.services import execute_match_run, start_match_run
@@ -147,6 +148,7 @@ def _load(headcount: int, seed: int) -> Organisation:
         hr=hr, organisation_people=spare_first, you=you, login_for=partial(_login_for, organisation, admin)
     )
     stage_feedback(hr=hr, partnerships=lives, you=participant)
+    stage_evidence(hr=hr, organisation=organisation)
     return organisation
 
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from stepahead.concerns.services import set_support_contact
@@ -48,6 +49,9 @@ def setting(django_user_model):
         member_user.set_password(PASSWORD)
         member_user.save()
     agree(pair)
+    for login in [admin, hr, care, *pair.users]:  # verified, as after sign-up (verification is mandatory)
+        if not EmailAddress.objects.filter(user=login).update(verified=True):
+            EmailAddress.objects.create(user=login, email=login.email, verified=True, primary=True)
     return {"programme": programme, "pair": pair, "hr": hr, "care": care, "admin": admin}
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from stepahead.core.ismcp import (
@@ -31,6 +31,7 @@ from stepahead.people.models import MentorTraining
 from stepahead.programmes.models import (
     BriefingAudience,
     BriefingCompletion,
+    BriefingItem,
     BriefingKind,
     Enrolment,
     EnrolmentStatus,
@@ -115,39 +116,49 @@ def _purpose(programme: Programme) -> dict[str, Evidence]:
     }
 
 
-def _enrolled(programme: Programme) -> list[Enrolment]:
-    return list(programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).only("pk", "role"))
+def _givers(programme: Programme) -> QuerySet[Enrolment]:
+    """Active enrolments of people who mentor: mentors (and "both") in mentoring programmes,
+    everyone in peer pairs and circles."""
+    active = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE)
+    return active.filter(role__in=("mentor", "both")) if programme.is_mentoring else active
 
 
-def _gives(programme: Programme, role: str) -> bool:
-    return role in ("mentor", "both") or not programme.is_mentoring
+def _expected(programme: Programme, items: list[BriefingItem]) -> int:
+    """Briefing completions expected: each item times the active enrolments it is meant for,
+    counted per role in the database."""
+    by_role = dict(
+        programme.enrolments.filter(status=EnrolmentStatus.ACTIVE)
+        .values("role")
+        .annotate(n=Count("pk"))
+        .values_list("role", "n")
+    )
+    everyone = sum(by_role.values())
+    givers = everyone if not programme.is_mentoring else by_role.get("mentor", 0) + by_role.get("both", 0)
+    mentees = by_role.get("mentee", 0) + by_role.get("both", 0)
+    per_audience = {
+        BriefingAudience.EVERYONE: everyone,
+        BriefingAudience.GIVERS: givers,
+        BriefingAudience.MENTEES: mentees,
+    }
+    return sum(per_audience.get(BriefingAudience(i.audience), 0) for i in items)
 
 
 def _briefing(programme: Programme) -> dict[str, Evidence]:
     items = list(programme.briefing_items.all())
-    enrolments = _enrolled(programme)
     for_everyone = [i for i in items if i.audience == BriefingAudience.EVERYONE]
     training = [i for i in items if i.kind == BriefingKind.TRAINING]
     listed = [f"{i.get_kind_display()}: {i.title} ({i.get_audience_display().lower()})" for i in items]
     given = Finding.MET if for_everyone and training else (Finding.PARTLY if items else Finding.MISSING)
-    expected = sum(
-        1
-        for e in enrolments
-        for i in items
-        if i.audience == BriefingAudience.EVERYONE
-        or (i.audience == BriefingAudience.GIVERS and _gives(programme, e.role))
-        or (i.audience == BriefingAudience.MENTEES and e.role in ("mentee", "both"))
-    )
+    expected = _expected(programme, items)
     done = BriefingCompletion.objects.filter(item__programme=programme, enrolment__status="active").count()
     completion = Fraction(min(done, expected), expected) if expected else None
-    givers = [e.pk for e in enrolments if _gives(programme, e.role)]
-    trained = (
-        Enrolment.objects.filter(pk__in=givers, person__mentor_training__isnull=False).distinct().count()
-    )
-    accredited = MentorTraining.objects.filter(
-        person__enrolments__pk__in=givers, accreditation__gt=""
-    ).values("person").distinct().count()  # fmt: skip
-    share = Fraction(trained, len(givers)) if givers else None
+    givers = _givers(programme)
+    giver_count = givers.count()
+    trained = givers.filter(Exists(MentorTraining.objects.filter(person=OuterRef("person")))).count()
+    accredited = givers.filter(
+        Exists(MentorTraining.objects.filter(person=OuterRef("person"), accreditation__gt=""))
+    ).count()
+    share = Fraction(trained, giver_count) if giver_count else None
     return {
         "2.1": Evidence(given, listed),
         "2.2": Evidence(
@@ -156,8 +167,8 @@ def _briefing(programme: Programme) -> dict[str, Evidence]:
         ),
         "2.3": Evidence(
             level_of(share, met=MOSTLY, partly=HALF),
-            [f"{trained} of {len(givers)} people who mentor have a training record; {accredited} accredited."]
-            if givers
+            [f"{trained} of {giver_count} people who mentor have a training record; {accredited} accredited."]
+            if giver_count
             else [],
         ),
     }

@@ -15,7 +15,7 @@ Decisions where the spec is silent:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -32,7 +32,7 @@ from ._model import (
     Participant,
     Unmatched,
 )
-from ._population import IntArray, Population
+from ._population import IntArray, Population, spellings
 from ._scoring import circle_is_valid, circle_score, mentoring_weight, peer_weight, step_utility
 from ._solution import Solution
 
@@ -45,11 +45,13 @@ def explain(
 ) -> MatchResult:
     """The result in words: reasons for every group, and `diagnosis` (the mode's) for the unplaced."""
     mode, people = params.mode, pop.people
-    groups = _in_input_order(solution, mode)
-    pairs = tuple(_pair(people[a], people[b], s) for (a, b), s in groups) if mode is Mode.PEER else ()
-    matches = tuple(_match(people[m], people[e], s) for (m, e), s in groups) if mode.is_mentoring else ()
+    groups, w = _in_input_order(solution, mode), Words(pop.spelled)
+    pairs = tuple(_pair(people[a], people[b], s, w) for (a, b), s in groups) if mode is Mode.PEER else ()
+    matches = tuple(_match(people[m], people[e], s, w) for (m, e), s in groups) if mode.is_mentoring else ()
     circles = (
-        tuple(_circle([people[i] for i in g], s, params) for g, s in groups) if mode is Mode.CIRCLES else ()
+        tuple(_circle([people[i] for i in g], s, params, w) for g, s in groups)
+        if mode is Mode.CIRCLES
+        else ()
     )
     diagnosed = diagnosis(pop, params, groups)
     total = math.fsum(solution.scores)
@@ -87,16 +89,31 @@ def _who(person: Participant) -> str:
     return person.name or person.id
 
 
-def _ahead(giver: Participant, receiver: Participant, skill: str) -> str:
+class Words:
+    """Labels as the file first spelled them (spec 1.1: "Customer Service", "HR"); matching
+    compares the normalised forms. Labels nobody spelled otherwise read as they are, functions
+    with a capital."""
+
+    def __init__(self, spelled: Mapping[str, str]) -> None:
+        self.spelled = spelled
+
+    def label(self, normalised: str) -> str:
+        return self.spelled.get(normalised, normalised)
+
+    def function(self, normalised: str) -> str:
+        return self.spelled.get(normalised) or _capital(normalised)
+
+
+def _ahead(giver: Participant, receiver: Participant, skill: str, w: Words) -> str:
     mine, theirs = giver.level(skill), receiver.level(skill)
     step = "one step ahead of" if mine - theirs == 1 else "ahead of"
-    return f"{_who(giver)} is {step} {_who(receiver)} in {skill} ({mine} vs {theirs})"
+    return f"{_who(giver)} is {step} {_who(receiver)} in {w.label(skill)} ({mine} vs {theirs})"
 
 
-def _offers(giver: Participant, receiver: Participant) -> list[str]:
+def _offers(giver: Participant, receiver: Participant, w: Words) -> list[str]:
     """What the giver brings to the receiver's goals, in the receiver's priority order."""
     goals = receiver.goals[:MAX_GOALS]
-    return [_ahead(giver, receiver, goal) for goal in goals if giver.level(goal) > receiver.level(goal)]
+    return [_ahead(giver, receiver, goal, w) for goal in goals if giver.level(goal) > receiver.level(goal)]
 
 
 def count_of(n: int, thing: str) -> str:
@@ -107,9 +124,9 @@ def _capital(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def _functions_meet(a: Participant, b: Participant) -> list[str]:
+def _functions_meet(a: Participant, b: Participant, w: Words) -> list[str]:
     if a.function and b.function and a.function != b.function:
-        return [f"{_capital(a.function)} meets {_capital(b.function)}"]
+        return [f"{w.function(a.function)} meets {w.function(b.function)}"]
     return []
 
 
@@ -123,39 +140,39 @@ def _wishes(a: Participant, b: Participant, together: str) -> list[str]:
     return []
 
 
-def _pair(a: Participant, b: Participant, score: float) -> Pair:
-    reasons = [*_offers(a, b), *_offers(b, a), *_functions_meet(a, b), *_wishes(a, b, "paired")]
+def _pair(a: Participant, b: Participant, score: float, w: Words) -> Pair:
+    reasons = [*_offers(a, b, w), *_offers(b, a, w), *_functions_meet(a, b, w), *_wishes(a, b, "paired")]
     return Pair(a=a.id, b=b.id, score=round(score, 4), reasons=tuple(reasons))
 
 
-def _match(mentor: Participant, mentee: Participant, score: float) -> MentorMatch:
+def _match(mentor: Participant, mentee: Participant, score: float, w: Words) -> MentorMatch:
     reasons = [
-        *_offers(mentor, mentee),
-        *_functions_meet(mentor, mentee),
+        *_offers(mentor, mentee, w),
+        *_functions_meet(mentor, mentee, w),
         *_wishes(mentor, mentee, "matched"),
     ]
     return MentorMatch(mentor=mentor.id, mentee=mentee.id, score=round(score, 4), reasons=tuple(reasons))
 
 
-def _circle(members: list[Participant], score: float, params: MatchParams) -> Circle:
-    reasons = [reason for member in members for reason in _covered(member, members, params)]
+def _circle(members: list[Participant], score: float, params: MatchParams, w: Words) -> Circle:
+    reasons = [reason for member in members for reason in _covered(member, members, params, w)]
     functions = list(dict.fromkeys(m.function for m in members if m.function))
     if len(functions) > 1:
-        reasons.append(f"Functions represented: {', '.join(map(_capital, functions))}")
+        reasons.append(f"Functions represented: {', '.join(map(w.function, functions))}")
     for k, a in enumerate(members):
         for b in members[k + 1 :]:
             reasons.extend(_wishes(a, b, "in the same circle"))
     return Circle(members=tuple(m.id for m in members), score=round(score, 4), reasons=tuple(reasons))
 
 
-def _covered(member: Participant, members: list[Participant], params: MatchParams) -> list[str]:
+def _covered(member: Participant, members: list[Participant], params: MatchParams, w: Words) -> list[str]:
     """Who covers each of the member's goals: the other member the circle score counts for it."""
     others = [o for o in members if o is not member]
     reasons = []
     for goal in member.goals[:MAX_GOALS]:
         helper = max(others, key=lambda o: step_utility(o.level(goal) - member.level(goal), params.profile))
         if helper.level(goal) > member.level(goal):
-            reasons.append(_ahead(helper, member, goal))
+            reasons.append(_ahead(helper, member, goal, w))
     return reasons
 
 
@@ -165,10 +182,11 @@ def explain_group(members: Sequence[Participant], params: MatchParams) -> Pair |
     a circle in circle mode. Raises ValueError for a group the mode's rules do not allow (callers
     that want to say which rule fails check the group first)."""
     people = list(members)
+    w = Words(spellings(people))
     if params.mode is Mode.CIRCLES:
         if not circle_is_valid(people, params):
             raise ValueError("not a valid circle")
-        return _circle(people, circle_score(people, params), params)
+        return _circle(people, circle_score(people, params), params, w)
     if len(people) != 2:
         raise ValueError(f"a {params.mode} group has two members, not {len(people)}")
     first, second = people
@@ -176,11 +194,11 @@ def explain_group(members: Sequence[Participant], params: MatchParams) -> Pair |
         weight = mentoring_weight(first, second, params)
         if weight is None:
             raise ValueError("not an eligible mentoring match")
-        return _match(first, second, weight)
+        return _match(first, second, weight, w)
     weight = peer_weight(first, second, params)
     if weight is None:
         raise ValueError("not an eligible peer pair")
-    return _pair(first, second, weight)
+    return _pair(first, second, weight, w)
 
 
 SHOWN = 3  # explanations name this many people, then "and N more"
@@ -198,6 +216,7 @@ class Diagnosis:
 
     def __init__(self, pop: Population, params: MatchParams, groups: list[Group]) -> None:
         self.pop, self.params = pop, params
+        self.words = Words(pop.spelled)
         self.by_grade = np.argsort(pop.grades, kind="stable")
         self.sorted_grades = pop.grades[self.by_grade]
         self.placed = np.zeros(pop.size, dtype=np.bool_)
@@ -247,7 +266,7 @@ class Diagnosis:
         return _who(self.pop.people[i])
 
     def goals(self, i: int) -> str:
-        return ", ".join(self.pop.people[i].goals[:MAX_GOALS])
+        return ", ".join(map(self.words.label, self.pop.people[i].goals[:MAX_GOALS]))
 
     def names(self, js: IntArray) -> str:
         return self.listed(js[:SHOWN], len(js))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -52,6 +52,17 @@ def normalise_label(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
+def as_written(labels: Iterable[str]) -> dict[str, str]:
+    """{normalised: as first written} for the labels whose spelling differs from their normal form."""
+    spelled: dict[str, str] = {}
+    for label in labels:
+        tidy = " ".join(label.split())
+        normal = tidy.lower()
+        if tidy != normal:
+            spelled.setdefault(normal, tidy)
+    return spelled
+
+
 @dataclass(frozen=True, slots=True)
 class Participant:
     """One person in a matching pool. Labels are expected normalised (see `normalise_label`);
@@ -70,6 +81,9 @@ class Participant:
     prefer: frozenset[str] = frozenset()
     role: Role | None = None
     capacity: int = 1
+    # Skill and function names as written, where that differs from the normalised form, for the
+    # reasons' wording only (spec 1.1); equality and matching ignore it.
+    spelled: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -91,6 +105,7 @@ class Participant:
     ) -> Participant:
         """Normalise labels and de-duplicate goals (repeated goals keep their first place)."""
         unique_goals = tuple(dict.fromkeys(normalise_label(g) for g in goals if g.strip()))
+        written = [function, *(skills or {}), *goals]
         return cls(
             id=id.strip(),
             grade=grade,
@@ -105,6 +120,7 @@ class Participant:
             prefer=frozenset(x.strip() for x in prefer if x.strip()),
             role=Role(role) if role is not None else None,
             capacity=capacity,
+            spelled=as_written(written),
         )
 
     def level(self, skill: str) -> int:

@@ -28,7 +28,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from ._model import MAX_CAPACITY, MAX_GOALS, MAX_GRADE, MAX_LEVEL, Mode, Participant, Role, normalise_label
+from ._model import (
+    MAX_CAPACITY,
+    MAX_GOALS,
+    MAX_GRADE,
+    MAX_LEVEL,
+    Mode,
+    Participant,
+    Role,
+    as_written,
+    normalise_label,
+)
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -153,23 +163,38 @@ class CellMemo:
     """What repeated cell texts were read as, for one file. The same skill entries, goal lists and
     languages recur on most rows, and reading each text once is what makes 100k rows fast."""
 
-    __slots__ = ("labels", "skill_entries")
+    __slots__ = ("labels", "skill_entries", "spelled")
 
     def __init__(self) -> None:
         self.skill_entries: dict[str, tuple[str, int] | str] = {}
         self.labels: dict[str, tuple[str, ...]] = {}
+        # The whole file's spellings, shared by every participant read from it (spec 1.1).
+        self.spelled: dict[str, str] = {}
+
+    def function(self, text: str) -> str:
+        normal = normalise_label(text)
+        if normal not in self.spelled and text:
+            self.written(text)
+        return normal
+
+    def written(self, text: str) -> None:
+        """Note how a cell spelled its labels (each distinct cell text once)."""
+        for label, spelling in as_written(text.split(";")).items():
+            self.spelled.setdefault(label, spelling)
 
     def skill_entry(self, part: str) -> tuple[str, int] | str:
         """(skill, level) for one `skill:level` entry, or what is wrong with it."""
         found = self.skill_entries.get(part)
         if found is None:
             found = self.skill_entries[part] = _skill_entry(part.strip())
+            self.written(part.rpartition(":")[0])
         return found
 
     def label_list(self, text: str) -> tuple[str, ...]:
         """A `;`-separated list of labels, normalised, de-duplicated, in first-seen order."""
         found = self.labels.get(text)
         if found is None:
+            self.written(text)
             labels = (normalise_label(part) for part in text.split(";"))
             found = self.labels[text] = tuple(dict.fromkeys(label for label in labels if label))
         return found
@@ -224,7 +249,7 @@ class _RowReader:
             grade=grade,
             name=self.cell("name"),
             email=email,
-            function=normalise_label(self.cell("function")),
+            function=self.memo.function(self.cell("function")),
             manager_id=self.cell("manager_id"),
             skills=skills,
             goals=goals,
@@ -233,6 +258,7 @@ class _RowReader:
             prefer=prefer,
             role=role,
             capacity=capacity,
+            spelled=self.memo.spelled,
         )
 
     def grade(self) -> int | None:

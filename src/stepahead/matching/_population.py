@@ -4,7 +4,7 @@ Memory stays O(n·S) for S distinct skills: nothing here is n×n."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +43,7 @@ class Population:
     gain: FloatArray  # utility by gap + MAX_LEVEL, for any gap -5..5 (no clip needed)
     in_blocked: npt.NDArray[np.bool_]  # person appears in some blocked pair
     in_wish: npt.NDArray[np.bool_]  # person appears in some wish
+    spelled: Mapping[str, str]  # normalised label → as the pool first spelled it, where it differs
 
     @property
     def size(self) -> int:
@@ -83,7 +84,21 @@ def compile_population(people: Sequence[Participant], params: MatchParams) -> Po
         gain=utility[np.clip(np.arange(-MAX_LEVEL, MAX_LEVEL + 1), 0, MAX_LEVEL)],
         in_blocked=_people_in(blocked, len(people)),
         in_wish=_people_in(wishes["wish_keys"], len(people)),
+        spelled=spellings(people),
     )
+
+
+def spellings(people: Sequence[Participant]) -> dict[str, str]:
+    """Each label as the first person who wrote it differently spelled it. People parsed from
+    one file share one mapping, so it is merged once, not once per person."""
+    merged: dict[str, str] = {}
+    seen: set[int] = set()
+    for p in people:
+        if p.spelled and id(p.spelled) not in seen:
+            seen.add(id(p.spelled))
+            for label, written in p.spelled.items():
+                merged.setdefault(label, written)
+    return merged
 
 
 def _people_in(keys: IntArray, n: int) -> npt.NDArray[np.bool_]:

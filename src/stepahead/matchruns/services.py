@@ -11,6 +11,7 @@ import dataclasses
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -122,6 +123,13 @@ def execute_match_run(*, run_id: int) -> str:
     return RunStatus.DONE
 
 
+def _budget(lease: RunLease, time_limit: int | None) -> Callable[[], bool]:
+    """The engine's stop(): the run is no longer ours, or the programme's time limit has passed
+    (the engine then returns its best result with its bound, which is recorded)."""
+    deadline = None if time_limit is None else time.monotonic() + time_limit
+    return lambda: lease.stop() or (deadline is not None and time.monotonic() > deadline)
+
+
 def _match_and_record(run: MatchRun, lease: RunLease) -> None:
     programme = run.programme
     pool = matching_pool(programme=programme)
@@ -135,7 +143,7 @@ def _match_and_record(run: MatchRun, lease: RunLease) -> None:
         participants,
         mapper.params_for(programme, seed=run.parameters.get("seed", 0)),
         ProgressWriter(run.pk, lease=lease),
-        stop=lease.stop,
+        stop=_budget(lease, programme.time_limit),
     )
     lease.check()  # a stopped engine returns early: its result is not this run's to keep
     with transaction.atomic():

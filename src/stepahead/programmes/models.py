@@ -70,6 +70,9 @@ class Programme(models.Model):
     # Mentoring: a mentor's k-th mentee costs spread · (k − 1) (spec 1.1), so mentees are shared
     # across mentors instead of piling on a few experts. Never costs a mentee a place.
     spread = models.FloatField(default=0.2, validators=[MinValueValidator(0), MaxValueValidator(10)])
+    # A budget for each matching run: past it the engine returns its best result with how far
+    # from the best possible it may be. Empty: no limit, and the result is proven optimal.
+    time_limit = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
     # Capacity defaults for mentors who do not state their own.
     # Open enrolment: anyone in the organisation may join while the programme is enrolling,
     # without an invitation (the ISMCP standard asks that participants can opt in).

@@ -50,13 +50,16 @@ PROGRAMME_SETTINGS = (
     "cross_function_bonus",
     "wish_bonus",
     "spread",
+    "time_limit",
     "self_enrolment",
     "default_capacity",
     "max_capacity",
 )
 SETTING_FIELDS = frozenset(PROGRAMME_SETTINGS)
 # Everything else (mode, parameters, capacities, self-enrolment) is fixed once matching starts.
-ALWAYS_EDITABLE = frozenset({"name", "description", "purpose", "objectives", "starts_on", "ends_on"})
+ALWAYS_EDITABLE = frozenset(
+    {"name", "description", "purpose", "objectives", "starts_on", "ends_on", "time_limit"}
+)
 FIXED_AT_MATCHING = tuple(name for name in PROGRAMME_SETTINGS if name not in ALWAYS_EDITABLE)
 
 

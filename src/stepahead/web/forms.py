@@ -19,6 +19,7 @@ from stepahead.programmes.services import FIXED_AT_MATCHING, PROGRAMME_SETTINGS
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # A bonus is added to a match's weight (one skill step is worth about 1): ten steps is plenty.
 MAX_BONUS = 10
+MAX_TIME_LIMIT = 24 * 60 * 60  # a day: longer budgets are surely a typing slip
 
 PARAMETER_HELP = {
     "mode": "Peer pairs trade skills both ways; circles are groups of 3–5 peers; traditional mentors "
@@ -32,6 +33,8 @@ PARAMETER_HELP = {
     "0.25). Raise it to encourage cross-functional pairs; 0 turns it off.",
     "wish_bonus": "Added for each person who asked to be matched with the other (default 0.5). A wish "
     "never makes an ineligible match eligible.",
+    "time_limit": "Optional. Stop each matching run after this many seconds with its best result "
+    "and how close it is to the best possible. Empty: no limit, and the result is the best possible.",
     "spread": "Mentoring: share mentees across mentors. Each further mentee a mentor takes counts this "
     "much less than the one before (default 0.2), so mentees go to more mentors instead of piling "
     "on a few experts. Nobody loses a place for it; 0 turns it off.",
@@ -77,6 +80,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             "cross_function_bonus": "Cross-function bonus",
             "wish_bonus": "Wish bonus",
             "spread": "Share mentees across mentors",
+            "time_limit": "Matching time limit (seconds)",
             "self_enrolment": "Open enrolment: anyone in the organisation can join",
             "default_capacity": "Default mentor capacity",
             "max_capacity": "Maximum mentor capacity",
@@ -106,6 +110,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             self._bound(name, 0, MAX_CAPACITY)  # the engine refuses more (matching.PoolError)
         for name in ("band", "circle_band"):
             self._bound(name, 0, 2 * MAX_GRADE)  # wider than any two grades can differ
+        self._bound("time_limit", 1, MAX_TIME_LIMIT)
         if frozen:
             for name in self.FROZEN:
                 self.fields[name].disabled = True

@@ -219,3 +219,36 @@ def test_a_mentoring_run_shares_mentees_and_keeps_the_load_figures(world, django
     # worth 1.0 − 0.3, less than S1's 0.8, so each mentor takes one.
     assert run.summary["mentor_load"] == {"mentors": 2, "used": 2, "max": 1, "gini": 0.0, "top10_share": 0.5}
     assert run.summary["objective"] == pytest.approx(1.8)
+
+
+def test_the_programme_time_limit_is_the_engines_budget(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A programme's time limit reaches the engine as stop(): past it the run still records its
+    best result; a lost lease stops it whatever the limit."""
+    from stepahead.matchruns import services
+    from stepahead.matchruns.lease import RunLease
+
+    clock = [100.0]
+    monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
+    lease = RunLease(0)
+    stop = services._budget(lease, 30)
+    assert not stop()
+    clock[0] = 131.0
+    assert stop()
+    unlimited = services._budget(lease, None)
+    assert not unlimited()
+    lease.lost.set()
+    assert unlimited()
+
+    monkeypatch.undo()
+    from stepahead.programmes.services import save_enrolment
+    from tests.integration.factories import make_person
+
+    programme = make_programme(world, time_limit=1)
+    assert programme.time_limit == 1
+    for k, (mine, wanted) in enumerate([("python", "sql"), ("sql", "python")]):
+        person = make_person(world.org, f"T{k}", 3, skills={mine: 3, wanted: 1}, goals=[wanted])
+        save_enrolment(programme=programme, person=person)
+    run = _run(world, programme, django_capture_on_commit_callbacks)
+    assert run.status == RunStatus.DONE

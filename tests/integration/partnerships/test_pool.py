@@ -39,7 +39,7 @@ def test_mapper_applies_enrolment_overrides(world):
     person = make_person(
         world.org, "P", 3, skills={"sql": 1}, goals=["excel"], languages=["en"], function="IT"
     )
-    other = make_person(world.org, "Q", 3)
+    other = make_person(world.org, "Q", 3, skills={"python": 1})  # python is in the list
     enrolment = save_enrolment(
         programme=programme, person=person, skills={"SQL": 3}, goals=["Python"], avoid=[other]
     )

@@ -12,6 +12,7 @@ from tests.integration.factories import make_user
 
 def _signed_up(email: str, *, verified: bool):
     user = make_user(email)
+    EmailAddress.objects.filter(user=user).delete()  # the factory may record one already
     EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
     return user
 

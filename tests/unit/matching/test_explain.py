@@ -555,3 +555,31 @@ def test_a_mentee_who_lost_out_to_a_better_fit_hears_better_fits() -> None:
     worse = P("E1", 1, skills={"x": 0}, goals=["x"], role="mentee")
     result = match([mentor, better, worse], MatchParams(mode=Mode.TRADITIONAL))
     assert reasons_by_id(result)["E1"].endswith("went to better fits")
+
+
+# --- labels as written (spec 1.1) --------------------------------------------------------------------
+
+
+def test_reasons_quote_labels_as_the_file_first_spelled_them() -> None:
+    from stepahead.matching import parse_participants
+
+    text = (
+        "id,name,function,grade,skills,goals\n"
+        "E1,Ana,Customer Service,3,SQL:3; Data Analysis:1,data analysis\n"
+        "E2,Ben,HR,3,sql:2; data analysis:3,Sql\n"
+    )
+    result = match(parse_participants(text, file_format="csv"))
+    [pair] = result.pairs
+    assert pair.reasons == (
+        "Ana is one step ahead of Ben in SQL (3 vs 2)",
+        "Ben is ahead of Ana in Data Analysis (3 vs 1)",
+        "Customer Service meets HR",
+    )
+
+
+def test_hand_built_groups_quote_their_members_spelling() -> None:
+    ana = P("E1", 3, name="Ana", function="People Ops", skills={"Python": 3}, goals=["Excel"])
+    ben = P("E2", 3, name="Ben", function="finance", skills={"excel": 2}, goals=["python"])
+    pair = explain_group([ana, ben], MatchParams())
+    assert "Ana is ahead of Ben in Python (3 vs 0)" in pair.reasons
+    assert "People Ops meets Finance" in pair.reasons  # nobody spelled finance otherwise

@@ -86,7 +86,7 @@ class MentoringDiagnosis(Diagnosis):
     def strengths(self, m: int) -> str:
         levels = self.pop.levels[m]
         best = [int(s) for s in np.argsort(-levels, kind="stable")[:3] if levels[s] > 0]
-        return ", ".join(self.pop.skills[s] for s in best) or "no skills listed"
+        return ", ".join(self.words.label(self.pop.skills[s]) for s in best) or "no skills listed"
 
     def most_wanted(self, m: int, js: IntArray) -> tuple[str, int]:
         """The goal skill most of js want that m is ahead of them in, and how many want it."""
@@ -95,7 +95,7 @@ class MentoringDiagnosis(Diagnosis):
         ahead = mine[skills] > self.goal_levels[:, js]
         counts = np.bincount(skills[ahead], minlength=len(mine))
         best = int(np.argmax(counts))
-        return self.pop.skills[best], int(counts[best])
+        return self.words.label(self.pop.skills[best]), int(counts[best])
 
     def unplaced(self) -> list[int]:
         return [int(i) for i in np.flatnonzero(self.wants_mentor & ~self.placed)]
