@@ -25,6 +25,7 @@ class Cause(StrEnum):
     EXCLUDED = "excluded"
     GIVES_NOTHING = "gives_nothing"
     CAPACITY = "capacity"
+    NO_CIRCLE = "no_circle"
     BETTER_FITS = "better_fits"
     OTHER = "other"
 
@@ -42,7 +43,8 @@ _PATTERNS: tuple[tuple[Cause, re.Pattern[str]], ...] = tuple(
         (Cause.EXCLUDED, r"excluded|reporting line"),
         (Cause.GIVES_NOTHING, r"is not ahead of any"),
         (Cause.CAPACITY, r"capacity 0|places went to|mentors with room"),
-        (Cause.BETTER_FITS, r"better fits|equally good fits|manual pairing is possible|no valid circle"),
+        (Cause.NO_CIRCLE, r"^no valid circle contains|only .* can share a circle"),
+        (Cause.BETTER_FITS, r"better fits|equally good fits|manual pairing is possible|breaking up a better"),
     )
 )
 
@@ -58,6 +60,8 @@ FIXES: dict[Cause, str] = {
     Cause.GIVES_NOTHING: "Peer pairs need both people to teach something: consider mentoring or a "
     "circle, or ask them to add skills they are good at.",
     Cause.CAPACITY: "Recruit more mentors, or raise mentor capacity.",
+    Cause.NO_CIRCLE: "No circle of 3 to 5 works for them as things stand: widen the circle grade "
+    "band, or offer them a peer pair or a mentor instead.",
     Cause.BETTER_FITS: "Pair them by hand (they are shown as unplaced on the proposals page).",
     Cause.OTHER: "Look at each person's reason below.",
 }
@@ -72,6 +76,7 @@ TITLES: dict[Cause, str] = {
     Cause.EXCLUDED: "excluded everyone who could help (or report to them)",
     Cause.GIVES_NOTHING: "are not ahead of anyone in what they want to learn",
     Cause.CAPACITY: "are waiting for a mentor with room",
+    Cause.NO_CIRCLE: "fit in no valid circle",
     Cause.BETTER_FITS: "lost their possible partners to better fits",
     Cause.OTHER: "for other reasons",
 }

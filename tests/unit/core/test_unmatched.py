@@ -24,6 +24,11 @@ SENTENCES = {
     "eligible mentors exist (1: Bo) but all their places went to better fits": Cause.CAPACITY,
     "eligible mentors exist (1: Bo) but all their places went to equally good fits": Cause.CAPACITY,
     "eligible peers exist (2: Bo, Cy) but were all placed with equally good fits": Cause.BETTER_FITS,
+    "no valid circle contains Bo: among 4 possible circle-mates (Cy, Di, Ed and 1 more) no group of 3 "
+    "to 5 has everyone giving and receiving within a grade spread of 2": Cause.NO_CIRCLE,
+    "only Cy can share a circle with Bo, and a circle needs 3 people": Cause.NO_CIRCLE,
+    "Bo could only join a circle by breaking up a better one: every valid circle with Bo takes people "
+    "from circles with better fits (placing more people or scoring more)": Cause.BETTER_FITS,
     "eligible peers are also unmatched (Bo): a manual pairing is possible": Cause.BETTER_FITS,
     "eligible peers exist (2: Bo, Cy) but were all placed with better fits": Cause.BETTER_FITS,
     "Declined the match with Bo; nobody else eligible is free": Cause.DECLINED,
