@@ -138,3 +138,21 @@ def test_the_bound_on_pools_too_large_to_prove_holds_for_every_matching(seed: in
     placed = [i for pair in pairs for i in pair]
     assert len(placed) == len(set(placed))
     assert all(graph.has_edge(a, b) for a, b in pairs)
+
+
+@pytest.mark.parametrize("seed", range(30))
+@pytest.mark.parametrize("per_person", [1, 3])
+def test_price_and_repair_equals_the_exact_optimum_and_proves_it(
+    seed: int, per_person: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exact method (our blossom solver with its duals, every pair priced against them),
+    which is not the default yet: few candidates force the pricing to find the rest."""
+    monkeypatch.setattr(peer_solve, "CANDIDATES_PER_PERSON", per_person)
+    rng = random.Random(700 + seed)
+    params = MatchParams(band=rng.choice([0, 1, 2]))
+    people = random_pool(rng, rng.randint(0, 36), skills=rng.choice([2, 4, 8]), identical=seed % 10 == 0)
+    solution = peer_solve.exact_peer(compile_population(people, params), params, silent)
+    pairs = [(int(a), int(b)) for a, b in solution.groups]
+    assert objective(people, params, pairs) == oracle(people, params)
+    assert solution.optimality is not None
+    assert solution.optimality.proven
