@@ -144,7 +144,7 @@ def test_idle_because_the_rules_keep_them_apart() -> None:
 
 def test_idle_because_mentees_went_to_better_fits_names_the_skill() -> None:
     people = [mentor("Best", skills={"sql": 2}), mentor("M"), mentee("E")]
-    assert idle(people) == {"M": "the 1 mentee M could help in sql went to mentors who fit them better"}
+    assert idle(people) == {"M": "the 1 mentee M could help in SQL went to mentors who fit them better"}
 
 
 def test_a_both_who_is_mentored_is_not_idle() -> None:
