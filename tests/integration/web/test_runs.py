@@ -192,3 +192,12 @@ def test_a_run_leaving_many_unmatched_alerts_hr_with_reasons_and_fixes(world, br
     assert "3 of 4 people (75%) were left unmatched." in page
     assert "3 people want sql and nobody within 1 grade is ahead in it" in page
     assert "Consider traditional mentoring or a circle" in page
+
+
+def test_the_settings_form_offers_sharing_mentees_across_mentors(world, browser_for):
+    """The setting must be on the page HR edits, not only in the model (it was left off once)."""
+    programme = make_programme(world, mode="traditional")
+    page = browser_for(world.manager).get(reverse("web:programme_edit", args=[programme.pk]))
+    html = page.content.decode()
+    assert 'name="spread"' in html
+    assert "Share mentees across mentors" in html
