@@ -21,8 +21,8 @@ from stepahead.programmes.models import Programme
 from stepahead.programmes.services import require_manager
 
 from .models import Partnership, PartnershipMember, PartnershipStatus, Response
-from .notifications import notify_approved, notify_declined
-from .selectors import matching_pool
+from .notifications import notify_approved, notify_declined, notify_unmatched
+from .selectors import matching_pool, placement_of
 
 TRANSITIONS = {
     PartnershipStatus.PROPOSED: {PartnershipStatus.APPROVED, PartnershipStatus.WITHDRAWN},
@@ -85,7 +85,8 @@ def discard_proposal(*, actor: User, partnership: Partnership) -> Partnership:
 def approve_proposals(
     *, actor: User, programme: Programme, partnerships: Iterable[Partnership] | None = None
 ) -> list[Partnership]:
-    """Approve the given proposals (default: every proposal of the programme) and email members."""
+    """Approve the given proposals (default: every proposal of the programme) and email members,
+    and everyone the proposals' runs left unmatched (and still unmatched) that they were not."""
     require_manager(actor, programme)
     chosen = Partnership.objects.select_for_update().filter(
         programme=programme, status=PartnershipStatus.PROPOSED
@@ -105,6 +106,8 @@ def approve_proposals(
         partnership.pinned = False  # approval locks it anyway; a pin only matters for proposals
         partnership.save(update_fields=["status", "approved_at", "approved_by", "pinned"])
         notify_approved(partnership)
+    runs = MatchRun.objects.filter(pk__in={p.match_run_id for p in approved if p.match_run_id})
+    notify_unmatched(programme, runs, placed=placement_of(programme=programme).placed)
     return approved
 
 
