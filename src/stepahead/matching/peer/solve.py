@@ -257,7 +257,7 @@ def _exact_or_bounded(
         matching = blossom(everything, state.big)
         method = "exact blossom on all eligible pairs"
     if matching is None:
-        return _bounded_matching(pool, cands, progress)
+        return _bounded_matching(pool, cands, progress, stop)
     found = units_of(everything, matching) / SCALE
     return matching, Optimality(True, found, 0.0, method)
 
