@@ -18,6 +18,7 @@ from .views import (
     programmes,
     review,
     runs,
+    whatif,
 )
 
 app_name = "web"
@@ -74,6 +75,8 @@ urlpatterns = [
     path("programmes/<int:pk>/runs/", runs.run_history, name="run_history"),
     path("programmes/<int:pk>/runs/start/", runs.run_start, name="run_start"),
     path("programmes/<int:pk>/runs/compare/", runs.run_compare, name="run_compare"),
+    path("programmes/<int:pk>/runs/what-if/", whatif.what_if, name="what_if"),
+    path("programmes/<int:pk>/runs/<int:run_pk>/adopt/", whatif.adopt, name="adopt_run"),
     path("programmes/<int:pk>/runs/<int:run_pk>/", runs.run_detail, name="run_detail"),
     path("programmes/<int:pk>/runs/<int:run_pk>/cancel/", runs.run_cancel, name="run_cancel"),
     # HR: review of proposals
