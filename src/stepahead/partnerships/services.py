@@ -23,8 +23,8 @@ from stepahead.programmes.models import Programme, Status
 from stepahead.programmes.services import require_manager
 
 from .models import Partnership, PartnershipMember, PartnershipStatus, Response
-from .notifications import notify_approved, notify_declined
-from .selectors import matching_pool, placed_elsewhere
+from .notifications import notify_approved, notify_declined, notify_unmatched
+from .selectors import matching_pool, placed_elsewhere, placement_of
 
 TRANSITIONS = {
     PartnershipStatus.PROPOSED: {PartnershipStatus.APPROVED, PartnershipStatus.WITHDRAWN},
@@ -98,7 +98,8 @@ def restore_proposal(*, actor: User, partnership: Partnership) -> Partnership:
     run = latest_finished_run(programme=partnership.programme)
     if run and run.finished_at and partnership.decided_at and run.finished_at >= partnership.decided_at:
         raise DomainError(
-            f"Matching has run since proposal #{partnership.pk} was discarded; its new proposals take its place."
+            f"Matching has run since proposal #{partnership.pk} was discarded; "
+            "its new proposals take its place."
         )
     taken = [
         m.enrolment.person.name or m.enrolment.person.hris_id
@@ -119,7 +120,8 @@ def restore_proposal(*, actor: User, partnership: Partnership) -> Partnership:
 def approve_proposals(
     *, actor: User, programme: Programme, partnerships: Iterable[Partnership] | None = None
 ) -> list[Partnership]:
-    """Approve the given proposals (default: every proposal of the programme) and email members."""
+    """Approve the given proposals (default: every proposal of the programme) and email members,
+    and everyone the proposals' runs left unmatched (and still unmatched) that they were not."""
     require_manager(actor, programme)
     chosen = Partnership.objects.select_for_update().filter(
         programme=programme, status=PartnershipStatus.PROPOSED
@@ -139,6 +141,8 @@ def approve_proposals(
         partnership.pinned = False  # approval locks it anyway; a pin only matters for proposals
         partnership.save(update_fields=["status", "approved_at", "approved_by", "pinned"])
         notify_approved(partnership)
+    runs = MatchRun.objects.filter(pk__in={p.match_run_id for p in approved if p.match_run_id})
+    notify_unmatched(programme, runs, placed=placement_of(programme=programme).placed)
     return approved
 
 
