@@ -17,6 +17,7 @@ from .views import (
     people,
     programmes,
     review,
+    review_edits,
     runs,
     whatif,
 )
@@ -81,11 +82,12 @@ urlpatterns = [
     path("programmes/<int:pk>/runs/<int:run_pk>/cancel/", runs.run_cancel, name="run_cancel"),
     # HR: review of proposals
     path("programmes/<int:pk>/proposals/", review.proposals, name="proposals"),
-    path("programmes/<int:pk>/proposals/swap/", review.swap, name="swap"),
-    path("programmes/<int:pk>/proposals/replace/", review.replace, name="replace"),
+    path("programmes/<int:pk>/proposals/swap/", review_edits.swap, name="swap"),
+    path("programmes/<int:pk>/proposals/replace/", review_edits.replace, name="replace"),
     path("programmes/<int:pk>/proposals/approve/", review.approve, name="approve"),
-    path("programmes/<int:pk>/proposals/<int:ppk>/pin/", review.pin, name="pin"),
-    path("programmes/<int:pk>/proposals/<int:ppk>/discard/", review.discard, name="discard"),
+    path("programmes/<int:pk>/proposals/<int:ppk>/pin/", review_edits.pin, name="pin"),
+    path("programmes/<int:pk>/proposals/<int:ppk>/discard/", review_edits.discard, name="discard"),
+    path("programmes/<int:pk>/proposals/<int:ppk>/restore/", review_edits.restore, name="restore"),
     # Participants
     path("my/programmes/", participant.my_programmes, name="my_programmes"),
     path("my/programmes/<int:pk>/", participant.my_programme, name="my_programme"),
