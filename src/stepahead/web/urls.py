@@ -55,8 +55,20 @@ urlpatterns = [
     path("programmes/<int:pk>/emails/<int:email_pk>/resend/", programmes.email_resend, name="email_resend"),
     # HR: insights (charts, tables and their downloads)
     path("insights/", insights.org_insights, name="org_insights"),
+    path("insights/status/", insights.org_insights_status, name="org_insights_status"),
+    path("insights/refresh/", insights.org_insights_refresh, name="org_insights_refresh"),
     path("insights/<slug:slug>.<str:fmt>", insights.org_chart_download, name="org_chart_download"),
     path("programmes/<int:pk>/insights/", insights.programme_insights, name="programme_insights"),
+    path(
+        "programmes/<int:pk>/insights/status/",
+        insights.programme_insights_status,
+        name="programme_insights_status",
+    ),
+    path(
+        "programmes/<int:pk>/insights/refresh/",
+        insights.programme_insights_refresh,
+        name="programme_insights_refresh",
+    ),
     path(
         "programmes/<int:pk>/insights/<slug:slug>.<str:fmt>",
         insights.programme_chart_download,
