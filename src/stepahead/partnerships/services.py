@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stepahead.accounts import User
+from stepahead.core.insights import crosses_functions
 from stepahead.errors import DomainError, PermissionDenied, TransitionError
 from stepahead.lifecycle.agreements import draft_agreement
 from stepahead.matchruns.mapper import Draft
@@ -55,6 +56,7 @@ def record_proposals(
             kind=draft.kind,
             score=draft.score,
             reasons=list(draft.reasons),
+            cross_function=crosses_functions(enrolment.person.function for enrolment, _ in draft.members),
         )
         PartnershipMember.objects.bulk_create(
             PartnershipMember(partnership=partnership, enrolment=enrolment, role=role)
