@@ -206,10 +206,32 @@ def _mentoring_entry(
     return None
 
 
+# Partnerships that hold their members: a proposal under review, or sent and not ended.
+LIVE_STATUSES = (PartnershipStatus.PROPOSED, *LOCKED_STATUSES)
+
+
+def placed_elsewhere(*, enrolment: Enrolment, role: str, besides: Partnership | None = None) -> bool:
+    """Whether this enrolment cannot take `role` in a new (or restored) group: withdrawn from the
+    programme, a mentor with no spare capacity, a mentee already mentored, or a peer or circle
+    member already in a live partnership (`besides`, the group itself, is not counted)."""
+    if enrolment.status != EnrolmentStatus.ACTIVE:
+        return True
+    if role == MemberRole.MENTOR:
+        programme = enrolment.programme
+        capacity = programme.default_capacity if enrolment.capacity is None else enrolment.capacity
+        return live_mentee_count(enrolment=enrolment) >= capacity
+    live = PartnershipMember.objects.filter(enrolment=enrolment, partnership__status__in=LIVE_STATUSES)
+    if besides is not None:
+        live = live.exclude(partnership=besides)
+    if role == MemberRole.MENTEE:  # a `both` may mentor elsewhere and still be mentored here
+        live = live.filter(role=MemberRole.MENTEE)
+    return live.exists()
+
+
 def live_mentee_count(*, enrolment: Enrolment) -> int:
     """Mentees a mentor has in proposed, approved or accepted partnerships."""
     return PartnershipMember.objects.filter(
         enrolment=enrolment,
         role=MemberRole.MENTOR,
-        partnership__status__in=[PartnershipStatus.PROPOSED, *LOCKED_STATUSES],
+        partnership__status__in=LIVE_STATUSES,
     ).count()

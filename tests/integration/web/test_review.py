@@ -118,7 +118,10 @@ def test_replace_and_pin_and_discard(world, browser_for, reviewable):
 
     pinned = browser.post(reverse("web:pin", args=[programme.pk, cd.pk]), {"pinned": "1"}, htmx=True)
     assert pinned.status_code == 200
-    assert pinned.content.decode().lstrip().startswith(f'<tr id="proposal-{cd.pk}"')
+    assert (
+        f'<template>\n<tr id="proposal-{cd.pk}" class="pinned-row" hx-swap-oob="true">'
+        in pinned.content.decode()
+    )
     assert "Unpin" in pinned.content.decode()
     cd.refresh_from_db()
     assert cd.pinned
