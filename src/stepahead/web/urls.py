@@ -20,6 +20,7 @@ from .views import (
     review,
     review_edits,
     runs,
+    whatif,
 )
 
 app_name = "web"
@@ -61,8 +62,20 @@ urlpatterns = [
     path("programmes/<int:pk>/emails/<int:email_pk>/resend/", programmes.email_resend, name="email_resend"),
     # HR: insights (charts, tables and their downloads)
     path("insights/", insights.org_insights, name="org_insights"),
+    path("insights/status/", insights.org_insights_status, name="org_insights_status"),
+    path("insights/refresh/", insights.org_insights_refresh, name="org_insights_refresh"),
     path("insights/<slug:slug>.<str:fmt>", insights.org_chart_download, name="org_chart_download"),
     path("programmes/<int:pk>/insights/", insights.programme_insights, name="programme_insights"),
+    path(
+        "programmes/<int:pk>/insights/status/",
+        insights.programme_insights_status,
+        name="programme_insights_status",
+    ),
+    path(
+        "programmes/<int:pk>/insights/refresh/",
+        insights.programme_insights_refresh,
+        name="programme_insights_refresh",
+    ),
     path(
         "programmes/<int:pk>/insights/<slug:slug>.<str:fmt>",
         insights.programme_chart_download,
@@ -83,6 +96,8 @@ urlpatterns = [
     path("programmes/<int:pk>/runs/", runs.run_history, name="run_history"),
     path("programmes/<int:pk>/runs/start/", runs.run_start, name="run_start"),
     path("programmes/<int:pk>/runs/compare/", runs.run_compare, name="run_compare"),
+    path("programmes/<int:pk>/runs/what-if/", whatif.what_if, name="what_if"),
+    path("programmes/<int:pk>/runs/<int:run_pk>/adopt/", whatif.adopt, name="adopt_run"),
     path("programmes/<int:pk>/runs/<int:run_pk>/", runs.run_detail, name="run_detail"),
     path("programmes/<int:pk>/runs/<int:run_pk>/cancel/", runs.run_cancel, name="run_cancel"),
     # HR: review of proposals

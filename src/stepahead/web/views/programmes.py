@@ -171,7 +171,7 @@ def programme_detail(
         "transitions": _transitions(programme),
         "can_run": programme.status in (Status.ENROLLING, Status.MATCHING, Status.RUNNING),
         "active_run": active_run(programme=programme),
-        "last_run": runs_of(programme=programme).select_related("requested_by").first(),
+        "last_run": runs_of(programme=programme).select_related("requested_by").defer("groups").first(),
         "invite_form": invite_form or InviteForm(),
         "can_invite": programme.enrolment_open,
         "can_reopen": programme.status in (Status.MATCHING, Status.RUNNING),
