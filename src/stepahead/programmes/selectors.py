@@ -80,7 +80,8 @@ def people_to_enrol(*, programme: Programme, query: str = "") -> QuerySet[Person
     """Active people of the organisation not (or no longer) enrolled in the programme, found by
     name or function: whom a manager may enrol on their behalf."""
     enrolled = Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.ACTIVE).values("person")
-    people = Person.objects.filter(organisation=programme.organisation, is_active=True).exclude(pk__in=enrolled)
+    people = Person.objects.filter(organisation=programme.organisation, is_active=True)
+    people = people.exclude(pk__in=enrolled)
     for word in query.split()[:5]:
         people = people.filter(Q(name__icontains=word) | Q(function__icontains=word))
     return people.order_by("name", "pk")

@@ -81,14 +81,16 @@ def test_withdrawing_says_first_then_settles_proposals_and_sent_matches(
 
     effects = withdrawal_effects(enrolment=e["A"])
     assert [(x.partnership.pk, x.others) for x in effects.proposals] == [(ab.pk, ["B"])]
-    assert not effects.awaiting and not effects.ongoing
+    assert not effects.awaiting
+    assert not effects.ongoing
     withdraw_from_programme(actor=world.manager, enrolment=e["A"])
     ab.refresh_from_db()
     e["A"].refresh_from_db()
     assert (ab.status, e["A"].status) == (PartnershipStatus.WITHDRAWN, EnrolmentStatus.WITHDRAWN)
     assert _events(e["A"]) == [(EnrolmentAction.WITHDRAWN, world.manager.pk, True)]
     standing = placement_of(programme=programme)
-    assert e["B"].pk in standing.unmatched and e["A"].pk not in standing.unmatched
+    assert e["B"].pk in standing.unmatched
+    assert e["A"].pk not in standing.unmatched
 
     with django_capture_on_commit_callbacks(execute=True):
         done = withdraw_from_programme(actor=world.manager, enrolment=e["C"])
