@@ -35,6 +35,7 @@ urlpatterns = [
     path("organisation/", home.switch_org, name="switch_org"),
     # HR: people
     path("people/", people.people_list, name="people"),
+    path("people/<int:pk>/", people.person_detail, name="person"),
     path("people/import/", imports.import_upload, name="import_upload"),
     path("people/import/columns/", imports.import_mapping, name="import_mapping"),
     path("people/import/commit/", imports.import_commit, name="import_commit"),
