@@ -11,6 +11,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from stepahead.core import ismcp
+from stepahead.core.levels import level_words
 from stepahead.core.optimality import optimality_words
 from stepahead.core.strength import match_strength, strength_words
 from stepahead.web.access import current_membership, current_person, is_hr, memberships
@@ -59,6 +60,12 @@ def percent(value: object) -> int:
         return round(float(str(value)) * 100)
     except (TypeError, ValueError):
         return 0
+
+
+@register.filter(name="level_words")
+def level_in_words(level: int) -> str:
+    """ "3 · Comfortable"."""
+    return level_words(level)
 
 
 @register.filter
