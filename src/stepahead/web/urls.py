@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 
 from . import urls_feedback
 from .views import (
+    enrolments,
     evidence,
     home,
     imports,
@@ -55,6 +56,13 @@ urlpatterns = [
         name="programme_late_enrolment",
     ),
     path("programmes/<int:pk>/enrolments/", programmes.enrolment_list, name="enrolments"),
+    path("programmes/<int:pk>/enrolments/new/", enrolments.enrol_for, name="enrolment_new"),
+    path("programmes/<int:pk>/enrolments/<int:epk>/edit/", enrolments.enrolment_edit, name="enrolment_edit"),
+    path(
+        "programmes/<int:pk>/enrolments/<int:epk>/withdraw/",
+        enrolments.enrolment_withdraw,
+        name="enrolment_withdraw",
+    ),
     path("programmes/<int:pk>/emails/<int:email_pk>/resend/", programmes.email_resend, name="email_resend"),
     # HR: insights (charts, tables and their downloads)
     path("insights/", insights.org_insights, name="org_insights"),

@@ -22,7 +22,7 @@ def _typed_kubernetes(world, browser_for):
 
 
 def test_the_participant_is_told_the_name_went_to_hr(world, browser_for):
-    programme, browser, page = _typed_kubernetes(world, browser_for)
+    _programme, _browser, page = _typed_kubernetes(world, browser_for)
     assert "Your enrolment has been saved." in page
     assert "“Kubernetes” is not in Acme&#x27;s skill list yet, so we sent them to HR as a suggestion" in page
     assert "waiting for HR to add it to the list" in page

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('organisations', '0002_shared_cache_table'),
         ('people', '0003_directory_filter_indexes'),
-        ('programmes', '0006_time_limit'),
+        ('programmes', '0007_enrolment_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
