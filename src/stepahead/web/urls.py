@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 
 from . import urls_feedback
 from .views import (
+    enrolments,
     evidence,
     home,
     imports,
@@ -19,6 +20,7 @@ from .views import (
     review,
     review_edits,
     runs,
+    suggestions,
     whatif,
 )
 
@@ -34,6 +36,9 @@ urlpatterns = [
     path("organisation/", home.switch_org, name="switch_org"),
     # HR: people
     path("people/", people.people_list, name="people"),
+    path("people/<int:pk>/", people.person_detail, name="person"),
+    path("skills/suggestions/", suggestions.skill_suggestions, name="skill_suggestions"),
+    path("skills/suggestions/decide/", suggestions.decide_suggestion, name="decide_suggestion"),
     path("people/import/", imports.import_upload, name="import_upload"),
     path("people/import/columns/", imports.import_mapping, name="import_mapping"),
     path("people/import/commit/", imports.import_commit, name="import_commit"),
@@ -51,11 +56,30 @@ urlpatterns = [
         name="programme_late_enrolment",
     ),
     path("programmes/<int:pk>/enrolments/", programmes.enrolment_list, name="enrolments"),
+    path("programmes/<int:pk>/enrolments/new/", enrolments.enrol_for, name="enrolment_new"),
+    path("programmes/<int:pk>/enrolments/<int:epk>/edit/", enrolments.enrolment_edit, name="enrolment_edit"),
+    path(
+        "programmes/<int:pk>/enrolments/<int:epk>/withdraw/",
+        enrolments.enrolment_withdraw,
+        name="enrolment_withdraw",
+    ),
     path("programmes/<int:pk>/emails/<int:email_pk>/resend/", programmes.email_resend, name="email_resend"),
     # HR: insights (charts, tables and their downloads)
     path("insights/", insights.org_insights, name="org_insights"),
+    path("insights/status/", insights.org_insights_status, name="org_insights_status"),
+    path("insights/refresh/", insights.org_insights_refresh, name="org_insights_refresh"),
     path("insights/<slug:slug>.<str:fmt>", insights.org_chart_download, name="org_chart_download"),
     path("programmes/<int:pk>/insights/", insights.programme_insights, name="programme_insights"),
+    path(
+        "programmes/<int:pk>/insights/status/",
+        insights.programme_insights_status,
+        name="programme_insights_status",
+    ),
+    path(
+        "programmes/<int:pk>/insights/refresh/",
+        insights.programme_insights_refresh,
+        name="programme_insights_refresh",
+    ),
     path(
         "programmes/<int:pk>/insights/<slug:slug>.<str:fmt>",
         insights.programme_chart_download,

@@ -20,26 +20,22 @@ from stepahead.matching import normalise_label
 from stepahead.partnerships.models import Partnership, PartnershipStatus
 from stepahead.partnerships.selectors import partnerships_for_person
 from stepahead.partnerships.services import accept_partnership, decline_partnership
+from stepahead.partnerships.withdrawal import withdraw_from_programme
 from stepahead.people.models import Person
 from stepahead.people.selectors import (
-    effective_levels,
-    goal_keys,
     self_enrolling_person,
     skill_for_key,
-    skills_in,
-    with_skills_and_goals,
 )
-from stepahead.programmes.models import Enrolment, Invitation, InvitationStatus, Programme
+from stepahead.programmes.models import Enrolment, Invitation, InvitationStatus, Programme, SuggestionStatus
 from stepahead.programmes.policies import invitation_is_for
-from stepahead.programmes.selectors import open_to_join, pending_invitation, programme_in
+from stepahead.programmes.selectors import open_to_join, pending_invitation, programme_in, suggestions_of
 from stepahead.programmes.services import (
     accept_invitation,
     enrol_participant,
     enrol_self,
-    withdraw_enrolment,
 )
 from stepahead.web.access import OrgRequest, SignedInRequest, current_person, member_required
-from stepahead.web.enrolment_forms import EnrolmentForm, enrolment_initial
+from stepahead.web.enrolment_forms import EnrolmentForm, enrolment_form
 from stepahead.web.forms import DeclineForm
 from stepahead.web.responses import error_response
 from stepahead.web.views.lifecycle import lifecycle_context
@@ -101,28 +97,6 @@ def _my_programme(
     return programme, person, enrolment, invitation
 
 
-def _enrolment_form(
-    request: HttpRequest, programme: Programme, person: Person, enrolment: Enrolment | None
-) -> EnrolmentForm:
-    person = with_skills_and_goals(Person.objects.filter(pk=person.pk)).get()
-    names = dict(skills_in(organisation=programme.organisation).values_list("key", "name"))
-    initial = enrolment_initial(
-        enrolment, person, levels=effective_levels(person), goals=goal_keys(person), names=names
-    )
-    form = EnrolmentForm(request.POST or None, programme=programme, person=person, initial=initial)
-    form.skill_options = skill_options(programme)  # type: ignore[attr-defined]  # the datalist
-    return form
-
-
-def skill_options(programme: Programme) -> list[tuple[str, str]]:
-    """(value, hint) for the skills datalist: each skill's name, and each alias saying what it means."""
-    options = []
-    for skill in skills_in(organisation=programme.organisation).order_by("name"):
-        options.append((skill.name, ""))
-        options.extend((alias.key, f"means {skill.name}") for alias in skill.aliases.all())
-    return options
-
-
 @member_required
 def skill_lookup(request: OrgRequest) -> HttpResponse:
     """htmx: what a typed skill name means in the organisation's list (aliases resolved)."""
@@ -145,12 +119,24 @@ def _save_choices(
     if not form.is_valid():
         return None
     try:
-        enrol(**form.choices())
+        enrolment = enrol(**form.choices())
     except DomainError as error:
         form.add_error(None, str(error))
         return None
     messages.success(request, success)
+    waiting = [s.label for s in suggestions_of(enrolment=enrolment) if s.status == SuggestionStatus.PENDING]
+    if waiting:
+        messages.info(request, _suggested(programme, waiting))
     return redirect("web:my_programme", pk=programme.pk)
+
+
+def _suggested(programme: Programme, names: list[str]) -> str:
+    listed = ", ".join(f"“{name}”" for name in names)
+    return (
+        f"{listed} {'is' if len(names) == 1 else 'are'} not in {programme.organisation.name}'s skill "
+        "list yet, so we sent them to HR as a suggestion. They count for matching once HR adds them "
+        "(or tells us which listed skill they mean); the rest of your enrolment is saved."
+    )
 
 
 def _welcome(programme: Programme) -> str:
@@ -166,7 +152,7 @@ def my_programme(request: OrgRequest, pk: int) -> HttpResponse:
             return redirect("web:join", pk=pk)
         return redirect("web:invitation", token=invitation.token)
     editable = programme.enrolment_open and enrolment.status == "active"
-    form = _enrolment_form(request, programme, person, enrolment) if editable else None
+    form = enrolment_form(request.POST or None, programme, person, enrolment) if editable else None
     status = 200
     if request.method == "POST":
         if form is None:  # not editable
@@ -197,6 +183,7 @@ def my_programme(request: OrgRequest, pk: int) -> HttpResponse:
             "enrolment": enrolment,
             "form": form,
             "editable": editable,
+            "suggestions": suggestions_of(enrolment=enrolment),
         },
         status=status,
     )
@@ -215,7 +202,7 @@ def withdraw(request: OrgRequest, pk: int) -> HttpResponse:
             status=409,
             back_url=reverse("web:my_programme", args=[pk]),
         )
-    withdraw_enrolment(actor=request.user, enrolment=enrolment)
+    withdraw_from_programme(actor=request.user, enrolment=enrolment)
     messages.success(request, f"You have withdrawn from {programme.name}.")
     return redirect("web:my_programmes")
 
@@ -248,7 +235,7 @@ def join(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 def _join_form(request: OrgRequest, programme: Programme, person: Person) -> HttpResponse:
-    form = _enrolment_form(request, programme, person, None)
+    form = enrolment_form(request.POST or None, programme, person, None)
     status = 200
     if request.method == "POST":
         enrol = partial(enrol_self, user=request.user, programme=programme)
@@ -286,7 +273,7 @@ def invitation(request: SignedInRequest, token: str) -> HttpResponse:
         return error_response(
             request, "Enrolment for this programme has closed: matching has started.", status=409
         )
-    form = _enrolment_form(request, programme, person, None)
+    form = enrolment_form(request.POST or None, programme, person, None)
     status = 200
     if request.method == "POST":
         enrol = partial(accept_invitation, user=request.user, token=token)
