@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 
+import numba
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -208,9 +209,20 @@ def test_prices_with_blossom_duals_on_random_pools(
     assert_blossom_pricing(*compiled(case), keep, per_person, 64)
 
 
-@pytest.mark.parametrize("class_min", [1, 5, 64])
+# As plain Python (NUMBA_DISABLE_JIT) the larger pools take minutes; the first case covers the code.
+_LARGE_POOL = pytest.mark.skipif(bool(numba.config.DISABLE_JIT), reason="minutes as plain Python")
+
+
 @pytest.mark.parametrize(
-    ("shape", "size", "per_person"), [("steep", 200, 3), ("steep", 400, 3), ("few-skills", 300, 2)]
+    ("shape", "size", "per_person", "class_min"),
+    [
+        ("steep", 120, 2, 5),
+        *(
+            pytest.param(shape, size, per_person, class_min, marks=_LARGE_POOL)
+            for shape, size, per_person in (("steep", 200, 3), ("steep", 400, 3), ("few-skills", 300, 2))
+            for class_min in (1, 5, 64)
+        ),
+    ],
 )
 def test_prices_with_blossom_duals_on_organisations_with_large_blossoms(
     shape: str, size: int, per_person: int, class_min: int
