@@ -54,3 +54,19 @@ def _fast_and_quiet(settings):
 def world(db) -> World:
     """Two organisations with admins, managers and participants (see factories.build_world)."""
     return build_world()
+
+
+@pytest.fixture
+def insights_ready(settings, django_capture_on_commit_callbacks):
+    """`get(client, url)`: an insights page (or download) once its figures are computed.
+
+    The first request asks for the figures (a task); the task runs when the request's work is
+    committed (the immediate backend stands in for the worker); the second request serves them."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+    def get(client, url):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.get(url)
+        return client.get(url)
+
+    return get

@@ -26,6 +26,7 @@ from stepahead.matching import (
     Participant,
     Unmatched,
 )
+from stepahead.synthetic import generate_organisation, participants_to_csv
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PEOPLE_CSV = FIXTURES / "people_peer.csv"
@@ -267,13 +268,32 @@ def test_spread_is_passed_to_the_engine(capsys: pytest.CaptureFixture[str]) -> N
     assert json.loads(out)["stats"]["objective"] == json.loads(out)["stats"]["total_score"]
 
 
-def test_a_time_limit_stops_the_engine_with_its_bound(capsys: pytest.CaptureFixture[str]) -> None:
-    """Out of time at once, the engine still answers: proven if it finished before its first
-    look at the budget, else with a bound at least the score."""
-    status, out, _ = run(capsys, PEOPLE_CSV, "--time-limit", "1e-9", "--quiet")
+@pytest.mark.parametrize("mode", ["peer", "traditional"])
+def test_a_time_limit_stops_the_engine_with_its_bound(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, mode: str
+) -> None:
+    """Out of time at once on a pool the engine cannot prove in one step: it still answers with
+    valid pairs, says it stopped, and gives a bound at least the optimum, with the gap to it."""
+    people = generate_organisation(1000, seed=3, roles=True)
+    pool = tmp_path / "pool.csv"
+    pool.write_text(participants_to_csv(people), encoding="utf-8")
+    status, out, _ = run(capsys, pool, "--mode", mode, "--time-limit", "1e-9", "--quiet")
     assert status == 0
-    optimality = json.loads(out)["stats"]["optimality"]
-    assert optimality["upper_bound"] >= json.loads(out)["stats"]["total_score"] - 1e-4
+    stopped = json.loads(out)
+    status, out, _ = run(capsys, pool, "--mode", mode, "--quiet")
+    best = json.loads(out)["stats"]
+    assert best["optimality"]["proven"]
+    found = stopped["stats"]["optimality"]
+    assert found["stopped"]
+    assert not found["proven"]
+    score = stopped["stats"]["objective"]
+    assert best["placed"] >= stopped["stats"]["placed"] > 0
+    if best["placed"] == stopped["stats"]["placed"]:
+        assert found["upper_bound"] >= best["objective"] - 1e-4 >= score - 2e-4
+    assert found["gap"] == pytest.approx((found["upper_bound"] - score) / found["upper_bound"], abs=1e-5)
+    groups = stopped["pairs"] if mode == "peer" else stopped["matches"]
+    people_in = [g[k] for g in groups for k in (("a", "b") if mode == "peer" else ("mentee",))]
+    assert len(people_in) == len(set(people_in))  # nobody placed twice
 
 
 def test_without_a_time_limit_peer_pairs_are_proven(capsys: pytest.CaptureFixture[str]) -> None:

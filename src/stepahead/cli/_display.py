@@ -168,4 +168,5 @@ def _optimality(result: MatchResult) -> str:
         return "not reported"
     if found.proven:
         return f"proven optimal ({found.method})"
-    return f"gap ≤ {found.gap:.2%} to bound {found.upper_bound:,.4f} ({found.method})"
+    stopped = "stopped by the time limit: " if found.stopped else ""
+    return f"{stopped}gap ≤ {found.gap:.2%} to bound {found.upper_bound:,.4f} ({found.method})"

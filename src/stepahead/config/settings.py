@@ -53,7 +53,14 @@ elif PRODUCTION and (
 ALLOWED_HOSTS = _list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
-# How long an insights page's figures and charts are kept in the cache (seconds; 0 = no cache).
+# Insights pages serve figures computed in the background (a stored snapshot per page and
+# filter set). They are recomputed when older than INSIGHTS_MAX_AGE_SECONDS, or when lifecycle
+# records changed and the last computation is at least INSIGHTS_MIN_REFRESH_SECONDS old; a
+# computation silent for INSIGHTS_COMPUTE_TIMEOUT_SECONDS is taken as lost and asked again.
+# INSIGHTS_CACHE_SECONDS keeps the filter form's values (a distinct scan of every person).
+INSIGHTS_MAX_AGE_SECONDS = int(os.environ.get("INSIGHTS_MAX_AGE_SECONDS", "900"))
+INSIGHTS_MIN_REFRESH_SECONDS = int(os.environ.get("INSIGHTS_MIN_REFRESH_SECONDS", "60"))
+INSIGHTS_COMPUTE_TIMEOUT_SECONDS = int(os.environ.get("INSIGHTS_COMPUTE_TIMEOUT_SECONDS", "900"))
 INSIGHTS_CACHE_SECONDS = int(os.environ.get("INSIGHTS_CACHE_SECONDS", "300"))
 
 INSTALLED_APPS = [

@@ -151,3 +151,36 @@ def run_alert(reasons: Sequence[str], *, pool: int) -> RunAlert | None:
     if len(reasons) < ALERT_MIN_PEOPLE or not pool or len(reasons) / pool < ALERT_SHARE:
         return None
     return RunAlert(unmatched=len(reasons), pool=pool, causes=causes(reasons))
+
+
+# What the unmatched person is told (issue 11): the cause in their own terms, never the engine's
+# sentence itself, which can name other people, a decliner's words or a reporting line.
+_PLAIN: dict[Cause, str] = {
+    Cause.DECLINED: "Your last match did not go ahead, and there was no new match for you in this round.",
+    Cause.NO_GOALS: "Your enrolment lists no skills you want to grow, so we could not look for "
+    "someone to help you with them.",
+    Cause.NO_ROLE: "Your enrolment does not say whether you want to mentor, be mentored or both.",
+    Cause.NOBODY_NEAR: "Nobody else taking part this time was close enough to you in grade.",
+    Cause.NOBODY_AHEAD: "Nobody taking part this time is ahead of you in the skills you want to grow",
+    Cause.LANGUAGE: "The people who could help you do not share a language with you.",
+    Cause.EXCLUDED: "The people who could help you are ones you asked not to be matched with, or "
+    "are in your reporting line.",
+    Cause.GIVES_NOTHING: "Peer pairs need each person to be ahead of the other in something they "
+    "want to learn, and nobody taking part this time wants to learn what you are ahead in.",
+    Cause.CAPACITY: "The mentors who could help you had no room left this time.",
+    Cause.NO_CIRCLE: "We could not form a circle that works for you with the people taking part.",
+    Cause.BETTER_FITS: "The people who could have been your partners were each a closer fit for "
+    "someone else.",
+    Cause.OTHER: "We could not find a match that met the programme's rules this time.",
+}
+
+
+def in_plain_words(reason: str) -> str:
+    """Why someone was not matched, addressed to them, naming nobody else: the kind of reason,
+    plus their own goals when those are the obstacle ("… in the skills you want to grow: sql")."""
+    cause = cause_of(reason)
+    words = _PLAIN[cause]
+    if cause is not Cause.NOBODY_AHEAD:
+        return words
+    goals = _GOALS.search(reason)
+    return f"{words}: {goals['goals']}." if goals else f"{words}."

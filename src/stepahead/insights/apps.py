@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class InsightsConfig(AppConfig):
     name = "stepahead.insights"
     label = "insights"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -29,3 +29,43 @@ class EvidenceDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion} {self.title}"
+
+
+class SnapshotState(models.TextChoices):
+    IDLE = "idle", "Ready"
+    QUEUED = "queued", "Waiting for the worker"
+    RUNNING = "running", "Computing"
+    FAILED = "failed", "Failed"
+
+
+class InsightSnapshot(models.Model):
+    """The figures of one insights page (an organisation or a programme, under one filter set),
+    computed in the background so that a page never waits for a large organisation's aggregates.
+
+    One row per page and filter set holds the latest figures and the state of their refresh:
+    the page serves `figures` at once while a newer set is being computed."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="insight_snapshots"
+    )
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="insight_snapshots"
+    )
+    key = models.CharField(max_length=400, unique=True)  # organisation, programme and filters
+    filters = models.JSONField(default=dict)  # the page's chosen filters (period key, not a date)
+    figures = models.JSONField(null=True, blank=True)  # the overview, as `stored.dump` writes it
+    computed_at = models.DateTimeField(null=True, blank=True)  # "figures as of"
+    compute_seconds = models.FloatField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=SnapshotState.choices, default=SnapshotState.IDLE)
+    stage = models.CharField(max_length=120, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent of the current computation
+    requested_at = models.DateTimeField(null=True, blank=True)
+    # Set when lifecycle records of the organisation change after the figures were computed.
+    stale = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "stale"])]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,17 +1,16 @@
 """Everything an insights page shows for one scope and filter set: headline figures and charts.
 
-Built from `selectors` (database aggregates) and `stepahead.core.insights` (arithmetic), then
-kept in the cache for `INSIGHTS_CACHE_SECONDS`, so a busy page does not recount a large
-organisation on every view.
+Built from `selectors` (database aggregates) and `stepahead.core.insights` (arithmetic) by a
+background task into a stored snapshot (`services.compute_figures`), so a page never waits for
+a large organisation's aggregates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from stepahead.core import insights as metrics
@@ -35,7 +34,6 @@ from .parts import pct as _pct
 from .selectors import Filters, Scope
 
 MODE_NAMES = dict(Mode.choices)
-CACHE_VERSION = 1
 DAY_BUCKETS = (7, 14, 30, 60, 90)  # upper bounds, in days
 
 
@@ -48,22 +46,24 @@ class Overview:
         return next((c for sec in self.sections for c in sec.charts if c.slug == slug), None)
 
 
-def overview(scope: Scope, filters: Filters) -> Overview:
-    """The cached overview for a scope and filters."""
-    key = f"insights:{CACHE_VERSION}:{scope.key()}:{filters.key()}"
-    found: Overview | None = cache.get(key)
-    if found is None:
-        found = build_overview(scope, filters)
-        cache.set(key, found, settings.INSIGHTS_CACHE_SECONDS)
-    return found
-
-
-def build_overview(scope: Scope, filters: Filters, now: dt.datetime | None = None) -> Overview:
+def build_overview(
+    scope: Scope,
+    filters: Filters,
+    now: dt.datetime | None = None,
+    on_step: Callable[[str, int], None] | None = None,
+) -> Overview:
+    """Every section's figures; `on_step(stage, percent done)` is told before each section."""
     now = now or timezone.now()
+    step = on_step or (lambda stage, done: None)
+    step("Participation", 0)
     participation, participation_figures = _participation(scope, filters)
+    step("Engagement", 15)
     engagement, engagement_figures = engagement_section(scope, filters, now)
+    step("Outcomes", 35)
     outcomes = outcomes_section(scope, filters)
+    step("Feedback", 50)
     feedback, feedback_figures = feedback_section(scope, filters)
+    step("Scaling health", 65)
     scaling, scaling_figures = _scaling(scope, filters)
     return Overview(
         participation_figures + engagement_figures + feedback_figures + scaling_figures,

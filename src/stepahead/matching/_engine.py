@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from ._explain import Diagnosis, explain
 from ._model import MAX_CAPACITY, MAX_GRADE, MatchParams, MatchResult, Mode, Participant
@@ -35,8 +36,28 @@ def match(
     _check_pool(people)
     pop = compile_population(people, params)
     solve, diagnosis = solver_for(params.mode)
-    solution = solve(pop, params, progress or silent, stop or never)
-    return explain(pop, params, solution, diagnosis)
+    budget = _Budget(stop or never)
+    solution = solve(pop, params, progress or silent, budget)
+    return explain(pop, params, budget.mark(solution), diagnosis)
+
+
+class _Budget:
+    """The caller's stop(), remembering whether it ever said stop: a result the solver could not
+    prove after that is marked `stopped`, so the caller knows more time might prove or improve it."""
+
+    def __init__(self, stop: Stop) -> None:
+        self._stop = stop
+        self.spent = False
+
+    def __call__(self) -> bool:
+        self.spent = self.spent or self._stop()
+        return self.spent
+
+    def mark(self, solution: Solution) -> Solution:
+        optimality = solution.optimality
+        if not self.spent or optimality is None or optimality.proven:
+            return solution
+        return replace(solution, optimality=replace(optimality, stopped=True))
 
 
 def solver_for(mode: Mode) -> tuple[Solver, type[Diagnosis]]:

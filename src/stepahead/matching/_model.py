@@ -202,13 +202,15 @@ class Optimality:
     eligible pairs. Otherwise `upper_bound` is a valid bound on the objective (the total score;
     in mentoring modes, less the load penalties) among solutions that place as many people, and
     `gap` the relative distance of the result to it. `placed_bound`, where a solver gives one, is
-    the most people any solution could place."""
+    the most people any solution could place. `stopped`: the caller's budget (`stop()`) ran out
+    before the solver could prove its result, which is then its best so far."""
 
     proven: bool
     upper_bound: float
     gap: float
     method: str
     placed_bound: int | None = None
+    stopped: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,6 +118,7 @@ def _optimality(optimality: Optimality) -> JsonObject:
         "gap": round(float(optimality.gap), 6),
         "method": optimality.method,
         **({} if optimality.placed_bound is None else {"placed_bound": optimality.placed_bound}),
+        **({"stopped": True} if optimality.stopped else {}),
     }
 
 

@@ -7,8 +7,9 @@ DB rows → `Participant` (ids are HRIS ids, unique within an organisation), pro
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from django.db.models import Prefetch
 
@@ -48,6 +49,28 @@ def params_for(programme: Programme, *, seed: int = 0) -> MatchParams:
         spread=programme.spread,
         seed=seed,
     )
+
+
+def parameters_for(programme: Programme, *, seed: int = 0, **changes: object) -> dict[str, object]:
+    """What a run stores as its parameters: the programme's (with `changes` for a what-if run) as
+    plain JSON, the time limit included. `params_from` turns it back into the engine's."""
+    params = dataclasses.asdict(params_for(programme, seed=seed))
+    stored = {k: str(v) if k in ("mode", "profile") else v for k, v in params.items()}
+    stored["time_limit"] = programme.time_limit
+    unknown = set(changes) - set(stored)
+    if unknown:
+        raise ValueError(f"not a matching parameter: {', '.join(sorted(unknown))}")
+    return {**stored, **changes}
+
+
+def params_from(parameters: Mapping[str, Any]) -> MatchParams:
+    """The engine's parameters from a run's stored ones (the time limit is the run's, not the
+    engine's); a parameter an older run did not store takes the spec default."""
+    fields = {f.name for f in dataclasses.fields(MatchParams)}
+    values = {k: v for k, v in parameters.items() if k in fields}
+    values["mode"] = Mode(str(values["mode"]))
+    values["profile"] = Profile(str(values.get("profile", Profile.ONE_STEP)))
+    return MatchParams(**values)
 
 
 def load_enrolments(ids: Sequence[int]) -> dict[int, Enrolment]:
@@ -120,6 +143,37 @@ def drafts_from(result: MatchResult, by_hris_id: dict[str, Enrolment]) -> list[D
         Draft(CIRCLE, tuple((by_hris_id[i], "member") for i in c.members), c.score, tuple(c.reasons))
         for c in result.circles
     ]
+    return drafts
+
+
+class StoredGroup(TypedDict):
+    kind: str
+    score: float
+    reasons: list[str]
+    members: list[tuple[int, str]]  # (enrolment id, role); JSON gives them back as lists
+
+
+def groups_of(drafts: Sequence[Draft]) -> list[StoredGroup]:
+    """Drafts as a run stores them (`MatchRun.groups`): plain JSON with enrolment ids."""
+    return [
+        {
+            "kind": d.kind,
+            "score": round(d.score, 4),
+            "reasons": list(d.reasons),
+            "members": [(enrolment.pk, role) for enrolment, role in d.members],
+        }
+        for d in drafts
+    ]
+
+
+def drafts_of(groups: Sequence[StoredGroup], enrolments: dict[int, Enrolment]) -> list[Draft]:
+    """A run's stored groups back as drafts; groups naming an enrolment not in `enrolments`
+    (withdrawn since) are left out."""
+    drafts = []
+    for group in groups:
+        if all(pk in enrolments for pk, _ in group["members"]):
+            members = tuple((enrolments[pk], role) for pk, role in group["members"])
+            drafts.append(Draft(group["kind"], members, group["score"], tuple(group["reasons"])))
     return drafts
 
 

@@ -25,7 +25,20 @@ class MatchRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
-    parameters = models.JSONField(default=dict, help_text="The MatchParams used, frozen at start.")
+    parameters = models.JSONField(
+        default=dict, help_text="The MatchParams used (and the time limit), frozen at start."
+    )
+    # A what-if run tries other parameters: it changes neither the programme nor its proposals
+    # until HR adopts it (matchruns.whatif).
+    what_if = models.BooleanField(default=False)
+    adopted_at = models.DateTimeField(null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The groups the run found, as proposals would hold them: [{"kind", "score", "reasons",
+    # "members": [[enrolment id, role], ...]}]. Kept apart from `summary` so lists of runs need
+    # not load them (defer it), and so any run can be compared by name or adopted later.
+    groups = models.JSONField(default=list, blank=True)
     pool_size = models.PositiveIntegerField(default=0)
     locked_people = models.PositiveIntegerField(
         default=0, help_text="Enrolled people kept out by earlier matches."

@@ -7,7 +7,6 @@ runs the pure engine with a throttled progress callback and replaces unpinned pr
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 import uuid
@@ -22,7 +21,7 @@ from stepahead.accounts import User
 from stepahead.core.lease import lease_expired, worker_lost_reason
 from stepahead.core.placement import unmatched_after_decline
 from stepahead.errors import DomainError
-from stepahead.partnerships.selectors import decline_reasons, matching_pool
+from stepahead.partnerships.selectors import decline_reasons, declines_of, matching_pool
 from stepahead.partnerships.services import record_proposals
 from stepahead.programmes.models import Enrolment, EnrolmentStatus, Programme, Status
 from stepahead.programmes.services import require_manager, transition_programme
@@ -58,6 +57,14 @@ def start_match_run(*, actor: User, programme: Programme, seed: int = 0) -> Matc
         programme.save(update_fields=["late_enrolment", "updated_at"])
     if programme.status not in RUNNABLE:
         raise DomainError(f"A {programme.get_status_display().lower()} programme cannot be matched.")
+    return queue_run(actor=actor, programme=programme, parameters=mapper.parameters_for(programme, seed=seed))
+
+
+def queue_run(
+    *, actor: User, programme: Programme, parameters: dict[str, object], what_if: bool = False
+) -> MatchRun:
+    """Record a queued run of the current pool with these parameters and enqueue it after
+    commit (callers hold a transaction and the programme's row lock)."""
     running = active_run(programme=programme)
     if running is not None:
         raise RunInProgressError(running)
@@ -65,17 +72,14 @@ def start_match_run(*, actor: User, programme: Programme, seed: int = 0) -> Matc
     if len(pool) < 2:
         raise DomainError("At least two people must be waiting for a match.")
     enrolled = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
-    params = mapper.params_for(programme, seed=seed)
     try:
         with transaction.atomic():
             run = MatchRun.objects.create(
                 organisation=programme.organisation,
                 programme=programme,
                 requested_by=actor,
-                parameters={
-                    k: str(v) if k in ("mode", "profile") else v
-                    for k, v in dataclasses.asdict(params).items()
-                },
+                parameters=parameters,
+                what_if=what_if,
                 pool_size=len(pool),
                 locked_people=enrolled - len(pool),
                 stage="Waiting for a worker",
@@ -139,19 +143,20 @@ def _match_and_record(run: MatchRun, lease: RunLease) -> None:
     ]
     by_hris_id = {enrolments[e.enrolment.pk].person.hris_id: e.enrolment for e in pool}
     lease.check()
+    time_limit = run.parameters.get("time_limit", programme.time_limit)  # older runs kept none
     result = mapper.run_engine(
         participants,
-        mapper.params_for(programme, seed=run.parameters.get("seed", 0)),
+        mapper.params_from(run.parameters),
         ProgressWriter(run.pk, lease=lease),
-        stop=_budget(lease, programme.time_limit),
+        stop=_budget(lease, time_limit),
     )
     lease.check()  # a stopped engine returns early: its result is not this run's to keep
     with transaction.atomic():
         if not MatchRun.objects.select_for_update().filter(pk=run.pk, status=RunStatus.RUNNING).exists():
             raise RunStopped
-        created = record_proposals(
-            programme=programme, match_run=run, drafts=mapper.drafts_from(result, by_hris_id)
-        )
+        drafts = mapper.drafts_from(result, by_hris_id)
+        # A what-if run leaves the proposals alone until HR adopts it (matchruns.whatif).
+        created = [] if run.what_if else record_proposals(programme=programme, match_run=run, drafts=drafts)
         summary = {**mapper.summary_of(result), "proposals": len(created)}
         summary["unmatched"] = _declines_named(programme, summary["unmatched"], by_hris_id)
         MatchRun.objects.filter(pk=run.pk).update(
@@ -159,6 +164,7 @@ def _match_and_record(run: MatchRun, lease: RunLease) -> None:
             progress=1.0,
             stage="Done",
             summary=summary,
+            groups=mapper.groups_of(drafts),
             placed=result.placed,
             total_score=round(result.total_score, 4),
             finished_at=timezone.now(),
@@ -232,7 +238,7 @@ def _declines_named(
     programme: Programme, unmatched: object, by_hris_id: dict[str, Enrolment]
 ) -> list[dict[str, str]]:
     """Unmatched reasons that say "declined" for people whose last match was declined (bug 5)."""
-    declined = decline_reasons(programme=programme)
+    declined = decline_reasons(declines_of(programme=programme))
     entries = [dict(entry) for entry in unmatched] if isinstance(unmatched, list) else []
     for entry in entries:
         enrolment = by_hris_id.get(entry["id"])

@@ -1,8 +1,13 @@
 """Emails about partnerships, queued in the outbox with the approval (sent after commit, so a
 rolled-back approval never emails anyone; retried if SMTP is down)."""
 
+from collections.abc import Iterable
+
+from stepahead.core.unmatched import in_plain_words
 from stepahead.mail.links import absolute_url
-from stepahead.mail.services import queue_email
+from stepahead.mail.services import Outgoing, queue_email, queue_emails
+from stepahead.matchruns.models import MatchRun
+from stepahead.programmes.models import Enrolment, EnrolmentStatus, Programme
 
 from .models import MemberRole, Partnership, PartnershipMember
 
@@ -51,6 +56,45 @@ def notify_declined(partnership: Partnership, decliner: PartnershipMember) -> No
             key=f"partnership-declined:{partnership.pk}:{member.pk}",
             related=partnership,
         )
+
+
+def notify_unmatched(programme: Programme, runs: Iterable[MatchRun], *, unplaced: frozenset[int]) -> int:
+    """Tell each person a run left unmatched, and who is still unmatched now (`unplaced`: enrolment
+    ids in no live partnership, so not paired by hand since), why in plain words and what happens
+    next. Keyed per run and person, so approving a run's proposals in several goes mails once."""
+    messages = []
+    contact = _programme_contact(programme)
+    for run in runs:
+        reasons = {u["id"]: u["reason"] for u in (run.summary or {}).get("unmatched", [])}
+        waiting = (
+            Enrolment.objects.filter(
+                programme=programme, status=EnrolmentStatus.ACTIVE, person__hris_id__in=list(reasons)
+            )
+            .filter(pk__in=unplaced)
+            .exclude(person__email="")
+            .select_related("person")
+        )
+        for enrolment in waiting:
+            person = enrolment.person
+            context = {
+                "name": person.name or person.hris_id,
+                "programme": programme.name,
+                "why": in_plain_words(reasons[person.hris_id]),
+                "contact": contact,
+                "link": absolute_url(f"/my/programmes/{programme.pk}/"),
+            }
+            key = f"unmatched:{run.pk}:{enrolment.pk}"
+            messages.append(
+                Outgoing(programme.organisation, person.email, "partnerships/unmatched", context, key, run)
+            )
+    return len(queue_emails(messages)) if messages else 0
+
+
+def _programme_contact(programme: Programme) -> str:
+    """Who to ask: the programme's managers by name and address."""
+    managers = programme.managers.select_related("user").order_by("pk")
+    named = [f"{m.user.get_full_name() or m.user.email} <{m.user.email}>" for m in managers if m.user.email]
+    return ", ".join(named[:3]) or "the programme team"
 
 
 def _who_does_what(member: PartnershipMember, members: list[PartnershipMember]) -> str:

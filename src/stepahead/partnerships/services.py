@@ -1,7 +1,8 @@
 """Writes for partnerships: recording proposals, manager review and approval, member answers.
 
-Status flow: proposed → approved → accepted | declined; proposed/approved → withdrawn.
-Manual edits (swap, replace) live in `review`.
+Status flow: proposed → approved → accepted | declined; proposed/approved → withdrawn, and
+withdrawn → proposed only as the undo of a discard (`restore_proposal`).
+Manual edits (swap, replace, pairs made by hand) live in `review`.
 """
 
 from __future__ import annotations
@@ -12,17 +13,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from stepahead.accounts import User
+from stepahead.core.insights import crosses_functions
 from stepahead.errors import DomainError, PermissionDenied, TransitionError
 from stepahead.lifecycle.agreements import draft_agreement
 from stepahead.matchruns.mapper import Draft
 from stepahead.matchruns.models import MatchRun
+from stepahead.matchruns.selectors import latest_finished_run
 from stepahead.people.selectors import person_for_user
-from stepahead.programmes.models import Programme
+from stepahead.programmes.models import Programme, Status
 from stepahead.programmes.services import require_manager
 
 from .models import Partnership, PartnershipMember, PartnershipStatus, Response
-from .notifications import notify_approved, notify_declined
-from .selectors import matching_pool
+from .notifications import notify_approved, notify_declined, notify_unmatched
+from .selectors import matching_pool, placed_elsewhere, placement_of
 
 TRANSITIONS = {
     PartnershipStatus.PROPOSED: {PartnershipStatus.APPROVED, PartnershipStatus.WITHDRAWN},
@@ -55,6 +58,7 @@ def record_proposals(
             kind=draft.kind,
             score=draft.score,
             reasons=list(draft.reasons),
+            cross_function=crosses_functions(enrolment.person.function for enrolment, _ in draft.members),
         )
         PartnershipMember.objects.bulk_create(
             PartnershipMember(partnership=partnership, enrolment=enrolment, role=role)
@@ -82,10 +86,44 @@ def discard_proposal(*, actor: User, partnership: Partnership) -> Partnership:
 
 
 @transaction.atomic
+def restore_proposal(*, actor: User, partnership: Partnership) -> Partnership:
+    """Undo a discard: the proposal comes back exactly as it was (members, score, reasons, pin),
+    provided nothing has taken its place meanwhile — no matching run has finished since, and
+    every member is still free (not withdrawn, not placed in another proposal)."""
+    require_manager(actor, partnership.programme)
+    partnership = Partnership.objects.select_for_update().select_related("programme").get(pk=partnership.pk)
+    # A withdrawn partnership that was once approved was not discarded from the review board.
+    if partnership.status != PartnershipStatus.WITHDRAWN or partnership.approved_at is not None:
+        raise DomainError("Only a discarded proposal can be brought back.")
+    if partnership.programme.status not in (Status.MATCHING, Status.RUNNING):
+        raise DomainError("Proposals can only come back while the programme is matching or running.")
+    run = latest_finished_run(programme=partnership.programme)
+    if run and run.finished_at and partnership.decided_at and run.finished_at >= partnership.decided_at:
+        raise DomainError(
+            f"Matching has run since proposal #{partnership.pk} was discarded; "
+            "its new proposals take its place."
+        )
+    taken = [
+        m.enrolment.person.name or m.enrolment.person.hris_id
+        for m in partnership.members.select_related("enrolment__person", "enrolment__programme")
+        if placed_elsewhere(enrolment=m.enrolment, role=m.role, besides=partnership)
+    ]
+    if taken:
+        raise DomainError(
+            f"Proposal #{partnership.pk} cannot come back: {', '.join(taken)} "
+            f"{'is' if len(taken) == 1 else 'are'} no longer free (placed elsewhere or withdrawn)."
+        )
+    partnership.status, partnership.decided_at = PartnershipStatus.PROPOSED, None
+    partnership.save(update_fields=["status", "decided_at"])
+    return partnership
+
+
+@transaction.atomic
 def approve_proposals(
     *, actor: User, programme: Programme, partnerships: Iterable[Partnership] | None = None
 ) -> list[Partnership]:
-    """Approve the given proposals (default: every proposal of the programme) and email members."""
+    """Approve the given proposals (default: every proposal of the programme) and email members,
+    and everyone the proposals' runs left unmatched (and still unmatched) that they were not."""
     require_manager(actor, programme)
     chosen = Partnership.objects.select_for_update().filter(
         programme=programme, status=PartnershipStatus.PROPOSED
@@ -105,6 +143,8 @@ def approve_proposals(
         partnership.pinned = False  # approval locks it anyway; a pin only matters for proposals
         partnership.save(update_fields=["status", "approved_at", "approved_by", "pinned"])
         notify_approved(partnership)
+    runs = MatchRun.objects.filter(pk__in={p.match_run_id for p in approved if p.match_run_id})
+    notify_unmatched(programme, runs, unplaced=placement_of(programme=programme).unplaced)
     return approved
 
 

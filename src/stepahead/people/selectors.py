@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from allauth.account.models import EmailAddress
 from django.db.models import Prefetch, Q, QuerySet
@@ -96,3 +98,87 @@ def goal_keys(person: Person) -> list[str]:
 def people_by_hris_ids(*, organisation: Organisation, hris_ids: Iterable[str]) -> dict[str, Person]:
     people = Person.objects.filter(organisation=organisation, hris_id__in=list(hris_ids))
     return {person.hris_id: person for person in people}
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleFilter:
+    """What HR narrows the directory by; empty fields do not filter."""
+
+    query: str = ""
+    function: str = ""
+    grade: int | None = None
+    location: str = ""
+    programme: int | None = None  # people enrolled (active) in this programme
+
+
+def people_filtered(*, organisation: Organisation, by: PeopleFilter) -> QuerySet[Person]:
+    """The organisation's active people narrowed by `by`, in name order: one query for a page
+    and one to count it, whatever the directory's size (indexes on each filtered column)."""
+    people = people_in(organisation=organisation)
+    if by.query:
+        people = people.filter(
+            Q(name__icontains=by.query)
+            | Q(hris_id__iexact=by.query)
+            | Q(email__icontains=by.query)
+            | Q(function__icontains=by.query)
+        )
+    if by.function:
+        people = people.filter(function=by.function)
+    if by.grade is not None:
+        people = people.filter(grade=by.grade)
+    if by.location:
+        people = people.filter(location=by.location)
+    if by.programme is not None:  # by name: programmes depends on people, not the other way round
+        people = people.filter(enrolments__programme_id=by.programme, enrolments__status="active")
+    return people.order_by("name", "hris_id")
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryValues:
+    """The distinct functions, grades and locations of an organisation, for filter menus."""
+
+    functions: list[str]
+    grades: list[int]
+    locations: list[str]
+
+
+def directory_values(*, organisation: Organisation) -> DirectoryValues:
+    """One query: the distinct (function, grade, location) combinations are few even at 10k+."""
+    rows = people_in(organisation=organisation).order_by().values_list("function", "grade", "location")
+    functions, grades, locations = set(), set(), set()
+    for function, grade, location in rows.distinct():
+        functions.add(function)
+        grades.add(grade)
+        locations.add(location)
+    return DirectoryValues(sorted(functions - {""}), sorted(grades), sorted(locations - {""}))
+
+
+@dataclass(frozen=True, slots=True)
+class SkillEntry:
+    """One skill level as recorded: from which source, and whether matching uses it."""
+
+    skill: str
+    level: int
+    source: str
+    updated_at: datetime
+    used: bool  # the most trusted source for this skill: what matching reads
+
+
+def skill_entries(person: Person) -> list[SkillEntry]:
+    """Every level recorded for the person, by skill, most trusted source first."""
+    levels = list(person.skill_levels.select_related("skill"))
+    used: dict[int, tuple[int, int]] = {}
+    for entry in levels:
+        trust = SOURCE_TRUST[LevelSource(entry.source)]
+        if entry.skill_id not in used or trust > used[entry.skill_id][0]:
+            used[entry.skill_id] = (trust, entry.pk)
+    levels.sort(key=lambda e: (e.skill.name.lower(), -SOURCE_TRUST[LevelSource(e.source)]))
+    return [
+        SkillEntry(e.skill.name, e.level, e.get_source_display(), e.updated_at, used[e.skill_id][1] == e.pk)
+        for e in levels
+    ]
+
+
+def goals_of(person: Person) -> list[str]:
+    """The person's development goals by skill name, most important first."""
+    return [goal.skill.name for goal in person.goals.select_related("skill").order_by("priority")]

@@ -230,6 +230,31 @@ class Enrolment(models.Model):
         return f"{self.person} in {self.programme}"
 
 
+class EnrolmentAction(models.TextChoices):
+    ENROLLED = "enrolled", "Enrolled"
+    EDITED = "edited", "Answers changed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class EnrolmentEvent(models.Model):
+    """Who enrolled, changed or withdrew an enrolment, and when: the person themself or a
+    programme manager on their behalf. Nothing is deleted; a withdrawal is one of these."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16, choices=EnrolmentAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    on_behalf = models.BooleanField(default=False, help_text="Done by a manager, not by the person.")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["enrolment", "-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment}: {self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
 class BriefingAudience(models.TextChoices):
     EVERYONE = "everyone", "Everyone taking part"
     GIVERS = "givers", "Those who mentor (mentors, peers, circle members)"

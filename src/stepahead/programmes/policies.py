@@ -6,7 +6,7 @@ from stepahead.organisations.policies import role_in
 from stepahead.people.models import Person
 from stepahead.people.selectors import person_for_user
 
-from .models import Enrolment, Programme, ProgrammeManager
+from .models import Enrolment, Programme, ProgrammeManager, Status
 
 
 def can_manage_programme(*, user: Actor, programme: Programme) -> bool:
@@ -52,3 +52,13 @@ def can_edit_enrolment(*, user: Actor, enrolment: Enrolment) -> bool:
     if can_manage_programme(user=user, programme=enrolment.programme):
         return True
     return person_for_user(organisation=enrolment.programme.organisation, user=user) == enrolment.person
+
+
+def can_withdraw_enrolment(*, user: Actor, enrolment: Enrolment) -> bool:
+    """Managers withdraw someone at any point before the programme closes (someone leaves mid-way);
+    the person themself, while they may still edit their enrolment."""
+    if enrolment.programme.status != Status.CLOSED and can_manage_programme(
+        user=user, programme=enrolment.programme
+    ):
+        return True
+    return can_edit_enrolment(user=user, enrolment=enrolment)

@@ -8,7 +8,15 @@ from stepahead.organisations.policies import role_in
 from stepahead.people.models import Person
 from stepahead.people.selectors import person_for_user
 
-from .models import Enrolment, EnrolmentStatus, Invitation, InvitationStatus, Programme, Status
+from .models import (
+    Enrolment,
+    EnrolmentEvent,
+    EnrolmentStatus,
+    Invitation,
+    InvitationStatus,
+    Programme,
+    Status,
+)
 
 
 def programmes_for(*, user: Actor, organisation: Organisation) -> QuerySet[Programme]:
@@ -66,3 +74,23 @@ def pending_invitation(*, token: str) -> Invitation | None:
         .select_related("programme__organisation", "person")
         .first()
     )
+
+
+def people_to_enrol(*, programme: Programme, query: str = "") -> QuerySet[Person]:
+    """Active people of the organisation not (or no longer) enrolled in the programme, found by
+    name or function: whom a manager may enrol on their behalf."""
+    enrolled = Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.ACTIVE).values("person")
+    people = Person.objects.filter(organisation=programme.organisation, is_active=True)
+    people = people.exclude(pk__in=enrolled)
+    for word in query.split()[:5]:
+        people = people.filter(Q(name__icontains=word) | Q(function__icontains=word))
+    return people.order_by("name", "pk")
+
+
+def latest_events(*, enrolments: list[Enrolment]) -> dict[int, EnrolmentEvent]:
+    """Each enrolment's most recent event (who enrolled, changed or withdrew it), in one query."""
+    events = EnrolmentEvent.objects.filter(enrolment__in=enrolments).select_related("actor")
+    latest: dict[int, EnrolmentEvent] = {}
+    for event in events.order_by("enrolment_id", "-at", "-pk"):
+        latest.setdefault(event.enrolment_id, event)
+    return latest

@@ -24,6 +24,8 @@ from .models import (
     MENTORING_MODES,
     TRANSITIONS,
     Enrolment,
+    EnrolmentAction,
+    EnrolmentEvent,
     EnrolmentRole,
     EnrolmentStatus,
     Invitation,
@@ -32,7 +34,7 @@ from .models import (
     ProgrammeManager,
     Status,
 )
-from .policies import can_edit_enrolment, can_manage_programme, invitation_is_for
+from .policies import can_edit_enrolment, can_manage_programme, can_withdraw_enrolment, invitation_is_for
 
 # What a manager may set on a programme, in the order forms show it.
 PROGRAMME_SETTINGS = (
@@ -238,7 +240,8 @@ def accept_invitation(*, user: User, token: str, **choices: Unpack[EnrolmentChoi
     )
     invitation.status, invitation.responded_at = InvitationStatus.ACCEPTED, timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
-    return save_enrolment(programme=invitation.programme, person=person, **choices)
+    enrolment = save_enrolment(programme=invitation.programme, person=person, **choices)
+    return _audited(enrolment, EnrolmentAction.ENROLLED, user)
 
 
 @transaction.atomic
@@ -256,16 +259,17 @@ def enrol_self(*, user: User, programme: Programme, **choices: Unpack[EnrolmentC
     if person.user is None:
         person.user = user
         person.save(update_fields=["user", "updated_at"])
-    return save_enrolment(programme=programme, person=person, **choices)
+    enrolment = save_enrolment(programme=programme, person=person, **choices)
+    return _audited(enrolment, EnrolmentAction.ENROLLED, user)
 
 
 @transaction.atomic
 def enrol_participant(
     *, actor: User, programme: Programme, person: Person, **choices: Unpack[EnrolmentChoices]
 ) -> Enrolment:
-    """Enrol a person (managers) or update an enrolment (managers or the person themself),
-    while enrolment is open. Options: role, capacity, skills {label: level}, goals [labels],
-    languages [labels], prefer [Person], avoid [Person]."""
+    """Enrol a person (managers, on their behalf; again after a withdrawal) or update an
+    enrolment (managers or the person themself), while enrolment is open; audited. Options:
+    role, capacity, skills {label: level}, goals [labels], languages [labels], prefer, avoid."""
     existing = programme.enrolments.filter(person=person).first()
     if existing is not None:
         require(
@@ -273,14 +277,26 @@ def enrol_participant(
         )
     else:
         require_manager(actor, programme)
-    return save_enrolment(programme=programme, person=person, **choices)
+    editing = existing is not None and existing.status == EnrolmentStatus.ACTIVE
+    enrolment = save_enrolment(programme=programme, person=person, **choices)
+    return _audited(enrolment, EnrolmentAction.EDITED if editing else EnrolmentAction.ENROLLED, actor)
 
 
 @transaction.atomic
 def withdraw_enrolment(*, actor: User, enrolment: Enrolment) -> Enrolment:
-    require(can_edit_enrolment(user=actor, enrolment=enrolment), "This enrolment can no longer be changed.")
+    """Record a withdrawal (never a delete). `partnerships.withdrawal` first settles the
+    person's proposals and partnerships; call that, not this, from pages."""
+    require(
+        can_withdraw_enrolment(user=actor, enrolment=enrolment), "This enrolment can no longer be changed."
+    )
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.save(update_fields=["status", "updated_at"])
+    return _audited(enrolment, EnrolmentAction.WITHDRAWN, actor)
+
+
+def _audited(enrolment: Enrolment, action: EnrolmentAction, actor: User) -> Enrolment:
+    on_behalf = enrolment.person.user_id != actor.pk
+    EnrolmentEvent.objects.create(enrolment=enrolment, action=action, actor=actor, on_behalf=on_behalf)
     return enrolment
 
 

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from stepahead.core.languages import language_name
 from stepahead.core.levels import level_words
 from stepahead.people.models import MAX_GOALS, MAX_LEVEL, Person
+from stepahead.people.selectors import effective_levels, goal_keys, skills_in, with_skills_and_goals
 from stepahead.programmes.models import Enrolment, EnrolmentRole, EnrolmentStatus, InvitationStatus, Programme
 from stepahead.programmes.services import EnrolmentChoices
 
@@ -81,6 +82,8 @@ class EnrolmentForm(forms.Form):
         help_text="Never broken: you will not be matched with anyone listed here.",
     )
 
+    on_behalf = ""  # the person's name when a manager fills the form in for them
+
     def __init__(self, *args: Any, programme: Programme, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
@@ -104,6 +107,27 @@ class EnrolmentForm(forms.Form):
             del self.fields["capacity"]
         else:
             self.fields["role"].required = True
+
+    def speak_of(self, name: str) -> None:
+        """Word the form for a manager filling it in for `name` ("their", not "your")."""
+        self.on_behalf = name
+        for field_name, label, help_text in (
+            (
+                "languages",
+                f"Languages {name} can work in",
+                "A match shares at least one. None ticked: their profile's languages are used.",
+            ),
+            ("prefer", f"People {name} would like to be matched with", None),
+            (
+                "avoid",
+                f"People {name} should not be matched with",
+                f"Never broken: {name} is not matched with anyone here.",
+            ),
+            ("capacity", "Capacity", "Mentors: the most mentees at once. Empty: the programme default."),
+        ):
+            if field_name in self.fields:
+                self.fields[field_name].label = label
+                self.fields[field_name].help_text = help_text or self.fields[field_name].help_text
 
     def skill_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"skill_{i}"], self[f"level_{i}"]) for i in range(1, SKILL_ROWS + 1)]
@@ -190,3 +214,29 @@ def enrolment_initial(
             avoid=[p.pk for p in enrolment.avoid.all()],
         )
     return initial
+
+
+def enrolment_form(
+    data: Any, programme: Programme, person: Person, enrolment: Enrolment | None, *, on_behalf: bool = False
+) -> EnrolmentForm:
+    """The enrolment form, prefilled from the enrolment or the directory, with the skills datalist.
+    The same form serves the person and a manager enrolling them (`on_behalf`: worded about them)."""
+    person = with_skills_and_goals(Person.objects.filter(pk=person.pk)).get()
+    names = dict(skills_in(organisation=programme.organisation).values_list("key", "name"))
+    initial = enrolment_initial(
+        enrolment, person, levels=effective_levels(person), goals=goal_keys(person), names=names
+    )
+    form = EnrolmentForm(data, programme=programme, person=person, initial=initial)
+    form.skill_options = skill_options(programme)  # type: ignore[attr-defined]  # the datalist
+    if on_behalf:
+        form.speak_of(person.name or person.hris_id)
+    return form
+
+
+def skill_options(programme: Programme) -> list[tuple[str, str]]:
+    """(value, hint) for the skills datalist: each skill's name, and each alias saying what it means."""
+    options = []
+    for skill in skills_in(organisation=programme.organisation).order_by("name"):
+        options.append((skill.name, ""))
+        options.extend((alias.key, f"means {skill.name}") for alias in skill.aliases.all())
+    return options

@@ -233,3 +233,38 @@ class DeclineForm(forms.Form):
 
 
 MODE_LABELS = dict(Mode.choices)
+
+
+class WhatIfForm(forms.ModelForm[Programme]):
+    """The parameters a what-if run may try, for the programme's mode (matchruns.whatif); the
+    initial values are the programme's own."""
+
+    class Meta:
+        model = Programme
+        fields = (
+            *("band", "circle_size", "circle_band", "spread", "profile"),
+            *("cross_function_bonus", "wish_bonus", "time_limit"),
+        )
+        labels = ProgrammeForm.Meta.labels
+        help_texts = PARAMETER_HELP
+
+    def __init__(self, *args: Any, allowed: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in set(self.fields) - set(allowed):
+            del self.fields[name]
+        for name in set(self.fields) & {"cross_function_bonus", "wish_bonus", "spread"}:
+            self.fields[name].widget.attrs["step"] = "0.05"
+            _bound(self.fields[name], 0, MAX_BONUS)
+        for name in set(self.fields) & {"band", "circle_band"}:
+            _bound(self.fields[name], 0, 2 * MAX_GRADE)
+        if "circle_size" in self.fields:
+            _bound(self.fields["circle_size"], 3, 5)
+        _bound(self.fields["time_limit"], 1, MAX_TIME_LIMIT)
+
+    def _post_clean(self) -> None:  # the service validates; the form only parses
+        pass
+
+
+def _bound(field: forms.Field, low: float, high: float) -> None:
+    field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+    field.widget.attrs.update(min=low, max=high)

@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 
 from . import urls_feedback
 from .views import (
+    enrolments,
     evidence,
     home,
     imports,
@@ -17,7 +18,9 @@ from .views import (
     people,
     programmes,
     review,
+    review_edits,
     runs,
+    whatif,
 )
 
 app_name = "web"
@@ -32,6 +35,7 @@ urlpatterns = [
     path("organisation/", home.switch_org, name="switch_org"),
     # HR: people
     path("people/", people.people_list, name="people"),
+    path("people/<int:pk>/", people.person_detail, name="person"),
     path("people/import/", imports.import_upload, name="import_upload"),
     path("people/import/columns/", imports.import_mapping, name="import_mapping"),
     path("people/import/commit/", imports.import_commit, name="import_commit"),
@@ -49,11 +53,30 @@ urlpatterns = [
         name="programme_late_enrolment",
     ),
     path("programmes/<int:pk>/enrolments/", programmes.enrolment_list, name="enrolments"),
+    path("programmes/<int:pk>/enrolments/new/", enrolments.enrol_for, name="enrolment_new"),
+    path("programmes/<int:pk>/enrolments/<int:epk>/edit/", enrolments.enrolment_edit, name="enrolment_edit"),
+    path(
+        "programmes/<int:pk>/enrolments/<int:epk>/withdraw/",
+        enrolments.enrolment_withdraw,
+        name="enrolment_withdraw",
+    ),
     path("programmes/<int:pk>/emails/<int:email_pk>/resend/", programmes.email_resend, name="email_resend"),
     # HR: insights (charts, tables and their downloads)
     path("insights/", insights.org_insights, name="org_insights"),
+    path("insights/status/", insights.org_insights_status, name="org_insights_status"),
+    path("insights/refresh/", insights.org_insights_refresh, name="org_insights_refresh"),
     path("insights/<slug:slug>.<str:fmt>", insights.org_chart_download, name="org_chart_download"),
     path("programmes/<int:pk>/insights/", insights.programme_insights, name="programme_insights"),
+    path(
+        "programmes/<int:pk>/insights/status/",
+        insights.programme_insights_status,
+        name="programme_insights_status",
+    ),
+    path(
+        "programmes/<int:pk>/insights/refresh/",
+        insights.programme_insights_refresh,
+        name="programme_insights_refresh",
+    ),
     path(
         "programmes/<int:pk>/insights/<slug:slug>.<str:fmt>",
         insights.programme_chart_download,
@@ -74,15 +97,18 @@ urlpatterns = [
     path("programmes/<int:pk>/runs/", runs.run_history, name="run_history"),
     path("programmes/<int:pk>/runs/start/", runs.run_start, name="run_start"),
     path("programmes/<int:pk>/runs/compare/", runs.run_compare, name="run_compare"),
+    path("programmes/<int:pk>/runs/what-if/", whatif.what_if, name="what_if"),
+    path("programmes/<int:pk>/runs/<int:run_pk>/adopt/", whatif.adopt, name="adopt_run"),
     path("programmes/<int:pk>/runs/<int:run_pk>/", runs.run_detail, name="run_detail"),
     path("programmes/<int:pk>/runs/<int:run_pk>/cancel/", runs.run_cancel, name="run_cancel"),
     # HR: review of proposals
     path("programmes/<int:pk>/proposals/", review.proposals, name="proposals"),
-    path("programmes/<int:pk>/proposals/swap/", review.swap, name="swap"),
-    path("programmes/<int:pk>/proposals/replace/", review.replace, name="replace"),
+    path("programmes/<int:pk>/proposals/swap/", review_edits.swap, name="swap"),
+    path("programmes/<int:pk>/proposals/replace/", review_edits.replace, name="replace"),
     path("programmes/<int:pk>/proposals/approve/", review.approve, name="approve"),
-    path("programmes/<int:pk>/proposals/<int:ppk>/pin/", review.pin, name="pin"),
-    path("programmes/<int:pk>/proposals/<int:ppk>/discard/", review.discard, name="discard"),
+    path("programmes/<int:pk>/proposals/<int:ppk>/pin/", review_edits.pin, name="pin"),
+    path("programmes/<int:pk>/proposals/<int:ppk>/discard/", review_edits.discard, name="discard"),
+    path("programmes/<int:pk>/proposals/<int:ppk>/restore/", review_edits.restore, name="restore"),
     # Participants
     path("my/programmes/", participant.my_programmes, name="my_programmes"),
     path("my/programmes/<int:pk>/", participant.my_programme, name="my_programme"),

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from stepahead.insights.charts import to_csv, to_xlsx
-from stepahead.insights.overview import build_overview, overview
+from stepahead.insights.overview import build_overview
 from stepahead.insights.selectors import Filters, Scope
 from tests.integration.insights.builders import mentoring_programme
 
@@ -65,12 +65,3 @@ def test_downloads_hold_the_table(built):
     sheet = load_workbook(io.BytesIO(to_xlsx(chart))).active
     assert [cell.value for cell in sheet[2]][:2] == ["Eligible", 7]
     assert sheet.max_row == len(chart.rows) + 1
-
-
-def test_the_overview_is_cached_per_scope_and_filters(world, django_assert_max_num_queries):
-    programme, _ = mentoring_programme(world)
-    scope = Scope(world.org, programme)
-    first = overview(scope, Filters())
-    with django_assert_max_num_queries(1):  # the cache itself (the database cache in settings)
-        again = overview(scope, Filters())
-    assert again.figures == first.figures

@@ -7,8 +7,8 @@ from django.tasks import default_task_backend
 
 from stepahead.errors import DomainError, PermissionDenied
 from stepahead.mail.services import deliver_due
+from stepahead.matchruns.comparison import compare_runs
 from stepahead.matchruns.models import MatchRun, RunStatus
-from stepahead.matchruns.selectors import compare_runs
 from stepahead.matchruns.services import ProgressWriter, execute_match_run, start_match_run
 from stepahead.partnerships.models import PartnershipStatus
 from stepahead.partnerships.selectors import matching_pool, partnerships_of

@@ -11,9 +11,11 @@ from stepahead.insights.models import EvidenceDocument
 from tests.integration.insights.builders import mentoring_programme
 
 
-def test_managers_see_programme_insights_and_participants_do_not(world, browser_for):
+def test_managers_see_programme_insights_and_participants_do_not(world, browser_for, insights_ready):
     programme, _ = mentoring_programme(world)
-    page = browser_for(world.manager).get(f"/programmes/{programme.pk}/insights/?period=12m&grade=x")
+    page = insights_ready(
+        browser_for(world.manager), f"/programmes/{programme.pk}/insights/?period=12m&grade=x"
+    )
     assert page.status_code == 200
     assert b"Function \xc3\x97 function" in page.content
     assert browser_for(world.participant).get(f"/programmes/{programme.pk}/insights/").status_code == 403
@@ -26,10 +28,10 @@ def test_organisation_insights_are_for_org_admins(world, browser_for):
     assert browser_for(world.manager).get("/insights/").status_code == 403
 
 
-def test_chart_downloads_as_csv_and_xlsx(world, browser_for):
+def test_chart_downloads_as_csv_and_xlsx(world, browser_for, insights_ready):
     programme, _ = mentoring_programme(world)
     client = browser_for(world.manager)
-    csv = client.get(f"/programmes/{programme.pk}/insights/load.csv")
+    csv = insights_ready(client, f"/programmes/{programme.pk}/insights/load.csv")
     assert csv["Content-Type"].startswith("text/csv")
     assert csv.content.decode().splitlines() == ["People supported,Givers", "1,1", "3,1"]
     xlsx = client.get(f"/programmes/{programme.pk}/insights/load.xlsx")
@@ -63,6 +65,21 @@ def test_evidence_report_html_and_pdf(world, browser_for):
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert browser_for(world.participant).get(f"/programmes/{programme.pk}/evidence.pdf").status_code == 403
+
+
+def test_the_pdf_is_laid_out_again_only_when_the_report_changes(world, browser_for):
+    programme, _ = mentoring_programme(world)
+    client = browser_for(world.manager)
+    url = f"/programmes/{programme.pk}/evidence.pdf"
+    first = client.get(url).content
+    assert client.get(url).content == first  # unchanged report: the same document
+    client.post(
+        f"/programmes/{programme.pk}/evidence/attach/",
+        {"criterion": "4.4", "title": "Impact study", "statement": "Retention up 4 points."},
+    )
+    changed = client.get(url).content
+    assert changed.startswith(b"%PDF")
+    assert changed != first
 
 
 def test_attach_a_document_then_download_and_remove_it(world, browser_for):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from stepahead.matching import MatchParams, Participant, hard_rules_allow, peer_weight
 from stepahead.matching._population import SCALE, compile_population
-from stepahead.matching._solution import silent
+from stepahead.matching._solution import never, silent
 from stepahead.matching.peer import solve as peer_solve
 from stepahead.matching.peer.kernel import top_candidates
 from stepahead.matching.peer.tables import PairTables
@@ -125,7 +125,7 @@ def test_the_bound_on_pools_too_large_to_prove_holds_for_every_matching(seed: in
     tables = PairTables.of(pop, params)
     cands = top_candidates(tables, rng.choice([1, 2, 5]))
     pool = peer_solve._Pool(pop, params, tables, eligible=10**9)
-    pairs, optimality = peer_solve._bounded_matching(pool, cands, silent)
+    pairs, optimality = peer_solve._bounded_matching(pool, cands, silent, never)
     graph = nx.Graph()
     for i in range(len(people)):
         for j in range(i + 1, len(people)):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from stepahead.matching import MatchParams
 from stepahead.matching._population import compile_population
-from stepahead.matching._solution import silent
+from stepahead.matching._solution import never, silent
 from stepahead.matching.peer import proof
 from stepahead.matching.peer.graph import PairList, all_pairs
 from stepahead.matching.peer.kernel import top_candidates
@@ -147,7 +147,7 @@ def test_proves_synthetic_organisations_exactly(size: int) -> None:
     cands = top_candidates(tables, 10)
     pool = _Pool(pop, params, tables, eligible=len(all_pairs(pop, params)))
     state = _State(cands.pairs, pop.size, 10**12)
-    matching, optimality = _exact_or_bounded(pool, state, cands, silent)
+    matching, optimality = _exact_or_bounded(pool, state, cands, silent, never)
     everything = all_pairs(pop, params)
     assert optimality.proven
     assert optimality.method.startswith("fixed-size relaxation")

@@ -45,6 +45,8 @@ def solve_mentoring(pop: Population, params: MatchParams, progress: Progress, st
     current = _match(pop, params, sides, candidates)
     recheck: Recheck | None = None  # None: check every pair
     for round_ in range(MAX_ROUNDS):
+        if stop():  # out of time: the flow is valid, the proof unfinished
+            break
         progress("Checking that no other pair does better", _fraction(round_, 0.0))
         found = find_shortfalls(pop, params, sides, current.net.pairs, current.cert, recheck)
         if not len(found.pairs):
@@ -168,7 +170,8 @@ def _solution(
         optimality = Optimality(proven=True, upper_bound=total, gap=0.0, method=METHOD)
     else:
         bound = _weight_bound(pop, params, sides, net, len(mentors))
-        optimality = Optimality(proven=False, upper_bound=bound, gap=_gap(total, bound), method=METHOD)
+        # A bound the result reaches proves it too (nobody placeable, say), even unchecked.
+        optimality = Optimality(bound <= total, max(bound, total), _gap(total, bound), METHOD)
     return Solution(
         groups=tuple((int(m), int(e)) for m, e in zip(mentors, mentees, strict=True)),
         scores=tuple(float(s) for s in scores),

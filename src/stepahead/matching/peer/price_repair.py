@@ -103,7 +103,7 @@ def _bounded(pairs: PairList, matching: list[tuple[int, int]], bound2: int, big:
     found = units_of(pairs, matching) / SCALE
     bound = max(bound2 - 2 * big * len(matching), 0) / 2 / SCALE
     gap = (bound - found) / bound if bound > 0 else 0.0
-    return Optimality(False, max(bound, found), max(gap, 0.0), METHOD + ", stopped by the time limit")
+    return Optimality(False, max(bound, found), max(gap, 0.0), METHOD)
 
 
 def _union(first: PairList, second: PairList, n: int) -> PairList:

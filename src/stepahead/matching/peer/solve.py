@@ -103,9 +103,9 @@ def solve_peer(pop: Population, params: MatchParams, progress: Progress, stop: S
     pool = _Pool(pop, params, tables, count_eligible(tables, PROVABLE_PAIRS))
     progress("Solving the relaxation", 0.5)
     if _coarsening(cands, n) > 1:
-        pairs, optimality = _bounded_matching(pool, cands, progress)
+        pairs, optimality = _bounded_matching(pool, cands, progress, stop)
     else:
-        pairs, optimality = _certified_matching(pool, cands, _big(cands, n), progress)
+        pairs, optimality = _certified_matching(pool, cands, _big(cands, n), progress, stop)
     progress("Done", 1.0)
     return _solution(pop, params, pairs, optimality)
 
@@ -141,7 +141,7 @@ def _coarsen(cands: Candidates, factor: int) -> Candidates:
 
 
 def _bounded_matching(
-    pool: _Pool, cands: Candidates, progress: Progress
+    pool: _Pool, cands: Candidates, progress: Progress, stop: Stop
 ) -> tuple[list[tuple[int, int]], Optimality]:
     """Pools too large to prove: a matching from the relaxation and a valid bound on the optimum.
 
@@ -160,13 +160,13 @@ def _bounded_matching(
         check = check_prices(pool.tables, prices, short, _VIOLATORS_KEPT)
         violators = check.violators()
         pairs = _union(pairs, violators, n)
-        if not len(violators):
+        if not len(violators) or stop():
             break
     bound = (int(check.shared().sum()) + int(relax.prices[n])) / 2 / SCALE
     progress("Rounding the relaxation", 0.85)
     known = Candidates(pairs, cands.kth_units)
     coarse = _coarsen(known, _coarsening(known, n))
-    if len(pairs) <= _FRESH_SOLVE_PAIRS:
+    if len(pairs) <= _FRESH_SOLVE_PAIRS and not stop():
         matching = _State(coarse.pairs, n, _big(coarse, n)).matching
     else:
         # The last relaxation rounds to nearly everyone placed; on pools this large a fresh
@@ -203,7 +203,7 @@ class _State:
 
 
 def _certified_matching(
-    pool: _Pool, cands: Candidates, big: int, progress: Progress
+    pool: _Pool, cands: Candidates, big: int, progress: Progress, stop: Stop
 ) -> tuple[list[tuple[int, int]], Optimality]:
     n = pool.pop.size
     pairs = cands.pairs
@@ -218,13 +218,16 @@ def _certified_matching(
         if gap2 <= 0:
             return state.matching, _proven(state, "relaxation is integral")
         if gap2 >= big:
-            # Odd sets the relaxation cannot see: prices alone cannot prove the count placed.
-            return _exact_or_bounded(pool, state, cands, progress)
+            # Odd sets the relaxation cannot see: prices alone cannot prove the count placed
+            # (nor bound the weight usefully once out of time: the bounded path does that).
+            return _exact_or_bounded(pool, state, cands, progress, stop)
+        if stop():
+            return state.matching, _stopped(state, prices)
         # Only people with unlisted pairs and a price near their k-th best can hide a pair
         # that breaks the prices or could enter a better matching.
         suspects = np.flatnonzero((cands.kth_units > 0) & (2 * (state.relax.prices[:n] - kth2) <= gap2))
         if len(suspects) > max(64, _SUSPECT_SHARE * n):
-            return _exact_or_bounded(pool, state, cands, progress)
+            return _exact_or_bounded(pool, state, cands, progress, stop)
         progress("Checking every eligible pair", 0.6 + 0.05 * round_no)
         extra = pairs_of(pool.pop, pool.params, suspects)
         prices[suspects] = state.relax.prices[suspects]
@@ -232,18 +235,20 @@ def _certified_matching(
         if violated.any():
             pairs = _union(pairs, extra.select(violated), n)
             continue
+        if stop():
+            return state.matching, _stopped(state, prices)
         settled = _solve_uncertified(state, _union(pairs, extra, n), prices)
-        return settled or _exact_or_bounded(pool, state, cands, progress)
-    return _exact_or_bounded(pool, state, cands, progress)
+        return settled or _exact_or_bounded(pool, state, cands, progress, stop)
+    return _exact_or_bounded(pool, state, cands, progress, stop)
 
 
 def _exact_or_bounded(
-    pool: _Pool, state: _State, cands: Candidates, progress: Progress
+    pool: _Pool, state: _State, cands: Candidates, progress: Progress, stop: Stop
 ) -> tuple[list[tuple[int, int]], Optimality]:
     """An exact solve over every eligible pair when they can be listed: the fixed-size proof, else
     (small pools with odd structure) one blossom over them all; otherwise a matching and a bound."""
-    if not pool.provable:
-        return _bounded_matching(pool, cands, progress)
+    if not pool.provable or stop():
+        return _bounded_matching(pool, cands, progress, stop)
     progress("Proving the optimum over every eligible pair", 0.7)
     everything = all_pairs(pool.pop, pool.params)
     matching = fixed_size_optimum(everything, _EXACT_EDGE_BUDGET)
@@ -252,7 +257,7 @@ def _exact_or_bounded(
         matching = blossom(everything, state.big)
         method = "exact blossom on all eligible pairs"
     if matching is None:
-        return _bounded_matching(pool, cands, progress)
+        return _bounded_matching(pool, cands, progress, stop)
     found = units_of(everything, matching) / SCALE
     return matching, Optimality(True, found, 0.0, method)
 
@@ -332,6 +337,16 @@ def _score_bound(state: _State, matching: list[tuple[int, int]], bound2: int) ->
     leftover = state.n - 2 * len(matching) > 0
     weight2 = bound2 - 2 * state.big * len(matching) - (state.big if leftover else 0)
     return max(weight2, 0) / 2 / SCALE
+
+
+def _stopped(state: _State, prices: IntArray) -> Optimality:
+    """Out of time: the rounded matching and the bound of the prices (each lifted to half the
+    person's k-th best weight, so they hold for every eligible pair)."""
+    bound2 = int(prices.sum() + state.relax.prices[state.n])
+    bound = _score_bound(state, state.matching, bound2)
+    found = units_of(state.pairs, state.matching) / SCALE
+    gap = (bound - found) / bound if bound > 0 else 0.0
+    return Optimality(False, max(bound, found), max(gap, 0.0), "relaxation bound over all eligible pairs")
 
 
 def _proven(state: _State, method: str) -> Optimality:

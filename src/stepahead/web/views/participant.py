@@ -20,14 +20,11 @@ from stepahead.matching import normalise_label
 from stepahead.partnerships.models import Partnership, PartnershipStatus
 from stepahead.partnerships.selectors import partnerships_for_person
 from stepahead.partnerships.services import accept_partnership, decline_partnership
+from stepahead.partnerships.withdrawal import withdraw_from_programme
 from stepahead.people.models import Person
 from stepahead.people.selectors import (
-    effective_levels,
-    goal_keys,
     self_enrolling_person,
     skill_for_key,
-    skills_in,
-    with_skills_and_goals,
 )
 from stepahead.programmes.models import Enrolment, Invitation, InvitationStatus, Programme
 from stepahead.programmes.policies import invitation_is_for
@@ -36,10 +33,9 @@ from stepahead.programmes.services import (
     accept_invitation,
     enrol_participant,
     enrol_self,
-    withdraw_enrolment,
 )
 from stepahead.web.access import OrgRequest, SignedInRequest, current_person, member_required
-from stepahead.web.enrolment_forms import EnrolmentForm, enrolment_initial
+from stepahead.web.enrolment_forms import EnrolmentForm, enrolment_form
 from stepahead.web.forms import DeclineForm
 from stepahead.web.responses import error_response
 from stepahead.web.views.lifecycle import lifecycle_context
@@ -101,28 +97,6 @@ def _my_programme(
     return programme, person, enrolment, invitation
 
 
-def _enrolment_form(
-    request: HttpRequest, programme: Programme, person: Person, enrolment: Enrolment | None
-) -> EnrolmentForm:
-    person = with_skills_and_goals(Person.objects.filter(pk=person.pk)).get()
-    names = dict(skills_in(organisation=programme.organisation).values_list("key", "name"))
-    initial = enrolment_initial(
-        enrolment, person, levels=effective_levels(person), goals=goal_keys(person), names=names
-    )
-    form = EnrolmentForm(request.POST or None, programme=programme, person=person, initial=initial)
-    form.skill_options = skill_options(programme)  # type: ignore[attr-defined]  # the datalist
-    return form
-
-
-def skill_options(programme: Programme) -> list[tuple[str, str]]:
-    """(value, hint) for the skills datalist: each skill's name, and each alias saying what it means."""
-    options = []
-    for skill in skills_in(organisation=programme.organisation).order_by("name"):
-        options.append((skill.name, ""))
-        options.extend((alias.key, f"means {skill.name}") for alias in skill.aliases.all())
-    return options
-
-
 @member_required
 def skill_lookup(request: OrgRequest) -> HttpResponse:
     """htmx: what a typed skill name means in the organisation's list (aliases resolved)."""
@@ -166,7 +140,7 @@ def my_programme(request: OrgRequest, pk: int) -> HttpResponse:
             return redirect("web:join", pk=pk)
         return redirect("web:invitation", token=invitation.token)
     editable = programme.enrolment_open and enrolment.status == "active"
-    form = _enrolment_form(request, programme, person, enrolment) if editable else None
+    form = enrolment_form(request.POST or None, programme, person, enrolment) if editable else None
     status = 200
     if request.method == "POST":
         if form is None:  # not editable
@@ -215,7 +189,7 @@ def withdraw(request: OrgRequest, pk: int) -> HttpResponse:
             status=409,
             back_url=reverse("web:my_programme", args=[pk]),
         )
-    withdraw_enrolment(actor=request.user, enrolment=enrolment)
+    withdraw_from_programme(actor=request.user, enrolment=enrolment)
     messages.success(request, f"You have withdrawn from {programme.name}.")
     return redirect("web:my_programmes")
 
@@ -248,7 +222,7 @@ def join(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 def _join_form(request: OrgRequest, programme: Programme, person: Person) -> HttpResponse:
-    form = _enrolment_form(request, programme, person, None)
+    form = enrolment_form(request.POST or None, programme, person, None)
     status = 200
     if request.method == "POST":
         enrol = partial(enrol_self, user=request.user, programme=programme)
@@ -286,7 +260,7 @@ def invitation(request: SignedInRequest, token: str) -> HttpResponse:
         return error_response(
             request, "Enrolment for this programme has closed: matching has started.", status=409
         )
-    form = _enrolment_form(request, programme, person, None)
+    form = enrolment_form(request.POST or None, programme, person, None)
     status = 200
     if request.method == "POST":
         enrol = partial(accept_invitation, user=request.user, token=token)

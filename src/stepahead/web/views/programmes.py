@@ -30,7 +30,7 @@ from stepahead.programmes.models import (
     Programme,
     Status,
 )
-from stepahead.programmes.selectors import enrolments_of
+from stepahead.programmes.selectors import enrolments_of, latest_events
 from stepahead.programmes.services import (
     InvitationReport,
     change_programme_status,
@@ -171,7 +171,7 @@ def programme_detail(
         "transitions": _transitions(programme),
         "can_run": programme.status in (Status.ENROLLING, Status.MATCHING, Status.RUNNING),
         "active_run": active_run(programme=programme),
-        "last_run": runs_of(programme=programme).select_related("requested_by").first(),
+        "last_run": runs_of(programme=programme).select_related("requested_by").defer("groups").first(),
         "invite_form": invite_form or InviteForm(),
         "can_invite": programme.enrolment_open,
         "can_reopen": programme.status in (Status.MATCHING, Status.RUNNING),
@@ -314,6 +314,9 @@ def enrolment_list(request: OrgRequest, pk: int) -> HttpResponse:
             | Q(person__email__iexact=query)
         )
     page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
+    events = latest_events(enrolments=list(page.object_list))
+    for enrolment in page.object_list:
+        enrolment.last_event = events.get(enrolment.pk)  # type: ignore[attr-defined]
     invitations = list(
         programme.invitations.filter(status=InvitationStatus.PENDING).select_related("person")[:200]
     )
@@ -331,6 +334,8 @@ def enrolment_list(request: OrgRequest, pk: int) -> HttpResponse:
             "query": query,
             "invitations": invitations,
             "delivery_counts": delivery_counts(deliveries.values()),
+            "can_withdraw": programme.status != Status.CLOSED,
+            "can_reopen": programme.status in (Status.MATCHING, Status.RUNNING),
         },
     )
 

@@ -1,4 +1,4 @@
-"""HR: review a programme's proposals — figures, reasons, swap / replace / pin / discard, approve.
+"""HR: review a programme's proposals — figures, reasons, approve (edits: `review_edits`).
 
 The proposals page of a 10k-person programme stays fast: 50 proposals a page, members fetched with
 one joined query, and the summary figures computed by the database in a handful of aggregates.
@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -19,19 +19,17 @@ from django.views.decorators.http import require_POST
 from stepahead.core.placement import Placement
 from stepahead.core.strength import match_strength
 from stepahead.errors import DomainError
-from stepahead.matchruns.mapper import IneligibleGroupError
 from stepahead.matchruns.models import MatchRun
 from stepahead.matchruns.selectors import latest_finished_run
 from stepahead.partnerships.models import Partnership, PartnershipMember, PartnershipStatus
-from stepahead.partnerships.review import replace_member, swap_members
 from stepahead.partnerships.selectors import (
+    Decline,
     decline_reasons,
     declines_of,
-    partnership_in,
     partnerships_of,
     placement_of,
 )
-from stepahead.partnerships.services import approve_proposals, discard_proposal, pin_partnership
+from stepahead.partnerships.services import approve_proposals
 from stepahead.people.models import Person
 from stepahead.programmes.models import Enrolment, Programme
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
@@ -43,9 +41,25 @@ SORTS = {"-score": ("-score", "pk"), "score": ("score", "pk")}
 UNMATCHED_SHOWN = 100
 
 
-def _with_members(queryset: QuerySet[Partnership]) -> QuerySet[Partnership]:
+# What the board shows of a member: building 150 models with every enrolment's answers (JSON)
+# would cost more than the rest of the page.
+MEMBER_COLUMNS = (
+    "partnership_id",
+    "role",
+    "enrolment__person__name",
+    "enrolment__person__hris_id",
+    "enrolment__person__function",
+    "enrolment__person__grade",
+)
+
+
+def with_members(queryset: QuerySet[Partnership]) -> QuerySet[Partnership]:
     """One query for all members with their enrolment and person (instead of three)."""
-    members = PartnershipMember.objects.select_related("enrolment__person").order_by("role", "pk")
+    members = (
+        PartnershipMember.objects.select_related("enrolment__person")
+        .only(*MEMBER_COLUMNS)
+        .order_by("role", "pk")
+    )
     return queryset.prefetch_related(None).prefetch_related(Prefetch("members", queryset=members))
 
 
@@ -54,21 +68,17 @@ def _proposals(programme: Programme) -> QuerySet[Partnership]:
 
 
 def _figures(programme: Programme, standing: Placement[int]) -> dict[str, Any]:
-    proposals = _proposals(programme).prefetch_related(None)
-    agg = proposals.aggregate(count=Count("pk"), total=Sum("score"), mean=Avg("score"))
-    cross = (
-        proposals.annotate(
-            functions=Count(
-                "members__enrolment__person__function",
-                filter=~Q(members__enrolment__person__function=""),
-                distinct=True,
-            )
-        )
-        .filter(functions__gt=1)
-        .count()
+    """The board's figures in two small aggregates (cross-function is stored per partnership)."""
+    proposals = _proposals(programme).prefetch_related(None).order_by()
+    agg = proposals.aggregate(
+        count=Count("pk"),
+        total=Sum("score"),
+        mean=Avg("score"),
+        cross=Count("pk", filter=Q(cross_function=True)),
     )
     by_status = dict(
         Partnership.objects.filter(programme=programme)
+        .order_by()
         .values_list("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
@@ -80,8 +90,8 @@ def _figures(programme: Programme, standing: Placement[int]) -> dict[str, Any]:
         "mean_strength": match_strength(
             agg["mean"], circle=programme.mode == "circles", members=programme.circle_size
         ),
-        "cross_share": (cross / agg["count"]) if agg["count"] else None,
-        "placed": len(standing.placed),
+        "cross_share": (agg["cross"] / agg["count"]) if agg["count"] else None,
+        "placed": standing.placed,
         "declined_people": len(standing.declined),
         "unmatched": len(standing.unmatched),
         "enrolled": standing.enrolled,
@@ -94,19 +104,19 @@ def _figures(programme: Programme, standing: Placement[int]) -> dict[str, Any]:
 def _unplaced(standing: Placement[int]) -> QuerySet[Enrolment]:
     """Active enrolments in no live partnership (declined or unmatched): who can step in."""
     return (
-        Enrolment.objects.filter(pk__in=standing.declined | standing.unmatched)
+        Enrolment.objects.filter(pk__in=standing.unplaced)
         .select_related("person")
         .order_by("person__name", "person__hris_id")
     )
 
 
-def _board_context(
+def board_context(
     request: OrgRequest, programme: Programme, standing: Placement[int] | None = None
 ) -> dict[str, Any]:
     sort = request.GET.get("sort", "-score")
     if sort not in SORTS:
         sort = "-score"
-    proposals = _with_members(_proposals(programme)).order_by(*SORTS[sort])
+    proposals = with_members(_proposals(programme)).order_by(*SORTS[sort])
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "programme": programme,
@@ -118,20 +128,19 @@ def _board_context(
 
 
 def _unmatched(
-    programme: Programme, run: MatchRun | None, standing: Placement[int]
-) -> tuple[list[tuple[Person, str]], int]:
-    """Everyone not placed now, each with why: their decline, else the last run's reason, else
-    that they are back in the pool (a discarded proposal, or they joined after the run)."""
-    unplaced = _unplaced(standing)
-    total = len(standing.declined) + len(standing.unmatched)
-    declined = decline_reasons(programme=programme)
+    run: MatchRun | None, unplaced: list[Enrolment], declines: list[Decline]
+) -> list[tuple[Person, str]]:
+    """The first of those not placed now (the board's list), each with why: their decline, else
+    the last run's reason, else that they are back in the pool (a discarded proposal, or they
+    joined after the run)."""
+    declined = decline_reasons(declines)
     from_run = {u["id"]: u["reason"] for u in (run.summary.get("unmatched", []) if run else [])}
     rows = []
     for enrolment in unplaced[:UNMATCHED_SHOWN]:
         person = enrolment.person
         reason = declined.get(enrolment.pk) or from_run.get(person.hris_id) or _back_in_pool(run)
         rows.append((person, reason))
-    return rows, total
+    return rows
 
 
 def _back_in_pool(run: MatchRun | None) -> str:
@@ -142,166 +151,35 @@ def _back_in_pool(run: MatchRun | None) -> str:
     )
 
 
+def board_summary(
+    programme: Programme, standing: Placement[int], unplaced: list[Enrolment], declines: list[Decline]
+) -> dict[str, Any]:
+    """The figures and the not-placed list (`unplaced`, as `board_context` read them): on the
+    page, and refreshed after every edit."""
+    run = latest_finished_run(programme=programme)
+    return {
+        "figures": _figures(programme, standing),
+        "run": run,
+        "optimality": (run.summary or {}).get("optimality") if run else None,
+        "unmatched": _unmatched(run, unplaced, declines),
+        "unmatched_total": len(standing.unplaced),
+    }
+
+
 @hr_required
 def proposals(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     standing = placement_of(programme=programme)
-    context = _board_context(request, programme, standing)
+    context = board_context(request, programme, standing)
     if request.htmx and request.GET.get("partial") == "board":
         return render(request, "web/review/_board.html", context)
-    run = latest_finished_run(programme=programme)
-    unmatched, unmatched_total = _unmatched(programme, run, standing)
-    optimality = (run.summary or {}).get("optimality") if run else None
+    declines = declines_of(programme=programme)
     context.update(
+        board_summary(programme, standing, context["unplaced"], declines),
         section="programmes",
-        figures=_figures(programme, standing),
-        run=run,
-        optimality=optimality,
-        unmatched=unmatched,
-        unmatched_total=unmatched_total,
-        declines=declines_of(programme=programme)[:UNMATCHED_SHOWN],
+        declines=declines[:UNMATCHED_SHOWN],
     )
     return render(request, "web/review/proposals.html", context)
-
-
-# --- edits ------------------------------------------------------------------------------------------
-
-
-class BadChoiceError(Exception):
-    pass
-
-
-def _member_choice(programme: Programme, value: str) -> tuple[Partnership, Enrolment]:
-    """'<partnership id>:<enrolment id>' → (partnership, enrolment) of this programme."""
-    try:
-        partnership_pk, enrolment_pk = (int(x) for x in value.split(":", 1))
-    except (ValueError, AttributeError) as error:
-        raise BadChoiceError("Choose a person from the list.") from error
-    try:
-        partnership = partnership_in(programme=programme, pk=partnership_pk)
-    except Partnership.DoesNotExist as error:
-        raise Http404("No such proposal.") from error
-    enrolment = (
-        Enrolment.objects.filter(programme=programme, pk=enrolment_pk).select_related("person").first()
-    )
-    if enrolment is None:
-        raise Http404("No such enrolment.")
-    return partnership, enrolment
-
-
-def _edit_response(
-    request: OrgRequest,
-    programme: Programme,
-    *,
-    message: str = "",
-    error: str | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    """htmx: the feedback line plus the refreshed board (out of band); otherwise a redirect."""
-    back = reverse("web:proposals", args=[programme.pk])
-    if not request.htmx:
-        if error:
-            return error_response(request, error, status=status, back_url=back)
-        messages.success(request, message)
-        return redirect(back)
-    context: dict[str, Any] = {"message": message, "error": error, "refresh": error is None}
-    if error is None:
-        context.update(_board_context(request, programme))
-    return render(request, "web/review/_feedback.html", context, status=status)
-
-
-def _label(enrolment: Enrolment) -> str:
-    return enrolment.person.name or enrolment.person.hris_id
-
-
-@hr_required
-@require_POST
-def swap(request: OrgRequest, pk: int) -> HttpResponse:
-    programme = managed_programme(request, pk)
-    try:
-        first, a = _member_choice(programme, request.POST.get("first", ""))
-        second, b = _member_choice(programme, request.POST.get("second", ""))
-    except BadChoiceError as error:
-        return _edit_response(request, programme, error=str(error), status=400)
-    try:
-        score_a, score_b = swap_members(
-            actor=request.user, first=first, first_enrolment=a, second=second, second_enrolment=b
-        )
-    except IneligibleGroupError as error:
-        return _edit_response(request, programme, error=str(error), status=400)
-    except DomainError as error:
-        return _edit_response(request, programme, error=str(error), status=409)
-    return _edit_response(
-        request,
-        programme,
-        message=f"Swapped {_label(a)} and {_label(b)}. New scores: proposal #{first.pk} "
-        f"{score_a:.2f}, proposal #{second.pk} {score_b:.2f}.",
-    )
-
-
-@hr_required
-@require_POST
-def replace(request: OrgRequest, pk: int) -> HttpResponse:
-    programme = managed_programme(request, pk)
-    try:
-        partnership, leaving = _member_choice(programme, request.POST.get("leaving", ""))
-        joining = Enrolment.objects.filter(
-            programme=programme, pk=int(request.POST.get("joining", ""))
-        ).first()
-    except (BadChoiceError, ValueError):
-        return _edit_response(request, programme, error="Choose who leaves and who joins.", status=400)
-    if joining is None:
-        raise Http404("No such enrolment.")
-    try:
-        score = replace_member(actor=request.user, partnership=partnership, leaving=leaving, joining=joining)
-    except IneligibleGroupError as error:
-        return _edit_response(request, programme, error=str(error), status=400)
-    except DomainError as error:
-        return _edit_response(request, programme, error=str(error), status=409)
-    return _edit_response(
-        request,
-        programme,
-        message=f"{_label(joining)} replaced {_label(leaving)} in proposal #{partnership.pk}. "
-        f"New score: {score:.2f}.",
-    )
-
-
-def _partnership_or_404(programme: Programme, ppk: int) -> Partnership:
-    try:
-        return partnership_in(programme=programme, pk=ppk)
-    except Partnership.DoesNotExist as error:
-        raise Http404("No such proposal.") from error
-
-
-@hr_required
-@require_POST
-def pin(request: OrgRequest, pk: int, ppk: int) -> HttpResponse:
-    programme = managed_programme(request, pk)
-    partnership = _partnership_or_404(programme, ppk)
-    wanted = request.POST.get("pinned", "1") == "1"
-    try:
-        pin_partnership(actor=request.user, partnership=partnership, pinned=wanted)
-    except DomainError as error:
-        return error_response(request, str(error), status=409, back_url=reverse("web:proposals", args=[pk]))
-    if request.htmx:
-        row = _with_members(Partnership.objects.filter(pk=partnership.pk)).get()
-        return render(request, "web/review/_row.html", {"p": row, "programme": programme})
-    messages.success(request, f"Proposal #{ppk} {'pinned' if wanted else 'unpinned'}.")
-    return redirect("web:proposals", pk=pk)
-
-
-@hr_required
-@require_POST
-def discard(request: OrgRequest, pk: int, ppk: int) -> HttpResponse:
-    programme = managed_programme(request, pk)
-    partnership = _partnership_or_404(programme, ppk)
-    try:
-        discard_proposal(actor=request.user, partnership=partnership)
-    except DomainError as error:
-        return error_response(request, str(error), status=409, back_url=reverse("web:proposals", args=[pk]))
-    return _edit_response(
-        request, programme, message=f"Proposal #{ppk} discarded; its members return to the pool."
-    )
 
 
 def _confirm_approve_all(request: OrgRequest, programme: Programme) -> HttpResponse:
@@ -316,6 +194,8 @@ def _confirm_approve_all(request: OrgRequest, programme: Programme) -> HttpRespo
         consequences=[
             f"{len(people)} {'person is' if len(people) == 1 else 'people are'} emailed their match "
             "and asked to accept or decline. Emails cannot be called back.",
+            "Everyone the run left unmatched is emailed that they were not matched this time, "
+            "why (in plain words, naming nobody else) and what happens next.",
             "Approved matches are kept by later runs; you can no longer swap or discard them.",
         ],
         action=reverse("web:approve", args=[programme.pk]),

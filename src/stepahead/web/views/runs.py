@@ -13,17 +13,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from stepahead.core.strength import match_strength
 from stepahead.core.unmatched import run_alert
 from stepahead.errors import DomainError
+from stepahead.matchruns.comparison import compare_runs
 from stepahead.matchruns.models import MatchRun, RunStatus
-from stepahead.matchruns.selectors import compare_runs, run_in, runs_of
+from stepahead.matchruns.selectors import run_in, runs_of
 from stepahead.matchruns.services import (
     RunInProgressError,
     cancel_match_run,
     give_up_stalled_runs,
     start_match_run,
 )
+from stepahead.matchruns.whatif import TRYABLE
 from stepahead.partnerships.selectors import placement_of
 from stepahead.people.selectors import people_by_hris_ids
-from stepahead.programmes.models import Programme, Status
+from stepahead.programmes.models import Mode, Profile, Programme, Status
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
 from stepahead.web.params import row_ids
 from stepahead.web.responses import confirmation_page, confirmed, error_response
@@ -38,11 +40,23 @@ PARAMETER_LABELS = {
     "cross_function_bonus": "Cross-function bonus",
     "wish_bonus": "Wish bonus",
     "spread": "Mentee sharing",
+    "time_limit": "Time limit",
     "seed": "Seed",
 }
 
 
-def _run_or_404(programme: Programme, pk: int) -> MatchRun:
+def parameter_words(name: str, value: object) -> str:
+    """A stored parameter as HR reads it ("no limit" for an empty time limit, "60 s")."""
+    if name == "time_limit":
+        return "no limit" if value is None else f"{value} s"
+    if name == "mode":
+        return Mode(str(value)).label if value in Mode.values else str(value)
+    if name == "profile":
+        return Profile(str(value)).label if value in Profile.values else str(value)
+    return "—" if value is None else str(value)
+
+
+def run_or_404(programme: Programme, pk: int) -> MatchRun:
     try:
         return run_in(programme=programme, pk=pk)
     except MatchRun.DoesNotExist as error:
@@ -131,11 +145,16 @@ def _unmatched_of(programme: Programme, run: MatchRun) -> list[tuple[str, str]]:
     return [(person.name if person and person.name else u["id"], u["reason"]) for person, u in named]
 
 
+def _latest_other(programme: Programme, run: MatchRun) -> MatchRun | None:
+    finished = runs_of(programme=programme).filter(status=RunStatus.DONE).exclude(pk=run.pk)
+    return finished.defer("groups").first()
+
+
 @hr_required
 def run_detail(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
     """Progress while the run works (the partial polls every second), results once it is done."""
     programme = managed_programme(request, pk)
-    run = _run_or_404(programme, run_pk)
+    run = run_or_404(programme, run_pk)
     if run.status == RunStatus.RUNNING and give_up_stalled_runs(programme=programme):
         run.refresh_from_db()  # its worker had stopped: the page says so instead of spinning
     context = {
@@ -147,6 +166,13 @@ def run_detail(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
         "alert": run_alert(
             [u["reason"] for u in (run.summary or {}).get("unmatched", [])], pool=run.pool_size
         ),
+        "adoptable": run.status == RunStatus.DONE and programme.status in TRYABLE,
+        # the run a what-if is most likely weighed against: the latest other finished run
+        "other": runs_of(programme=programme)
+        .filter(status=RunStatus.DONE)
+        .exclude(pk=run.pk)
+        .defer("groups")
+        .first(),
     }
     if request.htmx:
         return render(request, "web/runs/_progress.html", context)
@@ -158,7 +184,7 @@ def run_detail(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
 def run_cancel(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
     """GET asks for confirmation; POST stops the run (its proposals stay as they were)."""
     programme = managed_programme(request, pk)
-    run = _run_or_404(programme, run_pk)
+    run = run_or_404(programme, run_pk)
     back = reverse("web:run_detail", args=[pk, run_pk])
     if request.method == "GET":
         context = {"section": "programmes", "programme": programme, "run": run}
@@ -174,7 +200,7 @@ def run_cancel(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
 @hr_required
 def run_history(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
-    runs = list(runs_of(programme=programme).select_related("requested_by")[:200])
+    runs = list(runs_of(programme=programme).select_related("requested_by").defer("groups")[:200])
     rows = [(run, run_figures(run)) for run in runs]
     return render(
         request,
@@ -202,14 +228,14 @@ def run_compare(request: OrgRequest, pk: int) -> HttpResponse:
             status=400,
             back_url=reverse("web:run_history", args=[pk]),
         )
-    before, after = (_run_or_404(programme, i) for i in ids)
+    before, after = (run_or_404(programme, i) for i in ids)
     comparison = compare_runs(before=before, after=after)
-    keys = sorted(set(before.parameters) | set(after.parameters))
+    keys = [k for k in PARAMETER_LABELS if k in before.parameters or k in after.parameters]
     parameters = [
         (
-            PARAMETER_LABELS.get(k, k),
-            before.parameters.get(k),
-            after.parameters.get(k),
+            PARAMETER_LABELS[k],
+            parameter_words(k, before.parameters.get(k)),
+            parameter_words(k, after.parameters.get(k)),
             k in comparison.parameters_changed,
         )
         for k in keys
@@ -226,5 +252,6 @@ def run_compare(request: OrgRequest, pk: int) -> HttpResponse:
             "fa": run_figures(after),
             "comparison": comparison,
             "parameters": parameters,
+            "adoptable": programme.status in TRYABLE,
         },
     )

@@ -48,6 +48,13 @@
     else if (document.execCommand("copy")) done();
   });
 
+  // <button data-dismiss>: close the notice it sits in (the review board's feedback line).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-dismiss]") : null;
+    var notice = button && button.closest(".notice");
+    if (notice) notice.remove();
+  });
+
   // Move focus to the first error after a full-page form submission that failed.
   ready(function () {
     var invalid = document.querySelector("[aria-invalid=true]");

@@ -1,0 +1,206 @@
+"""HR: edits on the review board — swap, replace, pin, discard — each answered (htmx) with a
+feedback line, an Undo where one is cheap, and the board, figures and not-placed list refreshed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from stepahead.errors import DomainError
+from stepahead.matchruns.mapper import IneligibleGroupError
+from stepahead.partnerships.models import Partnership
+from stepahead.partnerships.review import replace_member, swap_members
+from stepahead.partnerships.selectors import declines_of, partnership_in, placement_of
+from stepahead.partnerships.services import discard_proposal, pin_partnership, restore_proposal
+from stepahead.programmes.models import Enrolment, Programme
+from stepahead.web.access import OrgRequest, hr_required, managed_programme
+from stepahead.web.responses import error_response
+from stepahead.web.views.review import board_context, board_summary, with_members
+
+
+class BadChoiceError(Exception):
+    pass
+
+
+def _member_choice(programme: Programme, value: str) -> tuple[Partnership, Enrolment]:
+    """'<partnership id>:<enrolment id>' → (partnership, enrolment) of this programme."""
+    try:
+        partnership_pk, enrolment_pk = (int(x) for x in value.split(":", 1))
+    except (ValueError, AttributeError) as error:
+        raise BadChoiceError("Choose a person from the list.") from error
+    try:
+        partnership = partnership_in(programme=programme, pk=partnership_pk)
+    except Partnership.DoesNotExist as error:
+        raise Http404("No such proposal.") from error
+    enrolment = (
+        Enrolment.objects.filter(programme=programme, pk=enrolment_pk).select_related("person").first()
+    )
+    if enrolment is None:
+        raise Http404("No such enrolment.")
+    return partnership, enrolment
+
+
+def _edit_response(
+    request: OrgRequest,
+    programme: Programme,
+    *,
+    message: str = "",
+    error: str | None = None,
+    status: int = 200,
+    undo: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """htmx: the feedback line (with its Undo, if any) plus the refreshed board, figures and
+    not-placed list (out of band), so every count on the page follows the edit; otherwise a
+    redirect."""
+    back = reverse("web:proposals", args=[programme.pk])
+    if not request.htmx:
+        if error:
+            return error_response(request, error, status=status, back_url=back)
+        messages.success(request, message)
+        return redirect(back)
+    context: dict[str, Any] = {"message": message, "error": error, "refresh": error is None, "undo": undo}
+    if error is None:
+        standing = placement_of(programme=programme)
+        board = board_context(request, programme, standing)
+        declines = declines_of(programme=programme)
+        context.update(board, **board_summary(programme, standing, board["unplaced"], declines))
+    return render(request, "web/review/_feedback.html", context, status=status)
+
+
+def _undo(request: OrgRequest, url: str, what: str, **fields: str) -> dict[str, Any]:
+    """An Undo button's form: posts `fields` to `url`, keeping the board's page and sort."""
+    query = request.GET.urlencode()
+    return {
+        "url": f"{url}?{query}" if query else url,
+        "fields": fields,
+        "what": what,
+    }
+
+
+def _label(enrolment: Enrolment) -> str:
+    return enrolment.person.name or enrolment.person.hris_id
+
+
+@hr_required
+@require_POST
+def swap(request: OrgRequest, pk: int) -> HttpResponse:
+    programme = managed_programme(request, pk)
+    try:
+        first, a = _member_choice(programme, request.POST.get("first", ""))
+        second, b = _member_choice(programme, request.POST.get("second", ""))
+    except BadChoiceError as error:
+        return _edit_response(request, programme, error=str(error), status=400)
+    try:
+        score_a, score_b = swap_members(
+            actor=request.user, first=first, first_enrolment=a, second=second, second_enrolment=b
+        )
+    except IneligibleGroupError as error:
+        return _edit_response(request, programme, error=str(error), status=400)
+    except DomainError as error:
+        return _edit_response(request, programme, error=str(error), status=409)
+    return _edit_response(
+        request,
+        programme,
+        message=f"Swapped {_label(a)} and {_label(b)}. New scores: proposal #{first.pk} "
+        f"{score_a:.2f}, proposal #{second.pk} {score_b:.2f}.",
+    )
+
+
+@hr_required
+@require_POST
+def replace(request: OrgRequest, pk: int) -> HttpResponse:
+    programme = managed_programme(request, pk)
+    try:
+        partnership, leaving = _member_choice(programme, request.POST.get("leaving", ""))
+        joining = Enrolment.objects.filter(
+            programme=programme, pk=int(request.POST.get("joining", ""))
+        ).first()
+    except (BadChoiceError, ValueError):
+        return _edit_response(request, programme, error="Choose who leaves and who joins.", status=400)
+    if joining is None:
+        raise Http404("No such enrolment.")
+    try:
+        score = replace_member(actor=request.user, partnership=partnership, leaving=leaving, joining=joining)
+    except IneligibleGroupError as error:
+        return _edit_response(request, programme, error=str(error), status=400)
+    except DomainError as error:
+        return _edit_response(request, programme, error=str(error), status=409)
+    return _edit_response(
+        request,
+        programme,
+        message=f"{_label(joining)} replaced {_label(leaving)} in proposal #{partnership.pk}. "
+        f"New score: {score:.2f}.",
+    )
+
+
+def _partnership_or_404(programme: Programme, ppk: int) -> Partnership:
+    try:
+        return partnership_in(programme=programme, pk=ppk)
+    except Partnership.DoesNotExist as error:
+        raise Http404("No such proposal.") from error
+
+
+@hr_required
+@require_POST
+def pin(request: OrgRequest, pk: int, ppk: int) -> HttpResponse:
+    """Pin or unpin; htmx gets a feedback line whose Undo flips it again, and the row (out of band)."""
+    programme = managed_programme(request, pk)
+    partnership = _partnership_or_404(programme, ppk)
+    wanted = request.POST.get("pinned", "1") == "1"
+    try:
+        pin_partnership(actor=request.user, partnership=partnership, pinned=wanted)
+    except DomainError as error:
+        return error_response(request, str(error), status=409, back_url=reverse("web:proposals", args=[pk]))
+    said = (
+        f"Proposal #{ppk} pinned: matching again keeps it and its members."
+        if wanted
+        else f"Proposal #{ppk} unpinned: matching again may change it."
+    )
+    if not request.htmx:
+        messages.success(request, said)
+        return redirect("web:proposals", pk=pk)
+    row = with_members(Partnership.objects.filter(pk=partnership.pk)).get()
+    undo = _undo(
+        request,
+        reverse("web:pin", args=[pk, ppk]),
+        f"{'pinning' if wanted else 'unpinning'} proposal #{ppk}",
+        pinned="0" if wanted else "1",
+    )
+    return render(
+        request, "web/review/_pinned.html", {"p": row, "programme": programme, "message": said, "undo": undo}
+    )
+
+
+@hr_required
+@require_POST
+def discard(request: OrgRequest, pk: int, ppk: int) -> HttpResponse:
+    programme = managed_programme(request, pk)
+    partnership = _partnership_or_404(programme, ppk)
+    try:
+        discard_proposal(actor=request.user, partnership=partnership)
+    except DomainError as error:
+        return error_response(request, str(error), status=409, back_url=reverse("web:proposals", args=[pk]))
+    return _edit_response(
+        request,
+        programme,
+        message=f"Proposal #{ppk} discarded; its members return to the pool.",
+        undo=_undo(request, reverse("web:restore", args=[pk, ppk]), f"discarding proposal #{ppk}"),
+    )
+
+
+@hr_required
+@require_POST
+def restore(request: OrgRequest, pk: int, ppk: int) -> HttpResponse:
+    """The undo of a discard: the proposal comes back as it was, if nobody has taken its place."""
+    programme = managed_programme(request, pk)
+    partnership = _partnership_or_404(programme, ppk)
+    try:
+        restore_proposal(actor=request.user, partnership=partnership)
+    except DomainError as error:
+        return _edit_response(request, programme, error=str(error), status=409)
+    return _edit_response(request, programme, message=f"Proposal #{ppk} is back, as it was.")
