@@ -3,8 +3,9 @@
 The enumerator of test_circles_optimum (written from the spec, not the engine's) lists every valid
 circle; scipy's LP over all of them bounds the people placed (⌊LP⌋), and an integer solve over
 the circles the LP's reduced costs leave open gives the best score at that many. When the engine
-meets both, its circles are optimal by a certificate the engine had no part in. At 50 people the engine used to come one person short of
-the optimum in three shapes out of four (its integer search stopped on a restricted column set).
+meets both, its circles are optimal by a certificate the engine had no part in. At 50 people the
+engine used to come one person short in three shapes (its integer search stopped on a restricted
+column set).
 """
 
 from __future__ import annotations
