@@ -128,9 +128,11 @@ def _agreements(programme: Programme) -> dict[str, Evidence]:
 
 
 def _review(programme: Programme) -> dict[str, Evidence]:
-    held = Session.objects.filter(partnership__programme=programme, status="held")
-    sessions = held.count()
-    meeting = held.values("partnership").distinct().count()
+    # One scan of the sessions for both counts (at 500k sessions each scan costs ~0.3 s).
+    held = Session.objects.filter(partnership__programme=programme, status="held").aggregate(
+        sessions=Count("pk"), meeting=Count("partnership", distinct=True)
+    )
+    sessions, meeting = held["sessions"], held["meeting"]
     ended = Goal.objects.filter(
         partnership__programme=programme,
         retired=False,

@@ -67,6 +67,21 @@ def test_evidence_report_html_and_pdf(world, browser_for):
     assert browser_for(world.participant).get(f"/programmes/{programme.pk}/evidence.pdf").status_code == 403
 
 
+def test_the_pdf_is_laid_out_again_only_when_the_report_changes(world, browser_for):
+    programme, _ = mentoring_programme(world)
+    client = browser_for(world.manager)
+    url = f"/programmes/{programme.pk}/evidence.pdf"
+    first = client.get(url).content
+    assert client.get(url).content == first  # unchanged report: the same document
+    client.post(
+        f"/programmes/{programme.pk}/evidence/attach/",
+        {"criterion": "4.4", "title": "Impact study", "statement": "Retention up 4 points."},
+    )
+    changed = client.get(url).content
+    assert changed.startswith(b"%PDF")
+    assert changed != first
+
+
 def test_attach_a_document_then_download_and_remove_it(world, browser_for):
     programme, _ = mentoring_programme(world)
     client = browser_for(world.manager)
