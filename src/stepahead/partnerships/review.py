@@ -118,6 +118,7 @@ def pair_by_hand(*, actor: User, programme: Programme, members: list[tuple[Enrol
         reasons=list(scored.reasons),
         adjusted=True,
         pinned=True,
+        cross_function=crosses_functions(enrolment.person.function for enrolment, _ in members),
     )
     PartnershipMember.objects.bulk_create(
         PartnershipMember(partnership=partnership, enrolment=enrolment, role=role)
@@ -146,7 +147,8 @@ def add_to_circle(*, actor: User, partnership: Partnership, joining: Enrolment) 
     partnership = _fresh(partnership)
     scored = circle_addition_check(actor=actor, partnership=partnership, joining=joining)
     PartnershipMember.objects.create(partnership=partnership, enrolment=joining, role=MemberRole.MEMBER)
-    _rescore(partnership, scored)
+    group = [(m.enrolment, m.role) for m in partnership.members.select_related("enrolment__person")]
+    _rescore(partnership, scored, group)
     return scored.score
 
 

@@ -47,7 +47,7 @@ def test_a_pair_made_by_hand_is_scored_and_worded_by_the_engine_and_pinned(world
     made = pair_by_hand(actor=world.manager, programme=programme, members=members)
     assert (made.status, made.kind, made.pinned, made.adjusted) == ("proposed", "pair", True, True)
     assert (made.score, made.reasons) == (checked.score, list(checked.reasons))
-    assert {e["A"].pk, e["B"].pk} <= placement_of(programme=programme).placed
+    assert not {e["A"].pk, e["B"].pk} & placement_of(programme=programme).unplaced
     with pytest.raises(DomainError, match="A is already placed"):
         new_group_check(
             actor=world.manager, programme=programme, members=[(e["A"], "peer"), (e["C"], "peer")]
@@ -160,7 +160,7 @@ def test_someone_unplaced_joins_a_circle_with_the_engines_new_score_and_reasons(
     assert (score, circle.score, circle.adjusted) == (checked.score, checked.score, True)
     assert circle.reasons == list(checked.reasons)
     assert "engine reason" not in circle.reasons
-    assert e["X4"].pk in placement_of(programme=programme).placed
+    assert e["X4"].pk not in placement_of(programme=programme).unplaced
     with pytest.raises(IneligibleGroupError, match="grades spread more than 2"):
         add_to_circle(actor=world.manager, partnership=circle, joining=e["FAR"])
 
