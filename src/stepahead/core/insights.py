@@ -131,6 +131,11 @@ def mean(values: Iterable[float | None]) -> float | None:
     return sum(known) / len(known) if known else None
 
 
+def crosses_functions(functions: Iterable[str]) -> bool:
+    """Does a group join people of more than one function? (Unknown, empty functions join nobody.)"""
+    return len({function for function in functions if function}) > 1
+
+
 def cross_function_share(cells: Mapping[tuple[str, str], int]) -> float | None:
     """Share of partnership links that join two different functions.
 

@@ -15,29 +15,34 @@ from enum import StrEnum
 
 
 class Standing(StrEnum):
-    PLACED = "placed"
     DECLINED = "declined"
     UNMATCHED = "unmatched"
 
 
 @dataclass(frozen=True, slots=True)
 class Placement[K: Hashable]:
-    placed: frozenset[K]
+    """Who is where. The placed are only counted: on a 10,000-person programme nearly everyone
+    is placed, and no page needs them by name, only those still waiting."""
+
+    placed: int
     declined: frozenset[K]
     unmatched: frozenset[K]
 
     @property
     def enrolled(self) -> int:
-        return len(self.placed) + len(self.declined) + len(self.unmatched)
+        return self.placed + len(self.declined) + len(self.unmatched)
+
+    @property
+    def unplaced(self) -> frozenset[K]:
+        """Everyone who is waiting for a match: declined or unmatched."""
+        return self.declined | self.unmatched
 
     def standing(self, key: K) -> Standing | None:
-        for standing, keys in (
-            (Standing.PLACED, self.placed),
-            (Standing.DECLINED, self.declined),
-            (Standing.UNMATCHED, self.unmatched),
-        ):
-            if key in keys:
-                return standing
+        """Of someone waiting; None for the placed (and anyone not enrolled)."""
+        if key in self.declined:
+            return Standing.DECLINED
+        if key in self.unmatched:
+            return Standing.UNMATCHED
         return None
 
 
@@ -48,8 +53,20 @@ def placement[K: Hashable](
     e.g. withdrawn people, are ignored)."""
     everyone = frozenset(enrolled)
     placed = everyone & frozenset(in_live_partnership)
-    declined = (everyone & frozenset(in_declined_partnership)) - placed
-    return Placement(placed, declined, everyone - placed - declined)
+    return placement_of_unplaced(
+        placed=len(placed), unplaced=everyone - placed, in_declined_partnership=in_declined_partnership
+    )
+
+
+def placement_of_unplaced[K: Hashable](
+    *, placed: int, unplaced: Iterable[K], in_declined_partnership: Iterable[K]
+) -> Placement[K]:
+    """The same split when the database has already found who is in no live partnership
+    (`unplaced`) and counted the rest (`placed`): a declined partnership sends its members back
+    to the pool as "declined" until a new live one holds them."""
+    waiting = frozenset(unplaced)
+    declined = waiting & frozenset(in_declined_partnership)
+    return Placement(placed, declined, waiting - declined)
 
 
 def decline_words(*, reader_declined: bool, partners: Sequence[str], decliner: str, said: str = "") -> str:

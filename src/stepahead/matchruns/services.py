@@ -21,7 +21,7 @@ from stepahead.accounts import User
 from stepahead.core.lease import lease_expired, worker_lost_reason
 from stepahead.core.placement import unmatched_after_decline
 from stepahead.errors import DomainError
-from stepahead.partnerships.selectors import decline_reasons, matching_pool
+from stepahead.partnerships.selectors import decline_reasons, declines_of, matching_pool
 from stepahead.partnerships.services import record_proposals
 from stepahead.programmes.models import Enrolment, EnrolmentStatus, Programme, Status
 from stepahead.programmes.services import require_manager, transition_programme
@@ -238,7 +238,7 @@ def _declines_named(
     programme: Programme, unmatched: object, by_hris_id: dict[str, Enrolment]
 ) -> list[dict[str, str]]:
     """Unmatched reasons that say "declined" for people whose last match was declined (bug 5)."""
-    declined = decline_reasons(programme=programme)
+    declined = decline_reasons(declines_of(programme=programme))
     entries = [dict(entry) for entry in unmatched] if isinstance(unmatched, list) else []
     for entry in entries:
         enrolment = by_hris_id.get(entry["id"])

@@ -52,6 +52,11 @@ class Partnership(models.Model):
     reasons = models.JSONField(default=list, blank=True)
     pinned = models.BooleanField(default=False, help_text="Kept, with its members, when matching is re-run.")
     adjusted = models.BooleanField(default=False, help_text="Members changed by a manager after the run.")
+    # Kept with the members (record_proposals, review edits) so the proposals page counts
+    # cross-function proposals without joining every member's person.
+    cross_function = models.BooleanField(
+        default=False, help_text="Its members come from more than one function."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
@@ -71,7 +76,8 @@ class Partnership(models.Model):
 
     class Meta:
         ordering = ["-score", "pk"]
-        indexes = [models.Index(fields=["programme", "status"])]
+        # Also orders a programme's proposals by score (the review board's pages) without a sort.
+        indexes = [models.Index(fields=["programme", "status", "score"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.status})"

@@ -58,9 +58,9 @@ def notify_declined(partnership: Partnership, decliner: PartnershipMember) -> No
         )
 
 
-def notify_unmatched(programme: Programme, runs: Iterable[MatchRun], *, placed: frozenset[int]) -> int:
-    """Tell each person a run left unmatched, and who is still unmatched now (`placed`: enrolment
-    ids in a live partnership, e.g. paired by hand since), why in plain words and what happens
+def notify_unmatched(programme: Programme, runs: Iterable[MatchRun], *, unplaced: frozenset[int]) -> int:
+    """Tell each person a run left unmatched, and who is still unmatched now (`unplaced`: enrolment
+    ids in no live partnership, so not paired by hand since), why in plain words and what happens
     next. Keyed per run and person, so approving a run's proposals in several goes mails once."""
     messages = []
     contact = _programme_contact(programme)
@@ -70,7 +70,7 @@ def notify_unmatched(programme: Programme, runs: Iterable[MatchRun], *, placed: 
             Enrolment.objects.filter(
                 programme=programme, status=EnrolmentStatus.ACTIVE, person__hris_id__in=list(reasons)
             )
-            .exclude(pk__in=placed)
+            .filter(pk__in=unplaced)
             .exclude(person__email="")
             .select_related("person")
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from stepahead.accounts import User
+from stepahead.core.insights import crosses_functions
 from stepahead.errors import DomainError
 from stepahead.matchruns.mapper import GroupScore, IneligibleGroupError, score_group
 from stepahead.programmes.models import Enrolment
@@ -36,15 +37,16 @@ def swap_members(
     a, b = _member(first, first_enrolment), _member(second, second_enrolment)
     if a.role != b.role:
         raise DomainError("Swap people with the same role (mentor for mentor, mentee for mentee).")
-    first_score = score_group(first.programme, first.kind, _group(first, a, second_enrolment))
-    second_score = score_group(second.programme, second.kind, _group(second, b, first_enrolment))
+    first_group, second_group = _group(first, a, second_enrolment), _group(second, b, first_enrolment)
+    first_score = score_group(first.programme, first.kind, first_group)
+    second_score = score_group(second.programme, second.kind, second_group)
     # Each member row stays in its partnership and takes the other person; `_group` has already
     # rejected a swap that would put someone twice in one group, so uniqueness holds.
     a.enrolment, b.enrolment = second_enrolment, first_enrolment
     a.save(update_fields=["enrolment"])
     b.save(update_fields=["enrolment"])
-    _rescore(first, first_score)
-    _rescore(second, second_score)
+    _rescore(first, first_score, first_group)
+    _rescore(second, second_score, second_group)
     return first_score.score, second_score.score
 
 
@@ -66,10 +68,11 @@ def replace_member(*, actor: User, partnership: Partnership, leaving: Enrolment,
             raise IneligibleGroupError("That mentor has no spare capacity.")
     elif _in_live_proposal(joining, member.role):
         raise DomainError("That person is already in another proposal; swap them instead.")
-    score = score_group(partnership.programme, partnership.kind, _group(partnership, member, joining))
+    group = _group(partnership, member, joining)
+    score = score_group(partnership.programme, partnership.kind, group)
     member.enrolment = joining
     member.save(update_fields=["enrolment"])
-    _rescore(partnership, score)
+    _rescore(partnership, score, group)
     return score.score
 
 
@@ -108,8 +111,9 @@ def _in_live_proposal(enrolment: Enrolment, role: str) -> bool:
     ).exists()
 
 
-def _rescore(partnership: Partnership, scored: GroupScore) -> None:
+def _rescore(partnership: Partnership, scored: GroupScore, group: list[tuple[Enrolment, str]]) -> None:
     # The engine words the new members exactly as a run would have (issue 11 bug 9).
     partnership.score, partnership.adjusted = scored.score, True
     partnership.reasons = list(scored.reasons)
-    partnership.save(update_fields=["score", "adjusted", "reasons"])
+    partnership.cross_function = crosses_functions(enrolment.person.function for enrolment, _ in group)
+    partnership.save(update_fields=["score", "adjusted", "reasons", "cross_function"])

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django_stubs_ext import WithAnnotations
 
 from stepahead.accounts import Actor
-from stepahead.core.placement import Placement, decline_words, placement
+from stepahead.core.placement import Placement, decline_words, placement_of_unplaced
 from stepahead.organisations.models import Organisation
 from stepahead.people.models import Person
 from stepahead.programmes.models import (
@@ -76,16 +76,22 @@ RETURNED_TO_POOL = (PartnershipStatus.DECLINED, PartnershipStatus.WITHDRAWN)
 
 def placement_of(*, programme: Programme) -> Placement[int]:
     """Active enrolment ids sorted into placed, declined and unmatched (core.placement): the one
-    definition every count and list of the programme uses."""
-    memberships = list(
-        PartnershipMember.objects.filter(partnership__programme=programme).values_list(
-            "enrolment_id", "partnership__status"
-        )
+    definition every count and list of the programme uses. The database finds who is in no live
+    partnership and counts the rest, so a 10,000-person programme never crosses into Python."""
+    active = Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.ACTIVE).order_by()
+    live = (
+        PartnershipMember.objects.filter(partnership__programme=programme)
+        .exclude(partnership__status__in=RETURNED_TO_POOL)
+        .order_by()
+        .values("enrolment_id")
     )
-    live = [enrolment for enrolment, status in memberships if status not in RETURNED_TO_POOL]
-    declined = [enrolment for enrolment, status in memberships if status == PartnershipStatus.DECLINED]
-    enrolled = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).values_list("pk", flat=True)
-    return placement(enrolled, in_live_partnership=live, in_declined_partnership=declined)
+    unplaced = list(active.exclude(pk__in=live).values_list("pk", flat=True))
+    declined = PartnershipMember.objects.filter(
+        partnership__programme=programme, partnership__status=PartnershipStatus.DECLINED
+    ).values_list("enrolment_id", flat=True)
+    return placement_of_unplaced(
+        placed=active.count() - len(unplaced), unplaced=unplaced, in_declined_partnership=declined.order_by()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +116,11 @@ def declines_of(*, programme: Programme) -> list[Decline]:
     return found
 
 
-def decline_reasons(*, programme: Programme) -> dict[int, str]:
-    """For each enrolment in a declined match, why they are back in the pool (latest decline)."""
+def decline_reasons(declines: list[Decline]) -> dict[int, str]:
+    """For each enrolment in a declined match (`declines_of`), why they are back in the pool
+    (the latest decline's words)."""
     reasons: dict[int, str] = {}
-    for decline in reversed(declines_of(programme=programme)):
+    for decline in reversed(declines):
         decliner = _name(decline.decliner)
         reasons[decline.decliner.enrolment_id] = decline_words(
             reader_declined=True,

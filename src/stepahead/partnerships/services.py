@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stepahead.accounts import User
+from stepahead.core.insights import crosses_functions
 from stepahead.errors import DomainError, PermissionDenied, TransitionError
 from stepahead.lifecycle.agreements import draft_agreement
 from stepahead.matchruns.mapper import Draft
@@ -57,6 +58,7 @@ def record_proposals(
             kind=draft.kind,
             score=draft.score,
             reasons=list(draft.reasons),
+            cross_function=crosses_functions(enrolment.person.function for enrolment, _ in draft.members),
         )
         PartnershipMember.objects.bulk_create(
             PartnershipMember(partnership=partnership, enrolment=enrolment, role=role)
@@ -142,7 +144,7 @@ def approve_proposals(
         partnership.save(update_fields=["status", "approved_at", "approved_by", "pinned"])
         notify_approved(partnership)
     runs = MatchRun.objects.filter(pk__in={p.match_run_id for p in approved if p.match_run_id})
-    notify_unmatched(programme, runs, placed=placement_of(programme=programme).placed)
+    notify_unmatched(programme, runs, unplaced=placement_of(programme=programme).unplaced)
     return approved
 
 

@@ -299,3 +299,58 @@ class BriefingCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment} completed {self.item}"
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for HR"
+    APPROVED = "approved", "Added as a new skill"
+    MERGED = "merged", "Merged into an existing skill"
+    REJECTED = "rejected", "Not added"
+
+
+class SuggestionUse(models.TextChoices):
+    SKILL = "skill", "A skill they have"
+    GOAL = "goal", "A goal"
+
+
+class SkillSuggestion(models.Model):
+    """A skill name typed on an enrolment form that is not in the organisation's list: HR adds it
+    as a new skill, merges it into an existing one (as an alias) or rejects it. Until then the
+    enrolment does not use it; once decided, the enrolment's skill or goal resolves to it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="skill_suggestions")
+    label = models.CharField(max_length=120, help_text="As typed.")
+    key = models.CharField(max_length=120, help_text="Normalised, as a skill key would be.")
+    use = models.CharField(max_length=8, choices=SuggestionUse.choices)
+    level = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Skills: the level given.")
+    status = models.CharField(
+        max_length=16, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
+    )
+    skill = models.ForeignKey(
+        "people.Skill",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The skill it became or was merged into.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["organisation", "status", "key"], name="suggestion_queue")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "key", "use"],
+                condition=models.Q(status="pending"),
+                name="one_pending_suggestion_per_use",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"“{self.label}” suggested by {self.enrolment.person} ({self.status})"

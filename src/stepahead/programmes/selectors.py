@@ -1,5 +1,7 @@
 """Reads about programmes and enrolments, always within one organisation."""
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from stepahead.accounts import Actor
@@ -15,7 +17,10 @@ from .models import (
     Invitation,
     InvitationStatus,
     Programme,
+    SkillSuggestion,
     Status,
+    SuggestionStatus,
+    SuggestionUse,
 )
 
 
@@ -74,6 +79,48 @@ def pending_invitation(*, token: str) -> Invitation | None:
         .select_related("programme__organisation", "person")
         .first()
     )
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedName:
+    """One suggested skill name waiting for HR, with everyone who typed it."""
+
+    key: str
+    label: str
+    suggestions: list[SkillSuggestion]
+
+    @property
+    def as_goal(self) -> int:
+        return sum(1 for s in self.suggestions if s.use == SuggestionUse.GOAL)
+
+    @property
+    def as_skill(self) -> int:
+        return len(self.suggestions) - self.as_goal
+
+
+def suggestion_queue(*, organisation: Organisation) -> list[QueuedName]:
+    """Pending suggestions by name, the most asked for first, in one query."""
+    pending = (
+        SkillSuggestion.objects.filter(organisation=organisation, status=SuggestionStatus.PENDING)
+        .select_related("enrolment__person", "enrolment__programme")
+        .order_by("key", "created_at", "pk")
+    )
+    by_key: dict[str, list[SkillSuggestion]] = {}
+    for suggestion in pending:
+        by_key.setdefault(suggestion.key, []).append(suggestion)
+    queue = [QueuedName(key, rows[0].label, rows) for key, rows in by_key.items()]
+    return sorted(queue, key=lambda q: (-len(q.suggestions), q.label.lower()))
+
+
+def suggestions_of(*, enrolment: Enrolment) -> list[SkillSuggestion]:
+    """What the participant suggested on this enrolment and what became of it."""
+    return list(enrolment.skill_suggestions.select_related("skill").order_by("status", "label"))
+
+
+def pending_names(*, organisation: Organisation) -> int:
+    """How many suggested names wait for HR."""
+    pending = SkillSuggestion.objects.filter(organisation=organisation, status=SuggestionStatus.PENDING)
+    return pending.values("key").distinct().count()
 
 
 def people_to_enrol(*, programme: Programme, query: str = "") -> QuerySet[Person]:

@@ -35,6 +35,7 @@ from .models import (
     Status,
 )
 from .policies import can_edit_enrolment, can_manage_programme, can_withdraw_enrolment, invitation_is_for
+from .suggestions import record_suggestions
 
 # What a manager may set on a programme, in the order forms show it.
 PROGRAMME_SETTINGS = (
@@ -317,6 +318,8 @@ def save_enrolment(
     if not programme.enrolment_open:
         raise DomainError("Enrolment is closed: matching has started.")
     _check_role(programme, role, capacity)
+    skill_keys, new_skills = _skill_keys(programme, skills or {})
+    goal_keys, new_goals = _goal_keys(programme, goals or ())
     enrolment, _ = Enrolment.objects.update_or_create(
         programme=programme,
         person=person,
@@ -324,13 +327,15 @@ def save_enrolment(
             "role": role,
             "capacity": capacity,
             "status": EnrolmentStatus.ACTIVE,
-            "skills": _skill_keys(programme, skills or {}),
-            "goals": _goal_keys(programme, goals or ()),
+            "skills": skill_keys,
+            "goals": goal_keys,
             "languages": sorted({" ".join(x.split()).lower() for x in languages or () if x.strip()}),
         },
     )
     enrolment.prefer.set(_others(programme, person, prefer))
     enrolment.avoid.set(_others(programme, person, avoid))
+    # Names the organisation's list lacks wait for HR (programmes.suggestions), not refused.
+    record_suggestions(enrolment=enrolment, skills=new_skills, goals=new_goals)
     return enrolment
 
 
@@ -343,39 +348,38 @@ def _check_role(programme: Programme, role: str, capacity: int | None) -> None:
         raise DomainError(f"Capacity must be between 0 and {programme.max_capacity}.")
 
 
-def _skill_keys(programme: Programme, skills: Mapping[str, int]) -> dict[str, int]:
-    keys: dict[str, int] = {}
+def _skill_keys(programme: Programme, skills: Mapping[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+    """({skill key: level} for names in the organisation's list, {unknown name: level})."""
     for label, level in skills.items():
         if not 0 <= int(level) <= MAX_LEVEL:
             raise DomainError(f"Level {level} for {label} is outside 0–5.")
     known = _known_skills(programme, list(skills))
+    keys: dict[str, int] = {}
     for label, level in skills.items():
-        key = known[label]
-        keys[key] = max(keys.get(key, 0), int(level))
-    return keys
+        if label in known:
+            keys[known[label]] = max(keys.get(known[label], 0), int(level))
+    return keys, {label: int(level) for label, level in skills.items() if label not in known}
 
 
-def _goal_keys(programme: Programme, goals: Iterable[str]) -> list[str]:
+def _goal_keys(programme: Programme, goals: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(goal keys for names in the list, unknown names); at most MAX_GOALS of both together."""
     labels = list(goals)
     known = _known_skills(programme, labels)
-    keys = list(dict.fromkeys(known[label] for label in labels))
-    if len(keys) > MAX_GOALS:
-        raise DomainError(f"At most {MAX_GOALS} goals are allowed ({len(keys)} given).")
-    return keys
+    keys = list(dict.fromkeys(known[label] for label in labels if label in known))
+    new = list(dict.fromkeys(label for label in labels if label not in known))
+    if len(keys) + len(new) > MAX_GOALS:
+        raise DomainError(f"At most {MAX_GOALS} goals are allowed ({len(keys) + len(new)} given).")
+    return keys, new
 
 
 def _known_skills(programme: Programme, labels: list[str]) -> dict[str, str]:
-    """{label: skill key} through the organisation's skills and aliases. An enrolment never adds
-    a skill to the organisation's list (issue 10 item 9): unknown names are refused, named."""
+    """{label: skill key} for the labels the organisation's skills and aliases know. An
+    enrolment never adds a skill to the organisation's list (issue 10 item 9): the others
+    become suggestions HR decides on."""
     organisation = programme.organisation
     found = {label: skill_for_key(organisation=organisation, key=normalise_label(label)) for label in labels}
-    unknown = [label for label, skill in found.items() if skill is None]
-    if unknown:
-        names = ", ".join(f"“{label.strip()}”" for label in unknown)
-        raise DomainError(
-            f"Not in {organisation.name}'s skill list: {names}. Choose skills from the list; "
-            "your HR team can add new ones."
-        )
+    if any(not normalise_label(label) for label in labels):
+        raise DomainError("A skill needs a name.")
     return {label: skill.key for label, skill in found.items() if skill is not None}
 
 

@@ -20,6 +20,7 @@ from .views import (
     review,
     review_edits,
     runs,
+    suggestions,
     whatif,
 )
 
@@ -36,6 +37,8 @@ urlpatterns = [
     # HR: people
     path("people/", people.people_list, name="people"),
     path("people/<int:pk>/", people.person_detail, name="person"),
+    path("skills/suggestions/", suggestions.skill_suggestions, name="skill_suggestions"),
+    path("skills/suggestions/decide/", suggestions.decide_suggestion, name="decide_suggestion"),
     path("people/import/", imports.import_upload, name="import_upload"),
     path("people/import/columns/", imports.import_mapping, name="import_mapping"),
     path("people/import/commit/", imports.import_commit, name="import_commit"),

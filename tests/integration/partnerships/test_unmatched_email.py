@@ -50,7 +50,8 @@ def test_the_same_run_never_mails_someone_twice(world, django_capture_on_commit_
     programme = _programme_with_a_loner(world, django_capture_on_commit_callbacks)
     [proposal] = partnerships_of(programme=programme, statuses=[PartnershipStatus.PROPOSED])
     approve_proposals(actor=world.manager, programme=programme, partnerships=[proposal])
-    notify_unmatched(programme, [proposal.match_run], placed=frozenset())
+    lee = programme.enrolments.get(person__hris_id="L")
+    notify_unmatched(programme, [proposal.match_run], unplaced=frozenset({lee.pk}))
     deliver_due()
     assert len(_mail_to("lee@acme.test")) == 1
 
@@ -59,7 +60,7 @@ def test_nobody_without_an_email_or_since_placed_is_mailed(world, django_capture
     programme = _programme_with_a_loner(world, django_capture_on_commit_callbacks)
     [proposal] = partnerships_of(programme=programme, statuses=[PartnershipStatus.PROPOSED])
     lee = programme.enrolments.get(person__hris_id="L")
-    assert notify_unmatched(programme, [proposal.match_run], placed=frozenset({lee.pk})) == 0
+    assert notify_unmatched(programme, [proposal.match_run], unplaced=frozenset()) == 0  # placed since
     lee.person.email = ""
     lee.person.save()
-    assert notify_unmatched(programme, [proposal.match_run], placed=frozenset()) == 0
+    assert notify_unmatched(programme, [proposal.match_run], unplaced=frozenset({lee.pk})) == 0

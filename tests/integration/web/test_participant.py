@@ -57,10 +57,16 @@ def test_participant_edits_enrolment_until_matching(world, browser_for):
     bad = browser.post(reverse("web:my_programme", args=[programme.pk]), {"skill_1": "excel", "level_1": "9"})
     assert bad.status_code == 400
     unknown = browser.post(
-        reverse("web:my_programme", args=[programme.pk]), {"skill_1": "klingon", "level_1": "2"}
+        reverse("web:my_programme", args=[programme.pk]),
+        {"skill_1": "excel", "level_1": "4", "skill_2": "klingon", "level_2": "2"},
+        follow=True,
     )
-    assert unknown.status_code == 400
-    assert "Not in Acme&#x27;s skill list: “klingon”" in unknown.content.decode()
+    assert unknown.status_code == 200  # saved; the new name waits for HR (programmes.suggestions)
+    assert "“klingon” is not in Acme&#x27;s skill list yet" in unknown.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.skills == {"excel": 4}  # the known skill is saved, the new one is not used
+    enrolment.skills = {"excel": 4, "pitching": 2}
+    enrolment.save()
 
     programme.status = Status.MATCHING
     programme.save()

@@ -26,9 +26,9 @@ from stepahead.people.selectors import (
     self_enrolling_person,
     skill_for_key,
 )
-from stepahead.programmes.models import Enrolment, Invitation, InvitationStatus, Programme
+from stepahead.programmes.models import Enrolment, Invitation, InvitationStatus, Programme, SuggestionStatus
 from stepahead.programmes.policies import invitation_is_for
-from stepahead.programmes.selectors import open_to_join, pending_invitation, programme_in
+from stepahead.programmes.selectors import open_to_join, pending_invitation, programme_in, suggestions_of
 from stepahead.programmes.services import (
     accept_invitation,
     enrol_participant,
@@ -119,12 +119,24 @@ def _save_choices(
     if not form.is_valid():
         return None
     try:
-        enrol(**form.choices())
+        enrolment = enrol(**form.choices())
     except DomainError as error:
         form.add_error(None, str(error))
         return None
     messages.success(request, success)
+    waiting = [s.label for s in suggestions_of(enrolment=enrolment) if s.status == SuggestionStatus.PENDING]
+    if waiting:
+        messages.info(request, _suggested(programme, waiting))
     return redirect("web:my_programme", pk=programme.pk)
+
+
+def _suggested(programme: Programme, names: list[str]) -> str:
+    listed = ", ".join(f"“{name}”" for name in names)
+    return (
+        f"{listed} {'is' if len(names) == 1 else 'are'} not in {programme.organisation.name}'s skill "
+        "list yet, so we sent them to HR as a suggestion. They count for matching once HR adds them "
+        "(or tells us which listed skill they mean); the rest of your enrolment is saved."
+    )
 
 
 def _welcome(programme: Programme) -> str:
@@ -171,6 +183,7 @@ def my_programme(request: OrgRequest, pk: int) -> HttpResponse:
             "enrolment": enrolment,
             "form": form,
             "editable": editable,
+            "suggestions": suggestions_of(enrolment=enrolment),
         },
         status=status,
     )

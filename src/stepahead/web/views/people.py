@@ -10,7 +10,7 @@ from stepahead.partnerships.profiles import person_profile
 from stepahead.people.models import Person
 from stepahead.people.policies import can_change_person
 from stepahead.people.selectors import PeopleFilter, directory_values, people_filtered, people_in
-from stepahead.programmes.selectors import programmes_for
+from stepahead.programmes.selectors import pending_names, programmes_for
 from stepahead.web.access import OrgRequest, hr_required
 from stepahead.web.params import row_id
 
@@ -32,6 +32,7 @@ def people_list(request: OrgRequest) -> HttpResponse:
         "problems": problems,
         "values": directory_values(organisation=request.org),
         "programmes": programmes,
+        "suggestions_waiting": pending_names(organisation=request.org) if not request.htmx else 0,
     }
     template = "web/people/_results.html" if request.htmx else "web/people/list.html"
     return render(request, template, context)

@@ -23,6 +23,7 @@ from stepahead.matchruns.models import MatchRun
 from stepahead.matchruns.selectors import latest_finished_run
 from stepahead.partnerships.models import Partnership, PartnershipMember, PartnershipStatus
 from stepahead.partnerships.selectors import (
+    Decline,
     decline_reasons,
     declines_of,
     partnerships_of,
@@ -40,9 +41,25 @@ SORTS = {"-score": ("-score", "pk"), "score": ("score", "pk")}
 UNMATCHED_SHOWN = 100
 
 
+# What the board shows of a member: building 150 models with every enrolment's answers (JSON)
+# would cost more than the rest of the page.
+MEMBER_COLUMNS = (
+    "partnership_id",
+    "role",
+    "enrolment__person__name",
+    "enrolment__person__hris_id",
+    "enrolment__person__function",
+    "enrolment__person__grade",
+)
+
+
 def with_members(queryset: QuerySet[Partnership]) -> QuerySet[Partnership]:
     """One query for all members with their enrolment and person (instead of three)."""
-    members = PartnershipMember.objects.select_related("enrolment__person").order_by("role", "pk")
+    members = (
+        PartnershipMember.objects.select_related("enrolment__person")
+        .only(*MEMBER_COLUMNS)
+        .order_by("role", "pk")
+    )
     return queryset.prefetch_related(None).prefetch_related(Prefetch("members", queryset=members))
 
 
@@ -51,21 +68,17 @@ def _proposals(programme: Programme) -> QuerySet[Partnership]:
 
 
 def _figures(programme: Programme, standing: Placement[int]) -> dict[str, Any]:
-    proposals = _proposals(programme).prefetch_related(None)
-    agg = proposals.aggregate(count=Count("pk"), total=Sum("score"), mean=Avg("score"))
-    cross = (
-        proposals.annotate(
-            functions=Count(
-                "members__enrolment__person__function",
-                filter=~Q(members__enrolment__person__function=""),
-                distinct=True,
-            )
-        )
-        .filter(functions__gt=1)
-        .count()
+    """The board's figures in two small aggregates (cross-function is stored per partnership)."""
+    proposals = _proposals(programme).prefetch_related(None).order_by()
+    agg = proposals.aggregate(
+        count=Count("pk"),
+        total=Sum("score"),
+        mean=Avg("score"),
+        cross=Count("pk", filter=Q(cross_function=True)),
     )
     by_status = dict(
         Partnership.objects.filter(programme=programme)
+        .order_by()
         .values_list("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
@@ -77,8 +90,8 @@ def _figures(programme: Programme, standing: Placement[int]) -> dict[str, Any]:
         "mean_strength": match_strength(
             agg["mean"], circle=programme.mode == "circles", members=programme.circle_size
         ),
-        "cross_share": (cross / agg["count"]) if agg["count"] else None,
-        "placed": len(standing.placed),
+        "cross_share": (agg["cross"] / agg["count"]) if agg["count"] else None,
+        "placed": standing.placed,
         "declined_people": len(standing.declined),
         "unmatched": len(standing.unmatched),
         "enrolled": standing.enrolled,
@@ -91,7 +104,7 @@ def _figures(programme: Programme, standing: Placement[int]) -> dict[str, Any]:
 def _unplaced(standing: Placement[int]) -> QuerySet[Enrolment]:
     """Active enrolments in no live partnership (declined or unmatched): who can step in."""
     return (
-        Enrolment.objects.filter(pk__in=standing.declined | standing.unmatched)
+        Enrolment.objects.filter(pk__in=standing.unplaced)
         .select_related("person")
         .order_by("person__name", "person__hris_id")
     )
@@ -115,20 +128,19 @@ def board_context(
 
 
 def _unmatched(
-    programme: Programme, run: MatchRun | None, standing: Placement[int]
-) -> tuple[list[tuple[Person, str]], int]:
-    """Everyone not placed now, each with why: their decline, else the last run's reason, else
-    that they are back in the pool (a discarded proposal, or they joined after the run)."""
-    unplaced = _unplaced(standing)
-    total = len(standing.declined) + len(standing.unmatched)
-    declined = decline_reasons(programme=programme)
+    run: MatchRun | None, unplaced: list[Enrolment], declines: list[Decline]
+) -> list[tuple[Person, str]]:
+    """The first of those not placed now (the board's list), each with why: their decline, else
+    the last run's reason, else that they are back in the pool (a discarded proposal, or they
+    joined after the run)."""
+    declined = decline_reasons(declines)
     from_run = {u["id"]: u["reason"] for u in (run.summary.get("unmatched", []) if run else [])}
     rows = []
     for enrolment in unplaced[:UNMATCHED_SHOWN]:
         person = enrolment.person
         reason = declined.get(enrolment.pk) or from_run.get(person.hris_id) or _back_in_pool(run)
         rows.append((person, reason))
-    return rows, total
+    return rows
 
 
 def _back_in_pool(run: MatchRun | None) -> str:
@@ -139,16 +151,18 @@ def _back_in_pool(run: MatchRun | None) -> str:
     )
 
 
-def board_summary(programme: Programme, standing: Placement[int]) -> dict[str, Any]:
-    """The figures and the not-placed list: on the page, and refreshed after every edit."""
+def board_summary(
+    programme: Programme, standing: Placement[int], unplaced: list[Enrolment], declines: list[Decline]
+) -> dict[str, Any]:
+    """The figures and the not-placed list (`unplaced`, as `board_context` read them): on the
+    page, and refreshed after every edit."""
     run = latest_finished_run(programme=programme)
-    unmatched, unmatched_total = _unmatched(programme, run, standing)
     return {
         "figures": _figures(programme, standing),
         "run": run,
         "optimality": (run.summary or {}).get("optimality") if run else None,
-        "unmatched": unmatched,
-        "unmatched_total": unmatched_total,
+        "unmatched": _unmatched(run, unplaced, declines),
+        "unmatched_total": len(standing.unplaced),
     }
 
 
@@ -159,10 +173,11 @@ def proposals(request: OrgRequest, pk: int) -> HttpResponse:
     context = board_context(request, programme, standing)
     if request.htmx and request.GET.get("partial") == "board":
         return render(request, "web/review/_board.html", context)
+    declines = declines_of(programme=programme)
     context.update(
-        board_summary(programme, standing),
+        board_summary(programme, standing, context["unplaced"], declines),
         section="programmes",
-        declines=declines_of(programme=programme)[:UNMATCHED_SHOWN],
+        declines=declines[:UNMATCHED_SHOWN],
     )
     return render(request, "web/review/proposals.html", context)
 

@@ -15,7 +15,7 @@ from stepahead.errors import DomainError
 from stepahead.matchruns.mapper import IneligibleGroupError
 from stepahead.partnerships.models import Partnership
 from stepahead.partnerships.review import replace_member, swap_members
-from stepahead.partnerships.selectors import partnership_in, placement_of
+from stepahead.partnerships.selectors import declines_of, partnership_in, placement_of
 from stepahead.partnerships.services import discard_proposal, pin_partnership, restore_proposal
 from stepahead.programmes.models import Enrolment, Programme
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
@@ -66,7 +66,9 @@ def _edit_response(
     context: dict[str, Any] = {"message": message, "error": error, "refresh": error is None, "undo": undo}
     if error is None:
         standing = placement_of(programme=programme)
-        context.update(board_context(request, programme, standing), **board_summary(programme, standing))
+        board = board_context(request, programme, standing)
+        declines = declines_of(programme=programme)
+        context.update(board, **board_summary(programme, standing, board["unplaced"], declines))
     return render(request, "web/review/_feedback.html", context, status=status)
 
 
