@@ -16,14 +16,14 @@ from stepahead.core.unmatched import run_alert
 from stepahead.errors import DomainError
 from stepahead.matchruns.comparison import compare_runs
 from stepahead.matchruns.models import MatchRun, RunStatus
-from stepahead.matchruns.selectors import run_in, runs_of
+from stepahead.matchruns.selectors import latest_finished_run, run_in, runs_of
 from stepahead.matchruns.services import (
     RunInProgressError,
     cancel_match_run,
     give_up_stalled_runs,
     start_match_run,
 )
-from stepahead.matchruns.whatif import TRYABLE
+from stepahead.matchruns.whatif import TRYABLE, WHAT_IF_PARAMETERS
 from stepahead.partnerships.selectors import placement_of
 from stepahead.people.selectors import people_by_hris_ids
 from stepahead.programmes.models import Mode, Profile, Programme, Status
@@ -247,7 +247,9 @@ def run_compare(request: OrgRequest, pk: int) -> HttpResponse:
         )
     before, after = (run_or_404(programme, i) for i in ids)
     comparison = compare_runs(before=before, after=after)
-    keys = [k for k in PARAMETER_LABELS if k in before.parameters or k in after.parameters]
+    # The settings this mode uses, and any other that differs (the rest would only be noise).
+    relevant = {"mode", *WHAT_IF_PARAMETERS[programme.mode], *comparison.parameters_changed}
+    keys = [k for k in PARAMETER_LABELS if k in relevant]
     parameters = [
         (
             PARAMETER_LABELS[k],
@@ -270,5 +272,6 @@ def run_compare(request: OrgRequest, pk: int) -> HttpResponse:
             "comparison": comparison,
             "parameters": parameters,
             "adoptable": programme.status in TRYABLE,
+            "on_board": getattr(latest_finished_run(programme=programme), "pk", None),
         },
     )
