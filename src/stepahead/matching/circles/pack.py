@@ -2,9 +2,9 @@
 then integer solves (HiGHS) on the columns that can still matter.
 
 Two stages, as the spec's objective is lexicographic: first the most people placed, then the most
-score among packings that place that many. Each stage solves the LP over a small working set of
-columns, prices every candidate by its reduced cost, adds those that price out, and repeats until
-none does: the LP optimum over the whole pool. When the pool holds every valid circle, that LP is
+score among packings that place that many. Each stage solves the LP by column generation (lp.py):
+the LP optimum over the whole pool. In the first stage an LP dive (dive.py) looks for a packing
+that reaches the LP's floor, which proves it. When the pool holds every valid circle, that LP is
 an upper bound for every packing. A candidate with reduced cost r can only appear in packings worth
 at most LP + r, so the integer solve needs only candidates with r above (incumbent - LP): with a
 good incumbent a handful of columns, and the integer optimum over them is the optimum over all.
@@ -15,22 +15,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
 from .._population import FloatArray, IntArray
 from .._solution import Stop, never
+from .dive import dive
+from .lp import EPS, Floor, relax
 
-ADD_PER_ROUND = 4_000  # columns added per pricing round
-MAX_ROUNDS = 200
 MIP_COLUMNS = 4_000  # integer solves over more columns than this are not attempted
 QUICK_COLUMNS = 600  # columns of the quick integer solve that looks for a better incumbent
 # Branch-and-bound nodes per integer solve (deterministic, unlike a time limit): a short search
 # over the working columns for a better incumbent, a longer one for the proof.
 QUICK_NODES, PROOF_NODES = 200, 5_000
-EPS = 1e-7
-# The second stage keeps at least this many members: (members per column, how many).
-Floor = tuple[FloatArray, int] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +61,9 @@ def pack(
         return Packing(empty, 0, 0, 0.0, 0.0, True)
     seats = _seats(rows, people)
     start = greedy(rows, sizes + 1e-3 * scores, people) if start is None else start
-    first = _stage(seats, sizes, start, None, stop)
+    first = _stage(rows, seats, sizes, start, None, stop)
     placed = round(first.value)
-    second = _stage(seats, scores, first.chosen, (sizes, placed), stop)
+    second = _stage(rows, seats, scores, first.chosen, (sizes, placed), stop)
     return Packing(
         chosen=second.chosen,
         placed=placed,
@@ -102,26 +99,26 @@ def greedy(rows: IntArray, value: FloatArray, people: int) -> IntArray:
     return np.array(chosen, dtype=np.int64)
 
 
-def _stage(seats: csr_matrix, value: FloatArray, start: IntArray, floor: Floor, stop: Stop) -> Stage:
+def _stage(
+    rows: IntArray, seats: csr_matrix, value: FloatArray, start: IntArray, floor: Floor, stop: Stop
+) -> Stage:
     """Maximise value over packings (placing at least floor[1] people, when given)."""
-    working = _initial_columns(seats, value, start)
-    bound, duals = 0.0, (np.zeros(seats.shape[0]), 0.0)
-    for _ in range(MAX_ROUNDS):
-        if stop():  # out of time: keep the start packing, with no bound from this stage
-            return Stage(start, float(value[start].sum()), float("inf"), False)
-        bound, duals = _lp(seats[:, working], value[working], floor, working)
-        reduced = _reduced(seats, value, duals, floor)
-        reduced[working] = np.minimum(reduced[working], 0.0)
-        fresh = np.flatnonzero(reduced > EPS)
-        if not len(fresh):
-            break
-        top = fresh[np.argsort(-reduced[fresh], kind="stable")[:ADD_PER_ROUND]]
-        working = np.union1d(working, top)
-    else:
-        bound = float("inf")  # no proof the LP is done: no bound from it
-    reduced = _reduced(seats, value, duals, floor)
+    relaxed = relax(seats, value, floor, _initial_columns(seats, value, start), None, stop)
+    if relaxed is None:  # out of time (or rounds): keep the start packing, with no bound from here
+        return Stage(start, float(value[start].sum()), float("inf"), False)
+    bound, working = relaxed.bound, relaxed.working
+    reduced = relaxed.reduced(seats, value, floor)
     incumbent = float(value[start].sum()) if floor is None or _places(start, floor) else -np.inf
+    if floor is None and incumbent < _target(value, bound):  # the LP's floor not reached yet
+        dived = dive(rows, seats, value, working, _target(value, bound), stop)
+        if float(value[dived].sum()) > incumbent:
+            start, incumbent = dived, float(value[dived].sum())
     return _integer(seats, value, floor, working, reduced, bound, start, incumbent)
+
+
+def _target(value: FloatArray, bound: float) -> float:
+    """The most any packing can reach: the LP bound, rounded down when values are whole."""
+    return float(np.floor(bound + 1e-6)) if _step(value) == 1.0 else bound
 
 
 def _places(chosen: IntArray, floor: tuple[FloatArray, int]) -> bool:
@@ -140,40 +137,6 @@ def _initial_columns(seats: csr_matrix, value: FloatArray, start: IntArray) -> I
     return np.unique(found.astype(np.int64))
 
 
-def _lp(
-    seats: csr_matrix, value: FloatArray, floor: Floor, working: IntArray
-) -> tuple[float, tuple[FloatArray, float]]:
-    """The LP over the working columns: its value and duals (per person, for the floor)."""
-    a_ub, b_ub = seats, np.ones(seats.shape[0])
-    if floor is not None:
-        from scipy.sparse import vstack
-
-        a_ub = vstack([seats, csr_matrix(-floor[0][working][None, :])]).tocsr()
-        b_ub = np.concatenate([b_ub, [-float(floor[1])]])
-    found = linprog(-value, A_ub=a_ub, b_ub=b_ub, bounds=(0, 1), method="highs")
-    if found.status != 0:
-        raise RuntimeError(f"circle LP failed: {found.message}")
-    marginals = -np.asarray(found.ineqlin.marginals)
-    person_duals = marginals[: seats.shape[0]]
-    floor_dual = float(marginals[-1]) if floor is not None else 0.0
-    return float(-found.fun), (person_duals, floor_dual)
-
-
-def _reduced(
-    seats: csr_matrix,
-    value: FloatArray,
-    duals: tuple[FloatArray, float],
-    floor: Floor,
-) -> FloatArray:
-    """value − the members' duals + the floor's dual × members (the bounds x ≤ 1 need no dual:
-    the packing rows imply them)."""
-    person, floor_dual = duals
-    reduced: FloatArray = value - seats.T @ person
-    if floor is not None:
-        reduced = reduced + floor_dual * floor[0]
-    return reduced
-
-
 def _integer(
     seats: csr_matrix,
     value: FloatArray,
@@ -187,7 +150,7 @@ def _integer(
     """First the working columns, then every column that could beat the incumbent (reduced-cost
     fixing); proven when a solve over every such column finishes."""
     best, best_value = start, incumbent
-    if best_value >= bound - 1e-6:
+    if best_value >= _target(value, bound) - 1e-6:
         return Stage(best, best_value, bound, np.isfinite(bound))
     if not np.isfinite(bound):
         return Stage(best, best_value, bound, False)
