@@ -13,7 +13,17 @@ from stepahead.core.languages import language_name
 from stepahead.core.levels import level_words
 from stepahead.people.models import MAX_GOALS, MAX_LEVEL, Person
 from stepahead.people.selectors import effective_levels, goal_keys, skills_in, with_skills_and_goals
-from stepahead.programmes.models import Enrolment, EnrolmentRole, EnrolmentStatus, InvitationStatus, Programme
+from stepahead.programmes.models import (
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentStatus,
+    InvitationStatus,
+    Programme,
+    SkillSuggestion,
+    SuggestionStatus,
+    SuggestionUse,
+)
+from stepahead.programmes.selectors import suggestions_of
 from stepahead.programmes.services import EnrolmentChoices
 
 SKILL_ROWS = 6  # rows on the form; skills beyond these come from the directory profile
@@ -226,6 +236,9 @@ def enrolment_form(
     initial = enrolment_initial(
         enrolment, person, levels=effective_levels(person), goals=goal_keys(person), names=names
     )
+    if enrolment is not None:
+        waiting = [s for s in suggestions_of(enrolment=enrolment) if s.status == SuggestionStatus.PENDING]
+        initial = with_pending_suggestions(initial, waiting)
     form = EnrolmentForm(data, programme=programme, person=person, initial=initial)
     form.skill_options = skill_options(programme)  # type: ignore[attr-defined]  # the datalist
     if on_behalf:
@@ -240,3 +253,19 @@ def skill_options(programme: Programme) -> list[tuple[str, str]]:
         options.append((skill.name, ""))
         options.extend((alias.key, f"means {skill.name}") for alias in skill.aliases.all())
     return options
+
+
+def with_pending_suggestions(initial: dict[str, Any], pending: list[SkillSuggestion]) -> dict[str, Any]:
+    """The form also shows names still waiting for HR, in free rows: saving the form again then
+    keeps them suggested instead of silently dropping them (the service replaces pending ones)."""
+    rows = iter(i for i in range(1, SKILL_ROWS + 1) if not initial.get(f"skill_{i}"))
+    goals = iter(i for i in range(1, MAX_GOALS + 1) if not initial.get(f"goal_{i}"))
+    for suggestion in pending:
+        free = next(goals if suggestion.use == SuggestionUse.GOAL else rows, None)
+        if free is None:
+            continue
+        if suggestion.use == SuggestionUse.GOAL:
+            initial[f"goal_{free}"] = suggestion.label
+        else:
+            initial[f"skill_{free}"], initial[f"level_{free}"] = suggestion.label, str(suggestion.level or 0)
+    return initial

@@ -14,6 +14,7 @@ from .views import (
     insights,
     lifecycle,
     oversight,
+    pairing,
     participant,
     people,
     programmes,
@@ -21,6 +22,7 @@ from .views import (
     review_edits,
     runs,
     suggestions,
+    training,
     whatif,
 )
 
@@ -37,6 +39,20 @@ urlpatterns = [
     # HR: people
     path("people/", people.people_list, name="people"),
     path("people/<int:pk>/", people.person_detail, name="person"),
+    path("people/<int:pk>/training/add/", training.person_training_add, name="person_training_add"),
+    path(
+        "people/<int:pk>/training/<int:record>/", training.person_training_edit, name="person_training_edit"
+    ),
+    path(
+        "people/<int:pk>/training/<int:record>/remove/",
+        training.person_training_remove,
+        name="person_training_remove",
+    ),
+    # Everyone: their own mentor training and accreditation
+    path("me/training/", training.my_training, name="my_training"),
+    path("me/training/add/", training.my_training_add, name="my_training_add"),
+    path("me/training/<int:record>/", training.my_training_edit, name="my_training_edit"),
+    path("me/training/<int:record>/remove/", training.my_training_remove, name="my_training_remove"),
     path("skills/suggestions/", suggestions.skill_suggestions, name="skill_suggestions"),
     path("skills/suggestions/decide/", suggestions.decide_suggestion, name="decide_suggestion"),
     path("people/import/", imports.import_upload, name="import_upload"),
@@ -109,6 +125,10 @@ urlpatterns = [
     path("programmes/<int:pk>/proposals/swap/", review_edits.swap, name="swap"),
     path("programmes/<int:pk>/proposals/replace/", review_edits.replace, name="replace"),
     path("programmes/<int:pk>/proposals/approve/", review.approve, name="approve"),
+    path("programmes/<int:pk>/proposals/pair/check/", pairing.pair_check, name="pair_check"),
+    path("programmes/<int:pk>/proposals/pair/", pairing.pair, name="pair"),
+    path("programmes/<int:pk>/proposals/circle/check/", pairing.circle_check, name="circle_check"),
+    path("programmes/<int:pk>/proposals/circle/", pairing.circle_add, name="circle_add"),
     path("programmes/<int:pk>/proposals/<int:ppk>/pin/", review_edits.pin, name="pin"),
     path("programmes/<int:pk>/proposals/<int:ppk>/discard/", review_edits.discard, name="discard"),
     path("programmes/<int:pk>/proposals/<int:ppk>/restore/", review_edits.restore, name="restore"),

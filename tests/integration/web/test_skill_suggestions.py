@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from stepahead.people.models import Skill
-from stepahead.programmes.models import Enrolment
+from stepahead.programmes.models import Enrolment, SkillSuggestion
 from tests.integration.factories import make_person, make_programme
 
 
@@ -72,3 +72,14 @@ def test_hr_rejects_and_participants_cannot_decide(world, browser_for):
     again = hr.post(reverse("web:decide_suggestion"), {"key": "kubernetes", "action": "reject"})
     assert again.status_code == 409
     assert "already been dealt with" in again.content.decode()
+
+
+def test_saving_the_form_again_keeps_the_suggestion_waiting(world, browser_for):
+    programme, participant, _ = _typed_kubernetes(world, browser_for)
+    url = reverse("web:my_programme", args=[programme.pk])
+    form = participant.get(url).content.decode()
+    assert 'value="Kubernetes"' in form  # shown in a free row, with its level
+    participant.post(
+        url, {"skill_1": "sql", "level_1": "3", "skill_2": "Kubernetes", "level_2": "4", "languages": []}
+    )
+    assert SkillSuggestion.objects.filter(key="kubernetes", status="pending").count() == 1
