@@ -1,14 +1,16 @@
 # One entry point for people and CI. Everything runs through uv with the locked dependencies.
 export UV_PYTHON_DOWNLOADS := never
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+LOAD_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/stepahead_load
 UV := uv
 
-.PHONY: help setup demo test lint test-sqlite test-postgres bench bench-quick charts
+.PHONY: help setup demo test lint test-sqlite test-postgres bench bench-quick bench-load charts
 
 help:
 	@echo "make demo   - migrate a fresh SQLite database, load the demo organisation, serve on 127.0.0.1:8000"
 	@echo "make test   - lint, type-check, the whole suite on SQLite, the database suite on PostgreSQL"
 	@echo "make bench  - matching benchmarks (writes bench/results/)"
+	@echo "make bench-load - the load benchmark on SQLite and PostgreSQL, and the proposals page"
 
 # uv and the locked Python dependencies; axe-core for the browser tests' accessibility checks
 # (pinned in tests/browser/package-lock.json; skipped when npm is missing).
@@ -49,6 +51,13 @@ test-postgres:
 bench: setup
 	$(UV) run python -m bench.bench_matching
 	$(UV) run python -m bench.bench_parse
+
+# The load benchmark (50 clients, a 10k-person programme) on SQLite, then on PostgreSQL (a database
+# of its own, dropped and created afresh), then the proposals page alone; bench/results/.
+bench-load: setup
+	$(UV) run python -m bench.load.run
+	$(UV) run python -m bench.load.run --database $(LOAD_POSTGRES_URL)
+	$(UV) run python -m bench.bench_proposals
 
 bench-quick: setup
 	$(UV) run python -m bench.bench_matching --quick

@@ -2,6 +2,10 @@
 
     uv run python -m bench.load.run                    # SQLite, 10k people, 50 users, 60 s
     uv run python -m bench.load.run --database postgres://postgres@127.0.0.1:5432/load
+    make bench-load                                    # both, one after the other (LOAD_POSTGRES_URL)
+
+A PostgreSQL database given with --database is the benchmark's own: it is dropped and created
+afresh (on the same server) before the set-up.
 
 What it does, in a temporary directory (loopback only, nothing else touched):
 1. migrates a fresh database and builds a peer programme of `--people` enrolled people (bulk
@@ -12,7 +16,8 @@ What it does, in a temporary directory (loopback only, nothing else touched):
 3. runs locust headless (`bench/load/locustfile.py`) for `--seconds` with `--users` clients,
    HR managers (1 in 4) over the programme, proposals, run and dashboard pages, participants
    over their programmes and matches;
-4. writes throughput, p50/p95/p99 and errors per page to bench/results/load-<db>.{json,md}.
+4. writes throughput, p50/p95/p99 and errors per page to bench/results/load-<db>.{json,md}, with
+   the load average just before the clients start and when they stop (the machine may be shared).
 
 HTTPS-only cookies and the SSL redirect are production settings a loopback HTTP run cannot use,
 so the server runs with `DJANGO_ENV` unset and `DEBUG=0` (same code path otherwise).
@@ -29,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -59,16 +65,32 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="stepahead-load-") as folder:
         work = Path(folder)
         env = _environment(work, args)
+        if args.database:
+            _fresh_postgres(args.database)
         started = time.perf_counter()
         setup = _run_setup(env, args, work)
         print(f"set-up: {time.perf_counter() - started:.0f} s ({args.people} people)", flush=True)
         server, worker = _start(env, args, work)
         try:
             _wait_for(f"http://127.0.0.1:{args.port}/api/health")
+            facts = machine_facts()  # the load average as the clients start
             stats = _locust(env, args, work, setup)
+            facts["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         finally:
             _stop(server, worker)
-    return _report(args, stats)
+    return _report(args, stats, facts)
+
+
+def _fresh_postgres(url: str) -> None:
+    """Drop and create the benchmark's database, so every run starts from the same state."""
+    import psycopg
+    from psycopg import sql
+
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    server = urllib.parse.urlsplit(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def _environment(work: Path, args: argparse.Namespace) -> dict[str, str]:
@@ -164,9 +186,8 @@ def _row(row: dict[str, str]) -> Record:
     }
 
 
-def _report(args: argparse.Namespace, stats: list[Record]) -> int:
+def _report(args: argparse.Namespace, stats: list[Record], facts: Record) -> int:
     database = "postgres" if args.database else "sqlite"
-    facts = machine_facts()
     rows = [
         [s["page"], str(s["requests"]), str(s["errors"]), f"{s['per_second']:.1f}",
          *(f"{s[k]:.0f}" if s[k] is not None else "—" for k in ("p50_ms", "p95_ms", "p99_ms"))]
@@ -186,6 +207,8 @@ def _report(args: argparse.Namespace, stats: list[Record]) -> int:
             markdown_table(["page", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms"], rows),
             "",
             machine_markdown(facts),
+            f"- Load average when the clients stopped: {facts['load_average_at_end']} (1, 5, 15 min; "
+            "other work on the machine shows here)",
             "",
         ]
     )

@@ -172,3 +172,34 @@ def bucket(histogram: Iterable[tuple[int, int]], bounds: Sequence[int]) -> list[
         label = next((name for name, low, high in labels if low <= value <= high), f"{lower}+")
         counts[label] += count
     return list(counts.items())
+
+
+@dataclass(frozen=True, slots=True)
+class LevelChange:
+    """Self-rated levels in one goal skill when the goals were agreed and at the close."""
+
+    skill: str
+    people: int
+    before: float  # mean level (0–5)
+    after: float
+    change: float  # after − before
+    rose: float  # share of ratings whose level went up
+
+
+def level_changes(rows: Iterable[tuple[str, int, int, int, int, int]], threshold: int) -> list[LevelChange]:
+    """Per skill from (skill, people, pairs, Σ before, Σ after, pairs that rose), where a pair is a
+    member's before and after rating: the means and the change, for skills rated by `threshold`
+    or more people only (smaller groups are left out, never shown); most people first."""
+    changes = [
+        LevelChange(
+            skill,
+            people,
+            round(before / pairs, 2),
+            round(after / pairs, 2),
+            round((after - before) / pairs, 2),
+            round(rose / pairs, 4),
+        )
+        for skill, people, pairs, before, after, rose in rows
+        if people >= threshold and pairs
+    ]
+    return sorted(changes, key=lambda c: (-c.people, c.skill))

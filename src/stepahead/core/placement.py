@@ -1,10 +1,15 @@
-"""One definition of placed, declined and unmatched, used by every page and count (issue 11 bug 4).
+"""One definition of placed, declined, unmatched and idle mentors, used by every page and count
+(issue 11 bug 4): the run page, its alert, the review board, run history and compare.
 
 Every active enrolment of a programme is exactly one of:
 - placed: a member of a partnership that still holds them (proposed, approved, accepted, ...);
 - declined: not placed, and a partnership they were in was declined (by them or a partner);
-- unmatched: neither, i.e. waiting for the next run (never matched, discarded, or joined late).
-So placed + declined + unmatched = enrolled, whatever happened in between.
+- an idle mentor: not placed, not declined, and only offering to mentor: nobody is waiting for
+  them, so they are not "unmatched", but HR should know their capacity went unused;
+- unmatched: none of these, i.e. wanting a match and waiting for the next run (never matched,
+  discarded, or joined late).
+So placed + declined + idle mentors + unmatched = enrolled, whatever happened in between. A run
+counts its pool the same way (`run_counts`; declines are already in its reasons).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from enum import StrEnum
 class Standing(StrEnum):
     DECLINED = "declined"
     UNMATCHED = "unmatched"
+    IDLE_MENTOR = "idle mentor"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,46 +33,99 @@ class Placement[K: Hashable]:
     placed: int
     declined: frozenset[K]
     unmatched: frozenset[K]
+    idle_mentors: frozenset[K] = frozenset()
 
     @property
     def enrolled(self) -> int:
-        return self.placed + len(self.declined) + len(self.unmatched)
+        return self.placed + len(self.declined) + len(self.unmatched) + len(self.idle_mentors)
+
+    @property
+    def waiting(self) -> frozenset[K]:
+        """Everyone who wants a match and has none: declined or unmatched."""
+        return self.declined | self.unmatched
 
     @property
     def unplaced(self) -> frozenset[K]:
-        """Everyone who is waiting for a match: declined or unmatched."""
-        return self.declined | self.unmatched
+        """Everyone in no live partnership (idle mentors too: they can step in as mentors)."""
+        return self.declined | self.unmatched | self.idle_mentors
 
     def standing(self, key: K) -> Standing | None:
-        """Of someone waiting; None for the placed (and anyone not enrolled)."""
+        """Of someone not placed; None for the placed (and anyone not enrolled)."""
         if key in self.declined:
             return Standing.DECLINED
         if key in self.unmatched:
             return Standing.UNMATCHED
+        if key in self.idle_mentors:
+            return Standing.IDLE_MENTOR
         return None
 
 
 def placement[K: Hashable](
-    enrolled: Iterable[K], *, in_live_partnership: Iterable[K], in_declined_partnership: Iterable[K]
+    enrolled: Iterable[K],
+    *,
+    in_live_partnership: Iterable[K],
+    in_declined_partnership: Iterable[K],
+    mentors_only: Iterable[K] = (),
 ) -> Placement[K]:
-    """Sort the enrolled keys into placed, declined and unmatched (keys outside `enrolled`,
-    e.g. withdrawn people, are ignored)."""
+    """Sort the enrolled keys into placed, declined, idle mentors and unmatched (keys outside
+    `enrolled`, e.g. withdrawn people, are ignored; `mentors_only`: who only offer to mentor)."""
     everyone = frozenset(enrolled)
     placed = everyone & frozenset(in_live_partnership)
     return placement_of_unplaced(
-        placed=len(placed), unplaced=everyone - placed, in_declined_partnership=in_declined_partnership
+        placed=len(placed),
+        unplaced=everyone - placed,
+        in_declined_partnership=in_declined_partnership,
+        mentors_only=mentors_only,
     )
 
 
 def placement_of_unplaced[K: Hashable](
-    *, placed: int, unplaced: Iterable[K], in_declined_partnership: Iterable[K]
+    *,
+    placed: int,
+    unplaced: Iterable[K],
+    in_declined_partnership: Iterable[K],
+    mentors_only: Iterable[K] = (),
 ) -> Placement[K]:
     """The same split when the database has already found who is in no live partnership
     (`unplaced`) and counted the rest (`placed`): a declined partnership sends its members back
     to the pool as "declined" until a new live one holds them."""
-    waiting = frozenset(unplaced)
-    declined = waiting & frozenset(in_declined_partnership)
-    return Placement(placed, declined, waiting - declined)
+    left = frozenset(unplaced)
+    declined = left & frozenset(in_declined_partnership)
+    idle = (left - declined) & frozenset(mentors_only)
+    return Placement(placed, declined, left - declined - idle, idle)
+
+
+@dataclass(frozen=True, slots=True)
+class RunCounts:
+    """A match run's pool by the same definition: placed + unmatched + idle mentors = pool."""
+
+    pool: int
+    placed: int
+    unmatched: int
+    idle_mentors: int
+
+
+def run_counts(
+    *, pool: int, placed: int, unmatched: Iterable[Hashable], idle_mentors: Iterable[Hashable]
+) -> RunCounts:
+    """From what a run stores: its pool size, how many people are in a group (mentors included),
+    and the engine's unmatched and idle-mentor ids, each person counted once: someone the engine
+    lists both ways (a mentor-and-mentee who got neither) wants a match, so is unmatched."""
+    wanting = frozenset(unmatched)
+    return RunCounts(pool, placed, len(wanting), len(frozenset(idle_mentors) - wanting))
+
+
+def counts_in_words(*, placed: int, unmatched: int, idle_mentors: int, declined: int | None = None) -> str:
+    """The one sentence every page uses: "56 placed · 2 declined · 40 unmatched · 2 mentors
+    without a mentee" (declined where the page knows of declines: a run's pool does not;
+    idle mentors only when there are any)."""
+    parts = [f"{placed} placed"]
+    if declined is not None:
+        parts.append(f"{declined} declined")
+    parts.append(f"{unmatched} unmatched")
+    if idle_mentors:
+        parts.append(f"{idle_mentors} {'mentor' if idle_mentors == 1 else 'mentors'} without a mentee")
+    return " · ".join(parts)
 
 
 def decline_words(*, reader_declined: bool, partners: Sequence[str], decliner: str, said: str = "") -> str:

@@ -146,11 +146,13 @@ def _wanted(reasons: Sequence[str]) -> str:
     return "; ".join(parts)
 
 
-def run_alert(reasons: Sequence[str], *, pool: int) -> RunAlert | None:
-    """An alert when the run left a large share of its pool unmatched, else None."""
-    if len(reasons) < ALERT_MIN_PEOPLE or not pool or len(reasons) / pool < ALERT_SHARE:
+def run_alert(reasons: Sequence[str], *, pool: int, unmatched: int | None = None) -> RunAlert | None:
+    """An alert when the run left a large share of its pool unmatched, else None. `unmatched`
+    is the run's count by core.placement (the same the run page shows); by default, the reasons."""
+    unmatched = len(reasons) if unmatched is None else unmatched
+    if unmatched < ALERT_MIN_PEOPLE or not pool or unmatched / pool < ALERT_SHARE:
         return None
-    return RunAlert(unmatched=len(reasons), pool=pool, causes=causes(reasons))
+    return RunAlert(unmatched=unmatched, pool=pool, causes=causes(reasons))
 
 
 # What the unmatched person is told (issue 11): the cause in their own terms, never the engine's

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
 from stepahead.core.partnering import GRACE
@@ -20,8 +20,10 @@ from stepahead.lifecycle.models import (
     EarlyEndReason,
     Goal,
     GoalOutcome,
+    RatingMoment,
     Session,
     SessionStatus,
+    SkillRating,
 )
 from stepahead.partnerships.models import Partnership, PartnershipStatus
 
@@ -142,6 +144,31 @@ def goal_outcomes(scope: Scope, filters: Filters, most: int = 12) -> list[tuple[
         .order_by("-total", "title")[:most]
     )
     return [(r["title"], r["achieved"], r["partly"], r["missed"], r["open"]) for r in rows]
+
+
+def level_pairs(scope: Scope, filters: Filters) -> list[tuple[str, int, int, int, int, int]]:
+    """(skill, people, pairs, Σ before, Σ after, pairs that rose) per goal skill, from members'
+    self-rated levels when the goals were agreed and at the close (both needed for a pair)."""
+    after = SkillRating.objects.filter(
+        member=OuterRef("member"), skill=OuterRef("skill"), moment=RatingMoment.AFTER
+    ).values("level")[:1]
+    rows = (
+        SkillRating.objects.filter(_in_scope(scope, filters, "partnership__"), moment=RatingMoment.BEFORE)
+        .annotate(after=Subquery(after))
+        .filter(after__isnull=False)
+        .values("skill__name")
+        .annotate(
+            people=Count("member__enrolment__person", distinct=True),
+            pairs=Count("pk"),
+            before_sum=Sum("level"),
+            after_sum=Sum("after"),
+            rose=Count("pk", filter=Q(after__gt=F("level"))),
+        )
+        .order_by("skill__name")
+    )
+    return [
+        (r["skill__name"], r["people"], r["pairs"], r["before_sum"], r["after_sum"], r["rose"]) for r in rows
+    ]
 
 
 def _day(value: dt.datetime | dt.date) -> dt.date:

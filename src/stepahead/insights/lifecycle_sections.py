@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from stepahead.core import insights as metrics
+from stepahead.core.feedback import ANONYMITY_THRESHOLD
 from stepahead.core.nudges import RISK_WORDS, RiskReason
 
 from . import engagement as e
 from . import feedback as f
-from .charts import Column, bar, lines, series_lines, side_by_side
+from .charts import Chart, Column, bar, lines, series_lines, side_by_side
 from .parts import Figure, Section, pct
 from .selectors import Filters, Scope
 
@@ -190,5 +191,40 @@ def outcomes_section(scope: Scope, filters: Filters) -> Section:
         y_title="Goals",
     )
     return Section(
-        "outcomes", "Outcomes", "What partnerships achieved, and why some ended early.", [goals, endings]
+        "outcomes",
+        "Outcomes",
+        "What partnerships achieved, how people's own levels moved, and why some ended early.",
+        [goals, _levels_chart(scope, filters), endings],
+    )
+
+
+def _levels_chart(scope: Scope, filters: Filters) -> Chart:
+    changes = metrics.level_changes(e.level_pairs(scope, filters), ANONYMITY_THRESHOLD)
+    rising = sum(1 for c in changes if c.change > 0)
+    return side_by_side(
+        "level-change",
+        "Self-rated level before and after, by goal skill",
+        f"Mean self-rated level (0–5) when the goals were agreed and at the close; {rising} of "
+        f"{len(changes)} skills rose. Skills rated by fewer than {ANONYMITY_THRESHOLD} people are hidden.",
+        [
+            Column("skill", "Goal skill"),
+            Column("before", "Before"),
+            Column("after", "After"),
+            Column("change", "Change"),
+            Column("rose", "Rose", True),
+            Column("people", "People"),
+        ],
+        [
+            {
+                "skill": c.skill,
+                "before": c.before,
+                "after": c.after,
+                "change": c.change,
+                "rose": c.rose,
+                "people": c.people,
+            }
+            for c in changes
+        ],
+        values=["before", "after"],
+        y_title="Mean level (0–5)",
     )

@@ -9,7 +9,13 @@ from django.db.models import Model, Subquery
 from django.db.models.signals import post_delete, post_save
 
 from stepahead.feedback.models import FitCheck, Pulse, SurveyResponse
-from stepahead.lifecycle.models import AgreementConfirmation, AgreementVersion, Closure, Goal, Session
+from stepahead.lifecycle.models import (
+    AgreementConfirmation,
+    AgreementVersion,
+    Closure,
+    Goal,
+    Session,
+)
 from stepahead.partnerships.models import Partnership, PartnershipMember
 from stepahead.people.models import Person
 from stepahead.programmes.models import Enrolment, Invitation, Programme

@@ -35,6 +35,7 @@ from stepahead.programmes.services import require_manager
 from . import notifications
 from .models import AgreementConfirmation, AgreementTemplate, AgreementVersion, Goal, GoalReflection
 from .policies import require_member
+from .ratings import record_levels_before
 
 EDITABLE_STATUSES = (PartnershipStatus.ACCEPTED, PartnershipStatus.ACTIVE)
 
@@ -207,6 +208,7 @@ def confirm_agreement(*, user: User, partnership: Partnership, number: int) -> A
         partnership.status, partnership.activated_at = PartnershipStatus.ACTIVE, now
         partnership.next_session_due_at = next_session_due(now, current.cadence_days)
         partnership.save(update_fields=["status", "activated_at", "next_session_due_at"])
+        record_levels_before(partnership=partnership, now=now)  # the goals are set: where each starts
         notifications.partnership_active(partnership)
     touch(partnership, now)
     return current

@@ -18,16 +18,23 @@ from . import notifications
 from .agreements import touch
 from .models import ClosingReflection, Closure, ClosureKind, EarlyEndReason, GoalOutcome, SessionStatus
 from .policies import can_oversee, membership_of, require_member
+from .ratings import record_levels_after
 
 OPEN_STATUSES = (PartnershipStatus.ACCEPTED, PartnershipStatus.ACTIVE)
 
 
 @transaction.atomic
 def reflect_and_close(
-    *, user: User, partnership: Partnership, reflection: str, outcomes: Mapping[int, str]
+    *,
+    user: User,
+    partnership: Partnership,
+    reflection: str,
+    outcomes: Mapping[int, str],
+    levels: Mapping[int, int] | None = None,
 ) -> Partnership:
-    """A member's closing reflection and the outcome of each of their goals. When every member
-    has reflected, the partnership is completed on plan."""
+    """A member's closing reflection, the outcome of each of their goals and their own level now
+    in each goal skill ({skill id: 0–5}). When every member has reflected, the partnership is
+    completed on plan."""
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     member = require_member(user=user, partnership=partnership)
     _require_open(partnership)
@@ -42,6 +49,7 @@ def reflect_and_close(
             raise DomainError(f"Goal '{mine[goal_id].title}': achieved, partly or not.")
         mine[goal_id].outcome = outcome
         mine[goal_id].save(update_fields=["outcome"])
+    record_levels_after(member=member, levels=levels or {}, now=now)
     ClosingReflection.objects.update_or_create(
         partnership=partnership, member=member, defaults={"text": reflection.strip(), "written_at": now}
     )

@@ -31,7 +31,7 @@ from stepahead.people.models import Person
 from stepahead.programmes.models import Programme, Status
 from stepahead.programmes.services import change_programme_status, create_programme, enrol_participant
 
-from .models import AgreementVersion, Goal, GoalReflection, Session, SessionNote
+from .models import AgreementVersion, Goal, GoalReflection, RatingMoment, Session, SessionNote
 from .services import (
     SessionLog,
     Slot,
@@ -216,9 +216,11 @@ def _complete(partnership: Partnership, users: list[User]) -> None:
             g.pk: ("achieved" if g.progress >= 60 else "partly")
             for g in partnership.goals.filter(owner=member)
         }
+        before = {r.skill_id: r.level for r in member.skill_ratings.filter(moment=RatingMoment.BEFORE)}
         reflect_and_close(
             user=user,
             partnership=partnership,
             reflection="I came for one skill and left with a habit of asking for feedback.",
             outcomes=outcomes,
+            levels={skill: min(5, level + 1) for skill, level in before.items()},  # a step up each
         )

@@ -250,3 +250,33 @@ class ClosingReflection(models.Model):
 
     def __str__(self) -> str:
         return f"Closing reflection of member {self.member_id}"
+
+
+class RatingMoment(models.TextChoices):
+    BEFORE = "before", "When the goals were agreed"
+    AFTER = "after", "At the close"
+
+
+class SkillRating(models.Model):
+    """A member's self-rated level (0–5) in one of their goal skills at a moment of the
+    partnership: when its goals were agreed, and again when they close it. Kept as history
+    (the person's profile level moves on; these stay), for before→after outcomes."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="skill_ratings")
+    member = models.ForeignKey(PartnershipMember, on_delete=models.CASCADE, related_name="skill_ratings")
+    skill = models.ForeignKey("people.Skill", on_delete=models.CASCADE, related_name="+")
+    moment = models.CharField(max_length=8, choices=RatingMoment.choices)
+    level = models.PositiveSmallIntegerField(validators=[MaxValueValidator(5)])
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["partnership", "member", "skill", "moment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "skill", "moment"], name="one_rating_per_skill_and_moment"
+            ),
+            models.CheckConstraint(condition=models.Q(level__lte=5), name="skill_rating_at_most_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Member {self.member_id} skill {self.skill_id} {self.moment}: {self.level}"

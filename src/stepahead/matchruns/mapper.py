@@ -255,7 +255,8 @@ def _hard_rule_reason(a: Participant, b: Participant) -> str:
 
 def _peer_reason(a: Participant, b: Participant, params: MatchParams) -> str:
     if abs(a.grade - b.grade) > params.band:
-        return f"{_label(a)} and {_label(b)} are more than {params.band} grade(s) apart."
+        grades = "grade" if params.band == 1 else "grades"
+        return f"{_label(a)} and {_label(b)} are more than {params.band} {grades} apart."
     return (
         f"{_label(a)} and {_label(b)} are not a reciprocal pair: each must be ahead of the other "
         "in one of the other's goals."

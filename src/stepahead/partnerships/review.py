@@ -1,6 +1,8 @@
-"""Manager edits of proposals, checked against the engine's hard rules before anything is saved.
-
-Each edit returns the new spec score(s) or raises `IneligibleGroupError` naming the rule that fails.
+"""Manager edits of proposals, checked against the engine's hard rules before anything is saved:
+swap, replace, a pair (or mentoring match) made by hand from unplaced people, someone unplaced
+added to a circle. Each `*_check` says what the group would score with the engine's own reasons,
+saving nothing; each edit re-checks, saves, and returns the new score — or raises
+`IneligibleGroupError` naming the rule that fails (`DomainError` for anything else).
 """
 
 from __future__ import annotations
@@ -10,14 +12,29 @@ from django.db import transaction
 from stepahead.accounts import User
 from stepahead.core.insights import crosses_functions
 from stepahead.errors import DomainError
-from stepahead.matchruns.mapper import GroupScore, IneligibleGroupError, score_group
-from stepahead.programmes.models import Enrolment
+from stepahead.matchruns.mapper import CIRCLE, MENTORING, PAIR, GroupScore, IneligibleGroupError, score_group
+from stepahead.programmes.models import Enrolment, EnrolmentRole, Programme, Status
 from stepahead.programmes.services import require_manager
 
 from .models import MemberRole, Partnership, PartnershipMember, PartnershipStatus
-from .selectors import live_mentee_count, matching_pool
+from .selectors import live_mentee_count, matching_pool, placed_elsewhere
 
-__all__ = ["IneligibleGroupError", "replace_member", "swap_members"]
+__all__ = [
+    "IneligibleGroupError",
+    "add_to_circle",
+    "circle_addition_check",
+    "new_group_check",
+    "pair_by_hand",
+    "replace_member",
+    "swap_members",
+]
+
+MOST_IN_A_CIRCLE = 5  # the engine's limit (matching.circle_is_valid: 3 to 5 members)
+# Who may take each role in a mentoring match, by what they enrolled as.
+CAN_TAKE = {
+    MemberRole.MENTOR: (EnrolmentRole.MENTOR, EnrolmentRole.BOTH),
+    MemberRole.MENTEE: (EnrolmentRole.MENTEE, EnrolmentRole.BOTH),
+}
 
 
 @transaction.atomic
@@ -74,6 +91,91 @@ def replace_member(*, actor: User, partnership: Partnership, leaving: Enrolment,
     member.save(update_fields=["enrolment"])
     _rescore(partnership, score, group)
     return score.score
+
+
+def new_group_check(*, actor: User, programme: Programme, members: list[tuple[Enrolment, str]]) -> GroupScore:
+    """What a pair (peer mode), mentor → mentee match (mentoring modes) or circle of unplaced
+    people would score, with the engine's reasons; nothing is saved."""
+    require_manager(actor, programme)
+    kind = group_kind(programme)
+    if kind != CIRCLE and len(members) != 2:
+        raise DomainError("Choose two different people.")
+    _check_newcomers(programme, members)
+    return score_group(programme, kind, members)
+
+
+@transaction.atomic
+def pair_by_hand(*, actor: User, programme: Programme, members: list[tuple[Enrolment, str]]) -> Partnership:
+    """A proposal made by hand, scored and worded by the engine, pinned so a new run keeps it.
+    Approved, declined or discarded like any other."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)  # one hand at a time
+    scored = new_group_check(actor=actor, programme=programme, members=members)
+    partnership = Partnership.objects.create(
+        organisation=programme.organisation,
+        programme=programme,
+        kind=group_kind(programme),
+        score=scored.score,
+        reasons=list(scored.reasons),
+        adjusted=True,
+        pinned=True,
+        cross_function=crosses_functions(enrolment.person.function for enrolment, _ in members),
+    )
+    PartnershipMember.objects.bulk_create(
+        PartnershipMember(partnership=partnership, enrolment=enrolment, role=role)
+        for enrolment, role in members
+    )
+    return partnership
+
+
+def circle_addition_check(*, actor: User, partnership: Partnership, joining: Enrolment) -> GroupScore:
+    """What a proposed circle would score with someone unplaced added; nothing is saved."""
+    require_manager(actor, partnership.programme)
+    if partnership.kind != CIRCLE or partnership.status != PartnershipStatus.PROPOSED:
+        raise DomainError("People can be added only to a proposed circle.")
+    members = [(m.enrolment, m.role) for m in partnership.members.select_related("enrolment__person")]
+    if len(members) >= MOST_IN_A_CIRCLE:
+        raise IneligibleGroupError(
+            f"Circle #{partnership.pk} already has {len(members)} members, the most a circle can have."
+        )
+    _check_newcomers(partnership.programme, [(joining, MemberRole.MEMBER)])
+    return score_group(partnership.programme, CIRCLE, [*members, (joining, MemberRole.MEMBER)])
+
+
+@transaction.atomic
+def add_to_circle(*, actor: User, partnership: Partnership, joining: Enrolment) -> float:
+    """Add someone unplaced to a proposed circle; its new score (reasons reworded by the engine)."""
+    partnership = _fresh(partnership)
+    scored = circle_addition_check(actor=actor, partnership=partnership, joining=joining)
+    PartnershipMember.objects.create(partnership=partnership, enrolment=joining, role=MemberRole.MEMBER)
+    group = [(m.enrolment, m.role) for m in partnership.members.select_related("enrolment__person")]
+    _rescore(partnership, scored, group)
+    return scored.score
+
+
+def group_kind(programme: Programme) -> str:
+    """The kind of group the programme's mode makes."""
+    if programme.mode == "circles":
+        return CIRCLE
+    return MENTORING if programme.is_mentoring else PAIR
+
+
+def _check_newcomers(programme: Programme, members: list[tuple[Enrolment, str]]) -> None:
+    """Everyone joining a group by hand: of this programme, free, and enrolled for their role."""
+    if programme.status not in (Status.MATCHING, Status.RUNNING):
+        raise DomainError("Groups are made by hand once matching has started.")
+    if len({enrolment.pk for enrolment, _ in members}) != len(members):
+        raise IneligibleGroupError("A person cannot appear twice in one group.")
+    for enrolment, role in members:
+        name = enrolment.person.name or enrolment.person.hris_id
+        if enrolment.programme_id != programme.pk:
+            raise DomainError(f"{name} is not enrolled in this programme.")
+        if role in CAN_TAKE and enrolment.role not in CAN_TAKE[MemberRole(role)]:
+            raise IneligibleGroupError(
+                f"{name} enrolled as {enrolment.get_role_display().lower() or 'no role'}, "
+                f"so cannot be the {role} here."
+            )
+        if placed_elsewhere(enrolment=enrolment, role=role):
+            raise DomainError(f"{name} is already placed (or withdrawn); change their proposal instead.")
 
 
 def _fresh(partnership: Partnership) -> Partnership:

@@ -85,12 +85,15 @@ def placement_of(*, programme: Programme) -> Placement[int]:
         .order_by()
         .values("enrolment_id")
     )
-    unplaced = list(active.exclude(pk__in=live).values_list("pk", flat=True))
+    unplaced = list(active.exclude(pk__in=live).values_list("pk", "role"))
     declined = PartnershipMember.objects.filter(
         partnership__programme=programme, partnership__status=PartnershipStatus.DECLINED
     ).values_list("enrolment_id", flat=True)
     return placement_of_unplaced(
-        placed=active.count() - len(unplaced), unplaced=unplaced, in_declined_partnership=declined.order_by()
+        placed=active.count() - len(unplaced),
+        unplaced=[pk for pk, _ in unplaced],
+        in_declined_partnership=declined.order_by(),
+        mentors_only=[pk for pk, role in unplaced if role == EnrolmentRole.MENTOR],
     )
 
 

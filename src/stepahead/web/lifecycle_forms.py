@@ -12,6 +12,7 @@ from django import forms
 
 from stepahead.lifecycle.models import Channel, EarlyEndReason, GoalOutcome
 from stepahead.lifecycle.services import GoalDraft, Terms
+from stepahead.web.enrolment_forms import LEVEL_CHOICES
 
 MAX_GOAL_ROWS = 12
 ZONES = sorted(available_timezones())
@@ -142,11 +143,31 @@ class CloseForm(forms.Form):
         help_text="What you take away. Your partners read it; the programme team does not.",
     )
 
-    def __init__(self, *args: object, goals: Sequence[tuple[int, str]] = (), **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        goals: Sequence[tuple[int, str]] = (),
+        skills: Sequence[tuple[int, str]] = (),
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         outcomes = [(v, label) for v, label in GoalOutcome.choices if v != GoalOutcome.OPEN]
         for pk, title in goals:
             self.fields[f"goal_{pk}"] = forms.ChoiceField(label=f"Goal: {title}", choices=outcomes)
+        for pk, name in skills:
+            self.fields[f"level_{pk}"] = forms.TypedChoiceField(
+                label=f"Your level now in {name}",
+                choices=LEVEL_CHOICES,
+                coerce=int,
+                help_text="As you see yourself today (the programme sees only averages over 5+ people).",
+            )
+
+    def levels(self) -> dict[int, int]:
+        return {
+            int(name.removeprefix("level_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("level_")
+        }
 
     def outcomes(self) -> dict[int, str]:
         return {

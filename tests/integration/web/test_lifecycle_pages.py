@@ -155,3 +155,24 @@ def test_ending_early_from_the_page_keeps_history_visible(world, browser_for):
     assert "Ended early" in page
     assert "Grow my sql" in page
     assert any("ended" in m.subject for m in _flush())
+
+
+def test_closing_on_plan_asks_each_member_their_level_now_in_their_goal_skills(world, browser_for):
+    from stepahead.lifecycle.models import RatingMoment, SkillRating
+
+    built = active(world)
+    p = built.partnership
+    browser = browser_for(built.users["A"])
+    url = reverse("web:close", args=[p.pk])
+    page = browser.get(url).content.decode()
+    assert "Your level now in sql" in page
+    assert "Your level now in excel" not in page  # B's goal, not A's
+    goal = p.goals.get(owner__enrolment__person__hris_id="A")
+    skill = SkillRating.objects.get(member__enrolment__person__hris_id="A", moment=RatingMoment.BEFORE).skill
+    fields = {"close-reflection": "Learnt a lot", f"close-goal_{goal.pk}": "achieved"}
+    missing = browser.post(url, fields)
+    assert missing.status_code == 400
+    assert "This field is required" in missing.content.decode()
+    assert browser.post(url, {**fields, f"close-level_{skill.pk}": "3"}).status_code == 302
+    after = SkillRating.objects.get(member__enrolment__person__hris_id="A", moment=RatingMoment.AFTER)
+    assert (after.skill, after.level) == (skill, 3)

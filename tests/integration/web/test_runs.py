@@ -159,7 +159,11 @@ def test_a_mentoring_run_page_shows_how_mentees_are_shared(world, browser_for):
     enrol_peers(world, programme)
     run = start_match_run(actor=world.manager, programme=programme)
     load = {"mentors": 10, "used": 7, "max": 2, "gini": 0.31, "top10_share": 0.2}
-    summary = {"groups": 9, "mentor_load": load, "idle_mentors": [{"id": "M1", "reason": "..."}] * 3}
+    summary = {
+        "groups": 9,
+        "mentor_load": load,
+        "idle_mentors": [{"id": f"M{n}", "reason": "..."} for n in range(3)],
+    }
     MatchRun.objects.filter(pk=run.pk).update(
         status=RunStatus.DONE, summary=summary, finished_at=timezone.now()
     )
@@ -171,7 +175,7 @@ def test_a_mentoring_run_page_shows_how_mentees_are_shared(world, browser_for):
     assert "Mentors used: 7 of 10 (the busiest has 2 mentees)" in page
     assert "the busiest tenth of mentors hold 20% of mentees" in page
     assert "Load evenness (Gini): 0.31" in page
-    assert "3 mentors got no mentee" in page
+    assert "3 mentors without a mentee" in page
 
 
 def test_a_run_leaving_many_unmatched_alerts_hr_with_reasons_and_fixes(world, browser_for):
@@ -192,6 +196,45 @@ def test_a_run_leaving_many_unmatched_alerts_hr_with_reasons_and_fixes(world, br
     assert "3 of 4 people (75%) were left unmatched." in page
     assert "3 people want sql and nobody within 1 grade is ahead in it" in page
     assert "Consider traditional mentoring or a circle" in page
+
+
+def _finished(run: MatchRun, summary: dict, pool: int) -> None:
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, summary=summary, pool_size=pool, finished_at=timezone.now()
+    )
+
+
+def test_idle_mentors_are_counted_apart_and_every_page_counts_unmatched_alike(world, browser_for):
+    """Issue 11: the run page said "Not placed 6" while its alert said "3 of 10 left unmatched"
+    (idle mentors counted in one, not the other); history and compare followed the run page."""
+    programme = make_programme(world)
+    enrol_peers(world, programme)
+    runs = []
+    for _ in range(2):
+        run = start_match_run(actor=world.manager, programme=programme)
+        reason = "no one within 1 grade of {0} is ahead of {0} in any of {0}'s goals (sql)"
+        summary = {
+            "groups": 2,
+            "people_placed": 4,
+            "unmatched": [{"id": f"U{n}", "reason": reason.format(f"U{n}")} for n in range(3)],
+            "idle_mentors": [{"id": f"M{n}", "reason": "nobody wants what they teach"} for n in range(3)],
+        }
+        _finished(run, summary, pool=10)
+        runs.append(run)
+    browser = browser_for(world.manager)
+    page = browser.get(reverse("web:run_detail", args=[programme.pk, runs[0].pk])).content.decode()
+    assert "<dt>Unmatched</dt><dd>3</dd>" in page
+    assert "<dt>Mentors without a mentee</dt><dd>3</dd>" in page
+    assert "3 of 10 people (30%) were left unmatched." in page
+    assert "Of 10: 4 placed · 3 unmatched · 3 mentors without a mentee." in page
+    assert "Not placed" not in page
+    history = browser.get(reverse("web:run_history", args=[programme.pk])).content.decode()
+    assert '>3 <span class="small muted">+ 3 mentors without a mentee</span>' in history
+    compare = browser.get(
+        reverse("web:run_compare", args=[programme.pk]), {"run": [r.pk for r in runs]}
+    ).content.decode()
+    assert '<th scope="row">Unmatched</th> <td class="num">3</td> <td class="num">3</td>' in compare
+    assert '<th scope="row">Mentors without a mentee</th> <td class="num">3</td>' in compare
 
 
 def test_the_settings_form_offers_sharing_mentees_across_mentors(world, browser_for):

@@ -9,9 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stepahead.core.insights import (
+    LevelChange,
     cross_function_share,
     funnel,
     gini,
+    level_changes,
     quarter_of,
     rate,
     reciprocity,
@@ -121,3 +123,29 @@ def test_bucket_regroups_a_histogram_into_ranges():
         ("15+", 6),
     ]
     assert bucket([], (7,)) == [("0–7", 0), ("8+", 0)]
+
+
+def test_level_changes_worked_by_hand():
+    # SQL: 5 people, 6 pairs (one person rated in two partnerships): before 1+1+2+2+3+3 = 12,
+    # after 3+2+2+4+3+4 = 18; four pairs rose. Means 2.0 → 3.0, change +1.0, rose 4/6.
+    # Excel: 4 people only — under the anonymity threshold, left out.
+    rows = [("SQL", 5, 6, 12, 18, 4), ("Excel", 4, 4, 4, 12, 4), ("Python", 7, 7, 21, 14, 0)]
+    found = level_changes(rows, threshold=5)
+    assert found == [
+        LevelChange("Python", 7, 3.0, 2.0, -1.0, 0.0),
+        LevelChange("SQL", 5, 2.0, 3.0, 1.0, 0.6667),
+    ]
+
+
+def test_level_changes_at_the_threshold_edge_and_with_no_pairs():
+    assert [c.skill for c in level_changes([("A", 5, 5, 5, 5, 0), ("B", 4, 9, 9, 9, 0)], 5)] == ["A"]
+    assert level_changes([("A", 5, 0, 0, 0, 0)], 5) == []
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), min_size=1, max_size=40))
+def test_level_change_is_the_mean_of_the_differences(pairs):
+    before, after = sum(b for b, _ in pairs), sum(a for _, a in pairs)
+    rose = sum(1 for b, a in pairs if a > b)
+    (change,) = level_changes([("S", 5, len(pairs), before, after, rose)], 5)
+    assert change.change == pytest.approx(sum(a - b for b, a in pairs) / len(pairs), abs=0.01)
+    assert 0 <= change.rose <= 1

@@ -3,7 +3,14 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stepahead.core.placement import Standing, decline_words, placement, unmatched_after_decline
+from stepahead.core.placement import (
+    Standing,
+    counts_in_words,
+    decline_words,
+    placement,
+    run_counts,
+    unmatched_after_decline,
+)
 
 ids = st.frozensets(st.integers(0, 30))
 
@@ -44,4 +51,32 @@ def test_the_decline_replaces_the_engines_restatement_of_its_effect():
     assert unmatched_after_decline("Everyone eligible is excluded or in reporting line", words) == words
     assert unmatched_after_decline("No one else is within 1 grade.", words) == (
         f"{words} No one else is within 1 grade."
+    )
+
+
+@given(ids, ids, ids, ids)
+def test_idle_mentors_are_neither_placed_nor_unmatched(enrolled, live, declined, mentors):
+    p = placement(enrolled, in_live_partnership=live, in_declined_partnership=declined, mentors_only=mentors)
+    assert p.idle_mentors == (enrolled - live - declined) & mentors
+    assert not (p.idle_mentors & p.unmatched)
+    assert p.unplaced == enrolled - live
+    assert p.waiting == p.unplaced - p.idle_mentors
+    assert p.enrolled == len(enrolled)
+
+
+@given(st.integers(0, 50), st.frozensets(st.integers(0, 9)), st.frozensets(st.integers(0, 9)))
+def test_a_runs_pool_adds_up_counting_everyone_once(placed, unmatched, idle):
+    pool = placed + len(unmatched | idle)
+    counts = run_counts(pool=pool, placed=placed, unmatched=unmatched, idle_mentors=idle)
+    assert counts.placed + counts.unmatched + counts.idle_mentors == pool
+    assert counts.unmatched == len(unmatched)  # listed both ways: wants a match, so unmatched
+
+
+def test_the_counts_read_the_same_everywhere():
+    assert counts_in_words(placed=56, unmatched=42, idle_mentors=2) == (
+        "56 placed · 42 unmatched · 2 mentors without a mentee"
+    )
+    assert (
+        counts_in_words(placed=2, declined=2, unmatched=0, idle_mentors=0)
+        == "2 placed · 2 declined · 0 unmatched"
     )

@@ -19,6 +19,7 @@ from stepahead.errors import DomainError
 from stepahead.lifecycle import selectors as read
 from stepahead.lifecycle.models import Goal, Session
 from stepahead.lifecycle.policies import require_member
+from stepahead.lifecycle.ratings import skills_to_rate
 from stepahead.lifecycle.services import (
     SessionLog,
     Slot,
@@ -358,7 +359,8 @@ def close(request: SignedInRequest, pk: int) -> HttpResponse:
     """End on plan (closing reflection and goal outcomes) or early (a no-fault reason)."""
     partnership, member = _mine(request, pk)
     mine = [(g.pk, g.title) for g in read.live_goals(partnership) if g.owner_id in (member.pk, None)]
-    close_form = CloseForm(request.POST or None, goals=mine, prefix="close")
+    skills = [(skill.pk, skill.name) for skill in skills_to_rate(member)]
+    close_form = CloseForm(request.POST or None, goals=mine, skills=skills, prefix="close")
     end_form = EndEarlyForm(request.POST or None, prefix="end")
     status = 200
     if request.method == "POST":
@@ -379,6 +381,7 @@ def close(request: SignedInRequest, pk: int) -> HttpResponse:
                     partnership=partnership,
                     reflection=close_form.cleaned_data["reflection"],
                     outcomes=close_form.outcomes(),
+                    levels=close_form.levels(),
                 )
                 messages.success(request, "Thank you — your closing reflection is saved.")
                 return redirect("web:partnership", pk=pk)

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from stepahead.core.placement import Placement
+from stepahead.core.placement import Placement, counts_in_words
 from stepahead.core.strength import match_strength
 from stepahead.errors import DomainError
 from stepahead.matchruns.models import MatchRun
@@ -94,7 +94,14 @@ def _figures(programme: Programme, standing: Placement[int]) -> dict[str, Any]:
         "placed": standing.placed,
         "declined_people": len(standing.declined),
         "unmatched": len(standing.unmatched),
+        "idle_mentors": len(standing.idle_mentors),
         "enrolled": standing.enrolled,
+        "words": counts_in_words(
+            placed=standing.placed,
+            declined=len(standing.declined),
+            unmatched=len(standing.unmatched),
+            idle_mentors=len(standing.idle_mentors),
+        ),
         "approved": by_status.get(PartnershipStatus.APPROVED, 0),
         "accepted": by_status.get(PartnershipStatus.ACCEPTED, 0),
         "declined": by_status.get(PartnershipStatus.DECLINED, 0),
@@ -134,7 +141,10 @@ def _unmatched(
     the last run's reason, else that they are back in the pool (a discarded proposal, or they
     joined after the run)."""
     declined = decline_reasons(declines)
-    from_run = {u["id"]: u["reason"] for u in (run.summary.get("unmatched", []) if run else [])}
+    summary = (run.summary or {}) if run else {}
+    from_run = {u["id"]: u["reason"] for u in summary.get("unmatched", [])}
+    for idle in summary.get("idle_mentors") or ():
+        from_run.setdefault(idle["id"], f"Mentor without a mentee: {idle['reason']}")
     rows = []
     for enrolment in unplaced[:UNMATCHED_SHOWN]:
         person = enrolment.person

@@ -45,7 +45,7 @@ def _member_choice(programme: Programme, value: str) -> tuple[Partnership, Enrol
     return partnership, enrolment
 
 
-def _edit_response(
+def edit_response(
     request: OrgRequest,
     programme: Programme,
     *,
@@ -72,7 +72,7 @@ def _edit_response(
     return render(request, "web/review/_feedback.html", context, status=status)
 
 
-def _undo(request: OrgRequest, url: str, what: str, **fields: str) -> dict[str, Any]:
+def undo_button(request: OrgRequest, url: str, what: str, **fields: str) -> dict[str, Any]:
     """An Undo button's form: posts `fields` to `url`, keeping the board's page and sort."""
     query = request.GET.urlencode()
     return {
@@ -94,16 +94,16 @@ def swap(request: OrgRequest, pk: int) -> HttpResponse:
         first, a = _member_choice(programme, request.POST.get("first", ""))
         second, b = _member_choice(programme, request.POST.get("second", ""))
     except BadChoiceError as error:
-        return _edit_response(request, programme, error=str(error), status=400)
+        return edit_response(request, programme, error=str(error), status=400)
     try:
         score_a, score_b = swap_members(
             actor=request.user, first=first, first_enrolment=a, second=second, second_enrolment=b
         )
     except IneligibleGroupError as error:
-        return _edit_response(request, programme, error=str(error), status=400)
+        return edit_response(request, programme, error=str(error), status=400)
     except DomainError as error:
-        return _edit_response(request, programme, error=str(error), status=409)
-    return _edit_response(
+        return edit_response(request, programme, error=str(error), status=409)
+    return edit_response(
         request,
         programme,
         message=f"Swapped {_label(a)} and {_label(b)}. New scores: proposal #{first.pk} "
@@ -121,16 +121,16 @@ def replace(request: OrgRequest, pk: int) -> HttpResponse:
             programme=programme, pk=int(request.POST.get("joining", ""))
         ).first()
     except (BadChoiceError, ValueError):
-        return _edit_response(request, programme, error="Choose who leaves and who joins.", status=400)
+        return edit_response(request, programme, error="Choose who leaves and who joins.", status=400)
     if joining is None:
         raise Http404("No such enrolment.")
     try:
         score = replace_member(actor=request.user, partnership=partnership, leaving=leaving, joining=joining)
     except IneligibleGroupError as error:
-        return _edit_response(request, programme, error=str(error), status=400)
+        return edit_response(request, programme, error=str(error), status=400)
     except DomainError as error:
-        return _edit_response(request, programme, error=str(error), status=409)
-    return _edit_response(
+        return edit_response(request, programme, error=str(error), status=409)
+    return edit_response(
         request,
         programme,
         message=f"{_label(joining)} replaced {_label(leaving)} in proposal #{partnership.pk}. "
@@ -138,7 +138,7 @@ def replace(request: OrgRequest, pk: int) -> HttpResponse:
     )
 
 
-def _partnership_or_404(programme: Programme, ppk: int) -> Partnership:
+def partnership_or_404(programme: Programme, ppk: int) -> Partnership:
     try:
         return partnership_in(programme=programme, pk=ppk)
     except Partnership.DoesNotExist as error:
@@ -150,7 +150,7 @@ def _partnership_or_404(programme: Programme, ppk: int) -> Partnership:
 def pin(request: OrgRequest, pk: int, ppk: int) -> HttpResponse:
     """Pin or unpin; htmx gets a feedback line whose Undo flips it again, and the row (out of band)."""
     programme = managed_programme(request, pk)
-    partnership = _partnership_or_404(programme, ppk)
+    partnership = partnership_or_404(programme, ppk)
     wanted = request.POST.get("pinned", "1") == "1"
     try:
         pin_partnership(actor=request.user, partnership=partnership, pinned=wanted)
@@ -165,7 +165,7 @@ def pin(request: OrgRequest, pk: int, ppk: int) -> HttpResponse:
         messages.success(request, said)
         return redirect("web:proposals", pk=pk)
     row = with_members(Partnership.objects.filter(pk=partnership.pk)).get()
-    undo = _undo(
+    undo = undo_button(
         request,
         reverse("web:pin", args=[pk, ppk]),
         f"{'pinning' if wanted else 'unpinning'} proposal #{ppk}",
@@ -180,16 +180,16 @@ def pin(request: OrgRequest, pk: int, ppk: int) -> HttpResponse:
 @require_POST
 def discard(request: OrgRequest, pk: int, ppk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
-    partnership = _partnership_or_404(programme, ppk)
+    partnership = partnership_or_404(programme, ppk)
     try:
         discard_proposal(actor=request.user, partnership=partnership)
     except DomainError as error:
         return error_response(request, str(error), status=409, back_url=reverse("web:proposals", args=[pk]))
-    return _edit_response(
+    return edit_response(
         request,
         programme,
         message=f"Proposal #{ppk} discarded; its members return to the pool.",
-        undo=_undo(request, reverse("web:restore", args=[pk, ppk]), f"discarding proposal #{ppk}"),
+        undo=undo_button(request, reverse("web:restore", args=[pk, ppk]), f"discarding proposal #{ppk}"),
     )
 
 
@@ -198,9 +198,9 @@ def discard(request: OrgRequest, pk: int, ppk: int) -> HttpResponse:
 def restore(request: OrgRequest, pk: int, ppk: int) -> HttpResponse:
     """The undo of a discard: the proposal comes back as it was, if nobody has taken its place."""
     programme = managed_programme(request, pk)
-    partnership = _partnership_or_404(programme, ppk)
+    partnership = partnership_or_404(programme, ppk)
     try:
         restore_proposal(actor=request.user, partnership=partnership)
     except DomainError as error:
-        return _edit_response(request, programme, error=str(error), status=409)
-    return _edit_response(request, programme, message=f"Proposal #{ppk} is back, as it was.")
+        return edit_response(request, programme, error=str(error), status=409)
+    return edit_response(request, programme, message=f"Proposal #{ppk} is back, as it was.")

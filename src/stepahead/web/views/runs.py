@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stepahead.core.placement import RunCounts, counts_in_words, run_counts
 from stepahead.core.strength import match_strength
 from stepahead.core.unmatched import run_alert
 from stepahead.errors import DomainError
@@ -94,7 +95,7 @@ def _confirm_run(request: OrgRequest, programme: Programme) -> HttpResponse:
             "Enrolment closes: people can no longer join or change their choices "
             "(you can reopen it later for late joiners)."
         )
-    waiting = len(standing.unmatched) + len(standing.declined)
+    waiting = len(standing.waiting)
     consequences += [
         f"Matching proposes matches for the {waiting} {'person' if waiting == 1 else 'people'} "
         f"not yet matched (of {standing.enrolled} enrolled).",
@@ -117,11 +118,16 @@ def run_figures(run: MatchRun) -> dict[str, Any]:
     total = run.pool_size or summary.get("participants") or 0
     groups = summary.get("groups") or 0
     placed = run.people_placed
+    # One definition (core.placement): the alert, history and compare count the same way.
+    counts = run_counts_of(run)
     return {
         "pool": total,
         "placed": placed,
-        # One definition (core.placement): everyone in the run's pool who is in no group.
-        "unmatched": max(total - placed, 0) if placed is not None else None,
+        "unmatched": counts.unmatched if placed is not None else None,
+        "idle_mentors": counts.idle_mentors,
+        "words": ""
+        if placed is None
+        else counts_in_words(placed=placed, unmatched=counts.unmatched, idle_mentors=counts.idle_mentors),
         "groups": groups,
         "proposals": summary.get("proposals"),
         "total_score": run.total_score,
@@ -133,8 +139,17 @@ def run_figures(run: MatchRun) -> dict[str, Any]:
         ),
         "optimality": summary.get("optimality"),
         "mentor_load": summary.get("mentor_load"),
-        "idle_mentors": len(summary.get("idle_mentors") or ()),
     }
+
+
+def run_counts_of(run: MatchRun) -> RunCounts:
+    summary = run.summary or {}
+    return run_counts(
+        pool=run.pool_size or summary.get("participants") or 0,
+        placed=run.people_placed or 0,
+        unmatched=[u["id"] for u in summary.get("unmatched", [])],
+        idle_mentors=[u["id"] for u in summary.get("idle_mentors") or ()],
+    )
 
 
 def _unmatched_of(programme: Programme, run: MatchRun) -> list[tuple[str, str]]:
@@ -169,7 +184,9 @@ def run_detail(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
         "figures": run_figures(run),
         "unmatched": _unmatched_of(programme, run),
         "alert": run_alert(
-            [u["reason"] for u in (run.summary or {}).get("unmatched", [])], pool=run.pool_size
+            [u["reason"] for u in (run.summary or {}).get("unmatched", [])],
+            pool=run.pool_size,
+            unmatched=run_counts_of(run).unmatched,
         ),
         "adoptable": run.status == RunStatus.DONE and programme.status in TRYABLE,
         "other": _latest_other(programme, run) if run.status == RunStatus.DONE else None,
