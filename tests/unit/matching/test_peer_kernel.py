@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 
+import numba
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -13,8 +14,9 @@ from hypothesis import strategies as st
 
 from stepahead.matching import MatchParams, Profile
 from stepahead.matching._population import IntArray, Population, compile_population
-from stepahead.matching.peer import cover
+from stepahead.matching.peer import cover, tiers
 from stepahead.matching.peer.cover import cover_lift
+from stepahead.matching.peer.general import max_weight_matching
 from stepahead.matching.peer.graph import PairList, all_pairs
 from stepahead.matching.peer.kernel import (
     _excess,
@@ -23,6 +25,7 @@ from stepahead.matching.peer.kernel import (
     top_candidates,
     top_k_partners,
 )
+from stepahead.matching.peer.proof import big_premium
 from stepahead.matching.peer.relaxation import _label_correcting
 from stepahead.matching.peer.solve import compile_kernels
 from stepahead.matching.peer.tables import PairTables, _count_eligible, count_eligible
@@ -196,3 +199,66 @@ def test_compiling_the_kernels_covers_every_one_a_match_can_call() -> None:
     compile_kernels()
     for kernel in (_top_k, _excess, _count_eligible, _label_correcting):
         assert kernel.signatures, kernel
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=pools, keep=st.integers(1, 4), per_person=st.integers(1, 3))
+def test_prices_with_blossom_duals_on_random_pools(
+    case: tuple[random.Random, int, int, int, bool], keep: int, per_person: int
+) -> None:
+    assert_blossom_pricing(*compiled(case), keep, per_person, 64)
+
+
+# As plain Python (NUMBA_DISABLE_JIT) the larger pools take minutes; the first case covers the code.
+_LARGE_POOL = pytest.mark.skipif(bool(numba.config.DISABLE_JIT), reason="minutes as plain Python")
+
+
+@pytest.mark.parametrize(
+    ("shape", "size", "per_person", "class_min"),
+    [
+        ("steep", 120, 2, 5),
+        *(
+            pytest.param(shape, size, per_person, class_min, marks=_LARGE_POOL)
+            for shape, size, per_person in (("steep", 200, 3), ("steep", 400, 3), ("few-skills", 300, 2))
+            for class_min in (1, 5, 64)
+        ),
+    ],
+)
+def test_prices_with_blossom_duals_on_organisations_with_large_blossoms(
+    shape: str, size: int, per_person: int, class_min: int
+) -> None:
+    """Steep pyramids leave people out, and the premium for the count placed moves into nested
+    blossoms holding most of the pool: the tiers by blossom class must still see every pair."""
+    params = MatchParams()
+    pop = compile_population(generate_organisation(size, seed=2, shape=shape), params)
+    assert_blossom_pricing(pop, params, PairTables.of(pop, params), 3, per_person, class_min)
+
+
+def assert_blossom_pricing(
+    pop: Population, params: MatchParams, tables: PairTables, keep: int, per_person: int, class_min: int
+) -> None:
+    """Duals of our blossom solver on a few candidates, priced over every eligible pair: the
+    scan's tiers (blossom classes from `class_min` people) never skip a pair that breaks them."""
+    cands = top_candidates(tables, per_person)
+    big = big_premium(cands.pairs, pop.size // 2)
+    found = max_weight_matching(pop.size, cands.pairs.a, cands.pairs.b, cands.pairs.units + big)
+    prices = found.u - big
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tiers, "_CLASS_MIN", class_min)
+        patch.setattr(tiers, "_CLASS_SHARE", 0.0)
+        everyone = np.ones(pop.size, dtype=bool)
+        violators = check_prices(tables, prices, everyone, keep, found.tree()).violators()
+    everything = all_pairs(pop, params)
+    over = 2 * everything.units - prices[everything.a] - prices[everything.b]
+    over -= found.shared2(everything.a, everything.b)
+    excess: dict[int, list[tuple[int, int, int]]] = {i: [] for i in range(pop.size)}
+    for a, b, o in zip(everything.a.tolist(), everything.b.tolist(), over.tolist(), strict=True):
+        if o > 0:
+            excess[a].append((o, a, b))
+            excess[b].append((o, a, b))
+    got = set(zip(violators.a.tolist(), violators.b.tolist(), strict=True))
+    for rows in excess.values():
+        rows.sort(reverse=True)
+        strictly_worst = [(a, b) for o, a, b in rows[:keep] if len(rows) <= keep or o > rows[keep][0]]
+        assert set(strictly_worst) <= got
+    assert got <= {(a, b) for rows in excess.values() for _, a, b in rows}

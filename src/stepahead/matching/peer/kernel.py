@@ -26,10 +26,8 @@ from .._rules import allowed, compiled, compiled_parallel
 from .cover import cover_lift
 from .graph import Candidates, PairList
 from .tables import PairTables, bonus_cap, units, value
+from .tiers import price_tiers
 
-# Price quantiles where the price check's tiers start: few people in the cheap tiers, where
-# the check must look hard, most in the dear ones, where it can skip nearly everyone.
-_PRICE_TIERS = (0.0, 0.002, 0.01, 0.03, 0.07, 0.15, 0.3, 0.5, 0.7)
 _BASE = MAX_LEVEL + 1
 _CODES = _BASE**3  # a partner's levels in a group's three skills, as one base-6 code
 
@@ -165,8 +163,7 @@ def _excess(
     prices: Any,
     picked: Any,
     blossoms: Any,
-    tier: Any,
-    tier_floor: Any,
+    tiering: Any,
     keep: int,
     groups: Any,
     band: Any,
@@ -180,7 +177,9 @@ def _excess(
 
     A pair can only break p_i if it weighs more than (p_i + p_j) / 2. Partners are visited by
     price tier: against a tier whose prices start at q, a pair must weigh more than
-    (p_i + q + the least excess held) / 2, which most of the band cannot."""
+    (p_i + q + c + the least excess held) / 2, which most of the band cannot; c is what the
+    blossom duals shared by the row's class and the tier's class add (`peer.tiers`)."""
+    tier, tier_floor, klass, person_class, common = tiering
     n, tiers, slots = band[0].shape[0], tier_floor.shape[0], groups[4]
     worst_excess = np.zeros((n, keep), dtype=np.int64)
     worst_partner = np.full((n, keep), -1, dtype=np.int64)
@@ -192,7 +191,9 @@ def _excess(
             codes = np.argsort(-table, kind="mergesort")
             cap, least_held = bonus_cap(bonus, i), 0
             for tr in range(tiers):
-                need = _least_needed((prices[i] + tier_floor[tr] + least_held) / 2 / SCALE, cap, reach)
+                shared = 0 if klass[tr] < 0 or person_class[i] < 0 else common[person_class[i], klass[tr]]
+                base = prices[i] + tier_floor[tr] + shared
+                need = _least_needed((base + least_held) / 2 / SCALE, cap, reach)
                 for code in codes:
                     if table[code] < need:
                         break
@@ -202,12 +203,13 @@ def _excess(
                         if given < need:
                             continue
                         over = 2 * units(bonus, i, j, table[code], given) - prices[j] - prices[i]
+                        if over - shared <= least_held:  # no need to find the blossoms they share
+                            continue
                         over -= _shared(blossoms, i, j)
                         if over <= least_held or not allowed(rules, i, j):
                             continue
                         least_held = _hold(worst_excess, worst_partner, i, held, over, j)
-                        floor = prices[i] + tier_floor[tr] + least_held
-                        need = max(need, _least_needed(floor / 2 / SCALE, cap, reach))
+                        need = max(need, _least_needed((base + least_held) / 2 / SCALE, cap, reach))
     return worst_excess, worst_partner
 
 
@@ -321,17 +323,17 @@ def check_prices(
         return PriceCheck(tables, sorted_prices, none, none - 1)
     # Unmatched people are priced near 0: in one band with everyone else, they would drop
     # every floor there to half a price and the scan would visit most of the band.
-    tier_floor = np.unique(np.quantile(sorted_prices, _PRICE_TIERS, method="lower").astype(np.int64))
-    tier = np.searchsorted(tier_floor, sorted_prices, side="right") - 1
     if blossoms is None:
+        tiering = price_tiers(sorted_prices, order)
         no_blossom = np.full(tables.size, -1, dtype=np.int64)
         blossoms = (no_blossom, no_blossom, no_blossom)
+    else:
+        tiering = price_tiers(sorted_prices, order, blossoms[0], blossoms[2])
     excess, partner = _excess(
         sorted_prices,
         picked[order],
         (order, *blossoms),
-        tier,
-        tier_floor,
+        tiering.args(),
         keep,
         tables.goal_groups.args(),
         *tables.args(),

@@ -65,21 +65,6 @@ def solve_coarse_relaxation(pairs: PairList, n: int, factor: int) -> Relaxation:
     return Relaxation(relax.sigma, relax.arc_value * factor, prices)
 
 
-def solve_near_perfect(pairs: PairList, m: int) -> Relaxation | None:
-    """The relaxation of matchings that place all of people 0..m-1 but one when m is odd, by
-    weight alone; None when not even a fractional one exists.
-
-    No one may stay unmatched, so there are no self arcs; when m is odd a dummy m takes the one
-    left over, at no value. Prices here may be negative: only pairs (and the dummy) bound them."""
-    people = np.arange(m, dtype=np.int64)
-    dummy = np.full(m, m, dtype=np.int64)
-    odd = m % 2 == 1
-    tails = np.concatenate([pairs.a, pairs.b, *((people, dummy) if odd else ())])
-    heads = np.concatenate([pairs.b, pairs.a, *((dummy, people) if odd else ())])
-    values = np.concatenate([pairs.units, pairs.units, np.zeros(2 * m if odd else 0, dtype=np.int64)])
-    return _assign(tails, heads, values, m + odd) if m else None
-
-
 def _assign(tails: IntArray, heads: IntArray, values: IntArray, size: int) -> Relaxation | None:
     """Max-value assignment of givers 0..size-1 to receivers 0..size-1 over the arcs given."""
     solver = linear_sum_assignment.SimpleLinearSumAssignment()

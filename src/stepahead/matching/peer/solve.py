@@ -9,9 +9,10 @@
 3. Rounding the relaxation gives a matching L; a better matching can only use pairs whose reduced
    cost is at most the gap between bound and L. Those pairs fall into small components; each is
    solved exactly (blossom) unless the prices already certify it. The result is provably optimal.
-4. When the prices cannot settle it (odd sets, too many people near their k-th best): pools
-   whose eligible pairs can all be listed are proven by a fixed-size relaxation over all of them
-   (`peer.proof`); larger ones get a matching and a valid bound (`_bounded_matching`).
+4. When the prices cannot settle it (odd sets, too many people near their k-th best): pools of
+   up to PROVABLE_PAIRS eligible pairs are proven by price and repair (`peer.price_repair`: our
+   blossom solver with its duals, every pair priced against them); larger ones get a matching
+   and a valid bound (`_bounded_matching`).
 
 Weights are integers (1e-6 units) plus `big` per pair, so cardinality always comes first."""
 
@@ -27,10 +28,10 @@ import rustworkx as rx
 from .._model import MatchParams, Optimality, Participant
 from .._population import SCALE, IntArray, Population, compile_population
 from .._solution import Progress, Solution, Stop, never, silent
-from .graph import Candidates, PairList, all_pairs, pairs_of, peer_weights
+from .graph import Candidates, PairList, pairs_of, peer_weights
 from .kernel import check_prices, top_candidates
 from .price_repair import PeerPool, price_and_repair
-from .proof import big_premium, blossom, fixed_size_optimum, units_array, units_of
+from .proof import big_premium, blossom, units_array, units_of
 from .relaxation import Relaxation, solve_coarse_relaxation, solve_relaxation
 from .rounding import repair_around_left_out, round_relaxation
 from .tables import PairTables, count_eligible
@@ -245,21 +246,14 @@ def _certified_matching(
 def _exact_or_bounded(
     pool: _Pool, state: _State, cands: Candidates, progress: Progress, stop: Stop
 ) -> tuple[list[tuple[int, int]], Optimality]:
-    """An exact solve over every eligible pair when they can be listed: the fixed-size proof, else
-    (small pools with odd structure) one blossom over them all; otherwise a matching and a bound."""
+    """Where the relaxation's prices cannot settle it: price and repair (our blossom solver with
+    its duals, every eligible pair priced against them) on pools whose eligible pairs could all be
+    listed, which it never does (5k people: 4-30 s where listing them all and solving took up to
+    3 minutes here); larger pools get a matching and a bound."""
     if not pool.provable or stop():
         return _bounded_matching(pool, cands, progress, stop)
     progress("Proving the optimum over every eligible pair", 0.7)
-    everything = all_pairs(pool.pop, pool.params)
-    matching = fixed_size_optimum(everything, _EXACT_EDGE_BUDGET)
-    method = "fixed-size relaxation over all eligible pairs + reduced-cost fixing + exact blossom"
-    if matching is None and pool.exact_affordable:
-        matching = blossom(everything, state.big)
-        method = "exact blossom on all eligible pairs"
-    if matching is None:
-        return _bounded_matching(pool, cands, progress, stop)
-    found = units_of(everything, matching) / SCALE
-    return matching, Optimality(True, found, 0.0, method)
+    return price_and_repair(PeerPool(pool.pop, pool.params, pool.tables), cands, progress, stop)
 
 
 def _solve_uncertified(
