@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from stepahead.core.ismcp import (
@@ -167,11 +167,30 @@ def _briefing(programme: Programme) -> dict[str, Evidence]:
         ),
         "2.3": Evidence(
             level_of(share, met=MOSTLY, partly=HALF),
-            [f"{trained} of {giver_count} people who mentor have a training record; {accredited} accredited."]
+            [
+                f"{trained} of {giver_count} people who mentor have a training record; "
+                f"{accredited} accredited.",
+                *_courses(givers),
+            ]
             if giver_count
             else [],
         ),
     }
+
+
+def _courses(givers: QuerySet[Enrolment], most: int = 10) -> list[str]:
+    """The courses behind the training records of the people who mentor, most taken first."""
+    rows = (
+        MentorTraining.objects.filter(person__in=givers.values("person"))
+        .values("course", "provider", "level", "accreditation")
+        .annotate(people=Count("person", distinct=True), latest=Max("completed_on"))
+        .order_by("-people", "course")[:most]
+    )
+    return [
+        f"{r['course']} ({'; '.join(x for x in (r['provider'], r['level'], r['accreditation']) if x)}): "
+        f"{r['people']} {'person' if r['people'] == 1 else 'people'}, latest {r['latest']:%d %b %Y}."
+        for r in rows
+    ]
 
 
 def _matching(programme: Programme) -> dict[str, Evidence]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import cast
 
 from django.db import transaction
+from django.utils import timezone
 
 from stepahead.accounts import User
 from stepahead.errors import DomainError
@@ -195,6 +196,9 @@ def _require_level_editor(actor: User, person: Person, source: LevelSource) -> N
     require(is_self and source == LevelSource.SELF, "You may only edit your own self assessment.")
 
 
+TRAINING_LIMITS = {"course": 200, "provider": 200, "level": 120, "accreditation": 120}  # the columns
+
+
 @transaction.atomic
 def record_mentor_training(
     *,
@@ -205,19 +209,68 @@ def record_mentor_training(
     completed_on: dt.date,
     level: str = "",
     accreditation: str = "",
+    today: dt.date | None = None,
 ) -> MentorTraining:
     """Add a mentor training or accreditation record (HR, or the person about themselves)."""
+    _require_training_writer(actor, person)
+    record = MentorTraining(person=person)
+    _fill_training(record, course, provider, completed_on, level, accreditation, today)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def update_mentor_training(
+    *,
+    actor: User,
+    record: MentorTraining,
+    course: str,
+    provider: str,
+    completed_on: dt.date,
+    level: str = "",
+    accreditation: str = "",
+    today: dt.date | None = None,
+) -> MentorTraining:
+    """Correct a training record: same rules as adding one."""
+    _require_training_writer(actor, record.person)
+    _fill_training(record, course, provider, completed_on, level, accreditation, today)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def remove_mentor_training(*, actor: User, record: MentorTraining) -> None:
+    _require_training_writer(actor, record.person)
+    record.delete()
+
+
+def _require_training_writer(actor: User, person: Person) -> None:
     own = person_for_user(organisation=person.organisation, user=actor) == person
     require(own or can_manage_people(user=actor, organisation=person.organisation),
             "Only HR staff or the person themselves record training.")  # fmt: skip
-    record = MentorTraining(
-        person=person,
-        course=course.strip(),
-        provider=provider.strip(),
-        level=level.strip(),
-        accreditation=accreditation.strip(),
-        completed_on=completed_on,
-    )
-    record.full_clean()
-    record.save()
-    return record
+
+
+def _fill_training(
+    record: MentorTraining,
+    course: str,
+    provider: str,
+    completed_on: dt.date,
+    level: str,
+    accreditation: str,
+    today: dt.date | None,
+) -> None:
+    """Set the fields, refusing blanks, over-long text and dates in the future, naming the field."""
+    values = {"course": course, "provider": provider, "level": level, "accreditation": accreditation}
+    for name, value in values.items():
+        limit = TRAINING_LIMITS[name]
+        label = name.capitalize()
+        if name in ("course", "provider") and not value.strip():
+            raise DomainError(f"{label}: give the {name}'s name.")
+        if len(value.strip()) > limit:
+            raise DomainError(f"{label}: at most {limit} characters (you gave {len(value.strip())}).")
+        setattr(record, name, value.strip())
+    if completed_on > (today or timezone.localdate()):
+        raise DomainError(
+            f"Completed on: {completed_on:%d %b %Y} is in the future; record training once done."
+        )
+    record.completed_on = completed_on

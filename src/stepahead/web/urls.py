@@ -22,6 +22,7 @@ from .views import (
     review_edits,
     runs,
     suggestions,
+    training,
     whatif,
 )
 
@@ -38,6 +39,20 @@ urlpatterns = [
     # HR: people
     path("people/", people.people_list, name="people"),
     path("people/<int:pk>/", people.person_detail, name="person"),
+    path("people/<int:pk>/training/add/", training.person_training_add, name="person_training_add"),
+    path(
+        "people/<int:pk>/training/<int:record>/", training.person_training_edit, name="person_training_edit"
+    ),
+    path(
+        "people/<int:pk>/training/<int:record>/remove/",
+        training.person_training_remove,
+        name="person_training_remove",
+    ),
+    # Everyone: their own mentor training and accreditation
+    path("me/training/", training.my_training, name="my_training"),
+    path("me/training/add/", training.my_training_add, name="my_training_add"),
+    path("me/training/<int:record>/", training.my_training_edit, name="my_training_edit"),
+    path("me/training/<int:record>/remove/", training.my_training_remove, name="my_training_remove"),
     path("skills/suggestions/", suggestions.skill_suggestions, name="skill_suggestions"),
     path("skills/suggestions/decide/", suggestions.decide_suggestion, name="decide_suggestion"),
     path("people/import/", imports.import_upload, name="import_upload"),

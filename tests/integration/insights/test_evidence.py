@@ -81,6 +81,10 @@ def test_purpose_briefing_training_and_statements_raise_adherence(world):
     assert found["2.2"] is Finding.PARTLY  # 7 of 9 expected (7 × everyone + 2 mentors' training) < 80 %
     assert report.criteria["2.2"].items == ["7 of 9 briefing items completed by participants."]
     assert found["2.3"] is Finding.PARTLY  # 1 of 2 mentors trained
+    assert report.criteria["2.3"].items == [
+        "1 of 2 people who mentor have a training record; 1 accredited.",
+        "Mentoring (Academy; EMCC EQA): 1 person, latest 01 Jan 2025.",
+    ]
     assert found["4.4"] is Finding.MET  # external: a statement meets it
     assert found["5.3"] is Finding.PARTLY  # a platform criterion: a statement lifts it halfway
     assert report.cycle_complete

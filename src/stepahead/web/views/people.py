@@ -78,5 +78,6 @@ def person_detail(request: OrgRequest, pk: int) -> HttpResponse:
         "section": "people",
         "profile": person_profile(reader=request.user, person=person),
         "can_change": can_change_person(user=request.user, person=person),
+        "training": list(person.mentor_training.all()),
     }
     return render(request, "web/people/detail.html", context)
