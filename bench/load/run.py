@@ -166,7 +166,12 @@ def _locust(env: dict[str, str], args: argparse.Namespace, work: Path, setup: Re
     ]  # fmt: skip
     subprocess.run(command, cwd=REPO, env=env, timeout=args.seconds + 120, check=False)
     with (work / "load_stats.csv").open(newline="") as file:
-        return [_row(row) for row in csv.DictReader(file)]
+        stats = [_row(row) for row in csv.DictReader(file)]
+    with (work / "load_failures.csv").open(newline="") as file:  # what each error was, and how often
+        failures = [f"{row['Name']}: {row['Error']} (×{row['Occurrences']})" for row in csv.DictReader(file)]
+    server_log = (work / "server.log").read_text(errors="replace").splitlines()
+    errors = [line for line in server_log if "Error" in line or "Traceback" in line][:20]
+    return [*stats, {"page": "failures", "failures": failures, "server_errors": errors}]
 
 
 def _row(row: dict[str, str]) -> Record:
@@ -188,6 +193,8 @@ def _row(row: dict[str, str]) -> Record:
 
 def _report(args: argparse.Namespace, stats: list[Record], facts: Record) -> int:
     database = "postgres" if args.database else "sqlite"
+    failures = next(s for s in stats if s["page"] == "failures")
+    stats = [s for s in stats if s is not failures]
     rows = [
         [s["page"], str(s["requests"]), str(s["errors"]), f"{s['per_second']:.1f}",
          *(f"{s[k]:.0f}" if s[k] is not None else "—" for k in ("p50_ms", "p95_ms", "p99_ms"))]
@@ -206,13 +213,19 @@ def _report(args: argparse.Namespace, stats: list[Record], facts: Record) -> int
             "",
             markdown_table(["page", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms"], rows),
             "",
+            *(["Errors:", "", *(f"- {f}" for f in failures["failures"]), ""] if failures["failures"] else []),
+            *(
+                ["Server log:", "", *(f"    {line}" for line in failures["server_errors"]), ""]
+                if failures["server_errors"]
+                else []
+            ),
             machine_markdown(facts),
             f"- Load average when the clients stopped: {facts['load_average_at_end']} (1, 5, 15 min; "
             "other work on the machine shows here)",
             "",
         ]
     )
-    payload = {"facts": facts, "database": database, "arguments": vars(args), "pages": stats}
+    payload = {"facts": facts, "database": database, "arguments": vars(args), "pages": stats, **failures}
     payload["target_met"] = met
     write_results(f"load-{database}", payload, markdown)
     print(markdown)

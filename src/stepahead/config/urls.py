@@ -13,3 +13,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/", api.urls),
     path("", include("stepahead.web.urls")),
 ]
+
+# The error pages in the site's layout, with the navigation and the programme the address was under.
+handler400 = "stepahead.web.views.errors.bad_request"
+handler403 = "stepahead.web.views.errors.permission_denied"
+handler404 = "stepahead.web.views.errors.page_not_found"
+handler500 = "stepahead.web.views.errors.server_error"

@@ -161,6 +161,11 @@ def _unmatched_of(programme: Programme, run: MatchRun) -> list[tuple[str, str]]:
 
 
 def _latest_other(programme: Programme, run: MatchRun) -> MatchRun | None:
+    """The run this one is most likely weighed against: the one whose matches are on the board,
+    else the latest other finished run."""
+    on_board = latest_finished_run(programme=programme)
+    if on_board is not None and on_board.pk != run.pk:
+        return on_board
     finished = runs_of(programme=programme).filter(status=RunStatus.DONE).exclude(pk=run.pk)
     return finished.defer("groups").first()
 
@@ -184,12 +189,7 @@ def run_detail(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
             unmatched=run_counts_of(run).unmatched,
         ),
         "adoptable": run.status == RunStatus.DONE and programme.status in TRYABLE,
-        # the run a what-if is most likely weighed against: the latest other finished run
-        "other": runs_of(programme=programme)
-        .filter(status=RunStatus.DONE)
-        .exclude(pk=run.pk)
-        .defer("groups")
-        .first(),
+        "other": _latest_other(programme, run) if run.status == RunStatus.DONE else None,
     }
     if request.htmx:
         return render(request, "web/runs/_progress.html", context)
@@ -218,16 +218,17 @@ def run_cancel(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
 def run_history(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     runs = list(runs_of(programme=programme).select_related("requested_by").defer("groups")[:200])
-    rows = [(run, run_figures(run)) for run in runs]
+    used = [k for k in PARAMETER_LABELS if k in {"mode", *WHAT_IF_PARAMETERS[programme.mode]}]
+    rows = [
+        (
+            run,
+            run_figures(run),
+            [(PARAMETER_LABELS[k], parameter_words(k, run.parameters.get(k))) for k in used],
+        )
+        for run in runs
+    ]
     return render(
-        request,
-        "web/runs/history.html",
-        {
-            "section": "programmes",
-            "programme": programme,
-            "rows": rows,
-            "labels": PARAMETER_LABELS,
-        },
+        request, "web/runs/history.html", {"section": "programmes", "programme": programme, "rows": rows}
     )
 
 
