@@ -29,6 +29,7 @@ from bench.common import (
     markdown_table,
     parse_sizes,
     run_job,
+    write_results,
 )
 
 METHODS = ("engine", "exact", "rustworkx")
@@ -52,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
                 record = {**run_job(job, args.timeout, command=command), "load_before": _load()}
                 records.append(record)
                 print(_line(record), flush=True)
+                # written after every row, so a run cut short keeps what it measured
+                write_results(args.out, {"machine": facts, "results": records}, _report(facts, records))
     return finish(args.out, facts, records, _report(facts, records))
 
 

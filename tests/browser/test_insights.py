@@ -9,7 +9,7 @@ import pytest
 
 from stepahead.insights.charts import Column, _cell
 from tests.integration.factories import build_world
-from tests.integration.insights.builders import lived_programme
+from tests.integration.insights.builders import lived_programme, rate_levels
 
 pytestmark = pytest.mark.browser
 PASSWORD = "x-password-123"
@@ -111,3 +111,35 @@ def test_organisation_insights_for_admins(page, axe):
 def test_column_helper_matches_the_page_format():
     assert _cell(0.25, True) == "25 %"
     assert Column("a", "A").percent is False
+
+
+def test_figures_are_prepared_in_the_background_then_shown_and_refreshed(page, axe, settings):
+    from stepahead.insights.models import InsightSnapshot
+    from stepahead.insights.services import compute_figures
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # no worker: the test is it
+    world = build_world()
+    programme, enrolments = lived_programme(world)
+    rate_levels(programme, enrolments)
+    problems = _watch_console(page)
+    _sign_in(page, "manager@acme.test")
+    page.goto(f"/programmes/{programme.pk}/insights/")
+    page.get_by_role("heading", name="Preparing the figures").wait_for()
+    assert page.locator("#insights-progress").count() == 1
+    axe(page, context="preparing")
+    compute_figures(snapshot_id=InsightSnapshot.objects.get(programme=programme).pk)
+    page.wait_for_selector("#chart-funnel", timeout=15_000)  # the status poll reloads the page
+    _check_charts(page)
+    levels = page.locator("#chart-level-change tbody tr")
+    assert levels.count() == 1
+    assert levels.first.inner_text().split("\t")[:3] == ["sql", "1.6", "2.8"]
+    assert "Figures as of" in page.locator("#insights-status").inner_text()
+    page.get_by_role("button", name="Refresh figures").click()
+    page.get_by_text("Updating the figures").wait_for()
+    compute_figures(snapshot_id=InsightSnapshot.objects.get(programme=programme).pk)
+    page.get_by_role("link", name="Show them").wait_for(timeout=15_000)
+    axe(page, context="newer figures ready")
+    page.get_by_role("link", name="Show them").click()
+    page.wait_for_selector("#chart-funnel")
+    assert page.js_errors == []
+    assert problems == []

@@ -25,6 +25,7 @@ from stepahead.matching import (
     Optimality,
     Participant,
     Unmatched,
+    circle_is_valid,
 )
 from stepahead.synthetic import generate_organisation, participants_to_csv
 
@@ -300,3 +301,28 @@ def test_without_a_time_limit_peer_pairs_are_proven(capsys: pytest.CaptureFixtur
     status, out, _ = run(capsys, PEOPLE_CSV, "--quiet")
     assert status == 0
     assert json.loads(out)["stats"]["optimality"]["proven"]
+
+
+def test_a_time_limit_stops_circles_with_valid_circles_and_a_bound(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Out of time at once: the circles formed so far are valid, nobody sits in two, and the
+    result says it stopped, with a bound at least its score and the gap to it."""
+    people = generate_organisation(1000, seed=3, roles=True)
+    pool = tmp_path / "pool.csv"
+    pool.write_text(participants_to_csv(people), encoding="utf-8")
+    status, out, _ = run(capsys, pool, "--mode", "circles", "--time-limit", "1e-9", "--quiet")
+    assert status == 0
+    stopped = json.loads(out)
+    found = stopped["stats"]["optimality"]
+    assert found["stopped"]
+    assert not found["proven"]
+    by_id = {p.id: p for p in people}
+    members = [m for c in stopped["circles"] for m in c["members"]]
+    assert len(members) == len(set(members)) == stopped["stats"]["placed"] > 0
+    params = MatchParams(mode=Mode.CIRCLES)
+    assert all(circle_is_valid([by_id[m] for m in c["members"]], params) for c in stopped["circles"])
+    score = stopped["stats"]["total_score"]
+    assert found["upper_bound"] >= score
+    assert found["placed_bound"] >= stopped["stats"]["placed"]
+    assert found["gap"] == pytest.approx((found["upper_bound"] - score) / found["upper_bound"], abs=1e-5)

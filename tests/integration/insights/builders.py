@@ -168,3 +168,35 @@ def lived_programme(world: World) -> tuple[Programme, dict[str, Enrolment]]:
         closed=("early", "schedules", "2026-04-25"),
     )
     return programme, enrolments
+
+
+def rate_levels(programme: Programme, enrolments: dict[str, Enrolment]) -> None:
+    """Self-rated levels in SQL before and after for five people (worked by hand: before 8/5 =
+    1.6, after 14/5 = 2.8, change +1.2, 4 of 5 rose), and in Excel for four (under the threshold)."""
+    from stepahead.lifecycle.models import RatingMoment, SkillRating
+    from stepahead.people.models import Skill
+
+    sql, excel = Skill.objects.get(key="sql"), Skill.objects.get(key="excel")
+    ratings = [
+        (sql, "m1", 1, 3),
+        (sql, "m2", 2, 2),
+        (sql, "m3", 2, 4),
+        (sql, "m5", 3, 4),
+        (sql, "junior", 0, 1),
+    ]
+    ratings += [(excel, name, 1, 2) for name in ("m1", "m2", "m3", "m5")] + [(excel, "junior", 1, None)]
+    for skill, name, before, after in ratings:
+        member = PartnershipMember.objects.filter(
+            partnership__programme=programme, enrolment=enrolments[name]
+        ).first()
+        assert member is not None
+        for moment, level in ((RatingMoment.BEFORE, before), (RatingMoment.AFTER, after)):
+            if level is not None:
+                SkillRating.objects.create(
+                    partnership=member.partnership,
+                    member=member,
+                    skill=skill,
+                    moment=moment,
+                    level=level,
+                    recorded_at=Q2,
+                )

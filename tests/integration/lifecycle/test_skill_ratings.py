@@ -14,10 +14,9 @@ from stepahead.insights.selectors import Filters, Scope
 from stepahead.lifecycle.models import RatingMoment, SkillRating
 from stepahead.lifecycle.ratings import skills_to_rate
 from stepahead.lifecycle.services import reflect_and_close
-from stepahead.partnerships.models import PartnershipMember
 from stepahead.people.models import Skill
 from stepahead.people.services import write_skill_levels
-from tests.integration.insights.builders import mentoring_programme
+from tests.integration.insights.builders import mentoring_programme, rate_levels
 from tests.integration.partnering import active
 
 NOW = dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC)
@@ -61,29 +60,9 @@ def test_in_mentoring_only_the_mentee_side_is_rated(world):
     assert members == {"mentee"}
 
 
-def _rate(programme, enrolment, skill, before, after):
-    member = PartnershipMember.objects.filter(partnership__programme=programme, enrolment=enrolment).first()
-    for moment, level in ((RatingMoment.BEFORE, before), (RatingMoment.AFTER, after)):
-        if level is not None:
-            SkillRating.objects.create(
-                partnership=member.partnership,
-                member=member,
-                skill=skill,
-                moment=moment,
-                level=level,
-                recorded_at=NOW,
-            )
-
-
 def test_outcomes_show_before_and_after_per_skill_over_five_people_worked_by_hand(world):
     programme, e = mentoring_programme(world)
-    sql, excel = Skill.objects.get(key="sql"), Skill.objects.get(key="excel")
-    # SQL, 5 people: 1→3, 2→2, 2→4, 3→4, 0→1: before 8/5 = 1.6, after 14/5 = 2.8, +1.2, 4 of 5 rose.
-    for name, before, after in (("m1", 1, 3), ("m2", 2, 2), ("m3", 2, 4), ("m5", 3, 4), ("junior", 0, 1)):
-        _rate(programme, e[name], sql, before, after)
-    # Excel, 4 people (and one with no rating at the close): hidden under the threshold.
-    for name, before, after in (("m1", 1, 2), ("m2", 1, 2), ("m3", 1, 2), ("m5", 1, 2), ("junior", 1, None)):
-        _rate(programme, e[name], excel, before, after)
+    rate_levels(programme, e)  # SQL: 5 people, 1.6 → 2.8; Excel: 4 people with both ratings
     scope = Scope(world.org, programme)
     assert sorted(level_pairs(scope, Filters())) == [("excel", 4, 4, 4, 8, 4), ("sql", 5, 5, 8, 14, 4)]
     chart = build_overview(scope, Filters(), NOW).chart("level-change")

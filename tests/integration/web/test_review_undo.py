@@ -39,6 +39,8 @@ def test_discard_offers_an_undo_that_brings_the_proposal_and_the_counts_back(wor
     assert 'id="review-figures" hx-swap-oob="true"' in discarded
     assert 'id="review-unplaced" hx-swap-oob="true"' in discarded
     assert "Not placed (2)" in discarded
+    assert 'id="review-approve" hx-swap-oob="true"' in discarded
+    assert "Approve the proposal" in discarded  # one left to approve, not "all 2"
     url, fields = _undo_form(discarded)
     assert url == reverse("web:restore", args=[programme.pk, ab.pk]) + "?sort=score"  # page and sort kept
 
