@@ -15,7 +15,7 @@ from stepahead.accounts import Actor
 from stepahead.organisations.models import Organisation
 from stepahead.people.models import Person, Skill
 from stepahead.people.selectors import SkillEntry, goals_of, people_in, skill_entries
-from stepahead.programmes.models import Enrolment
+from stepahead.programmes.models import Enrolment, SkillSuggestion, SuggestionStatus
 from stepahead.programmes.policies import can_manage_programme
 
 from .models import Partnership, PartnershipMember, PartnershipStatus
@@ -26,6 +26,7 @@ class EnrolmentView:
     enrolment: Enrolment
     skills: list[tuple[str, int]]  # levels typed on the enrolment form (skill name, level)
     goals: list[str]
+    waiting: list[str]  # names typed on the form that wait for HR (programmes.suggestions)
     manageable: bool  # the reader manages this programme (links to its pages)
 
 
@@ -49,8 +50,12 @@ class PersonProfile:
 def person_profile(*, reader: Actor, person: Person) -> PersonProfile:
     """Everything the person page shows, in a fixed number of queries."""
     organisation = person.organisation
+    pending = SkillSuggestion.objects.filter(status=SuggestionStatus.PENDING).order_by("label")
     enrolments = list(
-        Enrolment.objects.filter(person=person).select_related("programme").order_by("-created_at")
+        Enrolment.objects.filter(person=person)
+        .select_related("programme")
+        .prefetch_related(Prefetch("skill_suggestions", queryset=pending))
+        .order_by("-created_at")
     )
     names = _skill_names(organisation, enrolments)
     return PersonProfile(
@@ -67,6 +72,7 @@ def person_profile(*, reader: Actor, person: Person) -> PersonProfile:
                 e,
                 sorted((names.get(k, k), level) for k, level in (e.skills or {}).items()),
                 [names.get(k, k) for k in e.goals or []],
+                [s.label for s in e.skill_suggestions.all()],
                 can_manage_programme(user=reader, programme=e.programme),
             )
             for e in enrolments

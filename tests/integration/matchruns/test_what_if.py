@@ -5,7 +5,7 @@ import pytest
 from stepahead.errors import DomainError
 from stepahead.matchruns import mapper
 from stepahead.matchruns.comparison import compare_runs
-from stepahead.matchruns.models import RunStatus
+from stepahead.matchruns.models import MatchRun, RunStatus
 from stepahead.matchruns.selectors import latest_finished_run
 from stepahead.matchruns.services import execute_match_run, start_match_run
 from stepahead.matchruns.whatif import adopt_run, start_what_if_run
@@ -136,3 +136,22 @@ def test_a_run_still_working_or_failed_cannot_be_adopted(world, django_capture_o
         adopt_run(actor=world.manager, run=trial)
     with pytest.raises(DomainError, match="already in progress"):
         start_what_if_run(actor=world.manager, programme=programme, changes={"band": 0})
+
+
+def test_runs_made_before_runs_kept_their_groups_compare_through_their_proposals(
+    world, django_capture_on_commit_callbacks
+):
+    programme = _two_grades_apart(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        old = start_match_run(actor=world.manager, programme=programme)
+    old = _finish(old)
+    MatchRun.objects.filter(pk=old.pk).update(groups=[])  # as stored before `groups` existed
+    old.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        trial = start_what_if_run(actor=world.manager, programme=programme, changes={"band": 2})
+    trial = _finish(trial)
+    comparison = compare_runs(before=old, after=trial)
+    assert comparison.sides[0].groups == [["A (peer)", "B (peer)"]]
+    assert [o.name for o in comparison.differences] == ["Cee", "Dee"]
+    with pytest.raises(DomainError, match="did not keep its matches"):
+        adopt_run(actor=world.manager, run=old)

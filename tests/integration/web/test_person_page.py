@@ -126,3 +126,12 @@ def test_a_filtered_page_costs_a_fixed_number_of_queries(world, browser_for, dja
         assert browser.get(reverse("web:people"), params).status_code == 200
     with django_assert_max_num_queries(12):
         assert browser.get(reverse("web:people"), {"page": 2}).status_code == 200
+
+
+def test_the_person_page_shows_names_waiting_for_hr(world, browser_for):
+    programme = make_programme(world)
+    make_person(world.org, "OLD", 3, skills={"sql": 1})
+    pia = make_person(world.org, "P1", 3, name="Pia")
+    save_enrolment(programme=programme, person=pia, skills={"sql": 2, "Kubernetes": 3})
+    html = browser_for(world.manager).get(reverse("web:person", args=[pia.pk])).content.decode()
+    assert "waiting for HR</a>: Kubernetes" in html
