@@ -16,12 +16,13 @@ from stepahead.matching import MatchParams
 from stepahead.matching._population import compile_population
 from stepahead.matching._solution import never, silent
 from stepahead.matching.peer import price_repair
+from stepahead.matching.peer import solve as peer_solve
 from stepahead.matching.peer.graph import PairList, all_pairs
 from stepahead.matching.peer.kernel import top_candidates
 from stepahead.matching.peer.proof import big_premium, blossom, units_of
 from stepahead.matching.peer.solve import _exact_or_bounded, _Pool, _State, solve_peer
 from stepahead.matching.peer.tables import PairTables
-from stepahead.synthetic import generate_organisation
+from stepahead.synthetic import SHAPES, generate_organisation
 
 
 def random_pairs(rng: random.Random, people: int, density: float, heaviest: int) -> PairList:
@@ -102,3 +103,32 @@ def test_proves_synthetic_organisations_exactly(size: int) -> None:
     # and the engine as a whole reaches the same objective
     again = solve_peer(pop, params, silent)
     assert len(again.groups) == len(matching)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    shape=st.sampled_from(sorted(SHAPES)),
+    size=st.integers(2, 260),
+    seed=st.integers(0, 10_000),
+    per_person=st.sampled_from([2, 10]),
+)
+def test_peer_pairs_on_every_shape_are_the_full_graph_optimum(
+    shape: str, size: int, seed: int, per_person: int
+) -> None:
+    """The engine (`match`) and price and repair (`exact_peer`, few candidates so that pricing
+    must find the rest) against rustworkx's blossom on every eligible pair, organisations of
+    every shape: both proven, both the optimum."""
+    params = MatchParams()
+    people = generate_organisation(size, seed=seed, shape=shape)
+    pop = compile_population(people, params)
+    everything = all_pairs(pop, params)
+    best = fast_oracle(everything) if len(everything) else (0, 0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(peer_solve, "CANDIDATES_PER_PERSON", per_person)
+        for solve in (peer_solve.solve_peer, peer_solve.exact_peer):
+            solution = solve(pop, params, silent)
+            found = [(int(a), int(b)) for a, b in solution.groups]
+            assert is_matching(everything, found)
+            assert (len(found), units_of(everything, found) if found else 0) == best
+            assert solution.optimality is not None
+            assert solution.optimality.proven
