@@ -29,7 +29,9 @@ class _Signed(HttpUser):
 
     def page(self, path: str, name: str) -> None:
         with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as response:
-            if response.status_code != 200:
+            if response.status_code == 0:  # no answer: say why (refused, reset, timed out)
+                response.failure(f"{name}: no answer ({type(response.error).__name__}: {response.error})")
+            elif response.status_code != 200:
                 response.failure(f"{name} answered {response.status_code}")
 
 

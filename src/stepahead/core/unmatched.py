@@ -186,3 +186,32 @@ def in_plain_words(reason: str) -> str:
         return words
     goals = _GOALS.search(reason)
     return f"{words}: {goals['goals']}." if goals else f"{words}."
+
+
+# A mentor left without a mentee, told the same way (the engine's idle-mentor sentences,
+# stepahead.matching.mentoring.explain, name the mentees concerned).
+_IDLE_MENTOR: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), words)
+    for pattern, words in (
+        (r"capacity 0", "Your enrolment says you can take 0 mentees, so nobody could be matched with you."),
+        (
+            r"^no mentee is |^there are no mentees",
+            "No mentee taking part this time is at a grade this programme pairs with you.",
+        ),
+        (r"goals are among", "No mentee taking part this time wants to grow in the skills you are ahead in."),
+        (
+            r"are excluded",
+            "The mentees you could help asked not to be matched with you, are in your reporting line, "
+            "or share no language with you.",
+        ),
+        (r"fit them better", "The mentees you could help were each a closer fit for another mentor."),
+    )
+)
+
+
+def idle_mentor_in_plain_words(reason: str) -> str:
+    """Why a mentor got no mentee, addressed to them, naming nobody else."""
+    for pattern, words in _IDLE_MENTOR:
+        if pattern.search(reason):
+            return words
+    return "No mentee was matched with you this time within the programme's rules."

@@ -40,6 +40,13 @@ class Chart:
     rows: list[Row]
     spec: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def drawable(self) -> bool:
+        """Rows with at least one value to draw (a chart whose values are all unknown, e.g.
+        response rates before anyone was asked, would make Vega warn of an infinite extent)."""
+        value = self.columns[1].key if len(self.columns) > 1 else ""
+        return any(row.get(value) is not None for row in self.rows)
+
     def cells(self) -> list[list[str]]:
         """The table view's cells, formatted as the page shows them."""
         return [[_cell(row.get(c.key), c.percent) for c in self.columns] for row in self.rows]

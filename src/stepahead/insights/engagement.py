@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from stepahead.core.partnering import GRACE
 from stepahead.lifecycle.models import (
@@ -65,17 +67,39 @@ def sessions_by_month(scope: Scope, filters: Filters) -> list[tuple[dt.date, int
     return sorted((_day(r["month"]), r["held"], r["partnerships"]) for r in rows)
 
 
-def running_in(scope: Scope, filters: Filters, month: dt.date) -> int:
-    """Partnerships whose agreement had started by the month's end and that had not closed
-    before it began: those expected to meet that month."""
-    end = _month_after(month)
-    started = AgreementVersion.objects.filter(number=1, starts_on__lt=end).values("partnership")
-    return (
+def running_in(scope: Scope, filters: Filters, months: list[dt.date]) -> list[int]:
+    """Per month, partnerships whose agreement had started by the month's end and that had not
+    closed before it began: those expected to meet that month. One query for all the months
+    (the partnerships joined to a small table of them)."""
+    if not months:
+        return []
+    first = AgreementVersion.objects.filter(partnership=OuterRef("pk"), number=1).values("starts_on")[:1]
+    spans = (
         _partnerships(scope, filters)
-        .filter(pk__in=started, status__in=LIVED)
-        .filter(Q(closure__isnull=True) | Q(closure__closed_at__date__gte=month))
-        .count()
+        .filter(status__in=LIVED)
+        .annotate(began=Subquery(first), closed=F("closure__closed_at"))
+        .filter(began__isnull=False)
+        .values("pk", "began", "closed")
     )
+    inner, params = spans.query.sql_with_params()
+    ops = connection.ops
+    table = " UNION ALL ".join(
+        f"SELECT {i} AS i, %s AS month_start, %s AS month_end" for i in range(len(months))
+    )
+    sql = (
+        f"SELECT q.i, COUNT(*) FROM ({inner}) g JOIN ({table}) q "
+        "ON g.began < q.month_end AND (g.closed IS NULL OR g.closed >= q.month_start) GROUP BY q.i"
+    )
+    values = []
+    for month in months:  # a closure on the month's first day (local time) still counts
+        start = timezone.make_aware(dt.datetime(month.year, month.month, 1))
+        values += [ops.adapt_datetimefield_value(start), ops.adapt_datefield_value(_month_after(month))]
+    counts = [0] * len(months)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, *values))
+        for i, n in cursor.fetchall():
+            counts[int(i)] = int(n)
+    return counts
 
 
 def _month_after(month: dt.date) -> dt.date:

@@ -113,8 +113,9 @@ def engagement_section(scope: Scope, filters: Filters, now: dt.datetime) -> tupl
     cadence = e.agreed_cadence_days(scope, filters)
     target = round(30.4 / cadence, 2) if cadence else None
     rows = []
-    for month, held, _met in e.sessions_by_month(scope, filters):
-        running = e.running_in(scope, filters, month)
+    by_month = e.sessions_by_month(scope, filters)
+    expected = e.running_in(scope, filters, [month for month, _, _ in by_month])
+    for (month, held, _met), running in zip(by_month, expected, strict=True):
         rows.append(
             {
                 "month": month.strftime("%Y-%m"),

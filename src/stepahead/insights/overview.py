@@ -138,16 +138,16 @@ def _median_of_histogram(histogram: list[tuple[int, int]]) -> int | None:
 
 def _scaling(scope: Scope, filters: Filters) -> tuple[list[Section], list[Figure]]:
     loads = s.load_histogram(scope, filters)
-    over_time = []
-    for start in s.quarters(scope, filters):
-        spread = s.load_histogram(scope, filters, during=(_aware(start), _next_quarter(start)))
-        over_time.append(
-            {
-                "quarter": metrics.quarter_of(start.year, start.month),
-                "gini": round(metrics.gini(spread), 4),
-                "top10": round(metrics.top_share(spread), 4),
-            }
-        )
+    starts = s.quarters(scope, filters)
+    spreads = s.load_histograms(scope, filters, [(_aware(q), _next_quarter(q)) for q in starts])
+    over_time = [
+        {
+            "quarter": metrics.quarter_of(start.year, start.month),
+            "gini": round(metrics.gini(spread), 4),
+            "top10": round(metrics.top_share(spread), 4),
+        }
+        for start, spread in zip(starts, spreads, strict=True)
+    ]
     dependence = Section(
         "dependence",
         "Dependence on a few experts",

@@ -3,7 +3,7 @@ rolled-back approval never emails anyone; retried if SMTP is down)."""
 
 from collections.abc import Iterable
 
-from stepahead.core.unmatched import in_plain_words
+from stepahead.core.unmatched import idle_mentor_in_plain_words, in_plain_words
 from stepahead.mail.links import absolute_url
 from stepahead.mail.services import Outgoing, queue_email, queue_emails
 from stepahead.matchruns.models import MatchRun
@@ -65,7 +65,7 @@ def notify_unmatched(programme: Programme, runs: Iterable[MatchRun], *, unplaced
     messages = []
     contact = _programme_contact(programme)
     for run in runs:
-        reasons = {u["id"]: u["reason"] for u in (run.summary or {}).get("unmatched", [])}
+        reasons = _why_not(run)
         waiting = (
             Enrolment.objects.filter(
                 programme=programme, status=EnrolmentStatus.ACTIVE, person__hris_id__in=list(reasons)
@@ -79,7 +79,7 @@ def notify_unmatched(programme: Programme, runs: Iterable[MatchRun], *, unplaced
             context = {
                 "name": person.name or person.hris_id,
                 "programme": programme.name,
-                "why": in_plain_words(reasons[person.hris_id]),
+                "why": reasons[person.hris_id],
                 "contact": contact,
                 "link": absolute_url(f"/my/programmes/{programme.pk}/"),
             }
@@ -88,6 +88,15 @@ def notify_unmatched(programme: Programme, runs: Iterable[MatchRun], *, unplaced
                 Outgoing(programme.organisation, person.email, "partnerships/unmatched", context, key, run)
             )
     return len(queue_emails(messages)) if messages else 0
+
+
+def _why_not(run: MatchRun) -> dict[str, str]:
+    """{HRIS id: why, in the reader's words} for everyone the run left out: the unplaced, and
+    mentors it gave no mentee (a `both` in both lists is told about the mentee side)."""
+    summary = run.summary or {}
+    why = {u["id"]: idle_mentor_in_plain_words(u["reason"]) for u in summary.get("idle_mentors") or []}
+    why.update({u["id"]: in_plain_words(u["reason"]) for u in summary.get("unmatched") or []})
+    return why
 
 
 def _programme_contact(programme: Programme) -> str:

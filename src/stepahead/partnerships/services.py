@@ -144,7 +144,7 @@ def approve_proposals(
         partnership.save(update_fields=["status", "approved_at", "approved_by", "pinned"])
         notify_approved(partnership)
     runs = MatchRun.objects.filter(pk__in={p.match_run_id for p in approved if p.match_run_id})
-    notify_unmatched(programme, runs, unplaced=placement_of(programme=programme).waiting)
+    notify_unmatched(programme, runs, unplaced=placement_of(programme=programme).unplaced)  # idle mentors too
     return approved
 
 

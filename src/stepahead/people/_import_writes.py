@@ -167,7 +167,9 @@ def _person_values(row: ImportRow, fields: list[str]) -> dict[str, object]:
     values: dict[str, object] = {
         "name": p.name,
         "email": p.email,
-        "function": p.function,
+        # The directory keeps the file's spelling ("HR", not "hr"): people read it on every page
+        # and in the engine's reasons; matching normalises it again where it compares.
+        "function": p.spelled.get(p.function, p.function),
         "grade": p.grade,
         "manager_hris_id": p.manager_id,
         "location": row.location,

@@ -25,9 +25,11 @@ def scope(world):
 def test_sessions_per_month_and_partnerships_running(scope):
     months = e.sessions_by_month(scope, ALL)
     assert months == [(dt.date(2026, 1, 1), 3, 2), (dt.date(2026, 2, 1), 2, 2), (dt.date(2026, 4, 1), 1, 1)]
-    assert e.running_in(scope, ALL, dt.date(2026, 1, 1)) == 2
-    assert e.running_in(scope, ALL, dt.date(2026, 4, 1)) == 2  # m1 still active, m3 started 16 April
-    assert e.running_in(scope, ALL, dt.date(2026, 5, 1)) == 1  # m2 closed in March, m3 in April
+    months = [dt.date(2026, 1, 1), dt.date(2026, 3, 1), dt.date(2026, 4, 1), dt.date(2026, 5, 1)]
+    # January: m1 and m2; March: m2 closed on the 30th, still counts; April: m1 still active, m3
+    # started 16 April; May: m2 closed in March, m3 in April.
+    assert e.running_in(scope, ALL, months) == [2, 2, 2, 1]
+    assert e.running_in(scope, ALL, []) == []
     assert e.agreed_cadence_days(scope, ALL) == 14.0
 
 
@@ -49,6 +51,13 @@ def test_load_counts_only_partnerships_running_now_or_in_the_period(scope):
     assert s.load_histogram(scope, ALL) == {1: 2}
     april = (dt.datetime(2026, 4, 1, tzinfo=dt.UTC), dt.datetime(2026, 7, 1, tzinfo=dt.UTC))
     assert s.load_histogram(scope, ALL, during=april) == {2: 1, 1: 1}  # m2 closed 30 March
+    # Many periods in one query, each as if asked alone (and an empty one before anything began).
+    march = (dt.datetime(2026, 3, 1, tzinfo=dt.UTC), dt.datetime(2026, 4, 1, tzinfo=dt.UTC))
+    before = (dt.datetime(2020, 1, 1, tzinfo=dt.UTC), dt.datetime(2020, 4, 1, tzinfo=dt.UTC))
+    together = s.load_histograms(scope, ALL, [april, before, march])
+    assert together == [s.load_histogram(scope, ALL, during=p) for p in (april, before, march)]
+    assert together[1] == {}
+    assert s.load_histograms(scope, ALL, []) == []
 
 
 def test_the_overview_shows_engagement_and_outcomes(scope):

@@ -65,3 +65,15 @@ def test_downloads_hold_the_table(built):
     sheet = load_workbook(io.BytesIO(to_xlsx(chart))).active
     assert [cell.value for cell in sheet[2]][:2] == ["Eligible", 7]
     assert sheet.max_row == len(chart.rows) + 1
+
+
+def test_a_chart_whose_values_are_all_unknown_is_not_drawn():
+    from stepahead.insights.charts import Column, bar
+
+    columns = [Column("what", "Feedback"), Column("rate", "Response rate", True), Column("asked", "Asked")]
+    unknown = bar(
+        "rates", "Rates", "Nothing asked yet.", columns, [{"what": "Pulses", "rate": None, "asked": 0}]
+    )
+    assert not unknown.drawable
+    assert unknown.cells() == [["Pulses", "–", "0"]]  # the table still shows the row
+    assert bar("rates", "Rates", "", columns, [{"what": "Pulses", "rate": 0.5, "asked": 2}]).drawable

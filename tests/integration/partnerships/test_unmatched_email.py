@@ -64,3 +64,22 @@ def test_nobody_without_an_email_or_since_placed_is_mailed(world, django_capture
     lee.person.email = ""
     lee.person.save()
     assert notify_unmatched(programme, [proposal.match_run], unplaced=frozenset({lee.pk})) == 0
+
+
+def test_a_mentor_left_without_a_mentee_is_told_too(world, django_capture_on_commit_callbacks):
+    programme = make_programme(world, mode="traditional")
+    for hris, name, skills in (("S", "Sam", {"python": 4}), ("T", "Tia", {"excel": 4})):
+        mentor = make_person(world.org, hris, 5, skills=skills, name=name, email=f"{hris}@acme.test")
+        save_enrolment(programme=programme, person=mentor, role="mentor", capacity=2)
+    jo = make_person(
+        world.org, "J", 2, skills={"python": 3}, goals=["python"], name="Jo", email="j@acme.test"
+    )
+    save_enrolment(programme=programme, person=jo, role="mentee")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = start_match_run(actor=world.manager, programme=programme)
+    execute_match_run(run_id=run.pk)
+    approve_proposals(actor=world.manager, programme=programme)
+    deliver_due()
+    [letter] = _mail_to("T@acme.test")
+    assert "Why: No mentee taking part this time wants to grow in the skills you are ahead in." in letter.body
+    assert "Jo" not in letter.body.replace("Jo,", "")  # nobody else is named

@@ -35,7 +35,7 @@ def test_clean_file_imports_people_skills_and_goals(world):
     outcome = import_people(actor=world.manager, organisation=world.org, preview=preview)
     assert (outcome.created, outcome.updated) == (2, 0)
     ada = with_skills_and_goals(Person.objects.filter(hris_id="E1")).get()
-    assert (ada.function, ada.grade, ada.manager_hris_id, ada.languages) == ("finance", 3, "E9", ["de", "en"])
+    assert (ada.function, ada.grade, ada.manager_hris_id, ada.languages) == ("Finance", 3, "E9", ["de", "en"])
     assert effective_levels(ada) == {"excel": 4, "public speaking": 2}
     assert goal_keys(ada) == ["sql", "public speaking"]  # "presenting" is an alias
 
@@ -127,3 +127,11 @@ def test_participants_and_other_organisations_cannot_import(world):
 def test_unsupported_file_type(world):
     with pytest.raises(DomainError, match=r"csv or \.xlsx"):
         read_table(b"x", filename="people.pdf")
+
+
+def test_functions_keep_the_files_spelling_for_pages_and_reasons(world):
+    """Stored normalised, "HR" read "hr" on every page and "Sales meets Hr" in the engine's reasons."""
+    text = "id,name,function,grade\nE1,Ada,HR,3\nE2,Bo,Customer Service,3\n"
+    import_people(actor=world.manager, organisation=world.org, preview=_preview(world, text))
+    functions = dict(Person.objects.filter(organisation=world.org).values_list("hris_id", "function"))
+    assert functions == {"E1": "HR", "E2": "Customer Service"}

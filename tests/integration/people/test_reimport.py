@@ -74,7 +74,7 @@ def test_reimport_keeps_other_sources_and_columns_the_file_lacks(world):
     _import(world, "id,grade,skills\nE1,3,excel:1\n", source=LevelSource.MANAGER)
     _import(world, "id,grade,name\nE1,5,Ada Lovelace\n")
     ada = _person("E1")
-    assert (ada.name, ada.grade, ada.function, ada.languages) == ("Ada Lovelace", 5, "finance", ["de", "en"])
+    assert (ada.name, ada.grade, ada.function, ada.languages) == ("Ada Lovelace", 5, "Finance", ["de", "en"])
     by_source = set(SkillLevel.objects.filter(person=ada).values_list("skill__key", "source", "level"))
     assert by_source == {("excel", "self", 4), ("public speaking", "self", 2), ("excel", "manager", 1)}
     assert goal_keys(ada) == ["sql", "excel"]

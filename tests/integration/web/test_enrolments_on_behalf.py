@@ -7,7 +7,7 @@ from django.urls import reverse
 from stepahead.matchruns.mapper import Draft
 from stepahead.partnerships.models import Partnership, PartnershipStatus
 from stepahead.partnerships.services import record_proposals
-from stepahead.programmes.models import Enrolment, EnrolmentEvent, EnrolmentStatus, Status
+from stepahead.programmes.models import Enrolment, EnrolmentEvent, EnrolmentStatus, Programme, Status
 from stepahead.programmes.services import save_enrolment
 from tests.integration.factories import enrol_peers, make_person, make_programme
 
@@ -140,3 +140,28 @@ def test_only_managers_of_the_programme_act_on_enrolments(world, browser_for):
     assert browser_for(world.manager).get(edit).status_code == 404
     assert Enrolment.objects.get(pk=e["B"].pk).status == EnrolmentStatus.ACTIVE
     assert not Enrolment.objects.filter(person=pia).exists()
+
+
+def test_a_participant_who_withdraws_is_asked_first_in_their_own_words(world, browser_for):
+    """Never naming HR's draft proposals to a participant; recorded as their own withdrawal."""
+    programme = make_programme(world)
+    e = enrol_peers(world, programme, ("A", "B"))  # A is the participant's own entry
+    Programme.objects.filter(pk=programme.pk).update(status=Status.MATCHING, late_enrolment=True)
+    record_proposals(
+        programme=programme,
+        match_run=None,
+        drafts=[Draft("pair", ((e["A"], "peer"), (e["B"], "peer")), 1.0, ())],
+    )
+    browser = browser_for(world.participant)
+    url = reverse("web:withdraw", args=[programme.pk])
+    asked = browser.post(url).content.decode()
+    assert "Leave peer programme?" in asked
+    assert "Any match being prepared for you is dropped." in asked
+    assert "Proposal #" not in asked
+    assert Enrolment.objects.get(pk=e["A"].pk).status == EnrolmentStatus.ACTIVE  # not yet
+    assert browser.post(url, {"confirmed": "yes"}).status_code == 302
+    assert Enrolment.objects.get(pk=e["A"].pk).status == EnrolmentStatus.WITHDRAWN
+    event = EnrolmentEvent.objects.get(enrolment=e["A"])
+    assert (event.action, event.on_behalf) == ("withdrawn", False)
+    assert browser.post(url, {"confirmed": "yes"}).status_code == 302  # again: nothing new recorded
+    assert EnrolmentEvent.objects.filter(enrolment=e["A"]).count() == 1

@@ -92,7 +92,7 @@ def test_unknown_headers_ask_for_a_column_mapping(world, browser_for):
     assert preview.status_code == 200
     assert "Import 2 people" in preview.content.decode()
     browser.post(reverse("web:import_commit"))
-    assert Person.objects.get(hris_id="A1").function.lower() == "finance"
+    assert Person.objects.get(hris_id="A1").function == "Finance"
 
 
 def test_xlsx_upload(world, browser_for):

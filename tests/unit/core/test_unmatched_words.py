@@ -2,7 +2,7 @@
 
 import pytest
 
-from stepahead.core.unmatched import in_plain_words
+from stepahead.core.unmatched import idle_mentor_in_plain_words, in_plain_words
 
 
 def test_goals_nobody_is_ahead_in_are_named_back_to_the_reader():
@@ -31,3 +31,24 @@ def test_other_peoples_names_and_words_never_reach_the_reader(reason):
     assert "Eve" not in words
     assert "ex" not in words.split()
     assert words.endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ("Sam has capacity 0: raise it so Sam can take a mentee", "can take 0 mentees"),
+        ("no mentee is more junior than Sam (grade 2)", "at a grade this programme pairs with you"),
+        ("no mentee's goals are among Sam's strengths (sql)", "skills you are ahead in"),
+        (
+            "the mentees Sam is ahead of (Jo Bloggs) are excluded, in Sam's reporting line, or ...",
+            "asked not",
+        ),
+        ("the 2 mentees Sam could help in sql went to mentors who fit them better", "closer fit for another"),
+        ("something new about Jo Bloggs", "No mentee was matched with you"),
+    ],
+)
+def test_an_idle_mentor_is_told_why_without_names(reason, expected):
+    words = idle_mentor_in_plain_words(reason)
+    assert expected in words
+    assert "Jo" not in words
+    assert "Sam" not in words

@@ -19,6 +19,8 @@ from stepahead.matching._model import Optimality
 from stepahead.matching._population import compile_population
 from stepahead.matching._solution import Solution, silent
 from stepahead.matching.circles import solve as circles_solve
+from stepahead.synthetic import SHAPES as SYNTHETIC_SHAPES
+from stepahead.synthetic import generate_organisation
 from tests.support.pools import random_pool
 
 PRIORITY = (1.0, 0.7, 0.4)
@@ -180,4 +182,21 @@ def test_circles_place_the_most_people_with_the_most_score(
     assert optimality.upper_bound >= best - 1e-6
     assert optimality.placed_bound is not None
     assert optimality.placed_bound >= most
+    assert optimality.proven
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**31), size=st.integers(10, 40), shape=st.sampled_from(sorted(SYNTHETIC_SHAPES)))
+def test_circles_are_optimal_on_every_synthetic_organisation_shape(seed: int, size: int, shape: str) -> None:
+    """The engine's benchmark shapes (steep, even, few or many skills, one function, languages),
+    small enough for the enumerator: placed and score are the optimum, and proven."""
+    people = list(generate_organisation(size, seed=seed % 1000, shape=shape))
+    params = MatchParams(mode=Mode.CIRCLES, seed=seed % 4)
+    most, best = optimum(people, params)
+    solution = solve(people, params)
+    optimality = solution.optimality
+    assert isinstance(optimality, Optimality)
+    assert sum(len(c) for c in solution.groups) == most
+    assert sum(solution.scores) == pytest.approx(best, abs=1e-6)
+    assert optimality.upper_bound >= best - 1e-6
     assert optimality.proven

@@ -7,7 +7,7 @@ worded about the person; every change is recorded with who made it (`EnrolmentEv
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -185,6 +185,38 @@ def withdrawal_words(name: str, effects: WithdrawalEffects) -> list[str]:
             "scheduled sessions are cancelled and every member is told. Its history is kept."
         )
     return said or [f"{name} is in no proposal or partnership, so nobody else is affected."]
+
+
+def confirm_own_withdrawal(request: HttpRequest, programme: Programme, enrolment: Enrolment) -> HttpResponse:
+    """The participant's own Withdraw asks first too, in their words."""
+    return confirmation_page(
+        request,
+        title=f"Leave {programme.name}?",
+        consequences=[
+            *withdrawal_words_for_you(withdrawal_effects(enrolment=enrolment)),
+            "Your answers are kept: you can join again while enrolment is open.",
+        ],
+        action=reverse("web:withdraw", args=[programme.pk]),
+        confirm_label=f"Withdraw from {programme.name}",
+        back_url=reverse("web:my_programme", args=[programme.pk]),
+        danger=True,
+    )
+
+
+def withdrawal_words_for_you(effects: WithdrawalEffects) -> list[str]:
+    """What withdrawing does, told to the person themself. Proposals under review are HR's
+    drafts, never shown to participants: only that a match being prepared is dropped."""
+    said = []
+    if effects.proposals:
+        said.append("Any match being prepared for you is dropped.")
+    for effect in effects.awaiting:
+        said.append(f"Your match with {_and(effect.others)} will not go ahead; they are told kindly.")
+    for effect in effects.ongoing:
+        said.append(
+            f"Your partnership with {_and(effect.others)} ends early: scheduled sessions are cancelled "
+            "and everyone is told. Its history stays in My matches."
+        )
+    return said
 
 
 def _summary(done: WithdrawalEffects) -> str:

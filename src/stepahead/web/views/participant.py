@@ -26,7 +26,14 @@ from stepahead.people.selectors import (
     self_enrolling_person,
     skill_for_key,
 )
-from stepahead.programmes.models import Enrolment, Invitation, InvitationStatus, Programme, SuggestionStatus
+from stepahead.programmes.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Invitation,
+    InvitationStatus,
+    Programme,
+    SuggestionStatus,
+)
 from stepahead.programmes.policies import invitation_is_for
 from stepahead.programmes.selectors import open_to_join, pending_invitation, programme_in, suggestions_of
 from stepahead.programmes.services import (
@@ -37,7 +44,8 @@ from stepahead.programmes.services import (
 from stepahead.web.access import OrgRequest, SignedInRequest, current_person, member_required
 from stepahead.web.enrolment_forms import EnrolmentForm, enrolment_form
 from stepahead.web.forms import DeclineForm
-from stepahead.web.responses import error_response
+from stepahead.web.responses import confirmed, error_response
+from stepahead.web.views.enrolments import confirm_own_withdrawal
 from stepahead.web.views.lifecycle import lifecycle_context
 
 
@@ -202,6 +210,11 @@ def withdraw(request: OrgRequest, pk: int) -> HttpResponse:
             status=409,
             back_url=reverse("web:my_programme", args=[pk]),
         )
+    if enrolment.status != EnrolmentStatus.ACTIVE:
+        messages.info(request, f"You have already withdrawn from {programme.name}.")
+        return redirect("web:my_programmes")
+    if not confirmed(request):
+        return confirm_own_withdrawal(request, programme, enrolment)
     withdraw_from_programme(actor=request.user, enrolment=enrolment)
     messages.success(request, f"You have withdrawn from {programme.name}.")
     return redirect("web:my_programmes")

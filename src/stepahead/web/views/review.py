@@ -204,7 +204,8 @@ def _confirm_approve_all(request: OrgRequest, programme: Programme) -> HttpRespo
         consequences=[
             f"{len(people)} {'person is' if len(people) == 1 else 'people are'} emailed their match "
             "and asked to accept or decline. Emails cannot be called back.",
-            "Everyone the run left unmatched is emailed that they were not matched this time, "
+            "Everyone the run left unmatched (and any mentor it gave no mentee) is emailed that they "
+            "were not matched this time, "
             "why (in plain words, naming nobody else) and what happens next.",
             "Approved matches are kept by later runs; you can no longer swap or discard them.",
         ],
