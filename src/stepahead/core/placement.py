@@ -10,6 +10,13 @@ Every active enrolment of a programme is exactly one of:
   discarded, or joined late).
 So placed + declined + idle mentors + unmatched = enrolled, whatever happened in between. A run
 counts its pool the same way (`run_counts`; declines are already in its reasons).
+
+A `both` person is placed as soon as they are in a group in either role: one who mentors someone
+but found no mentor of their own is placed, not also unmatched (the engine leaves them out of its
+unmatched list, spec 1.1; tests/unit/core/test_placement_of_runs.py checks the partition on
+engine results). One kept in an earlier match as a mentor with no capacity left enters the next
+run only as a mentee, so that run may list them as unmatched: its pool counts them once, and the
+"kept in earlier matches" figure does not count them at all.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ Decisions where the spec is silent:
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -235,6 +236,10 @@ class Diagnosis:
         self.goal_levels = np.take_along_axis(pop.levels, pop.goals, axis=1).T.copy()  # (3, n)
         self.language_words = np.ascontiguousarray(pop.languages.T)  # (words, n)
         self.related_start, self.related = _relations(pop)
+        # Names two people share (the demo has two Elias Wagners): a reason listing both must
+        # tell them apart, so those names carry the person's id, the spec's unique key.
+        named = Counter(p.name for p in pop.people if p.name)
+        self.shared_names = {name for name, count in named.items() if count > 1}
 
     def unmatched(self) -> list[Unmatched]:
         ids = self.unplaced()
@@ -263,7 +268,8 @@ class Diagnosis:
     # Words -------------------------------------------------------------------------------------
 
     def who(self, i: int) -> str:
-        return _who(self.pop.people[i])
+        person = self.pop.people[i]
+        return f"{person.name} ({person.id})" if person.name in self.shared_names else _who(person)
 
     def goals(self, i: int) -> str:
         return ", ".join(map(self.words.label, self.pop.people[i].goals[:MAX_GOALS]))

@@ -583,3 +583,20 @@ def test_hand_built_groups_quote_their_members_spelling() -> None:
     pair = explain_group([ana, ben], MatchParams())
     assert "Ana is ahead of Ben in Python (3 vs 0)" in pair.reasons
     assert "People Ops meets Finance" in pair.reasons  # nobody spelled finance otherwise
+
+
+def test_two_people_with_one_name_are_told_apart_by_id() -> None:
+    """The demo listed "Elias Wagner, Elias Wagner": two mentors share the name, so a reason
+    naming both gives each one's id; a name nobody else has stays bare."""
+    mentors = [
+        Participant.build(pid, 5, name="Elias Wagner", skills={"sql": 4}, role="mentor", capacity=1)
+        for pid in ("M1", "M2")
+    ]
+    mentees = [
+        Participant.build(pid, 1, name=name, skills={"sql": level}, goals=["sql"], role="mentee")
+        for pid, name, level in (("E1", "Ana", 1), ("E2", "Bo", 1), ("E3", "Cy", 3))
+    ]
+    result = match([*mentors, *mentees], MatchParams(mode=Mode.TRADITIONAL))
+    (left_out,) = result.unmatched
+    assert "Elias Wagner (M1), Elias Wagner (M2)" in left_out.reason
+    assert "Cy (" not in left_out.reason
