@@ -43,13 +43,9 @@ from stepahead.partnerships.services import accept_partnership, approve_proposal
 from stepahead.people.importing import import_people, preview_people_import, read_table
 from stepahead.people.models import Person
 from stepahead.people.services import add_skill_alias, link_person_to_user, resolve_skill, save_person
+from stepahead.programmes.invitations import invite_people
 from stepahead.programmes.models import Programme, Status
-from stepahead.programmes.services import (
-    change_programme_status,
-    create_programme,
-    enrol_participant,
-    invite_people,
-)
+from stepahead.programmes.services import change_programme_status, create_programme, enrol_participant
 from stepahead.synthetic import Employee, generate_employees, participants_to_csv
 
 __all__ = [

@@ -10,11 +10,11 @@ import pytest
 
 from stepahead.matchruns.models import MatchRun, RunStatus
 from stepahead.matchruns.services import start_match_run
+from stepahead.programmes.invitations import invite_people
 from stepahead.programmes.models import Status
 from stepahead.programmes.services import (
     change_programme_status,
     create_programme,
-    invite_people,
     save_enrolment,
 )
 from tests.browser.test_journeys import acme as acme_organisation

@@ -24,8 +24,9 @@ from stepahead.organisations.services import create_organisation
 from stepahead.partnerships.models import Partnership, PartnershipStatus
 from stepahead.partnerships.services import approve_proposals
 from stepahead.people.models import Person
+from stepahead.programmes.invitations import invite_people
 from stepahead.programmes.models import Enrolment, Invitation, Programme, Status
-from stepahead.programmes.services import enrol_participant, invite_people
+from stepahead.programmes.services import enrol_participant
 from tests.integration.factories import make_person
 
 pytestmark = pytest.mark.browser

@@ -27,7 +27,8 @@ from stepahead.partnerships.services import (
     decline_partnership,
     record_proposals,
 )
-from stepahead.people.models import Person
+from stepahead.people.models import MAX_LEVEL, LevelSource, Person
+from stepahead.people.services import set_development_goals, set_skill_levels
 from stepahead.programmes.models import Programme, Status
 from stepahead.programmes.services import change_programme_status, create_programme, enrol_participant
 
@@ -50,8 +51,11 @@ type LoginFor = Callable[[Person], User]
 PAIR_STATES = [
     ("active", 8), ("awaiting", 0), ("awaiting", 0), ("agreement", 0), ("agreement", 0),
     ("active", 10), ("active", 6), ("at_risk", 7), ("at_risk", 9), ("completed", 24),
-    ("completed", 26), ("ended_early", 5), ("declined", 0),
+    ("completed", 26), ("completed", 20), ("completed", 18), ("ended_early", 5), ("declined", 0),
 ]  # fmt: skip
+# The skills the closers came for: each closer holds two of the three, so each skill is rated
+# before and after by 5 or more people in a programme — over the insights' anonymity threshold.
+CLOSERS_SKILLS = ("Stakeholder management", "Public speaking", "Machine learning")
 CIRCLE_STATES = [("active", 9), ("agreement", 0), ("completed", 22), ("ended_early", 4)]
 TAKEAWAYS = [
     "Walked through a real example together; agreed on one thing to try before next time.",
@@ -66,19 +70,37 @@ def stage_lives(
     """Create the two winter-cohort programmes and their partnerships (see the module doc)."""
     organisation = you.organisation
     others = iter(p for p in organisation_people if p.pk != you.pk)
-    made = []
+    made, closers = [], 0
     pairs = _programme(hr, organisation, "Peer pairs: winter cohort", "peer")
     for n, (state, weeks) in enumerate(PAIR_STATES):
         people = [you, next(others)] if n == 0 else [next(others), next(others)]
+        if state == "completed":
+            closers = _share_goals(hr, people, closers)
         made.append(_live(hr, pairs, "pair", people, state, weeks, login_for))
     circles = _programme(hr, organisation, "Peer circles: winter cohort", "circles")
     for state, weeks in CIRCLE_STATES:
         people = [next(others) for _ in range(4 if state == "active" else 3)]
+        if state == "completed":
+            closers = _share_goals(hr, people, closers)
         made.append(_live(hr, circles, "circle", people, state, weeks, login_for))
     for programme in (pairs, circles):  # everyone is enrolled: the cohorts are running
         change_programme_status(actor=hr, programme=programme, to=Status.MATCHING)
         change_programme_status(actor=hr, programme=programme, to=Status.RUNNING)
     return made
+
+
+def _share_goals(hr: User, people: list[Person], closers: int) -> int:
+    """Give the people who will close two of `CLOSERS_SKILLS` as goals (ahead of their own first
+    goal) and a self-assessed level of 1–3 in each, before their agreement records the levels
+    "before". Returns the count of closers so far, which rotates the skills deterministically."""
+    for n, person in enumerate(people, start=closers):
+        cohort = [s for k, s in enumerate(CLOSERS_SKILLS) if k != n % len(CLOSERS_SKILLS)]
+        own = list(person.goals.order_by("priority").values_list("skill__name", flat=True)[:1])
+        set_development_goals(actor=hr, person=person, goals=[*cohort, *own])
+        levels = dict(person.skill_levels.filter(source=LevelSource.SELF).values_list("skill__name", "level"))
+        levels.update({skill: 1 + (n + k) % 3 for k, skill in enumerate(cohort)})
+        set_skill_levels(actor=hr, person=person, levels=levels)
+    return closers + len(people)
 
 
 def _programme(hr: User, organisation: Organisation, name: str, mode: str) -> Programme:
@@ -210,17 +232,22 @@ def _upcoming(partnership: Partnership, user: User, now: datetime) -> None:
 
 
 def _complete(partnership: Partnership, users: list[User]) -> None:
-    for user in users:
+    for n, user in enumerate(users):
         member = partnership.members.get(enrolment__person__user=user)
         outcomes = {
             g.pk: ("achieved" if g.progress >= 60 else "partly")
             for g in partnership.goals.filter(owner=member)
         }
-        before = {r.skill_id: r.level for r in member.skill_ratings.filter(moment=RatingMoment.BEFORE)}
+        before = member.skill_ratings.filter(moment=RatingMoment.BEFORE).order_by("skill__name")
         reflect_and_close(
             user=user,
             partnership=partnership,
             reflection="I came for one skill and left with a habit of asking for feedback.",
             outcomes=outcomes,
-            levels={skill: min(5, level + 1) for skill, level in before.items()},  # a step up each
+            levels={r.skill_id: _after(r.level, n + k) for k, r in enumerate(before)},
         )
+
+
+def _after(before: int, n: int) -> int:
+    """Closers rate themselves a step up in most skills; in one of three they stay level."""
+    return before if n % 3 == 2 else min(MAX_LEVEL, before + 1)

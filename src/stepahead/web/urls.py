@@ -139,7 +139,7 @@ urlpatterns = [
     path("my/programmes/<int:pk>/join/", participant.join, name="join"),
     path("my/matches/", participant.my_matches, name="my_matches"),
     path("my/skills/lookup/", participant.skill_lookup, name="skill_lookup"),
-    # Linked from emails (programmes.services._queue_invitation, partnerships.notifications)
+    # Linked from emails (programmes.invitations._queue_invitation, partnerships.notifications)
     path("invitations/<str:token>/", participant.invitation, name="invitation"),
     path("partnerships/<int:pk>/", participant.partnership_detail, name="partnership"),
     path("partnerships/<int:pk>/accept/", participant.partnership_accept, name="partnership_accept"),

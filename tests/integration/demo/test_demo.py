@@ -17,8 +17,12 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from stepahead.core.feedback import ANONYMITY_THRESHOLD
+from stepahead.core.insights import level_changes
 from stepahead.core.partnering import HrStatus
 from stepahead.demo import DEMO_SLUG, HR_EMAIL, PARTICIPANT_EMAIL, load_demo
+from stepahead.insights.engagement import level_pairs
+from stepahead.insights.selectors import Filters, Scope
 from stepahead.lifecycle.models import Closure, Goal, Session
 from stepahead.lifecycle.oversight import status_counts
 from stepahead.lifecycle.selectors import session_invite
@@ -107,6 +111,18 @@ def _winter_cohorts_show_every_state(organisation):
     assert Closure.objects.filter(partnership__organisation=organisation, kind="early").exists()
     session = Session.objects.filter(partnership__organisation=organisation).first()
     assert "BEGIN:VEVENT" in session_invite(session)
+
+
+def test_demo_closers_level_changes_clear_the_anonymity_threshold(db):
+    organisation = load_demo(headcount=120).organisation
+    pairs = Programme.objects.get(organisation=organisation, name="Peer pairs: winter cohort")
+    for scope in (Scope(organisation, pairs), Scope(organisation)):
+        changes = level_changes(level_pairs(scope, Filters()), ANONYMITY_THRESHOLD)
+        assert len(changes) >= 3, scope.key()
+        assert all(c.people >= ANONYMITY_THRESHOLD for c in changes)
+        # Most rose a step; some stayed level (never every rating in every skill).
+        assert all(c.change > 0 for c in changes)
+        assert any(c.rose < 1 for c in changes)
 
 
 # --- the command, as a user runs it --------------------------------------------------------------

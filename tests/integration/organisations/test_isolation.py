@@ -11,9 +11,10 @@ from stepahead.organisations.services import add_member, remove_member
 from stepahead.partnerships.models import Partnership
 from stepahead.partnerships.selectors import partnership_in
 from stepahead.people.selectors import people_in, person_by_hris_id
+from stepahead.programmes.invitations import invite_people
 from stepahead.programmes.models import Programme
 from stepahead.programmes.selectors import programme_in
-from stepahead.programmes.services import enrol_participant, invite_people
+from stepahead.programmes.services import enrol_participant
 from tests.integration.factories import make_person, make_programme, make_user
 
 

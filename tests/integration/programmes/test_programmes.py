@@ -6,14 +6,13 @@ from django.core.exceptions import ValidationError
 
 from stepahead.errors import DomainError, PermissionDenied, TransitionError
 from stepahead.mail.services import deliver_due
+from stepahead.programmes.invitations import accept_invitation, invite_people
 from stepahead.programmes.models import EnrolmentStatus, Status
 from stepahead.programmes.selectors import programmes_for
 from stepahead.programmes.services import (
-    accept_invitation,
     change_programme_status,
     create_programme,
     enrol_participant,
-    invite_people,
     update_programme_settings,
     withdraw_enrolment,
 )

@@ -9,8 +9,9 @@ from stepahead.matchruns.services import execute_match_run, start_match_run
 from stepahead.partnerships.models import PartnershipStatus
 from stepahead.partnerships.selectors import partnerships_of
 from stepahead.partnerships.services import accept_partnership, approve_proposals
+from stepahead.programmes.invitations import invite_people
 from stepahead.programmes.models import Enrolment, Status
-from stepahead.programmes.services import invite_people, reopen_enrolment
+from stepahead.programmes.services import reopen_enrolment
 from tests.integration.factories import PEERS, enrol_peers, make_person, make_programme, make_user
 
 

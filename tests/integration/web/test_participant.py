@@ -5,8 +5,8 @@ from django.urls import reverse
 from stepahead.organisations.models import Membership
 from stepahead.partnerships.models import PartnershipStatus, Response
 from stepahead.partnerships.services import approve_proposals
+from stepahead.programmes.invitations import invite_people
 from stepahead.programmes.models import Enrolment, Invitation, Status
-from stepahead.programmes.services import invite_people
 from tests.integration.factories import make_person, make_programme, make_user
 
 

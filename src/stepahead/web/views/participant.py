@@ -26,6 +26,7 @@ from stepahead.people.selectors import (
     self_enrolling_person,
     skill_for_key,
 )
+from stepahead.programmes.invitations import accept_invitation
 from stepahead.programmes.models import (
     Enrolment,
     EnrolmentStatus,
@@ -36,11 +37,7 @@ from stepahead.programmes.models import (
 )
 from stepahead.programmes.policies import invitation_is_for
 from stepahead.programmes.selectors import open_to_join, pending_invitation, programme_in, suggestions_of
-from stepahead.programmes.services import (
-    accept_invitation,
-    enrol_participant,
-    enrol_self,
-)
+from stepahead.programmes.services import enrol_participant, enrol_self
 from stepahead.web.access import OrgRequest, SignedInRequest, current_person, member_required
 from stepahead.web.enrolment_forms import EnrolmentForm, enrolment_form
 from stepahead.web.forms import DeclineForm

@@ -23,6 +23,7 @@ from stepahead.partnerships.models import PartnershipStatus
 from stepahead.partnerships.selectors import programmes_with_counts
 from stepahead.people.models import Person
 from stepahead.people.selectors import people_in
+from stepahead.programmes.invitations import InvitationReport, invitation_link, send_invitations
 from stepahead.programmes.models import (
     TRANSITIONS,
     EnrolmentStatus,
@@ -32,12 +33,9 @@ from stepahead.programmes.models import (
 )
 from stepahead.programmes.selectors import enrolments_of, latest_events
 from stepahead.programmes.services import (
-    InvitationReport,
     change_programme_status,
     create_programme,
-    invitation_link,
     reopen_enrolment,
-    send_invitations,
     update_programme_settings,
 )
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
