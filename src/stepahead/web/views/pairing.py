@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from stepahead.core.strength import match_strength
 from stepahead.errors import DomainError
-from stepahead.matchruns.mapper import MENTORING, GroupScore, IneligibleGroupError
+from stepahead.matchruns.mapper import MENTORING, GroupScore
 from stepahead.partnerships.models import MemberRole, Partnership
 from stepahead.partnerships.review import (
     add_to_circle,
@@ -26,7 +26,7 @@ from stepahead.partnerships.review import (
 )
 from stepahead.programmes.models import Enrolment, Programme
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
-from stepahead.web.views.review_edits import edit_response, partnership_or_404, undo_button
+from stepahead.web.views.review_edits import edit_response, partnership_or_404, refusal_status, undo_button
 
 CHOOSE_TWO = "Choose two different people."
 CHOOSE_CIRCLE = "Choose a circle and who joins it."
@@ -65,10 +65,8 @@ def _checked(
     that forbids it (htmx: in place under the form; otherwise a page)."""
     try:
         scored = check()
-    except IneligibleGroupError as error:
-        return _refused(request, context, str(error), status=400)
     except DomainError as error:
-        return _refused(request, context, str(error), status=409)
+        return _refused(request, context, str(error), status=refusal_status(error))
     circle = context["programme"].mode == "circles"
     context.update(
         strength=match_strength(scored.score, members=size, circle=circle),
@@ -91,10 +89,8 @@ def _made(request: OrgRequest, programme: Programme, make: Callable[[], dict[str
     """Make the group; the board, figures and not-placed list refresh, or the rule is named."""
     try:
         said = make()
-    except IneligibleGroupError as error:
-        return edit_response(request, programme, error=str(error), status=400)
     except DomainError as error:
-        return edit_response(request, programme, error=str(error), status=409)
+        return edit_response(request, programme, error=str(error), status=refusal_status(error))
     return edit_response(request, programme, **said)
 
 

@@ -82,6 +82,12 @@ def undo_button(request: OrgRequest, url: str, what: str, **fields: str) -> dict
     }
 
 
+def refusal_status(error: DomainError) -> int:
+    """A hard rule the group would break is the request's fault (400); a board that moved on under
+    the edit is a conflict (409)."""
+    return 400 if isinstance(error, IneligibleGroupError) else 409
+
+
 def _label(enrolment: Enrolment) -> str:
     return enrolment.person.name or enrolment.person.hris_id
 
@@ -99,10 +105,8 @@ def swap(request: OrgRequest, pk: int) -> HttpResponse:
         score_a, score_b = swap_members(
             actor=request.user, first=first, first_enrolment=a, second=second, second_enrolment=b
         )
-    except IneligibleGroupError as error:
-        return edit_response(request, programme, error=str(error), status=400)
     except DomainError as error:
-        return edit_response(request, programme, error=str(error), status=409)
+        return edit_response(request, programme, error=str(error), status=refusal_status(error))
     return edit_response(
         request,
         programme,
@@ -126,10 +130,8 @@ def replace(request: OrgRequest, pk: int) -> HttpResponse:
         raise Http404("No such enrolment.")
     try:
         score = replace_member(actor=request.user, partnership=partnership, leaving=leaving, joining=joining)
-    except IneligibleGroupError as error:
-        return edit_response(request, programme, error=str(error), status=400)
     except DomainError as error:
-        return edit_response(request, programme, error=str(error), status=409)
+        return edit_response(request, programme, error=str(error), status=refusal_status(error))
     return edit_response(
         request,
         programme,
