@@ -29,12 +29,19 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.common import RESULT_MARKER, finish, fmt, machine_facts, machine_markdown, markdown_table, run_job
+from bench.common import (
+    RESULT_MARKER,
+    finish,
+    fmt,
+    machine_facts,
+    machine_markdown,
+    markdown_table,
+    run_platform_job,
+)
 
 LIMITS = {"page_first": 0.300, "page_warm": 0.300, "pdf": 5.0}
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
@@ -54,17 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         return _child(json.loads(args.job))
     people = args.people or (10_000 if args.quick else 100_000)
     facts = machine_facts()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{tmp}/insights.sqlite3"
-        job = {
-            "people": people,
-            "repeats": args.repeats,
-            "database": url.split(":", 1)[0],
-            "reuse": args.reuse,
-        }
-        env = {"DATABASE_URL": url, "STEPAHEAD_VAR_DIR": tmp, "DEBUG": "0", "SECRET_KEY": "bench"}
-        command = [sys.executable, "-m", "bench.bench_insights", "--job", json.dumps({**job, "url": url})]
-        record = run_job(job, args.timeout, command=command, env=env)
+    job = {"people": people, "repeats": args.repeats, "reuse": args.reuse}
+    record = run_platform_job(
+        "bench.bench_insights", job, database_url=args.database_url, timeout=args.timeout
+    )
     ok = [record.get(k, 1e9) <= limit for k, limit in LIMITS.items()]
     rows = [
         [

@@ -27,12 +27,19 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench.common import RESULT_MARKER, finish, fmt, machine_facts, machine_markdown, markdown_table, run_job
+from bench.common import (
+    RESULT_MARKER,
+    finish,
+    fmt,
+    machine_facts,
+    machine_markdown,
+    markdown_table,
+    run_platform_job,
+)
 
 LIMIT = 30.0
 NOW = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
@@ -50,12 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         return _child(json.loads(args.job))
     size = args.partnerships or (500 if args.quick else 5_000)
     facts = machine_facts()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{tmp}/nudges.sqlite3"
-        job = {"partnerships": size, "database": url.split(":", 1)[0]}
-        env = {"DATABASE_URL": url, "STEPAHEAD_VAR_DIR": tmp, "DEBUG": "0", "SECRET_KEY": "bench"}
-        command = [sys.executable, "-m", "bench.bench_nudges", "--job", json.dumps({**job, "url": url})]
-        record = run_job(job, args.timeout, command=command, env=env)
+    job = {"partnerships": size}
+    record = run_platform_job("bench.bench_nudges", job, database_url=args.database_url, timeout=args.timeout)
     rows = [
         [
             f"{size:,}",

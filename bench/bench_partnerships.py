@@ -22,11 +22,18 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from typing import Any
 
-from bench.common import RESULT_MARKER, finish, fmt, machine_facts, machine_markdown, markdown_table, run_job
+from bench.common import (
+    RESULT_MARKER,
+    finish,
+    fmt,
+    machine_facts,
+    machine_markdown,
+    markdown_table,
+    run_platform_job,
+)
 
 LIMIT_MS = 300.0
 VIEWS = {"page": "", "at risk": "?status=at_risk", "search": "?q=Person%2042"}
@@ -45,12 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         return _child(json.loads(args.job))
     size = args.partnerships or (500 if args.quick else 5_000)
     facts = machine_facts()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{tmp}/partnerships.sqlite3"
-        job = {"partnerships": size, "repeats": args.repeats, "database": url.split(":", 1)[0]}
-        env = {"DATABASE_URL": url, "STEPAHEAD_VAR_DIR": tmp, "DEBUG": "0", "SECRET_KEY": "bench"}
-        command = [sys.executable, "-m", "bench.bench_partnerships", "--job", json.dumps(job)]
-        record = run_job(job, args.timeout, command=command, env=env)
+    job = {"partnerships": size, "repeats": args.repeats}
+    record = run_platform_job(
+        "bench.bench_partnerships", job, database_url=args.database_url, timeout=args.timeout
+    )
     rows = [
         [
             name,

@@ -17,11 +17,18 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from typing import Any
 
 from bench.bench_partnerships import _client, _timed
-from bench.common import RESULT_MARKER, finish, fmt, machine_facts, machine_markdown, markdown_table, run_job
+from bench.common import (
+    RESULT_MARKER,
+    finish,
+    fmt,
+    machine_facts,
+    machine_markdown,
+    markdown_table,
+    run_platform_job,
+)
 
 LIMIT_MS = 300.0
 VIEWS = {
@@ -47,12 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         return _child(json.loads(args.job))
     size = args.people or (1_000 if args.quick else 10_000)
     facts = machine_facts()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{tmp}/people.sqlite3"
-        job = {"people": size, "repeats": args.repeats, "database": url.split(":", 1)[0]}
-        env = {"DATABASE_URL": url, "STEPAHEAD_VAR_DIR": tmp, "DEBUG": "0", "SECRET_KEY": "bench"}
-        command = [sys.executable, "-m", "bench.bench_people", "--job", json.dumps(job)]
-        record = run_job(job, args.timeout, command=command, env=env)
+    job = {"people": size, "repeats": args.repeats}
+    record = run_platform_job("bench.bench_people", job, database_url=args.database_url, timeout=args.timeout)
     rows = [
         [
             name,

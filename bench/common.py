@@ -12,6 +12,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -49,6 +50,18 @@ def run_job(
             return record
     tail = (done.stderr or done.stdout).strip().splitlines()[-6:]
     return {**job, "error": f"exit code {done.returncode}: " + " | ".join(tail)}
+
+
+def run_platform_job(module: str, job: Record, *, database_url: str, timeout: float) -> Record:
+    """Run a platform benchmark's child (`python -m <module> --job ...`, DEBUG off) against its own
+    database: `database_url`, or a SQLite file in a temporary folder that is also the platform's
+    var folder. The child's job carries `database` (its kind) and `url`."""
+    with tempfile.TemporaryDirectory(prefix="stepahead-bench-") as tmp:
+        url = database_url or f"sqlite:///{tmp}/bench.sqlite3"
+        job = {**job, "database": url.split(":", 1)[0]}
+        env = {"DATABASE_URL": url, "STEPAHEAD_VAR_DIR": tmp, "DEBUG": "0", "SECRET_KEY": "bench"}
+        command = [sys.executable, "-m", module, "--job", json.dumps({**job, "url": url})]
+        return run_job(job, timeout, command=command, env=env)
 
 
 def default_repeats(size: int) -> int:
