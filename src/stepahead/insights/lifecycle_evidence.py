@@ -40,13 +40,13 @@ def _feedback(programme: Programme) -> dict[str, Evidence]:
 
     pulses = Pulse.objects.filter(partnership__programme=programme).count()
     fits = FitCheck.objects.filter(partnership__programme=programme)
-    said_no = fits.filter(good_fit=False).count()
+    said_no, answered = fits.filter(good_fit=False).count(), fits.count()
     found: dict[str, Evidence] = {}
-    if pulses and fits.exists():
+    if pulses and answered:
         found["4.1"] = Evidence(
             Finding.MET,
             [
-                f"{pulses} session pulses and {fits.count()} early fit checks answered; {said_no} said "
+                f"{pulses} session pulses and {answered} early fit checks answered; {said_no} said "
                 "“not a fit” and were offered a no-fault re-pairing, the programme manager told."
             ],
         )

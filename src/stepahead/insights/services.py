@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from stepahead.accounts import User
@@ -146,7 +146,7 @@ def _no_jit() -> Iterator[None]:
             cursor.execute("RESET jit")
 
 
-def mark_stale(*, organisation_id: int) -> None:
+def mark_stale(*, organisation_id: int | Subquery) -> None:
     """Lifecycle records of the organisation changed: its figures are due for a recomputation."""
     InsightSnapshot.objects.filter(organisation_id=organisation_id, stale=False).update(stale=True)
 

@@ -20,7 +20,7 @@ from stepahead.partnerships.models import Partnership, PartnershipMember
 from stepahead.people.models import Person
 from stepahead.programmes.models import Enrolment, Invitation, Programme
 
-from .models import InsightSnapshot
+from .services import mark_stale
 
 BY_PARTNERSHIP = (
     PartnershipMember,
@@ -49,7 +49,7 @@ def _organisation_of(instance: Model) -> Any:
 
 
 def _changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    InsightSnapshot.objects.filter(organisation_id=_organisation_of(instance), stale=False).update(stale=True)
+    mark_stale(organisation_id=_organisation_of(instance))
 
 
 def connect() -> None:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from stepahead.insights import stored
 from stepahead.insights.charts import Chart, to_csv, to_xlsx
 from stepahead.insights.choices import PERIODS, chosen_filters
-from stepahead.insights.models import InsightSnapshot
+from stepahead.insights.models import InsightSnapshot, SnapshotState
 from stepahead.insights.selectors import Scope, filter_choices
 from stepahead.insights.services import figures_for, refresh_figures
 from stepahead.organisations.policies import is_org_admin
@@ -53,7 +53,7 @@ def _status(request: OrgRequest, scope: Scope, context: dict[str, object]) -> Ht
     chosen = chosen_filters(request.GET)
     snapshot = figures_for(scope=scope, chosen=chosen)
     shown = request.GET.get("shown", "")
-    ready = snapshot.computed_at is not None and snapshot.state == "idle"
+    ready = snapshot.computed_at is not None and snapshot.state == SnapshotState.IDLE
     response = render(
         request,
         "web/insights/_status.html",

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stepahead.errors import DomainError
-from stepahead.matchruns.models import MatchRun
+from stepahead.matchruns.models import MatchRun, RunStatus
 from stepahead.matchruns.selectors import runs_of
 from stepahead.matchruns.services import RunInProgressError
 from stepahead.matchruns.whatif import adopt_run, start_what_if_run, what_if_parameters
@@ -39,7 +39,7 @@ def what_if(request: OrgRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect("web:run_detail", pk=pk, run_pk=run.pk)
-    latest = runs_of(programme=programme).filter(status="done").defer("groups").first()
+    latest = runs_of(programme=programme).filter(status=RunStatus.DONE).defer("groups").first()
     context = {"section": "programmes", "programme": programme, "form": form, "latest": latest}
     return render(request, "web/runs/what_if.html", context, status=400 if form.errors else 200)
 
