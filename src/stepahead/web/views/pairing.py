@@ -155,9 +155,7 @@ def circle_check(request: OrgRequest, pk: int) -> HttpResponse:
     try:
         circle, joining = _circle_choice(request, programme)
     except NotChosenError:
-        return render(
-            request, "web/review/_group_preview.html", {**context, "error": CHOOSE_CIRCLE}, status=400
-        )
+        return _refused(request, context, CHOOSE_CIRCLE, status=400)
     name = joining.person.name or joining.person.hris_id
     context.update(
         fields={"circle": circle.pk, "joining": joining.pk},
