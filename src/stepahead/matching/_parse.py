@@ -163,19 +163,23 @@ class CellMemo:
     """What repeated cell texts were read as, for one file. The same skill entries, goal lists and
     languages recur on most rows, and reading each text once is what makes 100k rows fast."""
 
-    __slots__ = ("labels", "skill_entries", "spelled")
+    __slots__ = ("functions", "labels", "skill_entries", "spelled")
 
     def __init__(self) -> None:
+        self.functions: dict[str, str] = {}
         self.skill_entries: dict[str, tuple[str, int] | str] = {}
         self.labels: dict[str, tuple[str, ...]] = {}
         # The whole file's spellings, shared by every participant read from it (spec 1.1).
         self.spelled: dict[str, str] = {}
 
     def function(self, text: str) -> str:
-        normal = normalise_label(text)
-        if normal not in self.spelled and text:
-            self.written(text)
-        return normal
+        """A function is one label (not a `;` list), read once per distinct cell text."""
+        found = self.functions.get(text)
+        if found is None:
+            found = self.functions[text] = normalise_label(text)
+            for label, spelling in as_written([text]).items():
+                self.spelled.setdefault(label, spelling)
+        return found
 
     def written(self, text: str) -> None:
         """Note how a cell spelled its labels (each distinct cell text once)."""
