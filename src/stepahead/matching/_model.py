@@ -194,6 +194,11 @@ class MentorLoad:
     top10_share: float  # share of the mentees held by the busiest 10 % of mentors
 
 
+def relative_gap(total: float, bound: float) -> float:
+    """How far a result is below its upper bound, as a share of the bound (0 when it meets it)."""
+    return max(0.0, (bound - total) / bound) if bound > 0 else 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class Optimality:
     """How sure the engine is of its answer.

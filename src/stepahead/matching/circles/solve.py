@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._model import MAX_LEVEL, MatchParams, Optimality
+from .._model import MAX_LEVEL, MatchParams, Optimality, relative_gap
 from .._population import FloatArray, IntArray, Population
 from .._scoring import PRIORITY_WEIGHTS
 from .._solution import Progress, Solution, Stop, never
@@ -50,7 +50,7 @@ def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop
         return _solution(
             exact.rows,
             exact.scores,
-            Optimality(proven, bound, _gap(total, bound), method, exact.placed_bound),
+            Optimality(proven, bound, relative_gap(total, bound), method, exact.placed_bound),
         )
     peers = find_peers(pop, params, lambda done: progress("Finding likely circle-mates", 0.2 * done))
     progress("Forming circles", 0.2)
@@ -63,7 +63,9 @@ def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop
     progress("Circles formed", 1.0)
     proven = bound <= total + 1e-9
     most = placeable(pop, params, board.unplaced, stop)
-    optimality = Optimality(proven, max(bound, total), _gap(total, bound), SEARCH_METHOD, placed + most)
+    optimality = Optimality(
+        proven, max(bound, total), relative_gap(total, bound), SEARCH_METHOD, placed + most
+    )
     return _solution(rows, scores, optimality)
 
 
@@ -75,10 +77,6 @@ def placeable(pop: Population, params: MatchParams, unplaced: IntArray, stop: St
             return count + len(unplaced) - k
         count += circle_exists(pop, params, int(person)) is not False
     return count
-
-
-def _gap(total: float, bound: float) -> float:
-    return max(0.0, (bound - total) / bound) if bound > 0 else 0.0
 
 
 def search(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._model import MatchParams, Optimality
+from .._model import MatchParams, Optimality, relative_gap
 from .._population import SCALE, IntArray, Population, bonuses, pair_keys, values_given
 from .._solution import Progress, Solution, Stop, never
 from .flow import Certificate, Flow, Network, carry, certify, grow, match_candidates, prune
@@ -171,7 +171,7 @@ def _solution(
     else:
         bound = _weight_bound(pop, params, sides, net, len(mentors))
         # A bound the result reaches proves it too (nobody placeable, say), even unchecked.
-        optimality = Optimality(bound <= total, max(bound, total), _gap(total, bound), METHOD)
+        optimality = Optimality(bound <= total, max(bound, total), relative_gap(total, bound), METHOD)
     return Solution(
         groups=tuple((int(m), int(e)) for m, e in zip(mentors, mentees, strict=True)),
         scores=tuple(float(s) for s in scores),
@@ -186,7 +186,3 @@ def _weight_bound(pop: Population, params: MatchParams, sides: Sides, net: Netwo
     best = best_values(pop, sides.mentors, sides.mentees) + bonus
     np.maximum.at(best, net.pairs.mentee, net.weight)  # wished-for pairs may do better still
     return float(np.sort(best)[::-1][:placed].sum()) / SCALE
-
-
-def _gap(total: float, bound: float) -> float:
-    return max(0.0, (bound - total) / bound) if bound > 0 else 0.0

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._model import MatchParams, Optimality
+from .._model import MatchParams, Optimality, relative_gap
 from .._population import SCALE, IntArray, Population, to_units
 from .._solution import Progress, Stop
 from .general import GeneralMatching, max_weight_matching
@@ -102,8 +102,7 @@ def _bounded(pairs: PairList, matching: list[tuple[int, int]], bound2: int, big:
     places as many people."""
     found = units_of(pairs, matching) / SCALE
     bound = max(bound2 - 2 * big * len(matching), 0) / 2 / SCALE
-    gap = (bound - found) / bound if bound > 0 else 0.0
-    return Optimality(False, max(bound, found), max(gap, 0.0), METHOD)
+    return Optimality(False, max(bound, found), relative_gap(found, bound), METHOD)
 
 
 def _union(first: PairList, second: PairList, n: int) -> PairList:

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import rustworkx as rx
 
-from .._model import MatchParams, Optimality, Participant
+from .._model import MatchParams, Optimality, Participant, relative_gap
 from .._population import SCALE, IntArray, Population, compile_population
 from .._solution import Progress, Solution, Stop, never, silent
 from .graph import Candidates, PairList, pairs_of, peer_weights
@@ -176,8 +176,9 @@ def _bounded_matching(
         # people rounding leaves out are re-solved exactly, with their neighbourhoods.
         matching = repair_around_left_out(round_relaxation(relax, n), coarse.pairs, n, _big(coarse, n))
     found = units_of(pairs, matching) / SCALE
-    gap = (bound - found) / bound if bound > 0 else 0.0
-    return matching, Optimality(False, bound, max(gap, 0.0), "relaxation bound over all eligible pairs")
+    return matching, Optimality(
+        False, bound, relative_gap(found, bound), "relaxation bound over all eligible pairs"
+    )
 
 
 def _big(cands: Candidates, n: int) -> int:
@@ -340,8 +341,8 @@ def _stopped(state: _State, prices: IntArray) -> Optimality:
     bound2 = int(prices.sum() + state.relax.prices[state.n])
     bound = _score_bound(state, state.matching, bound2)
     found = units_of(state.pairs, state.matching) / SCALE
-    gap = (bound - found) / bound if bound > 0 else 0.0
-    return Optimality(False, max(bound, found), max(gap, 0.0), "relaxation bound over all eligible pairs")
+    gap = relative_gap(found, bound)
+    return Optimality(False, max(bound, found), gap, "relaxation bound over all eligible pairs")
 
 
 def _proven(state: _State, method: str) -> Optimality:
