@@ -181,7 +181,7 @@ def test_review_actions_are_refused_to_participants_and_other_orgs(world, browse
 # programme and access (7); placement (3); board (page count, page, members, the unplaced: 4);
 # the last run (1); declines (1, and 1 more for their members when there are any); figures (2);
 # the signed-in person for the navigation (1).
-PROPOSALS_PAGE_QUERIES = 19
+PROPOSALS_PAGE_QUERIES = 14
 
 
 def _programme_with_proposals(world, people: int, *, unplaced: int = 0):
