@@ -142,10 +142,10 @@ def decline_reasons(declines: list[Decline]) -> dict[int, str]:
     (the latest decline's words)."""
     reasons: dict[int, str] = {}
     for decline in reversed(declines):
-        decliner = _name(decline.decliner)
+        decliner = decline.decliner.enrolment.person.display_name
         reasons[decline.decliner.enrolment_id] = decline_words(
             reader_declined=True,
-            partners=[_name(m) for m in decline.partners],
+            partners=[m.enrolment.person.display_name for m in decline.partners],
             decliner=decliner,
             said=decline.decliner.decline_reason,
         )
@@ -153,11 +153,6 @@ def decline_reasons(declines: list[Decline]) -> dict[int, str]:
             words = decline_words(reader_declined=False, partners=[], decliner=decliner)
             reasons[member.enrolment_id] = words
     return reasons
-
-
-def _name(member: PartnershipMember) -> str:
-    person = member.enrolment.person
-    return person.name or person.hris_id
 
 
 def partnerships_of(*, programme: Programme, statuses: Iterable[str] | None = None) -> QuerySet[Partnership]:

@@ -19,7 +19,7 @@ from .board import Board, Peers, find_peers
 from .build import build
 from .catalogue import circle_exists
 from .exact import exact_circles
-from .moves import exchange, insert_unplaced, relocate, swap_in
+from .moves import disband, exchange, insert_unplaced, relocate, swap_in
 from .repair import repair
 from .score import MAX_SIZE, MIN_SIZE
 
@@ -99,6 +99,7 @@ def search(
         changed += swap_in(pop, params, peers, board)
         changed += relocate(pop, params, peers, board, focus)
         changed += exchange(pop, params, peers, board, focus)
+        changed += disband(pop, params, peers, board)
         budget = (SMALL_POOL_REPAIRS if small else MAX_REPAIRS) - repairs
         anchors = _anchors(board, order, focus, small)[: max(0, budget)]
         repairs += len(anchors)

@@ -213,7 +213,7 @@ def _confirm_approve_all(request: OrgRequest, programme: Programme) -> HttpRespo
     members = PartnershipMember.objects.filter(
         partnership__programme=programme, partnership__status=PartnershipStatus.PROPOSED
     ).select_related("enrolment__person")
-    people = sorted({m.enrolment.person.name or m.enrolment.person.hris_id for m in members})
+    people = sorted({m.enrolment.person.display_name for m in members})
     proposals = _proposals(programme).count()
     return confirmation_page(
         request,

@@ -85,10 +85,6 @@ def refusal_status(error: DomainError) -> int:
     return 400 if isinstance(error, IneligibleGroupError) else 409
 
 
-def _label(enrolment: Enrolment) -> str:
-    return enrolment.person.name or enrolment.person.hris_id
-
-
 @hr_required
 @require_POST
 def swap(request: OrgRequest, pk: int) -> HttpResponse:
@@ -107,8 +103,8 @@ def swap(request: OrgRequest, pk: int) -> HttpResponse:
     return edit_response(
         request,
         programme,
-        message=f"Swapped {_label(a)} and {_label(b)}. New scores: proposal #{first.pk} "
-        f"{score_a:.2f}, proposal #{second.pk} {score_b:.2f}.",
+        message=f"Swapped {a.person.display_name} and {b.person.display_name}. "
+        f"New scores: proposal #{first.pk} {score_a:.2f}, proposal #{second.pk} {score_b:.2f}.",
     )
 
 
@@ -132,8 +128,8 @@ def replace(request: OrgRequest, pk: int) -> HttpResponse:
     return edit_response(
         request,
         programme,
-        message=f"{_label(joining)} replaced {_label(leaving)} in proposal #{partnership.pk}. "
-        f"New score: {score:.2f}.",
+        message=f"{joining.person.display_name} replaced {leaving.person.display_name} "
+        f"in proposal #{partnership.pk}. New score: {score:.2f}.",
     )
 
 
