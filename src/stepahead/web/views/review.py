@@ -41,6 +41,7 @@ from stepahead.web.responses import confirmation_page, confirmed, error_response
 PAGE_SIZE = 50
 SORTS = {"-score": ("-score", "pk"), "score": ("score", "pk")}
 UNMATCHED_SHOWN = 100
+UNPLACED_SHOWN = 500  # in the board's pickers
 
 
 # What the board shows of a member: building 150 models with every enrolment's answers (JSON)
@@ -106,14 +107,16 @@ def _figures(programme: Programme, standing: Placement[int]) -> dict[str, Any]:
     }
 
 
-def _unplaced(programme: Programme) -> QuerySet[Enrolment]:
-    """Who can step in (declined, unmatched, idle mentors), by name: the same subquery as the
-    figures' count, never a list of ids (10,000 of them before the first run)."""
-    return (
-        unplaced_enrolments(programme=programme)
-        .select_related("person")
-        .order_by("person__name", "person__hris_id")
-    )
+def _unplaced(programme: Programme, standing: Placement[int] | None) -> QuerySet[Enrolment]:
+    """Who can step in (declined, unmatched, idle mentors), by name. Once the placement is known
+    and the list is short (after a run: a handful of 10,000), their ids are a primary-key lookup;
+    otherwise (everyone, before the first run) the same subquery as the placement's, never a
+    list of 10,000 ids."""
+    if standing is not None and len(standing.unplaced) <= UNPLACED_SHOWN:
+        waiting = Enrolment.objects.filter(pk__in=standing.unplaced)
+    else:
+        waiting = unplaced_enrolments(programme=programme)
+    return waiting.select_related("person").order_by("person__name", "person__hris_id")
 
 
 class _CountedPaginator(Paginator[Partnership]):
@@ -130,10 +133,14 @@ class _CountedPaginator(Paginator[Partnership]):
 
 
 def board_context(
-    request: OrgRequest, programme: Programme, *, proposals: int | None = None
+    request: OrgRequest,
+    programme: Programme,
+    *,
+    standing: Placement[int] | None = None,
+    proposals: int | None = None,
 ) -> dict[str, Any]:
-    """The board (a page of proposals and who can step in); `proposals`: how many there are, if
-    already counted."""
+    """The board (a page of proposals and who can step in); `standing` and `proposals` (how many
+    there are), if the caller already has them."""
     sort = request.GET.get("sort", "-score")
     if sort not in SORTS:
         sort = "-score"
@@ -149,7 +156,7 @@ def board_context(
         "page_obj": page,
         "proposals": list(page.object_list),
         "sort": sort,
-        "unplaced": list(_unplaced(programme)[:500]),
+        "unplaced": list(_unplaced(programme, standing)[:UNPLACED_SHOWN]),
     }
 
 
@@ -185,7 +192,7 @@ def full_board(request: OrgRequest, programme: Programme) -> dict[str, Any]:
     reasons. The page draws it, and every edit (`review_edits.edit_response`) redraws it."""
     standing = placement_of(programme=programme)
     figures = _figures(programme, standing)
-    board = board_context(request, programme, proposals=figures["proposals"])
+    board = board_context(request, programme, standing=standing, proposals=figures["proposals"])
     declines = declines_of(programme=programme)
     run = latest_finished_run(programme=programme)
     return {
