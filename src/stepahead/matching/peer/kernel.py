@@ -213,7 +213,10 @@ def _excess(
                 for code in codes:
                     if table[code] < need:
                         break
-                    first, last = _band_part(members, start, tr * _CODES + code, band[0][i], band[1][i])
+                    bucket = tr * _CODES + code
+                    if start[bucket] == start[bucket + 1]:  # most are: tiers × codes outnumber the band
+                        continue
+                    first, last = _band_part(members, start, bucket, band[0][i], band[1][i])
                     for j in members[first:last]:
                         if min(cap2[i], cap2[j]) - base - prices[j] + tier_floor[tr] <= least_held:
                             continue
