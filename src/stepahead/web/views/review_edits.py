@@ -15,12 +15,12 @@ from stepahead.errors import DomainError
 from stepahead.matchruns.mapper import IneligibleGroupError
 from stepahead.partnerships.models import Partnership
 from stepahead.partnerships.review import replace_member, swap_members
-from stepahead.partnerships.selectors import declines_of, partnership_in, placement_of
+from stepahead.partnerships.selectors import partnership_in
 from stepahead.partnerships.services import discard_proposal, pin_partnership, restore_proposal
 from stepahead.programmes.models import Enrolment, Programme
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
 from stepahead.web.responses import error_response
-from stepahead.web.views.review import board_context, board_summary, with_members
+from stepahead.web.views.review import full_board, with_members
 
 
 class BadChoiceError(Exception):
@@ -65,10 +65,7 @@ def edit_response(
         return redirect(back)
     context: dict[str, Any] = {"message": message, "error": error, "refresh": error is None, "undo": undo}
     if error is None:
-        standing = placement_of(programme=programme)
-        board = board_context(request, programme, standing)
-        declines = declines_of(programme=programme)
-        context.update(board, **board_summary(programme, standing, board["unplaced"], declines))
+        context.update(full_board(request, programme))
     return render(request, "web/review/_feedback.html", context, status=status)
 
 
