@@ -21,6 +21,7 @@ from stepahead.matching.circles import solve as circles_solve
 from stepahead.matching.circles.board import Board, find_peers
 from stepahead.matching.circles.build import build
 from stepahead.matching.circles.moves import disband
+from stepahead.matching.circles.regroup import regroup, splits
 from stepahead.matching.circles.score import judge
 from stepahead.synthetic import generate_organisation
 from tests.support.pools import random_pool
@@ -282,4 +283,38 @@ def test_small_circles_break_up_into_fuller_ones_only_when_that_scores_more() ->
     assert verdict.valid.all()
     assert np.allclose(verdict.score, board.score[board.alive])
     for circle in board.circles():  # everyone's circle is the one they sit in
+        assert (board.circle_of[board.members[circle][board.members[circle] >= 0]] == circle).all()
+
+
+@pytest.mark.parametrize(("seats", "ways"), [(6, 10), (7, 35), (8, 91), (9, 126), (10, 126)])
+def test_two_circles_split_every_way_once(seats: int, ways: int) -> None:
+    first, second = splits(seats)
+    halves = [
+        (frozenset(int(s) for s in a if s >= 0), frozenset(int(s) for s in b if s >= 0))
+        for a, b in zip(first, second, strict=True)
+    ]
+    assert len(halves) == ways
+    assert len({frozenset(pair) for pair in halves}) == ways  # no split twice, either way round
+    for a, b in halves:
+        assert a | b == set(range(seats))
+        assert not a & b
+        assert 3 <= len(a) <= 5
+        assert 3 <= len(b) <= 5
+
+
+def test_regrouping_pairs_of_circles_keeps_everyone_and_scores_more() -> None:
+    people = generate_organisation(400, seed=6)
+    params = MatchParams(mode=Mode.CIRCLES, seed=6)
+    pop = compile_population(people, params)
+    peers = find_peers(pop, params)
+    board = Board(pop.size)
+    build(pop, params, peers, board, circles_solve.seed_order(pop, peers, params.seed), 8)
+    seated, before = board.circle_of >= 0, float(board.score[board.alive].sum())
+    assert regroup(pop, params, peers, board, np.arange(pop.size)) > 0
+    assert ((board.circle_of >= 0) == seated).all()
+    assert float(board.score[board.alive].sum()) > before
+    verdict = judge(pop, params, board.members[board.alive])
+    assert verdict.valid.all()
+    assert np.allclose(verdict.score, board.score[board.alive])
+    for circle in board.circles():
         assert (board.circle_of[board.members[circle][board.members[circle] >= 0]] == circle).all()

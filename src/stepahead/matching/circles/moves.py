@@ -15,7 +15,6 @@ from .score import MAX_SIZE, MIN_SIZE, judge
 
 GAIN = 1e-9  # a score change smaller than this is float noise, not an improvement
 NEAR_PEERS = 12  # moves are tried with the circles of a member's nearest peers only
-SWAP_PEERS = 6  # swaps (five candidates per circle) with fewer
 
 
 def spread(peers: Peers, people: IntArray, limit: int | None = None) -> tuple[IntArray, IntArray]:
@@ -142,21 +141,6 @@ def relocate(pop: Population, params: MatchParams, peers: Peers, board: Board, f
     person, source, target = person[can], source[can], target[can]
     left = without_member(board.members[source], person)
     joined = with_member(board.members[target], person)
-    return _apply_pairs(pop, params, board, source, left, target, joined)
-
-
-def exchange(pop: Population, params: MatchParams, peers: Peers, board: Board, focus: IntArray) -> int:
-    """Two members of different circles swap seats when both circles score more in total; tried
-    with every member of the circles of a member's nearest peers."""
-    placed = focus[board.circle_of[focus] >= 0]
-    person, target = circles_near(board, peers, placed, SWAP_PEERS)
-    person, target = np.repeat(person, MAX_SIZE), np.repeat(target, MAX_SIZE)
-    other = board.members[target, np.tile(np.arange(MAX_SIZE), len(target) // MAX_SIZE)]
-    real = other >= 0
-    person, target, other = person[real], target[real], other[real]
-    source = board.circle_of[person]
-    left = with_member(without_member(board.members[source], person), other)
-    joined = with_member(without_member(board.members[target], other), person)
     return _apply_pairs(pop, params, board, source, left, target, joined)
 
 

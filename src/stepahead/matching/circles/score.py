@@ -47,13 +47,18 @@ def judge(pop: Population, params: MatchParams, circles: IntArray) -> Verdict:
     compatible = np.zeros(count, dtype=np.bool_)
     exchange = np.zeros(count, dtype=np.bool_)
     sizes = np.zeros(count, dtype=np.int64)
+    _judge_rows(circles, *judge_tables(pop, params), score, compatible, exchange, sizes)
+    return Verdict(score=score, compatible=compatible, exchange=exchange, sizes=sizes)
+
+
+def judge_tables(pop: Population, params: MatchParams) -> tuple[Any, Any, Any, Any]:
+    """What the compiled judges read: (hard rules, goal facts, pair extras, weights)."""
     everyone = np.arange(pop.size, dtype=np.int64)  # the rules' positions: population order
     rules = (everyone, pop.manager, pop.languages, pop.in_blocked, pop.blocked_keys)
     facts = (pop.levels, pop.goals, pop.own, pop.utility, np.asarray(PRIORITY_WEIGHTS, dtype=np.float64))
     extras = (pop.grades, pop.functions, pop.in_wish, pop.wish_keys, pop.wish_counts)
     weights = (float(params.cross_function_bonus), float(params.wish_bonus), int(params.circle_band))
-    _judge_rows(circles, rules, facts, extras, weights, score, compatible, exchange, sizes)
-    return Verdict(score=score, compatible=compatible, exchange=exchange, sizes=sizes)
+    return rules, facts, extras, weights
 
 
 @compiled
