@@ -9,7 +9,8 @@ is flushed first) and builds, untimed, the load benchmark's programme: `--people
 written with bulk inserts (`bench_platform._setup_job`), matched once (start + execute, as the
 worker does) so ~5,000 proposals wait for review. Then, as the programme manager through the
 Django test client (DEBUG off, one warm-up request each), `--repeats` requests of each view of
-the board: highest score first (the default), lowest first, and a later page. Quoted: the median
+the board: highest score first (the default), lowest first, and a later page, and of the run's
+own page (`/programmes/<pk>/runs/<run>/`, the load benchmark's other slow page). Quoted: the median
 server time (wall clock, and the process's CPU time, which a busy machine inflates less), the
 query count and the page size. Target: ≤ 100 ms median for the default view.
 Results: bench/results/proposals[-<db>].{json,md}.
@@ -98,8 +99,9 @@ def _report(facts: Record, record: Record, database: str) -> str:
             f"# HR proposals page ({database})",
             "",
             f"A peer programme of {record['people']:,} enrolled people with {record['proposals']:,} "
-            f"proposals (one match run); {record['repeats']} requests per view after a warm-up, as the "
-            f"programme manager through the Django test client, DEBUG off. Target: median ≤ "
+            f"proposals (one match run); {record['repeats']} requests per view (the board's three and "
+            f"the run's page) after a warm-up, as the programme manager through the Django test client, "
+            f"DEBUG off. Target: median ≤ "
             f"{TARGET_MS:.0f} ms for the default view — {verdict} ({default:.1f} ms).",
             "",
             markdown_table(["view", "median ms", "CPU median ms", "fastest ms", "queries", "KB"], rows),
@@ -127,19 +129,22 @@ def _child(job: Record) -> int:
     built = _setup_job({"size": job["people"], "seed": 0})
     _, hr = _organisation()
     run = _match(hr, built["programme"])
-    views = {name: _time_view(hr, built["programme"], query, job["repeats"]) for name, query in VIEWS.items()}
+    from django.urls import reverse
+
+    board = reverse("web:proposals", kwargs={"pk": built["programme"]})
+    views = {name: _time_view(hr, board, query, job["repeats"]) for name, query in VIEWS.items()}
+    run_page = reverse("web:run_detail", kwargs={"pk": built["programme"], "run_pk": run.pk})
+    views["run page"] = _time_view(hr, run_page, {}, job["repeats"])
     record = {**job, "proposals": run.summary.get("proposals"), "views": views}
     print(RESULT_MARKER + json.dumps(record), flush=True)
     return 0
 
 
-def _time_view(hr: Any, programme: int, query: dict[str, str], repeats: int) -> Record:
+def _time_view(hr: Any, path: str, query: dict[str, str], repeats: int) -> Record:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
 
-    path = reverse("web:proposals", kwargs={"pk": programme})
     client = Client()
     client.force_login(hr)
     first = client.get(path, query)  # warm-up: templates compiled, the session read

@@ -67,25 +67,6 @@ class Placement[K: Hashable]:
         return None
 
 
-def placement[K: Hashable](
-    enrolled: Iterable[K],
-    *,
-    in_live_partnership: Iterable[K],
-    in_declined_partnership: Iterable[K],
-    mentors_only: Iterable[K] = (),
-) -> Placement[K]:
-    """Sort the enrolled keys into placed, declined, idle mentors and unmatched (keys outside
-    `enrolled`, e.g. withdrawn people, are ignored; `mentors_only`: who only offer to mentor)."""
-    everyone = frozenset(enrolled)
-    placed = everyone & frozenset(in_live_partnership)
-    return placement_of_unplaced(
-        placed=len(placed),
-        unplaced=everyone - placed,
-        in_declined_partnership=in_declined_partnership,
-        mentors_only=mentors_only,
-    )
-
-
 def placement_of_unplaced[K: Hashable](
     *,
     placed: int,
@@ -93,9 +74,10 @@ def placement_of_unplaced[K: Hashable](
     in_declined_partnership: Iterable[K],
     mentors_only: Iterable[K] = (),
 ) -> Placement[K]:
-    """The same split when the database has already found who is in no live partnership
-    (`unplaced`) and counted the rest (`placed`): a declined partnership sends its members back
-    to the pool as "declined" until a new live one holds them."""
+    """Sort those in no live partnership (`unplaced`, found by the database, which counts the
+    rest as `placed`) into declined, idle mentors (`mentors_only`: who only offer to mentor) and
+    unmatched: a declined partnership sends its members back to the pool as "declined" until a
+    new live one holds them."""
     left = frozenset(unplaced)
     declined = left & frozenset(in_declined_partnership)
     idle = (left - declined) & frozenset(mentors_only)

@@ -29,7 +29,7 @@ from stepahead.lifecycle.models import (
 )
 from stepahead.partnerships.models import Partnership, PartnershipStatus
 
-from .selectors import Filters, Scope
+from .selectors import Filters, Scope, day_of
 
 # Partnerships that got as far as an agreement's life: running or ended after it.
 LIVED = (PartnershipStatus.ACTIVE, PartnershipStatus.COMPLETED, PartnershipStatus.ENDED_EARLY)
@@ -64,7 +64,7 @@ def sessions_by_month(scope: Scope, filters: Filters) -> list[tuple[dt.date, int
         .annotate(held=Count("pk"), partnerships=Count("partnership", distinct=True))
         .order_by("-month")[:12]
     )
-    return sorted((_day(r["month"]), r["held"], r["partnerships"]) for r in rows)
+    return sorted((day_of(r["month"]), r["held"], r["partnerships"]) for r in rows)
 
 
 def running_in(scope: Scope, filters: Filters, months: list[dt.date]) -> list[int]:
@@ -193,7 +193,3 @@ def level_pairs(scope: Scope, filters: Filters) -> list[tuple[str, int, int, int
     return [
         (r["skill__name"], r["people"], r["pairs"], r["before_sum"], r["after_sum"], r["rose"]) for r in rows
     ]
-
-
-def _day(value: dt.datetime | dt.date) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value

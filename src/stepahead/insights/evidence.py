@@ -28,6 +28,7 @@ from stepahead.core.ismcp import (
 )
 from stepahead.partnerships.models import PartnershipMember, PartnershipStatus, Response
 from stepahead.people.models import MentorTraining
+from stepahead.programmes.briefing import meant_for
 from stepahead.programmes.models import (
     BriefingAudience,
     BriefingCompletion,
@@ -117,30 +118,17 @@ def _purpose(programme: Programme) -> dict[str, Evidence]:
 
 
 def _givers(programme: Programme) -> QuerySet[Enrolment]:
-    """Active enrolments of people who mentor: mentors (and "both") in mentoring programmes,
-    everyone in peer pairs and circles."""
+    """Active enrolments of people who mentor (the briefing's "givers")."""
     active = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE)
-    return active.filter(role__in=("mentor", "both")) if programme.is_mentoring else active
+    return active.filter(meant_for(BriefingAudience.GIVERS, programme))
 
 
 def _expected(programme: Programme, items: list[BriefingItem]) -> int:
     """Briefing completions expected: each item times the active enrolments it is meant for,
-    counted per role in the database."""
-    by_role = dict(
-        programme.enrolments.filter(status=EnrolmentStatus.ACTIVE)
-        .values("role")
-        .annotate(n=Count("pk"))
-        .values_list("role", "n")
-    )
-    everyone = sum(by_role.values())
-    givers = everyone if not programme.is_mentoring else by_role.get("mentor", 0) + by_role.get("both", 0)
-    mentees = by_role.get("mentee", 0) + by_role.get("both", 0)
-    per_audience = {
-        BriefingAudience.EVERYONE: everyone,
-        BriefingAudience.GIVERS: givers,
-        BriefingAudience.MENTEES: mentees,
-    }
-    return sum(per_audience.get(BriefingAudience(i.audience), 0) for i in items)
+    each audience counted in the database (one query)."""
+    counts = {a.value: Count("pk", filter=meant_for(a, programme)) for a in BriefingAudience}
+    per_audience = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).aggregate(**counts)
+    return sum(per_audience.get(i.audience, 0) for i in items)
 
 
 def _briefing(programme: Programme) -> dict[str, Evidence]:

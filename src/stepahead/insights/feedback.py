@@ -16,7 +16,7 @@ from stepahead.lifecycle.models import Session, SessionStatus
 from stepahead.partnerships.models import PartnershipMember
 
 from .engagement import _in_scope
-from .selectors import Filters, Scope
+from .selectors import Filters, Scope, day_of
 
 # Which side of a partnership a member answers from, for "both directions".
 SIDES = {"mentor": "Mentors", "mentee": "Mentees", "peer": "Peers", "member": "Circle members"}
@@ -48,7 +48,7 @@ def pulse_by_side(scope: Scope, filters: Filters) -> list[tuple[dt.date, str, fl
     )
     return [
         (
-            _day(r["q"]),
+            day_of(r["q"]),
             SIDES.get(r["member__role"], r["member__role"]),
             round(float(r["mean"]), 2),
             r["people"],
@@ -99,7 +99,3 @@ def giving_and_receiving(scope: Scope, filters: Filters) -> list[tuple[float, fl
     )
     pairs = [(float(r["gave"]), float(r["received"])) for r in rows if r["gave"] and r["received"]]
     return pairs if len(pairs) >= ANONYMITY_THRESHOLD else []
-
-
-def _day(value: dt.datetime | dt.date) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value

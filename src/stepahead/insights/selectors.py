@@ -255,7 +255,7 @@ def quarters(scope: Scope, filters: Filters, most: int = 8) -> list[dt.date]:
         .distinct()
         .order_by("-q")[:most]
     )
-    return sorted(_quarter(q) for q in rows if q is not None)
+    return sorted(day_of(q) for q in rows if q is not None)
 
 
 def model_mix(scope: Scope, filters: Filters) -> list[tuple[dt.date, str, int]]:
@@ -268,7 +268,7 @@ def model_mix(scope: Scope, filters: Filters) -> list[tuple[dt.date, str, int]]:
         .annotate(n=Count("pk"))
         .order_by("q", "programme__mode")
     )
-    return [(_quarter(r["q"]), r["programme__mode"], r["n"]) for r in rows]
+    return [(day_of(r["q"]), r["programme__mode"], r["n"]) for r in rows]
 
 
 def non_senior_givers(scope: Scope, filters: Filters) -> list[tuple[dt.date, int, int]]:
@@ -287,7 +287,7 @@ def non_senior_givers(scope: Scope, filters: Filters) -> list[tuple[dt.date, int
         .annotate(givers=Count("pk"), non_senior=Count("pk", filter=Q(level=True)))
         .order_by("q")
     )
-    return [(_quarter(r["q"]), r["givers"], r["non_senior"]) for r in rows]
+    return [(day_of(r["q"]), r["givers"], r["non_senior"]) for r in rows]
 
 
 def skill_demand_and_supply(scope: Scope, filters: Filters) -> tuple[dict[str, int], dict[str, int]]:
@@ -359,6 +359,7 @@ def filter_choices(organisation: Organisation) -> dict[str, list[str] | list[int
     }
 
 
-def _quarter(value: dt.datetime | dt.date) -> dt.date:
-    """The first day of a quarter, from TruncQuarter (in the current time zone)."""
+def day_of(value: dt.datetime | dt.date) -> dt.date:
+    """The day a TruncMonth or TruncQuarter row starts (in the current time zone): truncating a
+    date-time field gives a datetime, which the charts compare with dates."""
     return value.date() if isinstance(value, dt.datetime) else value

@@ -35,14 +35,20 @@ def figures_for(*, scope: Scope, chosen: Mapping[str, str]) -> InsightSnapshot:
 
     Never computes in the request: the worker does (with an immediate task backend, as in
     tests, the refresh has run by the time this returns)."""
+    snapshot = snapshot_for(scope=scope, chosen=chosen)
+    if _due(snapshot, timezone.now()) and refresh_figures(snapshot=snapshot):
+        snapshot.refresh_from_db()
+    return snapshot
+
+
+def snapshot_for(*, scope: Scope, chosen: Mapping[str, str]) -> InsightSnapshot:
+    """The snapshot of a page's figures as stored (made, empty, on a page's first visit)."""
     programme = scope.programme
     key = f"{scope.organisation.pk}:{programme.pk if programme else '*'}:{filters_key(chosen)}"
     snapshot, _ = InsightSnapshot.objects.get_or_create(
         key=key,
         defaults={"organisation": scope.organisation, "programme": programme, "filters": dict(chosen)},
     )
-    if _due(snapshot, timezone.now()) and refresh_figures(snapshot=snapshot):
-        snapshot.refresh_from_db()
     return snapshot
 
 

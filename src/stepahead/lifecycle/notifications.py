@@ -15,7 +15,7 @@ from stepahead.mail.services import Attachment, queue_email
 from stepahead.partnerships.models import Partnership, PartnershipMember
 
 from .models import Closure, Session, SessionStatus
-from .selectors import members_of, person_name, session_invite
+from .selectors import members_of, session_invite
 
 
 def _tell_members(
@@ -33,13 +33,13 @@ def _tell_members(
         email = member.enrolment.person.email
         if not email or (skip is not None and member.pk == skip.pk):
             continue
-        others = ", ".join(person_name(m) for m in members if m.pk != member.pk)
+        others = ", ".join(m.enrolment.person.display_name for m in members if m.pk != member.pk)
         queue_email(
             organisation=partnership.organisation,
             to=email,
             template=f"lifecycle/{event}",
             context={
-                "name": person_name(member),
+                "name": member.enrolment.person.display_name,
                 "others": others,
                 "programme": partnership.programme.name,
                 "link": absolute_url("web:partnership", partnership.pk),
@@ -76,7 +76,7 @@ def session_changed(session: Session, *, by: PartnershipMember | None = None) ->
         "when": f"{local:%A %d %B %Y, %H:%M} ({session.time_zone})",
         "minutes": session.minutes,
         "location": session.location,
-        "by": person_name(by) if by else "",
+        "by": by.enrolment.person.display_name if by else "",
         "ics_link": absolute_url("web:session_ics", session.partnership_id, session.pk),
     }
     ics = Attachment("session.ics", session_invite(session), "text/calendar")

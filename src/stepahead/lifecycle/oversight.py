@@ -153,7 +153,7 @@ def rows(partnerships: Iterable[Partnership], now: datetime) -> Iterator[Row]:
 
 def _name(member: PartnershipMember) -> str:
     person = member.enrolment.person
-    label = person.name or person.hris_id
+    label = person.display_name
     return f"{label} ({member.get_role_display().lower()})" if member.role in ("mentor", "mentee") else label
 
 

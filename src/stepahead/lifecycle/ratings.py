@@ -20,26 +20,35 @@ from .models import RatingMoment, SkillRating
 
 def record_levels_before(*, partnership: Partnership, now: datetime) -> int:
     """The "before" ratings of every receiving member; kept if already recorded. Returns how many
-    were recorded."""
-    members = partnership.members.select_related("enrolment")
+    were recorded. Three reads whatever the size of the group (members, their goals, their
+    levels), not two per member."""
+    members = list(partnership.members.select_related("enrolment"))
     if partnership.kind == Kind.MENTORING:
-        members = members.exclude(role=MemberRole.MENTOR)
-    rows = []
-    for member in members:
-        person = member.enrolment.person_id
-        skills = DevelopmentGoal.objects.filter(person_id=person).values_list("skill_id", flat=True)
-        levels = dict(SkillLevel.objects.filter(person_id=person).values_list("skill_id", "level"))
-        rows += [
-            SkillRating(
-                partnership=partnership,
-                member=member,
-                skill_id=skill,
-                moment=RatingMoment.BEFORE,
-                level=levels.get(skill, 0),
-                recorded_at=now,
-            )
-            for skill in skills
-        ]
+        members = [m for m in members if m.role != MemberRole.MENTOR]
+    people = [m.enrolment.person_id for m in members]
+    goals: dict[int, list[int]] = {}
+    for person, skill in (
+        DevelopmentGoal.objects.filter(person_id__in=people).order_by().values_list("person_id", "skill_id")
+    ):
+        goals.setdefault(person, []).append(skill)
+    levels = {
+        (person, skill): level
+        for person, skill, level in SkillLevel.objects.filter(person_id__in=people).values_list(
+            "person_id", "skill_id", "level"
+        )
+    }
+    rows = [
+        SkillRating(
+            partnership=partnership,
+            member=member,
+            skill_id=skill,
+            moment=RatingMoment.BEFORE,
+            level=levels.get((member.enrolment.person_id, skill), 0),
+            recorded_at=now,
+        )
+        for member in members
+        for skill in goals.get(member.enrolment.person_id, ())
+    ]
     return len(SkillRating.objects.bulk_create(rows, ignore_conflicts=True))
 
 

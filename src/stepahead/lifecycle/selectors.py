@@ -20,11 +20,6 @@ from stepahead.partnerships.models import Partnership, PartnershipMember
 from .models import AgreementVersion, Goal, Session, SessionNote, SessionStatus
 
 
-def person_name(member: PartnershipMember) -> str:
-    person = member.enrolment.person
-    return person.name or person.hris_id
-
-
 def members_of(partnership: Partnership) -> list[PartnershipMember]:
     return list(partnership.members.select_related("enrolment__person").order_by("pk"))
 
@@ -83,11 +78,11 @@ def session_invite(session: Session, *, now: datetime | None = None) -> str:
     """The session's .ics: its UID for life, its current SEQUENCE, cancelled when it is."""
     partnership = session.partnership
     members = members_of(partnership)
-    names = ", ".join(person_name(m) for m in members)
+    names = ", ".join(m.enrolment.person.display_name for m in members)
     description = f"Your {partnership.get_kind_display().lower()} session in {partnership.programme.name}."
     if session.facilitator_id is not None:
         leader = next((m for m in members if m.pk == session.facilitator_id), None)
-        description += f" Facilitator: {person_name(leader)}." if leader else ""
+        description += f" Facilitator: {leader.enrolment.person.display_name}." if leader else ""
     invite = Invite(
         uid=session.uid,
         sequence=session.sequence,
@@ -100,7 +95,9 @@ def session_invite(session: Session, *, now: datetime | None = None) -> str:
         url=absolute_url("web:partnership", partnership.pk),
         organiser=Attendee("StepAhead", _from_address()),
         attendees=tuple(
-            Attendee(person_name(m), m.enrolment.person.email) for m in members if m.enrolment.person.email
+            Attendee(person.display_name, person.email)
+            for person in (m.enrolment.person for m in members)
+            if person.email
         ),
         cancelled=session.status == SessionStatus.CANCELLED,
     )

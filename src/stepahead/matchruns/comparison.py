@@ -145,7 +145,7 @@ def _directory(
 
 
 def _who(person: Person) -> _Who:
-    return _Who(person.name or person.hris_id, person.function)
+    return _Who(person.display_name, person.function)
 
 
 def _outcomes(groups: list[list[Member]], unmatched: dict[str, str], directory: _Directory) -> dict[str, str]:

@@ -12,9 +12,12 @@ def runs_of(*, programme: Programme) -> QuerySet[MatchRun]:
     return MatchRun.objects.filter(organisation=programme.organisation, programme=programme)
 
 
-def run_in(*, programme: Programme, pk: int) -> MatchRun:
-    """A run of this programme (raises MatchRun.DoesNotExist for any other)."""
-    return runs_of(programme=programme).get(pk=pk)
+def run_in(*, programme: Programme, pk: int, with_groups: bool = True) -> MatchRun:
+    """A run of this programme (raises MatchRun.DoesNotExist for any other). `with_groups=False`
+    leaves out the groups it found: a 10,000-person run stores megabytes of them, which its own
+    page never shows (decoding them cost more than the rest of that page)."""
+    runs = runs_of(programme=programme).select_related("requested_by")
+    return (runs if with_groups else runs.defer("groups")).get(pk=pk)
 
 
 def active_run(*, programme: Programme) -> MatchRun | None:

@@ -20,15 +20,13 @@ def notify_approved(partnership: Partnership) -> None:
         person = member.enrolment.person
         if not person.email:
             continue
-        others = ", ".join(
-            m.enrolment.person.name or m.enrolment.person.hris_id for m in members if m != member
-        )
+        others = ", ".join(m.enrolment.person.display_name for m in members if m != member)
         queue_email(
             organisation=programme.organisation,
             to=person.email,
             template="partnerships/approved",
             context={
-                "name": person.name or person.hris_id,
+                "name": person.display_name,
                 "kind": partnership.get_kind_display().lower(),
                 "programme": programme.name,
                 "others": others,
@@ -52,7 +50,7 @@ def notify_declined(partnership: Partnership, decliner: PartnershipMember) -> No
             organisation=programme.organisation,
             to=person.email,
             template="partnerships/declined",
-            context={"name": person.name or person.hris_id, "programme": programme.name},
+            context={"name": person.display_name, "programme": programme.name},
             key=f"partnership-declined:{partnership.pk}:{member.pk}",
             related=partnership,
         )
@@ -77,7 +75,7 @@ def notify_unmatched(programme: Programme, runs: Iterable[MatchRun], *, unplaced
         for enrolment in waiting:
             person = enrolment.person
             context = {
-                "name": person.name or person.hris_id,
+                "name": person.display_name,
                 "programme": programme.name,
                 "why": reasons[person.hris_id],
                 "contact": contact,
@@ -109,7 +107,7 @@ def _programme_contact(programme: Programme) -> str:
 def _who_does_what(member: PartnershipMember, members: list[PartnershipMember]) -> str:
     """Who mentors whom, in the member's own terms (issue 11 bug 11)."""
     others = [m for m in members if m != member]
-    names = ", ".join(m.enrolment.person.name or m.enrolment.person.hris_id for m in others)
+    names = ", ".join(m.enrolment.person.display_name for m in others)
     if member.role == MemberRole.MENTOR:
         return f"You are the mentor: you will mentor {names}."
     if member.role == MemberRole.MENTEE:

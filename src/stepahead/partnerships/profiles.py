@@ -99,6 +99,6 @@ def _partnerships(person: Person) -> list[PartnershipView]:
     views = []
     for row in rows:
         others = [m for m in row.partnership.members.all() if m.enrolment.person_id != person.pk]
-        partners = [m.enrolment.person.name or m.enrolment.person.hris_id for m in others]
+        partners = [m.enrolment.person.display_name for m in others]
         views.append(PartnershipView(row.partnership, row.get_role_display(), partners))
     return views

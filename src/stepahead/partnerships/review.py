@@ -166,7 +166,7 @@ def _check_newcomers(programme: Programme, members: list[tuple[Enrolment, str]])
     if len({enrolment.pk for enrolment, _ in members}) != len(members):
         raise IneligibleGroupError("A person cannot appear twice in one group.")
     for enrolment, role in members:
-        name = enrolment.person.name or enrolment.person.hris_id
+        name = enrolment.person.display_name
         if enrolment.programme_id != programme.pk:
             raise DomainError(f"{name} is not enrolled in this programme.")
         if role in CAN_TAKE and enrolment.role not in CAN_TAKE[MemberRole(role)]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django_stubs_ext import WithAnnotations
 
@@ -74,26 +74,40 @@ def _per_programme(rows: QuerySet[Any]) -> Coalesce:
 RETURNED_TO_POOL = (PartnershipStatus.DECLINED, PartnershipStatus.WITHDRAWN)
 
 
-def placement_of(*, programme: Programme) -> Placement[int]:
-    """Active enrolment ids sorted into placed, declined and unmatched (core.placement): the one
-    definition every count and list of the programme uses. The database finds who is in no live
-    partnership and counts the rest, so a 10,000-person programme never crosses into Python."""
-    active = Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.ACTIVE).order_by()
+def unplaced_enrolments(*, programme: Programme) -> QuerySet[Enrolment]:
+    """Active enrolments in no live partnership (declined, unmatched or idle mentors): the
+    database works it out with a subquery, whatever the size of the programme."""
     live = (
         PartnershipMember.objects.filter(partnership__programme=programme)
         .exclude(partnership__status__in=RETURNED_TO_POOL)
         .order_by()
         .values("enrolment_id")
     )
-    unplaced = list(active.exclude(pk__in=live).values_list("pk", "role"))
-    declined = PartnershipMember.objects.filter(
-        partnership__programme=programme, partnership__status=PartnershipStatus.DECLINED
-    ).values_list("enrolment_id", flat=True)
+    return _active(programme).exclude(pk__in=live)
+
+
+def _active(programme: Programme) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.ACTIVE).order_by()
+
+
+def placement_of(*, programme: Programme) -> Placement[int]:
+    """Active enrolment ids sorted into placed, declined and unmatched (core.placement): the one
+    definition every count and list of the programme uses. The database finds who is in no live
+    partnership, and which of them were in a declined one, and counts the rest, so a
+    10,000-person programme never crosses into Python (two queries)."""
+    in_declined = PartnershipMember.objects.filter(
+        enrolment=OuterRef("pk"), partnership__status=PartnershipStatus.DECLINED
+    )
+    unplaced = list(
+        unplaced_enrolments(programme=programme)
+        .annotate(declined=Exists(in_declined))
+        .values_list("pk", "role", "declined")
+    )
     return placement_of_unplaced(
-        placed=active.count() - len(unplaced),
-        unplaced=[pk for pk, _ in unplaced],
-        in_declined_partnership=declined.order_by(),
-        mentors_only=[pk for pk, role in unplaced if role == EnrolmentRole.MENTOR],
+        placed=_active(programme).count() - len(unplaced),
+        unplaced=[pk for pk, _, _ in unplaced],
+        in_declined_partnership=[pk for pk, _, declined in unplaced if declined],
+        mentors_only=[pk for pk, role, _ in unplaced if role == EnrolmentRole.MENTOR],
     )
 
 
@@ -108,8 +122,12 @@ class Decline:
 
 def declines_of(*, programme: Programme) -> list[Decline]:
     """The programme's declined partnerships, most recent first."""
-    declined = partnerships_of(programme=programme, statuses=[PartnershipStatus.DECLINED]).order_by(
-        "-decided_at", "-pk"
+    with_people = PartnershipMember.objects.select_related("enrolment__person")
+    declined = (
+        partnerships_of(programme=programme, statuses=[PartnershipStatus.DECLINED])
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("members", queryset=with_people))  # one query, not three
+        .order_by("-decided_at", "-pk")
     )
     found = []
     for partnership in declined:
@@ -124,10 +142,10 @@ def decline_reasons(declines: list[Decline]) -> dict[int, str]:
     (the latest decline's words)."""
     reasons: dict[int, str] = {}
     for decline in reversed(declines):
-        decliner = _name(decline.decliner)
+        decliner = decline.decliner.enrolment.person.display_name
         reasons[decline.decliner.enrolment_id] = decline_words(
             reader_declined=True,
-            partners=[_name(m) for m in decline.partners],
+            partners=[m.enrolment.person.display_name for m in decline.partners],
             decliner=decliner,
             said=decline.decliner.decline_reason,
         )
@@ -135,11 +153,6 @@ def decline_reasons(declines: list[Decline]) -> dict[int, str]:
             words = decline_words(reader_declined=False, partners=[], decliner=decliner)
             reasons[member.enrolment_id] = words
     return reasons
-
-
-def _name(member: PartnershipMember) -> str:
-    person = member.enrolment.person
-    return person.name or person.hris_id
 
 
 def partnerships_of(*, programme: Programme, statuses: Iterable[str] | None = None) -> QuerySet[Partnership]:

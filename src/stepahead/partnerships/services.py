@@ -104,7 +104,7 @@ def restore_proposal(*, actor: User, partnership: Partnership) -> Partnership:
             "its new proposals take its place."
         )
     taken = [
-        m.enrolment.person.name or m.enrolment.person.hris_id
+        m.enrolment.person.display_name
         for m in partnership.members.select_related("enrolment__person", "enrolment__programme")
         if placed_elsewhere(enrolment=m.enrolment, role=m.role, besides=partnership)
     ]

@@ -64,7 +64,7 @@ def withdrawal_effects(*, enrolment: Enrolment) -> WithdrawalEffects:
     )
     for partnership in groups:
         others = [
-            m.enrolment.person.name or m.enrolment.person.hris_id
+            m.enrolment.person.display_name
             for m in partnership.members.all()
             if m.enrolment_id != enrolment.pk
         ]
@@ -86,7 +86,7 @@ def withdraw_from_programme(*, actor: User, enrolment: Enrolment) -> WithdrawalE
     for effect in effects.awaiting:  # the others were emailed the match: tell them it is off
         _withdraw(effect.partnership)
         notify_declined(effect.partnership, effect.partnership.members.get(enrolment=enrolment))
-    name = enrolment.person.name or enrolment.person.hris_id
+    name = enrolment.person.display_name
     for effect in effects.ongoing:
         end_early(
             user=actor,

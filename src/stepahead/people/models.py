@@ -52,7 +52,12 @@ class Person(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name or self.hris_id} ({self.hris_id})"
+        return f"{self.display_name} ({self.hris_id})"
+
+    @property
+    def display_name(self) -> str:
+        """How the platform names someone: their name, or their HRIS id where the file gave none."""
+        return self.name or self.hris_id
 
 
 class Skill(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 
 from stepahead.accounts import User
 from stepahead.errors import DomainError
@@ -16,6 +17,7 @@ from .policies import can_manage_programme
 from .services import require_manager
 
 GIVING_ROLES = frozenset({"mentor", "both"})
+RECEIVING_ROLES = frozenset({"mentee", "both"})
 
 
 @transaction.atomic
@@ -44,13 +46,24 @@ def add_briefing_item(
 
 
 def applies_to(item: BriefingItem, enrolment: Enrolment) -> bool:
-    """Whether an item is meant for this participant, by the role they enrolled in."""
+    """Whether an item is meant for this participant, by the role they enrolled in (the rule
+    `meant_for` gives the database)."""
     if item.audience == BriefingAudience.EVERYONE:
         return True
     if item.audience == BriefingAudience.MENTEES:
-        return enrolment.role in ("mentee", "both")
+        return enrolment.role in RECEIVING_ROLES
     # Peers and circle members all give; in mentoring programmes only mentors do.
     return enrolment.role in GIVING_ROLES or not enrolment.programme.is_mentoring
+
+
+def meant_for(audience: str, programme: Programme) -> Q:
+    """The enrolments a briefing audience covers, as a filter: those who mentor are everyone in
+    peer pairs and circles, the mentors (and "both") in mentoring programmes."""
+    if audience == BriefingAudience.MENTEES:
+        return Q(role__in=RECEIVING_ROLES)
+    if audience == BriefingAudience.GIVERS and programme.is_mentoring:
+        return Q(role__in=GIVING_ROLES)
+    return Q()
 
 
 @transaction.atomic

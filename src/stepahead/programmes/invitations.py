@@ -116,7 +116,7 @@ def _queue_invitation(invitation: Invitation) -> None:
         to=person.email,
         template="programmes/invitation",
         context={
-            "name": person.name or person.hris_id,
+            "name": person.display_name,
             "programme": programme.name,
             "link": invitation_link(invitation),
         },

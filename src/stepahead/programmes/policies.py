@@ -12,6 +12,12 @@ from .models import Enrolment, Programme, ProgrammeManager, Status
 def can_manage_programme(*, user: Actor, programme: Programme) -> bool:
     """Org admins manage every programme; programme managers only those assigned to them."""
     role = role_in(user=user, organisation=programme.organisation)
+    return can_manage_programme_as(role=role, user=user, programme=programme)
+
+
+def can_manage_programme_as(*, role: str | None, user: Actor, programme: Programme) -> bool:
+    """`can_manage_programme` for a caller that already holds the user's role in the programme's
+    organisation (a page has read the membership to draw its menu: no second query)."""
     if role == Role.ORG_ADMIN:
         return True
     return (

@@ -61,7 +61,9 @@ def open_to_join(*, organisation: Organisation, person: Person) -> QuerySet[Prog
 def programme_in(*, organisation: Organisation, pk: int) -> Programme:
     """The programme with `pk` in this organisation; raises Programme.DoesNotExist otherwise,
     so an id from another organisation behaves exactly like a missing one."""
-    return Programme.objects.get(organisation=organisation, pk=pk)
+    programme = Programme.objects.get(organisation=organisation, pk=pk)
+    programme.organisation = organisation  # already at hand: reading it again costs a query
+    return programme
 
 
 def enrolments_of(*, programme: Programme, active_only: bool = True) -> QuerySet[Enrolment]:

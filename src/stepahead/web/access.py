@@ -22,7 +22,7 @@ from stepahead.organisations.models import Membership, Organisation, Role
 from stepahead.people.models import Person
 from stepahead.people.selectors import person_for_user
 from stepahead.programmes.models import Programme
-from stepahead.programmes.policies import can_manage_programme
+from stepahead.programmes.policies import can_manage_programme_as
 from stepahead.programmes.selectors import programme_in
 
 SESSION_KEY = "web_org"
@@ -126,6 +126,8 @@ def managed_programme(request: OrgRequest, pk: int) -> Programme:
         programme = programme_in(organisation=request.org, pk=pk)
     except Programme.DoesNotExist as error:
         raise Http404("No such programme.") from error
-    if not can_manage_programme(user=request.user, programme=programme):
+    membership = current_membership(request)  # of request.org, the programme's organisation
+    role = membership.role if membership else None
+    if not can_manage_programme_as(role=role, user=request.user, programme=programme):
         raise PermissionDenied("Only this programme's managers may do that.")
     return programme

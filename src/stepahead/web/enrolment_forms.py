@@ -242,7 +242,7 @@ def enrolment_form(
     form = EnrolmentForm(data, programme=programme, person=person, initial=initial)
     form.skill_options = skill_options(programme)  # type: ignore[attr-defined]  # the datalist
     if on_behalf:
-        form.speak_of(person.name or person.hris_id)
+        form.speak_of(person.display_name)
     return form
 
 

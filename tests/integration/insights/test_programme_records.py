@@ -9,9 +9,9 @@ import pytest
 from stepahead.errors import DomainError, PermissionDenied
 from stepahead.insights.services import attach_evidence, remove_evidence
 from stepahead.people.services import record_mentor_training
-from stepahead.programmes.briefing import add_briefing_item, complete_briefing_item
+from stepahead.programmes.briefing import add_briefing_item, applies_to, complete_briefing_item, meant_for
 from stepahead.programmes.models import BriefingAudience, BriefingCompletion
-from stepahead.programmes.services import update_programme_settings
+from stepahead.programmes.services import save_enrolment, update_programme_settings
 from tests.integration.factories import enrol_peers, make_person, make_programme
 
 NOW = dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC)
@@ -61,6 +61,22 @@ def test_mentor_training_is_only_for_those_who_mentor(world):
     )
     with pytest.raises(DomainError, match="not meant for your role"):
         complete_briefing_item(actor=world.participant, item=item, enrolment=enrolment, now=NOW)
+
+
+def test_who_an_item_is_meant_for_reads_the_same_for_one_participant_and_for_the_evidence(world):
+    # applies_to (completing an item) and meant_for (the evidence's counts) state one rule twice
+    people = iter(make_person(world.org, f"R{n}", 3, goals=["sql"]) for n in range(10))
+    for mode, roles in (("traditional", ("mentor", "mentee", "both")), ("peer", ("",)), ("circles", ("",))):
+        programme = make_programme(world, mode=mode)
+        enrolments = [save_enrolment(programme=programme, person=next(people), role=r) for r in roles]
+        for audience in BriefingAudience:
+            item = add_briefing_item(
+                actor=world.manager, programme=programme, title=audience, audience=audience
+            )
+            covered = {e.role for e in programme.enrolments.filter(meant_for(audience, programme))}
+            assert covered == {e.role for e in enrolments if applies_to(item, e)}, (mode, audience)
+            if mode == "traditional" and audience == BriefingAudience.GIVERS:
+                assert covered == {"mentor", "both"}
 
 
 def test_training_records_by_hr_or_the_person(world):

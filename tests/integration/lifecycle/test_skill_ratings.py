@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from stepahead.errors import DomainError
 from stepahead.insights.engagement import level_pairs
@@ -13,11 +15,11 @@ from stepahead.insights.overview import build_overview
 from stepahead.insights.selectors import Filters, Scope
 from stepahead.lifecycle.models import RatingMoment, SkillRating
 from stepahead.lifecycle.ratings import skills_to_rate
-from stepahead.lifecycle.services import reflect_and_close
+from stepahead.lifecycle.services import confirm_agreement, reflect_and_close
 from stepahead.people.models import Skill
 from stepahead.people.services import write_skill_levels
 from tests.integration.insights.builders import mentoring_programme, rate_levels
-from tests.integration.partnering import active
+from tests.integration.partnering import accepted, active
 
 NOW = dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -58,6 +60,24 @@ def test_in_mentoring_only_the_mentee_side_is_rated(world):
     built = active(world, kind="mentoring", mode="traditional")
     members = {r.member.role for r in SkillRating.objects.filter(partnership=built.partnership)}
     assert members == {"mentee"}
+
+
+def _goal_and_level_reads_when_the_last_member_confirms(world, names):
+    built = accepted(world, kind="circle", names=names, mode="circles")
+    *first, last = built.users.values()
+    for user in first:
+        confirm_agreement(user=user, partnership=built.partnership, number=1)
+    with CaptureQueriesContext(connection) as queries:
+        confirm_agreement(user=last, partnership=built.partnership, number=1)
+    assert SkillRating.objects.filter(partnership=built.partnership).count() == len(names)  # one goal each
+    wanted = ('FROM "people_skilllevel"', 'FROM "people_developmentgoal"')
+    return [q["sql"] for q in queries.captured_queries if any(table in q["sql"] for table in wanted)]
+
+
+def test_keeping_the_levels_before_reads_goals_and_levels_once_for_three_members_as_for_five(world):
+    three = _goal_and_level_reads_when_the_last_member_confirms(world, ("A", "B", "C"))
+    five = _goal_and_level_reads_when_the_last_member_confirms(world, ("P1", "P2", "P3", "P4", "P5"))
+    assert len(three) == len(five) == 2  # everyone's goals, everyone's levels
 
 
 def test_outcomes_show_before_and_after_per_skill_over_five_people_worked_by_hand(world):

@@ -4,10 +4,16 @@ from django.core import mail
 from django.urls import reverse
 
 from stepahead.mail.services import deliver_due
+from stepahead.matchruns.mapper import Draft
 from stepahead.matchruns.services import execute_match_run, start_match_run
 from stepahead.partnerships.models import PartnershipStatus
 from stepahead.partnerships.selectors import decline_reasons, declines_of, partnerships_of, placement_of
-from stepahead.partnerships.services import approve_proposals, decline_partnership, discard_proposal
+from stepahead.partnerships.services import (
+    approve_proposals,
+    decline_partnership,
+    discard_proposal,
+    record_proposals,
+)
 from tests.integration.factories import enrol_peers, make_programme, make_user
 from tests.integration.web.conftest import Browser
 
@@ -69,6 +75,16 @@ def test_counts_add_up_after_a_decline_and_a_discard(world, django_capture_on_co
     assert standing.declined == {e["C"].pk, e["D"].pk}
     assert standing.unmatched == frozenset()
     assert set(decline_reasons(declines_of(programme=programme))) == {e["C"].pk, e["D"].pk}
+
+
+def test_a_new_live_partnership_wins_over_an_old_decline(world, django_capture_on_commit_callbacks):
+    programme, e = _declined_by_c(world, django_capture_on_commit_callbacks)
+    draft = Draft("pair", ((e["C"], "peer"), (e["D"], "peer")), 1.0, ())
+    record_proposals(programme=programme, match_run=None, drafts=[draft])  # paired again, by hand
+    standing = placement_of(programme=programme)
+    assert standing.placed == 4
+    assert standing.declined == frozenset()
+    assert standing.standing(e["C"].pk) is None
 
 
 def test_discarded_members_count_as_unmatched(world, django_capture_on_commit_callbacks):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -127,6 +129,25 @@ def test_refresh_queues_once_and_keeps_the_filters(setup):
     assert InsightSnapshot.objects.filter(programme=programme).count() == 1  # only the Leeds page
     assert client.post(f"{url}refresh/", {"location": "Leeds"})["Location"] == f"{url}?location=Leeds"
     assert client.get(f"{url}refresh/").status_code == 405
+
+
+def _snapshot_queries_of_a_refresh(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        client.post(f"{url}refresh/", {}, **headers)
+    return [q["sql"].split()[0] for q in queries.captured_queries if '"insights_insightsnapshot"' in q["sql"]]
+
+
+def test_a_refresh_reads_the_snapshot_once_and_claims_it_once(setup):
+    programme, client, url = setup
+    client.get(url)
+    compute_figures(snapshot_id=_only(programme).pk)
+    InsightSnapshot.objects.update(stale=True, computed_at=timezone.now() - dt.timedelta(days=30))  # due
+    hx = {"HTTP_HX_REQUEST": "true"}
+    queued_and_shown = ["SELECT", "UPDATE", "SELECT"]
+    assert _snapshot_queries_of_a_refresh(client, url, **hx) == queued_and_shown
+    assert _only(programme).state == SnapshotState.QUEUED
+    assert _snapshot_queries_of_a_refresh(client, url, **hx) == ["SELECT", "UPDATE"]  # already queued
+    assert _snapshot_queries_of_a_refresh(client, url) == ["SELECT", "UPDATE"]  # no htmx: a redirect
 
 
 def test_filters_have_their_own_figures(setup):

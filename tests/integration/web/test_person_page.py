@@ -135,3 +135,13 @@ def test_the_person_page_shows_names_waiting_for_hr(world, browser_for):
     save_enrolment(programme=programme, person=pia, skills={"sql": 2, "Kubernetes": 3})
     html = browser_for(world.manager).get(reverse("web:person", args=[pia.pk])).content.decode()
     assert "waiting for HR</a>: Kubernetes" in html
+
+
+def test_someone_without_a_name_is_shown_by_their_hris_id(world, browser_for):
+    boss = make_person(world.org, "M-17", 5, name="")
+    person = make_person(world.org, "E-42", 3, name="", manager_hris_id="M-17")
+    named = make_person(world.org, "E-43", 3, name="Grace Hopper")
+    assert (boss.display_name, named.display_name) == ("M-17", "Grace Hopper")
+    html = browser_for(world.manager).get(reverse("web:person", args=[person.pk])).content.decode()
+    assert "<h1>E-42</h1>" in html
+    assert f'<a href="{reverse("web:person", args=[boss.pk])}">M-17</a>' in html  # the line manager

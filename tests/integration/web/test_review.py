@@ -181,7 +181,7 @@ def test_review_actions_are_refused_to_participants_and_other_orgs(world, browse
 # programme and access (7); placement (3); board (page count, page, members, the unplaced: 4);
 # the last run (1); declines (1, and 1 more for their members when there are any); figures (2);
 # the signed-in person for the navigation (1).
-PROPOSALS_PAGE_QUERIES = 19
+PROPOSALS_PAGE_QUERIES = 14
 
 
 def _programme_with_proposals(world, people: int, *, unplaced: int = 0):
@@ -219,6 +219,23 @@ def test_proposals_page_query_count_is_pinned_and_does_not_grow_with_proposals(
     assert "Approve all 60 proposals" in html
     assert "120 placed · 0 declined · 7 unmatched" in html
     assert "100%" in html  # every pair spans two functions (stored with the proposal)
+
+
+def test_the_board_alone_for_htmx_lists_who_can_step_in(world, browser_for):
+    """Sorting or paging swaps in the board only: the same proposals and not-placed people,
+    found by the database without the figures."""
+    programme = _programme_with_proposals(world, 4, unplaced=1)
+    browser = browser_for(world.manager)
+    response = browser.get(
+        reverse("web:proposals", args=[programme.pk]), {"partial": "board"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="review-board"' in html
+    assert "<html" not in html
+    assert '<option value="' in html
+    assert "P004 (P004)" in html  # the one not placed, offered as a replacement
+    assert "P000" in html
 
 
 def test_cross_function_follows_the_members_through_a_replacement(world, reviewable):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from stepahead.matchruns.models import MatchRun, RunStatus
 from stepahead.matchruns.services import execute_match_run, start_match_run
 from stepahead.programmes.models import Status
-from tests.integration.factories import enrol_peers, make_programme
+from tests.integration.factories import enrol_peers, make_person, make_programme, save_enrolment
 
 CONFIRMED = {"confirmed": "yes"}
 
@@ -244,3 +244,31 @@ def test_the_settings_form_offers_sharing_mentees_across_mentors(world, browser_
     html = page.content.decode()
     assert 'name="spread"' in html
     assert "Share mentees across mentors" in html
+
+
+RUN_PAGE_QUERIES = 10
+
+
+def test_run_page_query_count_is_pinned_and_never_reads_the_runs_groups(
+    world, browser_for, django_assert_num_queries
+):
+    """The run page of a 10,000-person run stays cheap (bench_proposals times it): a pinned
+    number of queries, and the groups the run found (megabytes at that size) are not loaded."""
+    programme = make_programme(world)
+    enrol_peers(world, programme)
+    save_enrolment(programme=programme, person=make_person(world.org, "Z", 3))  # no goals: unmatched
+    run = start_match_run(actor=world.manager, programme=programme)
+    execute_match_run(run_id=run.pk)
+    browser = browser_for(world.manager)
+    path = reverse("web:run_detail", args=[programme.pk, run.pk])
+    browser.get(path)  # the session is read once, warm
+    with django_assert_num_queries(RUN_PAGE_QUERIES) as queries:
+        response = browser.get(path)
+    assert response.status_code == 200
+    run_reads = [q["sql"] for q in queries.captured_queries if 'FROM "matchruns_matchrun"' in q["sql"]]
+    assert run_reads
+    assert not any('"matchruns_matchrun"."groups"' in sql for sql in run_reads)
+    html = response.content.decode()
+    assert "4 of 5 people placed" in html
+    assert "4 placed · 1 unmatched" in html
+    assert "Z has no goals listed" in html  # the run's reason, with the person looked up

@@ -7,7 +7,7 @@ from stepahead.core.placement import (
     Standing,
     counts_in_words,
     decline_words,
-    placement,
+    placement_of_unplaced,
     run_counts,
     unmatched_after_decline,
 )
@@ -15,17 +15,18 @@ from stepahead.core.placement import (
 ids = st.frozensets(st.integers(0, 30))
 
 
-@given(ids, ids, ids)
-def test_the_three_standings_partition_the_enrolled(enrolled, live, declined):
-    p = placement(enrolled, in_live_partnership=live, in_declined_partnership=declined)
-    assert p.placed == len(enrolled & live)
-    assert p.declined | p.unmatched == enrolled - live
+@given(st.integers(0, 30), ids, ids)
+def test_the_three_standings_partition_the_enrolled(placed, unplaced, declined):
+    p = placement_of_unplaced(placed=placed, unplaced=unplaced, in_declined_partnership=declined)
+    assert p.placed == placed
+    assert p.declined | p.unmatched == unplaced
     assert not (p.declined & p.unmatched)
-    assert p.enrolled == len(enrolled)
+    assert p.enrolled == placed + len(unplaced)
 
 
 def test_a_new_live_partnership_wins_over_an_old_decline():
-    p = placement({1, 2, 3}, in_live_partnership={1}, in_declined_partnership={1, 2})
+    # 1 declined a match and is placed again: only the unplaced can be "declined"
+    p = placement_of_unplaced(placed=1, unplaced={2, 3}, in_declined_partnership={1, 2})
     assert p.placed == 1
     assert p.standing(1) is None
     assert p.standing(2) is Standing.DECLINED
@@ -54,14 +55,16 @@ def test_the_decline_replaces_the_engines_restatement_of_its_effect():
     )
 
 
-@given(ids, ids, ids, ids)
-def test_idle_mentors_are_neither_placed_nor_unmatched(enrolled, live, declined, mentors):
-    p = placement(enrolled, in_live_partnership=live, in_declined_partnership=declined, mentors_only=mentors)
-    assert p.idle_mentors == (enrolled - live - declined) & mentors
+@given(st.integers(0, 30), ids, ids, ids)
+def test_idle_mentors_are_neither_placed_nor_unmatched(placed, unplaced, declined, mentors):
+    p = placement_of_unplaced(
+        placed=placed, unplaced=unplaced, in_declined_partnership=declined, mentors_only=mentors
+    )
+    assert p.idle_mentors == (unplaced - declined) & mentors
     assert not (p.idle_mentors & p.unmatched)
-    assert p.unplaced == enrolled - live
+    assert p.unplaced == unplaced
     assert p.waiting == p.unplaced - p.idle_mentors
-    assert p.enrolled == len(enrolled)
+    assert p.enrolled == placed + len(unplaced)
 
 
 @given(st.integers(0, 50), st.frozensets(st.integers(0, 9)), st.frozensets(st.integers(0, 9)))

@@ -18,7 +18,12 @@ from stepahead.matching._population import compile_population
 from stepahead.matching._solution import Solution, silent
 from stepahead.matching.circles import exact as circles_exact
 from stepahead.matching.circles import solve as circles_solve
+from stepahead.matching.circles.board import Board, find_peers
+from stepahead.matching.circles.build import build
+from stepahead.matching.circles.moves import disband
+from stepahead.matching.circles.regroup import regroup, splits
 from stepahead.matching.circles.score import judge
+from stepahead.synthetic import generate_organisation
 from tests.support.pools import random_pool
 
 
@@ -141,10 +146,12 @@ def test_batch_judging_agrees_with_the_scalar_reference() -> None:
         rows = [rng.sample(range(25), rng.randint(1, 5)) for _ in range(400)]
         padded = np.array([r + [-1] * (5 - len(r)) for r in rows])
         verdict = judge(compile_population(people, params), params, padded)
-        for row, valid, score in zip(rows, verdict.valid, verdict.score, strict=True):
+        for row, valid, compatible, score in zip(
+            rows, verdict.valid, verdict.compatible, verdict.score, strict=True
+        ):
             members = [people[i] for i in row]
             assert valid == circle_is_valid(members, params)
-            if len(row) > 1:
+            if len(row) > 1 and compatible:  # others are never circles: their score is not computed
                 assert score == pytest.approx(circle_score(members, params), abs=1e-9)
 
 
@@ -254,3 +261,60 @@ def test_a_spent_budget_still_gives_valid_circles_with_a_bound(size: int) -> Non
     assert optimality.upper_bound >= sum(solution.scores)
     assert optimality.placed_bound is not None
     assert optimality.placed_bound >= placed(solution)
+
+
+def test_small_circles_break_up_into_fuller_ones_only_when_that_scores_more() -> None:
+    """After the greedy start, circles of three and four hand their members to circles with free
+    seats when the receiving circles gain more than the broken circle scored."""
+    people = generate_organisation(400, seed=4)
+    params = MatchParams(mode=Mode.CIRCLES, seed=4)
+    pop = compile_population(people, params)
+    peers = find_peers(pop, params)
+    board = Board(pop.size)
+    build(pop, params, peers, board, circles_solve.seed_order(pop, peers, params.seed), 8)
+    before_placed, before_score = int((board.circle_of >= 0).sum()), float(board.score[board.alive].sum())
+    small_before = int((board.sizes[board.alive] < 5).sum())
+    assert disband(pop, params, peers, board) > 0
+    assert int((board.circle_of >= 0).sum()) == before_placed
+    assert float(board.score[board.alive].sum()) > before_score
+    assert int((board.sizes[board.alive] < 5).sum()) < small_before
+    rows = board.members[board.alive]
+    verdict = judge(pop, params, rows)
+    assert verdict.valid.all()
+    assert np.allclose(verdict.score, board.score[board.alive])
+    for circle in board.circles():  # everyone's circle is the one they sit in
+        assert (board.circle_of[board.members[circle][board.members[circle] >= 0]] == circle).all()
+
+
+@pytest.mark.parametrize(("seats", "ways"), [(6, 10), (7, 35), (8, 91), (9, 126), (10, 126)])
+def test_two_circles_split_every_way_once(seats: int, ways: int) -> None:
+    first, second = splits(seats)
+    halves = [
+        (frozenset(int(s) for s in a if s >= 0), frozenset(int(s) for s in b if s >= 0))
+        for a, b in zip(first, second, strict=True)
+    ]
+    assert len(halves) == ways
+    assert len({frozenset(pair) for pair in halves}) == ways  # no split twice, either way round
+    for a, b in halves:
+        assert a | b == set(range(seats))
+        assert not a & b
+        assert 3 <= len(a) <= 5
+        assert 3 <= len(b) <= 5
+
+
+def test_regrouping_pairs_of_circles_keeps_everyone_and_scores_more() -> None:
+    people = generate_organisation(400, seed=6)
+    params = MatchParams(mode=Mode.CIRCLES, seed=6)
+    pop = compile_population(people, params)
+    peers = find_peers(pop, params)
+    board = Board(pop.size)
+    build(pop, params, peers, board, circles_solve.seed_order(pop, peers, params.seed), 8)
+    seated, before = board.circle_of >= 0, float(board.score[board.alive].sum())
+    assert regroup(pop, params, peers, board, np.arange(pop.size)) > 0
+    assert ((board.circle_of >= 0) == seated).all()
+    assert float(board.score[board.alive].sum()) > before
+    verdict = judge(pop, params, board.members[board.alive])
+    assert verdict.valid.all()
+    assert np.allclose(verdict.score, board.score[board.alive])
+    for circle in board.circles():
+        assert (board.circle_of[board.members[circle][board.members[circle] >= 0]] == circle).all()

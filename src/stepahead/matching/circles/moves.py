@@ -14,8 +14,7 @@ from .board import Board, Peers, with_member, without_member
 from .score import MAX_SIZE, MIN_SIZE, judge
 
 GAIN = 1e-9  # a score change smaller than this is float noise, not an improvement
-NEAR_PEERS = 6  # moves are tried with the circles of a member's nearest peers only
-SWAP_PEERS = 4  # swaps (five candidates per circle) with fewer
+NEAR_PEERS = 12  # moves are tried with the circles of a member's nearest peers only
 
 
 def spread(peers: Peers, people: IntArray, limit: int | None = None) -> tuple[IntArray, IntArray]:
@@ -145,21 +144,6 @@ def relocate(pop: Population, params: MatchParams, peers: Peers, board: Board, f
     return _apply_pairs(pop, params, board, source, left, target, joined)
 
 
-def exchange(pop: Population, params: MatchParams, peers: Peers, board: Board, focus: IntArray) -> int:
-    """Two members of different circles swap seats when both circles score more in total; tried
-    with every member of the circles of a member's nearest peers."""
-    placed = focus[board.circle_of[focus] >= 0]
-    person, target = circles_near(board, peers, placed, SWAP_PEERS)
-    person, target = np.repeat(person, MAX_SIZE), np.repeat(target, MAX_SIZE)
-    other = board.members[target, np.tile(np.arange(MAX_SIZE), len(target) // MAX_SIZE)]
-    real = other >= 0
-    person, target, other = person[real], target[real], other[real]
-    source = board.circle_of[person]
-    left = with_member(without_member(board.members[source], person), other)
-    joined = with_member(without_member(board.members[target], other), person)
-    return _apply_pairs(pop, params, board, source, left, target, joined)
-
-
 def _apply_pairs(
     pop: Population,
     params: MatchParams,
@@ -188,3 +172,32 @@ def _circle_claim(circles: IntArray) -> IntArray:
 def _person_claim(people: IntArray) -> IntArray:
     claim: IntArray = people + (1 << 40)  # people and circles share one claim space
     return claim
+
+
+def disband(pop: Population, params: MatchParams, peers: Peers, board: Board) -> int:
+    """A circle of three or four breaks up when its members each take a free seat in other
+    circles that gain more than it scored: as many placed, and fewer, fuller circles (another
+    member brings another giver for every goal and often another function)."""
+    return sum(_disband(pop, params, peers, board, size) for size in range(MIN_SIZE, MAX_SIZE))
+
+
+def _disband(pop: Population, params: MatchParams, peers: Peers, board: Board, size: int) -> int:
+    alive = board.circles()
+    small = alive[board.sizes[alive] == size]
+    if not len(small):
+        return 0
+    members = board.members[small, :size]
+    target, rows, scores = _reseat(pop, params, peers, board, members.ravel(), np.repeat(small, size))
+    target = target.reshape(-1, size)
+    rows, scores = rows.reshape(-1, size, MAX_SIZE), scores.reshape(-1, size)
+    ordered = np.sort(target, axis=1)
+    apart = (ordered[:, 1:] != ordered[:, :-1]).all(axis=1)
+    gain = (scores - board.score[np.maximum(target, 0)]).sum(axis=1) - board.score[small]
+    worth = np.flatnonzero((target >= 0).all(axis=1) & apart & (gain > GAIN))
+    claims = [_circle_claim(small[worth])] + [_circle_claim(target[worth, j]) for j in range(size)]
+    chosen = worth[take_disjoint(gain[worth], *claims)]
+    for i in chosen:
+        board.close(int(small[i]))
+        for j in range(size):
+            board.set(int(target[i, j]), rows[i, j], float(scores[i, j]))
+    return len(chosen)

@@ -3,8 +3,9 @@
 Small pools are solved exactly (every valid circle enumerated, then integer programming). Larger
 pools get a deterministic heuristic: each person's likely circle-mates come from one scan over
 all pairs; circles are grown greedily around the hardest-to-place people first; then local search
-seats the unplaced, swaps them in, moves and exchanges members, always placing more people or
-placing as many with a higher score. The result carries an honest upper bound.
+seats the unplaced, swaps them in, moves members, breaks up small circles and regroups pairs of
+neighbouring circles, always placing more people or placing as many with a higher score. The
+result carries an honest upper bound.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from .build import build
 from .catalogue import circle_exists
 from .columns import improve_by_columns
 from .exact import exact_circles
-from .moves import exchange, insert_unplaced, relocate, swap_in
+from .moves import disband, insert_unplaced, relocate, swap_in
+from .regroup import regroup
 from .repair import repair
 from .score import MAX_SIZE, MIN_SIZE
 
@@ -108,7 +110,8 @@ def search(
         changed += build(pop, params, peers, board, order, width)
         changed += swap_in(pop, params, peers, board)
         changed += relocate(pop, params, peers, board, focus)
-        changed += exchange(pop, params, peers, board, focus)
+        changed += disband(pop, params, peers, board)
+        changed += regroup(pop, params, peers, board, focus)
         budget = (SMALL_POOL_REPAIRS if small else MAX_REPAIRS) - repairs
         anchors = _anchors(board, order, focus, small)[: max(0, budget)]
         repairs += len(anchors)

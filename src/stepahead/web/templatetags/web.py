@@ -122,10 +122,7 @@ def member_options(proposals: Iterable[Any]) -> SafeString:
                 format_html_join(
                     "",
                     '<option value="{}:{}">{}</option>',
-                    (
-                        (p.pk, m.enrolment_id, m.enrolment.person.name or m.enrolment.person.hris_id)
-                        for m in p.members.all()
-                    ),
+                    ((p.pk, m.enrolment_id, m.enrolment.person.display_name) for m in p.members.all()),
                 ),
             )
             for p in proposals

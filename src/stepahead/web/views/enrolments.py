@@ -31,10 +31,6 @@ CLOSED = (
 )
 
 
-def _named(person: Person) -> str:
-    return person.name or person.hris_id
-
-
 def _enrolment_or_404(programme: Programme, epk: int) -> Enrolment:
     enrolment = programme.enrolments.select_related("person").filter(pk=epk).first()
     if enrolment is None:
@@ -94,7 +90,7 @@ def _answers(
             form.add_error(None, str(error))
         else:
             said = "Answers saved for" if editing else "Enrolled"
-            messages.success(request, f"{said} {_named(person)} in {programme.name}, on their behalf.")
+            messages.success(request, f"{said} {person.display_name} in {programme.name}, on their behalf.")
             return redirect(_back(programme))
     context = {
         "section": "programmes",
@@ -130,7 +126,7 @@ def enrolment_withdraw(request: OrgRequest, pk: int, epk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
     enrolment = _enrolment_or_404(programme, epk)
     if enrolment.status != EnrolmentStatus.ACTIVE:
-        already = f"{_named(enrolment.person)} has already withdrawn."
+        already = f"{enrolment.person.display_name} has already withdrawn."
         return error_response(request, already, status=409, back_url=_back(programme))
     if not confirmed(request):
         return _confirm_withdrawal(request, programme, enrolment)
@@ -138,13 +134,13 @@ def enrolment_withdraw(request: OrgRequest, pk: int, epk: int) -> HttpResponse:
         done = withdraw_from_programme(actor=request.user, enrolment=enrolment)
     except DomainError as error:
         return error_response(request, str(error), status=409, back_url=_back(programme))
-    name = _named(enrolment.person)
+    name = enrolment.person.display_name
     messages.success(request, f"{name} is withdrawn from {programme.name}. {_summary(done)}")
     return redirect(_back(programme))
 
 
 def _confirm_withdrawal(request: OrgRequest, programme: Programme, enrolment: Enrolment) -> HttpResponse:
-    name = _named(enrolment.person)
+    name = enrolment.person.display_name
     effects = withdrawal_effects(enrolment=enrolment)
     groups = (*effects.proposals, *effects.awaiting, *effects.ongoing)
     affected = sorted({other for group in groups for other in group.others})

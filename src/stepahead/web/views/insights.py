@@ -18,7 +18,7 @@ from stepahead.insights.charts import Chart, to_csv, to_xlsx
 from stepahead.insights.choices import PERIODS, chosen_filters
 from stepahead.insights.models import InsightSnapshot, SnapshotState
 from stepahead.insights.selectors import Scope, filter_choices
-from stepahead.insights.services import figures_for, refresh_figures
+from stepahead.insights.services import figures_for, refresh_figures, snapshot_for
 from stepahead.organisations.policies import is_org_admin
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
 
@@ -75,13 +75,16 @@ def _stamp(snapshot: InsightSnapshot) -> str:
 
 
 def _refresh(request: OrgRequest, scope: Scope, context: dict[str, object]) -> HttpResponse:
+    """Asked by hand, so whether the figures are due does not matter: one claim, and the
+    snapshot read again only when this request queued it and the status line shows it."""
     chosen = chosen_filters(request.POST)
-    snapshot = figures_for(scope=scope, chosen=chosen)
-    refresh_figures(snapshot=snapshot)
-    snapshot.refresh_from_db()
+    snapshot = snapshot_for(scope=scope, chosen=chosen)
+    queued = refresh_figures(snapshot=snapshot)
     if not request.headers.get("HX-Request"):
         page = context["page_url"]
         return redirect(f"{page}?{_query(chosen)}")
+    if queued:
+        snapshot.refresh_from_db()
     return render(
         request,
         "web/insights/_status.html",

@@ -166,7 +166,7 @@ def agreement_version(request: SignedInRequest, pk: int, number: int) -> HttpRes
     version = partnership.agreement_versions.filter(number=number).first()
     if version is None:
         raise Http404("No such version.")
-    names = {m.pk: read.person_name(m) for m in read.members_of(partnership)}
+    names = {m.pk: m.enrolment.person.display_name for m in read.members_of(partnership)}
     return render(
         request,
         "web/lifecycle/version.html",

@@ -55,7 +55,7 @@ def _members(request: OrgRequest, programme: Programme) -> list[tuple[Enrolment,
 
 
 def _named(members: list[tuple[Enrolment, str]]) -> str:
-    return get_text_list([e.person.name or e.person.hris_id for e, _ in members], "and")
+    return get_text_list([e.person.display_name for e, _ in members], "and")
 
 
 def _checked(
@@ -103,7 +103,7 @@ def pair_check(request: OrgRequest, pk: int) -> HttpResponse:
         members = _members(request, programme)
     except NotChosenError:
         return _refused(request, context, CHOOSE_TWO, status=400)
-    first, second = (e.person.name or e.person.hris_id for e, _ in members)
+    first, second = (e.person.display_name for e, _ in members)
     mentoring = group_kind(programme) == MENTORING
     context.update(
         fields={"first": members[0][0].pk, "second": members[1][0].pk},
@@ -156,7 +156,7 @@ def circle_check(request: OrgRequest, pk: int) -> HttpResponse:
         circle, joining = _circle_choice(request, programme)
     except NotChosenError:
         return _refused(request, context, CHOOSE_CIRCLE, status=400)
-    name = joining.person.name or joining.person.hris_id
+    name = joining.person.display_name
     context.update(
         fields={"circle": circle.pk, "joining": joining.pk},
         what=f"Circle #{circle.pk} with {name}",
@@ -182,7 +182,7 @@ def circle_add(request: OrgRequest, pk: int) -> HttpResponse:
     def make() -> dict[str, Any]:
         score = add_to_circle(actor=request.user, partnership=circle, joining=joining)
         strength = match_strength(score, members=circle.members.count(), circle=True)
-        name = joining.person.name or joining.person.hris_id
+        name = joining.person.display_name
         return {"message": f"{name} joined circle #{circle.pk}; its match strength is now {strength}/100."}
 
     return _made(request, programme, make)

@@ -321,7 +321,7 @@ def _cards(request: SignedInRequest, partnerships: Iterable[Partnership]) -> lis
         others = [m for m in partnership.members.all() if m is not mine]
         form = DeclineForm(auto_id=f"id_%s_{partnership.pk}")
         # The engine names people as "<name or HRIS id>"; on my page I am "you".
-        me = (mine.enrolment.person.name or mine.enrolment.person.hris_id) if mine else ""
+        me = mine.enrolment.person.display_name if mine else ""
         reasons = [addressed_to(reason, me) for reason in partnership.reasons]
         cards.append(
             {"p": partnership, "me": mine, "others": others, "decline_form": form, "reasons": reasons}

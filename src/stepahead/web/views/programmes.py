@@ -21,7 +21,6 @@ from stepahead.matchruns.selectors import active_run, runs_of
 from stepahead.organisations.policies import can_create_programme
 from stepahead.partnerships.models import PartnershipStatus
 from stepahead.partnerships.selectors import programmes_with_counts
-from stepahead.people.models import Person
 from stepahead.people.selectors import people_in
 from stepahead.programmes.invitations import InvitationReport, invitation_link, send_invitations
 from stepahead.programmes.models import (
@@ -276,7 +275,7 @@ def invitation_messages(report: InvitationReport) -> list[tuple[int, str]]:
         n = len(report.emailed)
         said.append((messages.SUCCESS, f"{n} invitation{pluralize(n)} emailed."))
     if report.not_reached:
-        names = ", ".join(_named(i.person) for i, _ in report.not_reached[:20])
+        names = ", ".join(i.person.display_name for i, _ in report.not_reached[:20])
         reasons = sorted({why for _, why in report.not_reached})
         said.append(
             (
@@ -292,10 +291,6 @@ def invitation_messages(report: InvitationReport) -> list[tuple[int, str]]:
         n = len(report.already_enrolled)
         said.append((messages.INFO, f"{n} already enrolled, so not invited."))
     return said
-
-
-def _named(person: Person) -> str:
-    return person.name or person.hris_id
 
 
 @hr_required

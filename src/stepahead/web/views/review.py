@@ -14,6 +14,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from stepahead.core.placement import Placement, counts_in_words
@@ -28,6 +29,7 @@ from stepahead.partnerships.selectors import (
     declines_of,
     partnerships_of,
     placement_of,
+    unplaced_enrolments,
 )
 from stepahead.partnerships.services import approve_proposals
 from stepahead.people.models import Person
@@ -39,6 +41,7 @@ from stepahead.web.responses import confirmation_page, confirmed, error_response
 PAGE_SIZE = 50
 SORTS = {"-score": ("-score", "pk"), "score": ("score", "pk")}
 UNMATCHED_SHOWN = 100
+UNPLACED_SHOWN = 500  # in the board's pickers
 
 
 # What the board shows of a member: building 150 models with every enrolment's answers (JSON)
@@ -68,20 +71,16 @@ def _proposals(programme: Programme) -> QuerySet[Partnership]:
 
 
 def _figures(programme: Programme, standing: Placement[int]) -> dict[str, Any]:
-    """The board's figures in two small aggregates (cross-function is stored per partnership)."""
-    proposals = _proposals(programme).prefetch_related(None).order_by()
-    agg = proposals.aggregate(
-        count=Count("pk"),
-        total=Sum("score"),
-        mean=Avg("score"),
-        cross=Count("pk", filter=Q(cross_function=True)),
-    )
-    by_status = dict(
-        Partnership.objects.filter(programme=programme)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
+    """The board's figures in one aggregate (cross-function is stored per partnership)."""
+    proposed = Q(status=PartnershipStatus.PROPOSED)
+    agg = Partnership.objects.filter(programme=programme).aggregate(
+        count=Count("pk", filter=proposed),
+        total=Sum("score", filter=proposed),
+        mean=Avg("score", filter=proposed),
+        cross=Count("pk", filter=proposed & Q(cross_function=True)),
+        approved=Count("pk", filter=Q(status=PartnershipStatus.APPROVED)),
+        accepted=Count("pk", filter=Q(status=PartnershipStatus.ACCEPTED)),
+        declined=Count("pk", filter=Q(status=PartnershipStatus.DECLINED)),
     )
     return {
         "proposals": agg["count"] or 0,
@@ -102,35 +101,62 @@ def _figures(programme: Programme, standing: Placement[int]) -> dict[str, Any]:
             unmatched=len(standing.unmatched),
             idle_mentors=len(standing.idle_mentors),
         ),
-        "approved": by_status.get(PartnershipStatus.APPROVED, 0),
-        "accepted": by_status.get(PartnershipStatus.ACCEPTED, 0),
-        "declined": by_status.get(PartnershipStatus.DECLINED, 0),
+        "approved": agg["approved"],
+        "accepted": agg["accepted"],
+        "declined": agg["declined"],
     }
 
 
-def _unplaced(standing: Placement[int]) -> QuerySet[Enrolment]:
-    """Active enrolments in no live partnership (declined or unmatched): who can step in."""
-    return (
-        Enrolment.objects.filter(pk__in=standing.unplaced)
-        .select_related("person")
-        .order_by("person__name", "person__hris_id")
-    )
+def _unplaced(programme: Programme, standing: Placement[int] | None) -> QuerySet[Enrolment]:
+    """Who can step in (declined, unmatched, idle mentors), by name. Once the placement is known
+    and the list is short (after a run: a handful of 10,000), their ids are a primary-key lookup;
+    otherwise (everyone, before the first run) the same subquery as the placement's, never a
+    list of 10,000 ids."""
+    if standing is not None and len(standing.unplaced) <= UNPLACED_SHOWN:
+        waiting = Enrolment.objects.filter(pk__in=standing.unplaced)
+    else:
+        waiting = unplaced_enrolments(programme=programme)
+    return waiting.select_related("person").order_by("person__name", "person__hris_id")
+
+
+class _CountedPaginator(Paginator[Partnership]):
+    """A paginator told how many proposals there are (the figures' aggregate has counted them),
+    so it asks the database for no count of its own."""
+
+    def __init__(self, object_list: QuerySet[Partnership], per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 def board_context(
-    request: OrgRequest, programme: Programme, standing: Placement[int] | None = None
+    request: OrgRequest,
+    programme: Programme,
+    *,
+    standing: Placement[int] | None = None,
+    proposals: int | None = None,
 ) -> dict[str, Any]:
+    """The board (a page of proposals and who can step in); `standing` and `proposals` (how many
+    there are), if the caller already has them."""
     sort = request.GET.get("sort", "-score")
     if sort not in SORTS:
         sort = "-score"
-    proposals = with_members(_proposals(programme)).order_by(*SORTS[sort])
-    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    ordered = with_members(_proposals(programme)).order_by(*SORTS[sort])
+    paginator: Paginator[Partnership] = (
+        Paginator(ordered, PAGE_SIZE)
+        if proposals is None
+        else _CountedPaginator(ordered, PAGE_SIZE, count=proposals)
+    )
+    page = paginator.get_page(request.GET.get("page"))
     return {
         "programme": programme,
         "page_obj": page,
         "proposals": list(page.object_list),
         "sort": sort,
-        "unplaced": list(_unplaced(standing or placement_of(programme=programme))[:500]),
+        "unplaced": list(_unplaced(programme, standing)[:UNPLACED_SHOWN]),
     }
 
 
@@ -161,42 +187,40 @@ def _back_in_pool(run: MatchRun | None) -> str:
     )
 
 
-def board_summary(
-    programme: Programme, standing: Placement[int], unplaced: list[Enrolment], declines: list[Decline]
-) -> dict[str, Any]:
-    """The figures and the not-placed list (`unplaced`, as `board_context` read them): on the
-    page, and refreshed after every edit."""
+def full_board(request: OrgRequest, programme: Programme) -> dict[str, Any]:
+    """Everything the proposals page shows: the board, its figures and the not-placed list with
+    reasons. The page draws it, and every edit (`review_edits.edit_response`) redraws it."""
+    standing = placement_of(programme=programme)
+    figures = _figures(programme, standing)
+    board = board_context(request, programme, standing=standing, proposals=figures["proposals"])
+    declines = declines_of(programme=programme)
     run = latest_finished_run(programme=programme)
     return {
-        "figures": _figures(programme, standing),
+        **board,
+        "figures": figures,
         "run": run,
         "optimality": (run.summary or {}).get("optimality") if run else None,
-        "unmatched": _unmatched(run, unplaced, declines),
+        "unmatched": _unmatched(run, board["unplaced"], declines),
         "unmatched_total": len(standing.unplaced),
+        "declines": declines[:UNMATCHED_SHOWN],
     }
 
 
 @hr_required
 def proposals(request: OrgRequest, pk: int) -> HttpResponse:
     programme = managed_programme(request, pk)
-    standing = placement_of(programme=programme)
-    context = board_context(request, programme, standing)
     if request.htmx and request.GET.get("partial") == "board":
-        return render(request, "web/review/_board.html", context)
-    declines = declines_of(programme=programme)
-    context.update(
-        board_summary(programme, standing, context["unplaced"], declines),
-        section="programmes",
-        declines=declines[:UNMATCHED_SHOWN],
+        return render(request, "web/review/_board.html", board_context(request, programme))
+    return render(
+        request, "web/review/proposals.html", {**full_board(request, programme), "section": "programmes"}
     )
-    return render(request, "web/review/proposals.html", context)
 
 
 def _confirm_approve_all(request: OrgRequest, programme: Programme) -> HttpResponse:
     members = PartnershipMember.objects.filter(
         partnership__programme=programme, partnership__status=PartnershipStatus.PROPOSED
     ).select_related("enrolment__person")
-    people = sorted({m.enrolment.person.name or m.enrolment.person.hris_id for m in members})
+    people = sorted({m.enrolment.person.display_name for m in members})
     proposals = _proposals(programme).count()
     return confirmation_page(
         request,

@@ -15,12 +15,12 @@ from stepahead.errors import DomainError
 from stepahead.matchruns.mapper import IneligibleGroupError
 from stepahead.partnerships.models import Partnership
 from stepahead.partnerships.review import replace_member, swap_members
-from stepahead.partnerships.selectors import declines_of, partnership_in, placement_of
+from stepahead.partnerships.selectors import partnership_in
 from stepahead.partnerships.services import discard_proposal, pin_partnership, restore_proposal
 from stepahead.programmes.models import Enrolment, Programme
 from stepahead.web.access import OrgRequest, hr_required, managed_programme
 from stepahead.web.responses import error_response
-from stepahead.web.views.review import board_context, board_summary, with_members
+from stepahead.web.views.review import full_board, with_members
 
 
 class BadChoiceError(Exception):
@@ -65,10 +65,7 @@ def edit_response(
         return redirect(back)
     context: dict[str, Any] = {"message": message, "error": error, "refresh": error is None, "undo": undo}
     if error is None:
-        standing = placement_of(programme=programme)
-        board = board_context(request, programme, standing)
-        declines = declines_of(programme=programme)
-        context.update(board, **board_summary(programme, standing, board["unplaced"], declines))
+        context.update(full_board(request, programme))
     return render(request, "web/review/_feedback.html", context, status=status)
 
 
@@ -86,10 +83,6 @@ def refusal_status(error: DomainError) -> int:
     """A hard rule the group would break is the request's fault (400); a board that moved on under
     the edit is a conflict (409)."""
     return 400 if isinstance(error, IneligibleGroupError) else 409
-
-
-def _label(enrolment: Enrolment) -> str:
-    return enrolment.person.name or enrolment.person.hris_id
 
 
 @hr_required
@@ -110,8 +103,8 @@ def swap(request: OrgRequest, pk: int) -> HttpResponse:
     return edit_response(
         request,
         programme,
-        message=f"Swapped {_label(a)} and {_label(b)}. New scores: proposal #{first.pk} "
-        f"{score_a:.2f}, proposal #{second.pk} {score_b:.2f}.",
+        message=f"Swapped {a.person.display_name} and {b.person.display_name}. "
+        f"New scores: proposal #{first.pk} {score_a:.2f}, proposal #{second.pk} {score_b:.2f}.",
     )
 
 
@@ -135,8 +128,8 @@ def replace(request: OrgRequest, pk: int) -> HttpResponse:
     return edit_response(
         request,
         programme,
-        message=f"{_label(joining)} replaced {_label(leaving)} in proposal #{partnership.pk}. "
-        f"New score: {score:.2f}.",
+        message=f"{joining.person.display_name} replaced {leaving.person.display_name} "
+        f"in proposal #{partnership.pk}. New score: {score:.2f}.",
     )
 
 

@@ -57,9 +57,9 @@ def parameter_words(name: str, value: object) -> str:
     return "—" if value is None else str(value)
 
 
-def run_or_404(programme: Programme, pk: int) -> MatchRun:
+def run_or_404(programme: Programme, pk: int, *, with_groups: bool = True) -> MatchRun:
     try:
-        return run_in(programme=programme, pk=pk)
+        return run_in(programme=programme, pk=pk, with_groups=with_groups)
     except MatchRun.DoesNotExist as error:
         raise Http404("No such match run.") from error
 
@@ -174,7 +174,7 @@ def _latest_other(programme: Programme, run: MatchRun) -> MatchRun | None:
 def run_detail(request: OrgRequest, pk: int, run_pk: int) -> HttpResponse:
     """Progress while the run works (the partial polls every second), results once it is done."""
     programme = managed_programme(request, pk)
-    run = run_or_404(programme, run_pk)
+    run = run_or_404(programme, run_pk, with_groups=False)
     if run.status == RunStatus.RUNNING and give_up_stalled_runs(programme=programme):
         run.refresh_from_db()  # its worker had stopped: the page says so instead of spinning
     context = {

@@ -1,0 +1,184 @@
+"""Regrouping two neighbouring circles: their members are split into two new circles in every way
+that seats them all (sizes 3 to 5), and the best split replaces the pair when it scores more.
+
+This finds what single moves and swaps cannot: two or three members changing sides at once, or
+a circle of four and one of five trading so that both reach a better mix of givers and functions.
+Ten people split into two circles of five have 126 splits; all are judged in one batch."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+import numba
+import numpy as np
+
+from .._model import MatchParams
+from .._population import FloatArray, IntArray, Population
+from .._rules import allowed, compiled, key_in
+from .board import Board, Peers
+from .moves import GAIN, circles_near, take_disjoint
+from .score import MAX_SIZE, MIN_SIZE, judge, judge_tables
+
+REGROUP_PEERS = 6  # pairs are formed with the circles of a member's nearest peers
+_SPLITS: dict[int, tuple[IntArray, IntArray]] = {}
+
+
+def splits(total: int) -> tuple[IntArray, IntArray]:
+    """Every way to split `total` seats into two circles of 3 to 5, each once (seat 0 on the
+    first side): (first side's seats, second side's seats), each padded with -1 to five."""
+    if total not in _SPLITS:
+        first, second = [], []
+        for size in range(max(MIN_SIZE, total - MAX_SIZE), min(MAX_SIZE, total - MIN_SIZE) + 1):
+            for rest in combinations(range(1, total), size - 1):
+                side = [0, *rest]
+                other = [s for s in range(total) if s not in side]
+                first.append(side + [-1] * (MAX_SIZE - len(side)))
+                second.append(other + [-1] * (MAX_SIZE - len(other)))
+        _SPLITS[total] = (np.array(first, dtype=np.int64), np.array(second, dtype=np.int64))
+    return _SPLITS[total]
+
+
+def regroup(pop: Population, params: MatchParams, peers: Peers, board: Board, focus: IntArray) -> int:
+    """Split each pair of neighbouring circles (one of them holding someone in `focus`) in the
+    best way; apply the best regroupings that touch disjoint circles. Returns how many."""
+    placed = focus[board.circle_of[focus] >= 0]
+    person, near = circles_near(board, peers, placed, REGROUP_PEERS)
+    home = board.circle_of[person]
+    pair = np.unique(np.minimum(home, near) * len(board.alive) + np.maximum(home, near))
+    first, second = np.divmod(pair, len(board.alive))
+    union = np.concatenate([board.members[first], board.members[second]], axis=1)
+    union = np.take_along_axis(union, np.argsort(union < 0, axis=1, kind="stable"), axis=1)
+    total = (union >= 0).sum(axis=1)
+    found = [_best_splits(pop, params, board, first, second, union, total, t) for t in np.unique(total)]
+    if not found:
+        return 0
+    a, b, gain, rows_a, rows_b, score_a, score_b = (np.concatenate(part) for part in zip(*found, strict=True))
+    chosen = take_disjoint(gain, a, b)
+    for i in chosen:
+        board.set(int(a[i]), rows_a[i], float(score_a[i]))
+        board.set(int(b[i]), rows_b[i], float(score_b[i]))
+    return len(chosen)
+
+
+def _best_splits(
+    pop: Population,
+    params: MatchParams,
+    board: Board,
+    first: IntArray,
+    second: IntArray,
+    union: IntArray,
+    total: IntArray,
+    seats: int,
+) -> tuple[IntArray, IntArray, FloatArray, IntArray, IntArray, FloatArray, FloatArray]:
+    """For the pairs with `seats` members between them, their best improving split (the kernel
+    scores splits from each pair's tables; the chosen ones are judged again as circles)."""
+    which = np.flatnonzero(total == seats)
+    side_a, side_b = splits(seats)
+    people = np.ascontiguousarray(union[which, :seats])
+    best = np.full(len(which), -1, dtype=np.int64)
+    tables = judge_tables(pop, params)
+    _best_split_kernel(people, side_a, side_b, tables, best)
+    found = np.flatnonzero(best >= 0)
+    rows_a, rows_b = (_seated(people[found], side[best[found]]) for side in (side_a, side_b))
+    va, vb = judge(pop, params, rows_a), judge(pop, params, rows_b)
+    gain = va.score + vb.score - board.score[first[which[found]]] - board.score[second[which[found]]]
+    good = np.flatnonzero(va.valid & vb.valid & (gain > GAIN))
+    pick = which[found[good]]
+    return first[pick], second[pick], gain[good], rows_a[good], rows_b[good], va.score[good], vb.score[good]
+
+
+def _seated(people: IntArray, seats: IntArray) -> IntArray:
+    """Each pair's members at the given seats of their split (-1 stays empty)."""
+    rows: IntArray = np.where(seats >= 0, np.take_along_axis(people, np.maximum(seats, 0), axis=1), -1)
+    return rows
+
+
+@numba.njit(cache=True, nogil=True)
+def _best_split_kernel(people: Any, side_a: Any, side_b: Any, tables: Any, best: Any) -> None:
+    """best[p]: the split of pair p's members with the highest total score (-1 if none valid)."""
+    seats = people.shape[1]
+    gain = np.zeros((seats, seats, 3))  # gain[x, y, g]: what y gives x in x's g-th goal
+    wishes = np.zeros((seats, seats))
+    functions = np.zeros(seats, dtype=np.int64)
+    masks = np.zeros((3, seats), dtype=np.int64)  # per seat: may share with, gives to, receives from
+    mask_a, mask_b = _as_masks(side_a), _as_masks(side_b)
+    for p in range(people.shape[0]):
+        _pair_tables(people[p], tables, gain, wishes, functions, masks)
+        top = -1.0
+        for s in range(side_a.shape[0]):
+            if not (_forms_circle(mask_a[s], masks) and _forms_circle(mask_b[s], masks)):
+                continue
+            total = _side_score(side_a[s], gain, wishes, functions, tables[3])
+            total += _side_score(side_b[s], gain, wishes, functions, tables[3])
+            if total > top:
+                top, best[p] = total, s
+
+
+@compiled
+def _as_masks(sides: Any) -> Any:
+    masks = np.zeros(sides.shape[0], dtype=np.int64)
+    for s in range(sides.shape[0]):
+        for seat in sides[s]:
+            if seat >= 0:
+                masks[s] |= 1 << seat
+    return masks
+
+
+@compiled
+def _forms_circle(side: int, masks: Any) -> bool:
+    """Every member may share a circle with the others, gives to one of them and receives."""
+    for x in range(masks.shape[1]):
+        if side >> x & 1:
+            rest = side & ~(1 << x)
+            if masks[0, x] & rest != rest or masks[1, x] & rest == 0 or masks[2, x] & rest == 0:
+                return False
+    return True
+
+
+@compiled
+def _pair_tables(members: Any, tables: Any, gain: Any, wishes: Any, functions: Any, masks: Any) -> None:
+    rules, facts, extras, weights = tables
+    levels, goals, own, utility, priority = facts
+    grades, function_of, in_wish, wish_keys, wish_counts = extras
+    seats, n = members.shape[0], grades.shape[0]
+    masks[:] = 0
+    for x in range(seats):
+        rx = members[x]
+        functions[x] = function_of[rx]
+        for y in range(seats):
+            ry = members[y]
+            for g in range(goals.shape[1]):
+                gap = int(levels[ry, goals[rx, g]]) - int(own[rx, g])
+                ahead = gap > 0 and x != y
+                gain[x, y, g] = priority[g] * utility[min(gap, utility.shape[0] - 1)] if ahead else 0.0
+                if ahead:
+                    masks[1, y] |= 1 << x
+                    masks[2, x] |= 1 << y
+            if y > x and abs(grades[rx] - grades[ry]) <= weights[2] and allowed(rules, rx, ry):
+                masks[0, x] |= 1 << y
+                masks[0, y] |= 1 << x
+                at = key_in(wish_keys, min(rx, ry) * n + max(rx, ry)) if in_wish[rx] and in_wish[ry] else -1
+                wishes[x, y] = wish_counts[at] if at >= 0 else 0.0
+
+
+@compiled
+def _side_score(side: Any, gain: Any, wishes: Any, functions: Any, weights: Any) -> float:
+    """The score of a split side that forms a circle."""
+    total, wish_count, distinct = 0.0, 0.0, 0
+    for i in range(side.shape[0]):
+        x = side[i]
+        if x < 0:
+            break
+        seen = functions[x] < 0
+        for j in range(i):
+            seen = seen or functions[side[j]] == functions[x]
+            wish_count += wishes[side[j], x]
+        distinct += 0 if seen else 1
+        for g in range(gain.shape[2]):
+            top = 0.0
+            for j in range(side.shape[0]):
+                if side[j] >= 0:
+                    top = max(top, gain[x, side[j], g])
+            total += top
+    return float(total + weights[0] * max(distinct - 1, 0) + weights[1] * wish_count)
