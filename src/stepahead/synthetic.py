@@ -599,7 +599,7 @@ def _csv_row(p: Participant) -> tuple[str, ...]:
         p.id,
         p.name,
         p.email,
-        p.function,
+        p.spelled.get(p.function, p.function),  # as an HR file writes it ("Sales"); imports keep it
         str(p.grade),
         p.manager_id,
         "; ".join(f"{skill}:{level}" for skill, level in p.skills.items()),

@@ -14,6 +14,7 @@ from stepahead.matching import MatchParams, Participant, Role, peer_weight
 from stepahead.synthetic import (
     CSV_COLUMNS,
     DIGITAL_SKILLS,
+    FUNCTIONS,
     GRADE_SHARES,
     GRADES,
     LOCATIONS,
@@ -246,6 +247,11 @@ def test_csv_has_the_spec_header_and_one_row_per_person() -> None:
 def test_csv_round_trips_to_the_same_participants() -> None:
     people = generate_organisation(500, seed=9, roles=True, exclude_share=0.2, prefer_share=0.2)
     assert [_from_row(row) for row in _read_csv(participants_to_csv(people))] == people
+
+
+def test_csv_spells_functions_as_an_hr_file_does() -> None:
+    rows = _read_csv(participants_to_csv(generate_organisation(300, seed=9)))
+    assert {row["function"] for row in rows} == {name for name, _, _ in FUNCTIONS}  # "Sales", not "sales"
 
 
 def test_csv_leaves_role_and_capacity_empty_without_roles() -> None:

@@ -50,6 +50,10 @@ def test_loader_builds_the_demo_once(db):
     assert OutboundEmail.objects.exists()
     assert not OutboundEmail.objects.exclude(status=EmailStatus.SENT).exists()
 
+    functions = set(Person.objects.values_list("function", flat=True))
+    assert {"Engineering", "Sales"} <= functions  # spelled as the imported file writes them
+    assert all(f[0].isupper() for f in functions)
+
     second = load_demo(headcount=120)
     assert not second.created
     assert second.counts == counts

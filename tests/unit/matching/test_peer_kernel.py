@@ -202,11 +202,27 @@ def test_compiling_the_kernels_covers_every_one_a_match_can_call() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(case=pools, keep=st.integers(1, 4), per_person=st.integers(1, 3))
+@given(case=pools, keep=st.integers(1, 4), per_person=st.integers(1, 3), listed=st.booleans())
 def test_prices_with_blossom_duals_on_random_pools(
-    case: tuple[random.Random, int, int, int, bool], keep: int, per_person: int
+    case: tuple[random.Random, int, int, int, bool], keep: int, per_person: int, listed: bool
 ) -> None:
-    assert_blossom_pricing(*compiled(case), keep, per_person, 64)
+    assert_blossom_pricing(*compiled(case), keep, per_person, 64, listed=listed)
+
+
+def test_pairs_the_list_settles_are_skipped() -> None:
+    """Priced at each person's k-th best weight, every unlisted pair holds (none is heavier than
+    either person's k-th best) while listed pairs heavier than that break the prices: told the
+    list holds, the scan reports nothing; not told, it reports the listed pairs."""
+    params = MatchParams()
+    pop = compile_population(generate_organisation(150, seed=4), params)
+    tables = PairTables.of(pop, params)
+    cands = top_candidates(tables, 2)
+    everyone = np.ones(pop.size, dtype=bool)
+    kth_prices = cands.kth_units.copy()
+    broken = check_prices(tables, kth_prices, everyone, 3).violators()
+    assert len(broken)
+    assert set(broken.keys(pop.size).tolist()) <= set(cands.pairs.keys(pop.size).tolist())
+    assert not len(check_prices(tables, kth_prices, everyone, 3, listed=cands.kth_units).violators())
 
 
 # As plain Python (NUMBA_DISABLE_JIT) the larger pools take minutes; the first case covers the code.
@@ -231,14 +247,24 @@ def test_prices_with_blossom_duals_on_organisations_with_large_blossoms(
     blossoms holding most of the pool: the tiers by blossom class must still see every pair."""
     params = MatchParams()
     pop = compile_population(generate_organisation(size, seed=2, shape=shape), params)
-    assert_blossom_pricing(pop, params, PairTables.of(pop, params), 3, per_person, class_min)
+    tables = PairTables.of(pop, params)
+    assert_blossom_pricing(pop, params, tables, 3, per_person, class_min, listed=class_min == 5)
 
 
 def assert_blossom_pricing(
-    pop: Population, params: MatchParams, tables: PairTables, keep: int, per_person: int, class_min: int
+    pop: Population,
+    params: MatchParams,
+    tables: PairTables,
+    keep: int,
+    per_person: int,
+    class_min: int,
+    *,
+    listed: bool = False,
 ) -> None:
     """Duals of our blossom solver on a few candidates, priced over every eligible pair: the
-    scan's tiers (blossom classes from `class_min` people) never skip a pair that breaks them."""
+    scan's tiers (blossom classes from `class_min` people) never skip a pair that breaks them,
+    nor does the cap from the candidates' k-th best weights when `listed` (the duals hold on
+    the candidates, so every pair that breaks them is unlisted)."""
     cands = top_candidates(tables, per_person)
     big = big_premium(cands.pairs, pop.size // 2)
     found = max_weight_matching(pop.size, cands.pairs.a, cands.pairs.b, cands.pairs.units + big)
@@ -247,7 +273,8 @@ def assert_blossom_pricing(
         patch.setattr(tiers, "_CLASS_MIN", class_min)
         patch.setattr(tiers, "_CLASS_SHARE", 0.0)
         everyone = np.ones(pop.size, dtype=bool)
-        violators = check_prices(tables, prices, everyone, keep, found.tree()).violators()
+        kth = cands.kth_units if listed else None
+        violators = check_prices(tables, prices, everyone, keep, found.tree(), kth).violators()
     everything = all_pairs(pop, params)
     over = 2 * everything.units - prices[everything.a] - prices[everything.b]
     over -= found.shared2(everything.a, everything.b)

@@ -30,6 +30,11 @@ from .tiers import price_tiers
 
 _BASE = MAX_LEVEL + 1
 _CODES = _BASE**3  # a partner's levels in a group's three skills, as one base-6 code
+# `_excess`'s cap for a person all of whose eligible pairs are listed: far below any price sum,
+# yet far enough from int64's end that subtracting a price cannot wrap around.
+ALL_LISTED = -(2**62)
+# Without a list, no pair is settled by it: a cap above any 2·w − p_i − p_j − s.
+_NO_LIST = 2**62
 
 
 @compiled
@@ -162,6 +167,7 @@ def _top_k(k: int, groups: Any, band: Any, reach: float, scoring: Any, rules: An
 def _excess(
     prices: Any,
     picked: Any,
+    cap2: Any,
     blossoms: Any,
     tiering: Any,
     keep: int,
@@ -178,7 +184,13 @@ def _excess(
     A pair can only break p_i if it weighs more than (p_i + p_j) / 2. Partners are visited by
     price tier: against a tier whose prices start at q, a pair must weigh more than
     (p_i + q + c + the least excess held) / 2, which most of the band cannot; c is what the
-    blossom duals shared by the row's class and the tier's class add (`peer.tiers`)."""
+    blossom duals shared by the row's class and the tier's class add (`peer.tiers`).
+
+    `cap2` (2 × the heaviest pair a person may have outside the solved list; `ALL_LISTED` when
+    every pair they have is listed) skips what the list settles: with duals feasible for the
+    listed pairs, only unlisted ones can break them, and 2·w_ij ≤ min(cap2_i, cap2_j) bounds
+    their excess before any weight is worked out. Once duals price people near their matched
+    pair, most tiers of most rows fall below it and are never scanned."""
     tier, tier_floor, klass, person_class, common = tiering
     n, tiers, slots = band[0].shape[0], tier_floor.shape[0], groups[4]
     worst_excess = np.zeros((n, keep), dtype=np.int64)
@@ -187,18 +199,27 @@ def _excess(
     for t in numba.prange(groups[0].shape[0]):
         rows, members, start = _group_bucket(groups, band, t, tier, tiers)
         for i in rows[picked[rows]]:
+            if cap2[i] == ALL_LISTED:
+                continue
             table = _received_by_code(scoring, i, slots[i])
             codes = np.argsort(-table, kind="mergesort")
             cap, least_held = bonus_cap(bonus, i), 0
             for tr in range(tiers):
                 shared = 0 if klass[tr] < 0 or person_class[i] < 0 else common[person_class[i], klass[tr]]
                 base = prices[i] + tier_floor[tr] + shared
+                if cap2[i] - base <= least_held:  # nobody in this tier can break the duals
+                    continue
                 need = _least_needed((base + least_held) / 2 / SCALE, cap, reach)
                 for code in codes:
                     if table[code] < need:
                         break
-                    first, last = _band_part(members, start, tr * _CODES + code, band[0][i], band[1][i])
+                    bucket = tr * _CODES + code
+                    if start[bucket] == start[bucket + 1]:  # most are: tiers × codes outnumber the band
+                        continue
+                    first, last = _band_part(members, start, bucket, band[0][i], band[1][i])
                     for j in members[first:last]:
+                        if min(cap2[i], cap2[j]) - base - prices[j] + tier_floor[tr] <= least_held:
+                            continue
                         given = value(scoring, i, j)
                         if given < need:
                             continue
@@ -312,10 +333,14 @@ def check_prices(
     picked: npt.NDArray[np.bool_],
     keep: int,
     blossoms: tuple[IntArray, IntArray, IntArray] | None = None,
+    listed: IntArray | None = None,
 ) -> PriceCheck:
     """Checks picked people's prices (population order, weight units, like `2 × dual`) against
     every eligible pair they have; with `blossoms` (parent, depth, above: `GeneralMatching.tree`)
-    a pair inside blossoms also counts their duals. Violators' weights then include them."""
+    a pair inside blossoms also counts their duals. Violators' weights then include them.
+    `listed` (each person's k-th best weight, 0 when all their pairs are listed:
+    `Candidates.kth_units`) promises that the prices hold for every listed pair, so only
+    unlisted ones, each at most as heavy as both people's k-th best, are checked."""
     order = tables.order
     sorted_prices = prices[order]
     if not picked.any():
@@ -329,9 +354,14 @@ def check_prices(
         blossoms = (no_blossom, no_blossom, no_blossom)
     else:
         tiering = price_tiers(sorted_prices, order, blossoms[0], blossoms[2])
+    cap2 = np.full(tables.size, _NO_LIST, dtype=np.int64)
+    if listed is not None:
+        kth = listed[order]
+        cap2 = np.where(kth > 0, 2 * kth, ALL_LISTED)  # an eligible pair weighs > 0 units
     excess, partner = _excess(
         sorted_prices,
         picked[order],
+        cap2,
         (order, *blossoms),
         tiering.args(),
         keep,

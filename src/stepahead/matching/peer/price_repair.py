@@ -61,7 +61,7 @@ def price_and_repair(
         progress("Solving the candidate pairs exactly", min(0.5 + 0.1 * round_no, 0.9))
         found = max_weight_matching(n, pairs.a, pairs.b, pairs.units + big, stop, _warm_start(pairs, n, big))
         progress("Pricing every eligible pair", min(0.55 + 0.1 * round_no, 0.95))
-        priced = _price(pool, found, big)
+        priced = _price(pool, found, big, cands.kth_units)
         matching = found.pairs()
         if found.finished and not len(priced.violators):
             return matching, Optimality(True, units_of(pairs, matching) / SCALE, 0.0, METHOD)
@@ -85,12 +85,12 @@ def _warm_start(pairs: PairList, n: int, big: int) -> IntArray:
     return warm
 
 
-def _price(pool: PeerPool, found: GeneralMatching, big: int) -> _Priced:
+def _price(pool: PeerPool, found: GeneralMatching, big: int, kth: IntArray) -> _Priced:
     """Every eligible pair against the duals (prices 2y − big in weight units, as the scan
-    takes them, plus the duals of the blossoms holding both people)."""
-    check = check_prices(
-        pool.tables, found.u - big, np.ones(found.n, dtype=bool), VIOLATORS_KEPT, found.tree()
-    )
+    takes them, plus the duals of the blossoms holding both people). The duals hold for every
+    solved pair, each person's k best among them, so the scan skips what those settle."""
+    everyone = np.ones(found.n, dtype=bool)
+    check = check_prices(pool.tables, found.u - big, everyone, VIOLATORS_KEPT, found.tree(), kth)
     found_pairs = check.violators()
     weights = to_units(peer_weights(pool.pop, found_pairs.a, found_pairs.b, pool.params))
     lifted = check.shared() + big - found.u  # ≥ 0: each person's raise, population order
