@@ -66,20 +66,42 @@ FIXES: dict[Cause, str] = {
     Cause.OTHER: "Look at each person's reason below.",
 }
 
-TITLES: dict[Cause, str] = {
-    Cause.DECLINED: "declined a match",
-    Cause.NO_GOALS: "listed no goals",
-    Cause.NO_ROLE: "have no role",
-    Cause.NOBODY_NEAR: "have nobody close enough in grade",
-    Cause.NOBODY_AHEAD: "want skills nobody eligible is ahead in",
-    Cause.LANGUAGE: "share no language with those who could help",
-    Cause.EXCLUDED: "excluded everyone who could help (or report to them)",
-    Cause.GIVES_NOTHING: "are not ahead of anyone in what they want to learn",
-    Cause.CAPACITY: "are waiting for a mentor with room",
-    Cause.NO_CIRCLE: "fit in no valid circle",
-    Cause.BETTER_FITS: "lost their possible partners to better fits",
-    Cause.OTHER: "for other reasons",
+# Each kind as said of one person and of several ("1 has nobody…", "12 have nobody…").
+TITLES: dict[Cause, tuple[str, str]] = {
+    Cause.DECLINED: ("declined a match", "declined a match"),
+    Cause.NO_GOALS: ("listed no goals", "listed no goals"),
+    Cause.NO_ROLE: ("has no role", "have no role"),
+    Cause.NOBODY_NEAR: ("has nobody close enough in grade", "have nobody close enough in grade"),
+    Cause.NOBODY_AHEAD: (
+        "wants skills nobody eligible is ahead in",
+        "want skills nobody eligible is ahead in",
+    ),
+    Cause.LANGUAGE: (
+        "shares no language with those who could help",
+        "share no language with those who could help",
+    ),
+    Cause.EXCLUDED: (
+        "excluded everyone who could help (or reports to them)",
+        "excluded everyone who could help (or report to them)",
+    ),
+    Cause.GIVES_NOTHING: (
+        "is not ahead of anyone in what they want to learn",
+        "are not ahead of anyone in what they want to learn",
+    ),
+    Cause.CAPACITY: ("is waiting for a mentor with room", "are waiting for a mentor with room"),
+    Cause.NO_CIRCLE: ("fits in no valid circle", "fit in no valid circle"),
+    Cause.BETTER_FITS: (
+        "lost their possible partners to better fits",
+        "lost their possible partners to better fits",
+    ),
+    Cause.OTHER: ("is unmatched for other reasons", "are unmatched for other reasons"),
 }
+
+
+def title_of(cause: Cause, people: int) -> str:
+    one, several = TITLES[cause]
+    return one if people == 1 else several
+
 
 ALERT_SHARE = 0.2  # warn when a fifth or more of the pool is left unmatched
 ALERT_MIN_PEOPLE = 3
@@ -121,7 +143,7 @@ def causes(reasons: Iterable[str], *, top: int = 3) -> tuple[CauseCount, ...]:
     found = []
     for cause, people in counted.most_common(top):
         detail = _wanted(reasons) if cause is Cause.NOBODY_AHEAD else ""
-        found.append(CauseCount(cause, people, TITLES[cause], FIXES[cause], detail))
+        found.append(CauseCount(cause, people, title_of(cause, people), FIXES[cause], detail))
     return tuple(found)
 
 

@@ -62,3 +62,12 @@ def test_alert_only_when_a_large_share_is_unmatched():
     assert (alert.unmatched, alert.pool, alert.share) == (5, 10, 0.5)
     assert alert.causes[0].cause is Cause.NO_GOALS
     assert run_alert(many[:2], pool=2) is None  # too few people to be a pattern
+
+
+def test_a_kind_is_worded_for_one_person_or_several():
+    near = "no one else is within 1 grade of Ada"
+    assert cause_of(near) is Cause.NOBODY_NEAR
+    (one,) = causes([near])
+    (several,) = causes([near] * 3)
+    assert f"{one.people} {one.title}" == "1 has nobody close enough in grade"
+    assert f"{several.people} {several.title}" == "3 have nobody close enough in grade"

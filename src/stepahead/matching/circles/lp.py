@@ -61,7 +61,7 @@ def relax(
     for _ in range(MAX_ROUNDS):
         if stop():
             return None
-        found = _lp(seats[:, working], value[working], floor, working)
+        found = solve_lp(seats[:, working], value[working], floor, working)
         if found is None:  # the working columns cannot meet the floor (a dive's step): no packing
             return Relaxation(-np.inf, np.zeros(len(working)), working, np.zeros(seats.shape[0]), 0.0)
         reduced = found.reduced(seats, value, floor)
@@ -76,7 +76,7 @@ def relax(
     return None
 
 
-def _lp(seats: csr_matrix, value: FloatArray, floor: Floor, working: IntArray) -> Relaxation | None:
+def solve_lp(seats: csr_matrix, value: FloatArray, floor: Floor, working: IntArray) -> Relaxation | None:
     """The LP over the working columns; None when the floor makes it infeasible."""
     if not len(working):
         return Relaxation(0.0, np.zeros(0), working, np.zeros(seats.shape[0]), 0.0) if floor is None else None

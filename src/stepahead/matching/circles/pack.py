@@ -159,13 +159,13 @@ def _integer(
         # Counting members, many columns tie: all working ones; weighing scores, the best priced.
         keep = MIP_COLUMNS if floor is None else QUICK_COLUMNS
         promising = np.union1d(working[np.argsort(-reduced[working], kind="stable")[:keep]], best)
-        found = _mip(seats, value, floor, promising, QUICK_NODES)
+        found = mip(seats, value, floor, promising, QUICK_NODES)
         if found is not None and found[1] > best_value + EPS:
             best, best_value = found[0], found[1]
         useful = _useful(reduced, value, bound, best, best_value)
     if len(useful) > MIP_COLUMNS:
         return Stage(best, best_value, bound, False)
-    found = _mip(seats, value, floor, useful, PROOF_NODES)
+    found = mip(seats, value, floor, useful, PROOF_NODES)
     if found is None:  # nothing among the useful columns beats the incumbent: it is optimal
         return Stage(best, best_value, best_value, True)
     if found[1] > best_value + EPS:
@@ -188,7 +188,7 @@ def _step(value: FloatArray) -> float:
     return 1.0 if integral else 1e-6
 
 
-def _mip(
+def mip(
     seats: csr_matrix,
     value: FloatArray,
     floor: Floor,
@@ -196,7 +196,8 @@ def _mip(
     nodes: int,
 ) -> tuple[IntArray, float, bool] | None:
     """The best packing of these columns and whether it is proven optimal among them; None when
-    they hold no feasible packing (with a floor) at all."""
+    they hold no feasible packing (with a floor) at all; none (worth -inf) when the node limit
+    came first."""
     constraints = [LinearConstraint(seats[:, columns], 0, 1)]
     if floor is not None:
         constraints.append(LinearConstraint(floor[0][columns][None, :], floor[1], np.inf))
@@ -209,8 +210,8 @@ def _mip(
     )
     if found.status == 2:  # infeasible
         return None
-    if found.x is None:
-        raise RuntimeError(f"circle packing failed: {found.message}")
+    if found.x is None:  # a limit (nodes, solutions) came before any packing
+        return columns[:0], -np.inf, False
     chosen: IntArray = columns[np.round(found.x) > 0]
     return chosen, float(value[chosen].sum()), bool(found.status == 0)
 

@@ -19,6 +19,7 @@ from .._solution import Progress, Solution, Stop, never
 from .board import Board, Peers, find_peers
 from .build import build
 from .catalogue import circle_exists
+from .columns import improve_by_columns
 from .exact import exact_circles
 from .moves import disband, insert_unplaced, relocate, swap_in
 from .regroup import regroup
@@ -37,6 +38,12 @@ CATALOGUE_METHOD = (
     "packing: neighbourhood search and integer programming"
 )
 SEARCH_METHOD = "greedy circles and local search; bound: each member's best possible contribution"
+COLUMNS_METHOD = (
+    "greedy circles and local search, improved by integer programming over priced circles; "
+    "bound: LP relaxation over every valid circle (column generation)"
+)
+# Up to this many people the LP over every valid circle is solved by column generation (seconds).
+COLUMNS_PEOPLE = 200
 
 
 def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop: Stop = never) -> Solution:
@@ -61,13 +68,16 @@ def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop
     rows, scores = board.members[alive], board.score[alive]
     placed = int((rows >= 0).sum())
     bound = upper_bound(pop, params, placed)
+    most = placed + placeable(pop, params, board.unplaced, stop)
+    method = SEARCH_METHOD
+    columns = improve_by_columns(pop, params, rows, stop) if pop.size <= COLUMNS_PEOPLE else None
+    if columns is not None:  # the LP over every valid circle: a far tighter bound, proven or not
+        rows, scores, method = columns.rows, columns.scores, COLUMNS_METHOD
+        bound, most = min(bound, columns.score_bound), min(most, columns.placed_bound)
     total = float(scores.sum())
     progress("Circles formed", 1.0)
-    proven = bound <= total + 1e-9
-    most = placeable(pop, params, board.unplaced, stop)
-    optimality = Optimality(
-        proven, max(bound, total), relative_gap(total, bound), SEARCH_METHOD, placed + most
-    )
+    proven = bound <= total + 1e-9 or (columns is not None and columns.proven)
+    optimality = Optimality(proven, max(bound, total), relative_gap(total, bound), method, most)
     return _solution(rows, scores, optimality)
 
 

@@ -1,0 +1,168 @@
+"""Circle packing when there are too many valid circles to list: column generation.
+
+The LP relaxation (each person in at most one circle) is solved over a growing set of columns;
+each round the person duals price every valid circle through a branch-and-bound search
+(pricing.py) and the best that price out join. When none does, the LP value is a bound over every
+valid circle. Two stages, as the objective is lexicographic: the most members, then the most
+score among packings placing that many. Integer solves run on the generated columns; then every
+circle whose reduced cost leaves room to beat the incumbent is listed (when few enough), and an
+integer solve over them proves the result or improves it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from .._model import MatchParams
+from .._population import FloatArray, IntArray, Population
+from .._solution import Stop, never
+from .catalogue import Tables, pair_tables
+from .lp import EPS, Floor, Relaxation, solve_lp
+from .pack import mip
+from .pricing import price
+from .score import MAX_SIZE, judge
+
+ADD_PER_ROUND = 1_000  # columns priced in per round
+MAX_ROUNDS = 400
+# Circles listed for the closing integer solve at most: beyond, the result stands unproven.
+CLOSING_COLUMNS = 1_500
+CLOSING_NODES = 300  # branch-and-bound nodes of the closing integer solve
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    rows: IntArray  # the chosen circles
+    scores: FloatArray
+    placed_bound: int
+    score_bound: float  # over every valid circle, among packings placing as many
+    proven: bool
+
+
+class Columns:
+    """The circles generated so far (rows of person indices, -1 padded), without repeats."""
+
+    def __init__(self, people: int) -> None:
+        self.people = people
+        self.rows = np.zeros((0, MAX_SIZE), dtype=np.int64)
+        self.scores = np.zeros(0)
+        self._where: dict[tuple[int, ...], int] = {}
+
+    def add(self, rows: IntArray, scores: FloatArray) -> IntArray:
+        """Adds the circles not there yet; the positions of all the given ones."""
+        keys = [tuple(row) for row in rows.tolist()]
+        fresh = [k for k, key in enumerate(keys) if key not in self._where]
+        for k in fresh:
+            self._where[keys[k]] = len(self._where)
+        self.rows = np.concatenate([self.rows, rows[fresh]])
+        self.scores = np.concatenate([self.scores, scores[fresh]])
+        return np.array([self._where[key] for key in keys], dtype=np.int64)
+
+    @property
+    def sizes(self) -> FloatArray:
+        sizes: FloatArray = (self.rows >= 0).sum(axis=1).astype(np.float64)
+        return sizes
+
+    def seats(self) -> csr_matrix:
+        real = self.rows >= 0
+        circle = np.repeat(np.arange(len(self.rows)), real.sum(axis=1))
+        return csr_matrix(
+            (np.ones(len(circle)), (self.rows[real], circle)), shape=(self.people, len(self.rows))
+        )
+
+
+def improve_by_columns(
+    pop: Population, params: MatchParams, circles: IntArray, stop: Stop = never
+) -> Outcome | None:
+    """Bounds over every valid circle for these circles (a packing), and the packing improved
+    where an integer solve over the columns that matter finds better; None when stopped first."""
+    tables = pair_tables(pop, params, np.arange(pop.size, dtype=np.int64))
+    columns = Columns(pop.size)
+    start = columns.add(circles, judge(pop, params, circles).score)
+    first = _generate(pop, params, tables, columns, None, stop)
+    if first is None:
+        return None
+    placed_bound = int(np.floor(first.bound + 1e-6))
+    placed = int((circles >= 0).sum())
+    second = _generate(pop, params, tables, columns, (columns.sizes, placed), stop)
+    if second is None:
+        return None
+    chosen, closed = _close(pop, params, tables, columns, second, placed, start, stop)
+    proven = closed and placed >= placed_bound
+    score = float(columns.scores[chosen].sum())
+    bound = score if proven else max(second.bound, score)
+    return Outcome(columns.rows[chosen], columns.scores[chosen], placed_bound, bound, proven)
+
+
+def _generate(
+    pop: Population, params: MatchParams, tables: Tables, columns: Columns, floor: Floor, stop: Stop
+) -> Relaxation | None:
+    """Column generation until no valid circle prices out (None when stopped or out of rounds)."""
+    for _ in range(MAX_ROUNDS):
+        if stop():
+            return None
+        value = columns.scores if floor is not None else columns.sizes
+        floor_now = None if floor is None else (columns.sizes, floor[1])
+        working = np.arange(len(columns.rows))
+        found = solve_lp(columns.seats(), value, floor_now, working)
+        if found is None:
+            return None
+        alpha, seat = (1.0, found.floor_dual) if floor is not None else (0.0, 1.0)
+        added = _price_in(pop, params, tables, columns, alpha, seat - found.person_duals, EPS, ADD_PER_ROUND)
+        if added is None:
+            return None
+        if not added:
+            return found
+    return None
+
+
+def _price_in(
+    pop: Population,
+    params: MatchParams,
+    tables: Tables,
+    columns: Columns,
+    alpha: float,
+    base: FloatArray,
+    threshold: float,
+    most: int,
+) -> int | None:
+    """Adds the best circles pricing out; how many were new (None when the search ran out)."""
+    priced = price(tables, params.cross_function_bonus, alpha, base, threshold, most)
+    if not priced.complete and not len(priced.rows):
+        return None
+    before = len(columns.rows)
+    columns.add(priced.rows, judge(pop, params, priced.rows).score)
+    return len(columns.rows) - before
+
+
+def _close(
+    pop: Population,
+    params: MatchParams,
+    tables: Tables,
+    columns: Columns,
+    lp: Relaxation,
+    placed: int,
+    chosen: IntArray,
+    stop: Stop,
+) -> tuple[IntArray, bool]:
+    """The best packing placing `placed` (column positions) and whether it is proven optimal:
+    a circle in a better packing than the incumbent has reduced cost above (incumbent − LP), so
+    an integer solve over those circles alone decides, when they are few enough to list."""
+    score = float(columns.scores[chosen].sum())
+    if score >= lp.bound - 1e-6:
+        return chosen, True
+    base = lp.floor_dual - lp.person_duals
+    priced = price(tables, params.cross_function_bonus, 1.0, base, score - lp.bound - 1e-6, CLOSING_COLUMNS)
+    if stop():
+        return chosen, False
+    # All of them when the listing is complete, else the most promising: a search, not a proof.
+    complete = priced.complete and len(priced.rows) < CLOSING_COLUMNS
+    listed = columns.add(priced.rows, judge(pop, params, priced.rows).score)
+    useful = np.union1d(listed, chosen)
+    found = mip(columns.seats(), columns.scores, (columns.sizes, placed), useful, CLOSING_NODES)
+    if found is None:  # nothing listed beats the incumbent
+        return chosen, complete
+    better, value, finished = found
+    return (better if value > score + EPS else chosen), finished and complete

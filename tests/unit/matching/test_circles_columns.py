@@ -1,0 +1,75 @@
+"""Column generation for circles, against the independent enumerator of test_circles_optimum.
+
+Pricing must find exactly the valid circles whose reduced cost beats the threshold (its pruning
+may never cut a branch holding one), and the LP bound it proves must hold for the optimum and be
+close to it: the issue asks for a reported bound within 10 % of the optimum from 30 people up.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stepahead.matching import MatchParams, Mode, circle_is_valid
+from stepahead.matching._model import Optimality
+from stepahead.matching._population import compile_population
+from stepahead.matching.circles import exact as circles_exact
+from stepahead.matching.circles.catalogue import pair_tables
+from stepahead.matching.circles.pricing import price
+from tests.unit.matching.test_circles_optimum import SHAPES, every_circle, optimum, shaped, solve
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1.0])
+@pytest.mark.parametrize("seed", range(6))
+def test_pricing_finds_every_circle_that_prices_out(seed: int, alpha: float) -> None:
+    rng = random.Random(seed)
+    people = shaped(SHAPES[seed % len(SHAPES)], rng, 22)
+    params = MatchParams(mode=Mode.CIRCLES)
+    rows, scores = every_circle(people, params)
+    duals = np.random.default_rng(seed).uniform(0.0, 1.6 if alpha else 0.5, len(people))
+    base = (1.0 if alpha == 0.0 else 0.0) - duals
+    reduced = alpha * scores + np.where(rows >= 0, base[np.maximum(rows, 0)], 0.0).sum(axis=1)
+    expected = {
+        tuple(int(m) for m in row if m >= 0): r for row, r in zip(rows, reduced, strict=True) if r > 0
+    }
+    pop = compile_population(people, params)
+    tables = pair_tables(pop, params, np.arange(pop.size, dtype=np.int64))
+    priced = price(tables, params.cross_function_bonus, alpha, base, 0.0, 100_000)
+    found = {
+        tuple(int(m) for m in row if m >= 0): r for row, r in zip(priced.rows, priced.reduced, strict=True)
+    }
+    assert priced.complete
+    assert found.keys() == expected.keys()
+    assert all(found[k] == pytest.approx(expected[k], abs=1e-9) for k in found)
+    top = price(tables, params.cross_function_bonus, alpha, base, 0.0, 5)  # the best five, in order
+    assert list(top.reduced) == pytest.approx(sorted(expected.values(), reverse=True)[:5], abs=1e-9)
+
+
+@pytest.mark.slow
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 2**31), size=st.integers(30, 45), shape=st.sampled_from(SHAPES))
+def test_the_column_generation_bound_holds_and_is_within_ten_percent(
+    seed: int, size: int, shape: str
+) -> None:
+    rng = random.Random(seed)
+    people = shaped(shape, rng, size)
+    params = MatchParams(mode=Mode.CIRCLES, seed=seed % 4)
+    most, best = optimum(people, params)
+    with pytest.MonkeyPatch.context() as patch:
+        # Pools this small are normally enumerated whole; this sends them through the search and
+        # column generation, as pools too big to enumerate go.
+        patch.setattr(circles_exact, "EXACT_PEOPLE", 0)
+        solution = solve(people, params)
+    for group in solution.groups:
+        assert circle_is_valid([people[i] for i in group], params)
+    optimality = solution.optimality
+    assert isinstance(optimality, Optimality)
+    assert optimality.placed_bound is not None
+    assert most <= optimality.placed_bound
+    if sum(len(group) for group in solution.groups) == most:  # the bound is over packings this full
+        assert best - 1e-6 <= optimality.upper_bound <= 1.10 * best + 1e-6
+        assert sum(solution.scores) >= 0.99 * best - 1e-6
