@@ -238,6 +238,23 @@ def test_the_board_alone_for_htmx_lists_who_can_step_in(world, browser_for):
     assert "P000" in html
 
 
+def test_a_mentoring_proposal_names_who_mentors_whom_on_the_board(world, browser_for):
+    programme = make_programme(world, mode="traditional")
+    mentor = save_enrolment(
+        programme=programme,
+        person=make_person(world.org, "M1", 6, name="Maria", function="Sales"),
+        role="mentor",
+    )
+    mentee = save_enrolment(programme=programme, person=make_person(world.org, "T1", 2), role="mentee")
+    programme.status = Status.MATCHING
+    programme.save()
+    draft = Draft("mentoring", ((mentor, "mentor"), (mentee, "mentee")), 1.0, ("reason",))
+    record_proposals(programme=programme, match_run=None, drafts=[draft])
+    html = browser_for(world.manager).get(reverse("web:proposals", args=[programme.pk])).content.decode()
+    assert '<li>Maria <span class="muted small">Mentor · Sales · grade 6</span></li>' in html
+    assert '<li>T1 <span class="muted small">Mentee · — · grade 2</span></li>' in html
+
+
 def test_cross_function_follows_the_members_through_a_replacement(world, reviewable):
     programme, e, (ab, _cd) = reviewable
     assert not ab.cross_function  # A and B have no function on file
