@@ -26,8 +26,13 @@ from .scan import BestLists, Report, ScanSpec, known_rows, scan
 from .units import BoolArray, best_values, eligible, pair_weights, units
 
 BEST_PER_MENTEE = 5
-BEST_PER_MENTOR_SLOT = 2  # a mentor's own list holds this many mentees per unit of capacity, plus
-MAX_PER_MENTOR = 64  # BEST_PER_MENTEE, up to this many
+# A mentor's own list holds this many mentees per unit of capacity, plus BEST_PER_MENTEE, up to
+# MAX_PER_MENTOR. Where mentors are scarce (100k mentees, 25k mentors) their best mentees are
+# contested, and short lists left the proof to add their next best over three more rounds, each
+# a full min-cost flow: longer lists cost one scan's worth of list inserts and save one or two
+# of those rounds (standard 100k: four flows to three; 25k on four shapes: one round fewer).
+BEST_PER_MENTOR_SLOT = 8
+MAX_PER_MENTOR = 128
 MAX_ROUNDS = 40
 # Unused candidates this far from useful are dropped before the flow runs again; the proof scans
 # still check them like any other pair.
