@@ -60,6 +60,22 @@ def _bucket(levels_t: Any, skills: Any, c_lo: int, c_hi: int, tier: Any, tiers: 
 
 
 @compiled
+def _filled(start: Any, tiers: int) -> Any:
+    """Per tier, the codes whose bucket holds someone: with a hundred tiers of 216 codes and a
+    band of a few thousand people, most buckets are empty, and a row need not look at them."""
+    fill_start = np.zeros(tiers + 1, dtype=np.int64)
+    codes = np.empty(min(tiers * _CODES, start[-1]), dtype=np.int64)
+    count = 0
+    for tr in range(tiers):
+        for code in range(_CODES):
+            if start[tr * _CODES + code + 1] > start[tr * _CODES + code]:
+                codes[count] = code
+                count += 1
+        fill_start[tr + 1] = count
+    return fill_start, codes
+
+
+@compiled
 def _received_by_code(scoring: Any, i: int, slot: Any) -> Any:
     """v(j → i) for every code of j's levels in the group's three skills; slot[k] is where
     i's k-th goal sits among them. Same float operations as `value`."""
@@ -198,11 +214,11 @@ def _excess(
     held = np.zeros(n, dtype=np.int64)
     for t in numba.prange(groups[0].shape[0]):
         rows, members, start = _group_bucket(groups, band, t, tier, tiers)
+        fill_start, filled = _filled(start, tiers)
         for i in rows[picked[rows]]:
             if cap2[i] == ALL_LISTED:
                 continue
             table = _received_by_code(scoring, i, slots[i])
-            codes = np.argsort(-table, kind="mergesort")
             cap, least_held = bonus_cap(bonus, i), 0
             for tr in range(tiers):
                 shared = 0 if klass[tr] < 0 or person_class[i] < 0 else common[person_class[i], klass[tr]]
@@ -210,12 +226,11 @@ def _excess(
                 if cap2[i] - base <= least_held:  # nobody in this tier can break the duals
                     continue
                 need = _least_needed((base + least_held) / 2 / SCALE, cap, reach)
-                for code in codes:
+                for at in range(fill_start[tr], fill_start[tr + 1]):
+                    code = filled[at]
                     if table[code] < need:
-                        break
-                    bucket = tr * _CODES + code
-                    if start[bucket] == start[bucket + 1]:  # most are: tiers × codes outnumber the band
                         continue
+                    bucket = tr * _CODES + code
                     first, last = _band_part(members, start, bucket, band[0][i], band[1][i])
                     for j in members[first:last]:
                         if min(cap2[i], cap2[j]) - base - prices[j] + tier_floor[tr] <= least_held:
