@@ -80,7 +80,10 @@ def test_hr_reopens_enrolment_enrols_a_late_joiner_on_her_behalf_and_withdraws_s
     go(page, axe, "enrol someone on their behalf")
 
     search = page.get_by_label("Find a person")
-    search.fill("sales")  # by function; the list narrows as HR types
+    # Wait for the narrowed list itself: "Di" is in the full list too, and a click while the
+    # search is in flight would race it (the live server's threads share one SQLite connection).
+    with page.expect_response(lambda r: "partial=candidates" in r.url):
+        search.fill("sales")  # by function; the list narrows as HR types
     page.locator("#candidates").get_by_text("Di").wait_for()
     assert page.locator("#candidates").get_by_text("Ada").count() == 0  # enrolled already
     axe(page)

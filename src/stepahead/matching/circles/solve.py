@@ -52,8 +52,10 @@ def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop
     if exact is not None:
         total = float(exact.scores.sum())
         placed = int((exact.rows >= 0).sum())
-        proven = exact.proven or (placed == 0 and exact.placed_bound == 0)
-        bound = total if proven else max(min(exact.score_bound, upper_bound(pop, params, pop.size)), total)
+        bound = max(min(exact.score_bound, upper_bound(pop, params, pop.size)), total)
+        # A packing that reaches both bounds is optimal even when the integer solve stopped early.
+        proven = exact.proven or (placed == exact.placed_bound and (placed == 0 or bound <= total + 1e-9))
+        bound = total if proven else bound
         method = EXACT_METHOD if proven else CATALOGUE_METHOD
         progress("Circles formed", 1.0)
         return _solution(
@@ -74,9 +76,9 @@ def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop
     if columns is not None:  # the LP over every valid circle: a far tighter bound, proven or not
         rows, scores, method = columns.rows, columns.scores, COLUMNS_METHOD
         bound, most = min(bound, columns.score_bound), min(most, columns.placed_bound)
-    total = float(scores.sum())
+    total, placed = float(scores.sum()), int((rows >= 0).sum())
     progress("Circles formed", 1.0)
-    proven = bound <= total + 1e-9 or (columns is not None and columns.proven)
+    proven = (placed >= most and bound <= total + 1e-9) or (columns is not None and columns.proven)
     optimality = Optimality(proven, max(bound, total), relative_gap(total, bound), method, most)
     return _solution(rows, scores, optimality)
 
