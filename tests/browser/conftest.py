@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -103,6 +104,9 @@ def compiled_engine() -> None:
 @pytest.fixture
 def page(request, browser, live_server, transactional_db, compiled_engine) -> Iterator[object]:
     """A fresh browser context per test; `page.goto("/path")` is relative to the live server."""
+    # Login rate limits live in the database cache, whose table is not a model: the flush between
+    # live-server tests leaves it alone, so one test's failed sign-ins would lock out the next.
+    cache.clear()
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(15_000)
     page = context.new_page()
