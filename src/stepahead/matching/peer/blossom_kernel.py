@@ -43,7 +43,8 @@ _MATE = 14  # people: their partner (-1 unmatched) and the pair's id
 _MATEK = 15
 _DEAD = 16  # roots: the stage in which their tree augmented
 _ALIVE = 17  # blossoms in use
-_ROWS = 18
+_DOWN = 18  # people: 1 once labelled S (scanned), so their dual may have gone down
+_ROWS = 19
 
 # scalars
 _STAGE, _CPTR, _BPTR, _QTOP, _FREE = 0, 1, 2, 3, 4
@@ -454,6 +455,7 @@ def _scan(st: Any, sc: Any, n: int, g: Any, pools: Any, buf: Any, allow: Any) ->
     while sc[_QTOP] > 0:
         sc[_QTOP] -= 1
         v = queue[sc[_QTOP]]
+        st[_DOWN, v] = 1  # a pair's reduced cost only falls where an end is S (`peer.resolve`)
         if st[_DEAD, st[_ROOT, st[_INB, v]]] == stage:
             continue
         for e in range(adj_start[v], adj_start[v + 1]):
@@ -595,7 +597,7 @@ def start(n: int, wt: Any, mate: Any, mate_pair: Any, dual: Any) -> Any:
     all ≥ 0, and the unmatched people's duals of one parity."""
     m = wt.shape[0]
     st = np.full((_ROWS, 2 * n), -1, dtype=np.int64)
-    for row in (_LABEL, _CLEN, _ALIVE, _DUAL):
+    for row in (_LABEL, _CLEN, _ALIVE, _DUAL, _DOWN):
         st[row, :] = 0
     st[_DUAL, :n] = dual
     st[_MATE, :n] = mate
