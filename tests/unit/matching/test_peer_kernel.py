@@ -289,3 +289,28 @@ def assert_blossom_pricing(
         strictly_worst = [(a, b) for o, a, b in rows[:keep] if len(rows) <= keep or o > rows[keep][0]]
         assert set(strictly_worst) <= got
     assert got <= {(a, b) for rows in excess.values() for _, a, b in rows}
+
+
+@settings(max_examples=50, deadline=None)
+@given(case=pools, keep=st.integers(1, 4), price_seed=st.integers(0, 1000), margin=st.integers(1, 400_000))
+def test_a_margin_also_holds_pairs_that_come_close_to_breaking_the_prices(
+    case: tuple[random.Random, int, int, int, bool], keep: int, price_seed: int, margin: int
+) -> None:
+    """With `margin`, each checked row holds its `keep` pairs of largest excess among those whose
+    excess 2·w − p_i − p_j is above −margin (all of them when fewer), and no other."""
+    pop, params, tables = compiled(case)
+    prices, picked = random_prices(pop.size, price_seed)
+    check = check_prices(tables, prices, picked, keep, margin=margin)
+    everything = all_pairs(pop, params)
+    close: dict[int, list[tuple[int, int, int]]] = {i: [] for i in range(pop.size)}
+    for a, b, u in zip(everything.a.tolist(), everything.b.tolist(), everything.units.tolist(), strict=True):
+        for mine, other in ((a, b), (b, a)):
+            if picked[mine] and 2 * u - prices[mine] - prices[other] > -margin:
+                close[mine].append((2 * u - prices[mine] - prices[other], min(a, b), max(a, b)))
+    found = check.violators()
+    held = set(zip(found.a.tolist(), found.b.tolist(), strict=True))
+    for rows in close.values():
+        rows.sort(reverse=True)
+        strictly_worst = [(a, b) for over, a, b in rows[:keep] if len(rows) <= keep or over > rows[keep][0]]
+        assert set(strictly_worst) <= held
+    assert held <= {(a, b) for rows in close.values() for _, a, b in rows}
