@@ -163,7 +163,7 @@ def test_stepahead_demo_serves_the_login_page_and_stops_on_ctrl_c(tmp_path):
         "DJANGO_SETTINGS_MODULE": "stepahead.config.settings",
     }
     prepared = subprocess.run(
-        [*_stepahead(), "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=180
+        [*_stepahead(), "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300
     )
     assert prepared.returncode == 0, prepared.stderr
     assert "Demo organisation loaded" in prepared.stdout

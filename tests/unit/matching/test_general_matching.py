@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepahead.matching.peer.general import GeneralMatching, max_weight_matching
+from stepahead.matching.peer.general import BlossomSolver, GeneralMatching, max_weight_matching
 
 Edges = list[tuple[int, int, int]]
 
@@ -165,3 +165,72 @@ def test_rejects_self_pairs_and_negative_weights() -> None:
         max_weight_matching(2, np.array([1]), np.array([1]), np.array([3]))
     with pytest.raises(ValueError, match="at least 0"):
         max_weight_matching(2, np.array([0]), np.array([1]), np.array([-3]))
+
+
+def _split(edges: Edges, later: list[bool]) -> tuple[Edges, Edges]:
+    """Pairs solved first, and pairs added later among people the first ones already join (the
+    solver has room for no one else)."""
+    first = [e for e, late in zip(edges, later, strict=True) if not late]
+    live = {x for e in first for x in e[:2]}
+    rest = [e for e, late in zip(edges, later, strict=True) if late]
+    return first + [e for e in rest if not {e[0], e[1]} <= live], [e for e in rest if {e[0], e[1]} <= live]
+
+
+def check_resumed(n: int, edges: Edges, later: list[bool], rounds: int = 1) -> GeneralMatching:
+    """Solve the first pairs, add the rest (in `rounds` batches) and resume: the same optimum as
+    a solve of every pair from scratch, with duals that prove it."""
+    first, rest = _split(edges, later)
+    solver = BlossomSolver(n, *arrays(first))
+    found = solver.solve()
+    assert assert_proof(n, first, found) == reference_value(n, first)
+    known = list(first)
+    for r in range(rounds):
+        batch = rest[r::rounds]
+        assert solver.add(*arrays(batch))
+        known += batch
+        found = solver.solve()
+        assert found.finished
+        assert assert_proof(n, known, found) == reference_value(n, known)
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(graphs(), st.data())
+def test_resumed_after_added_pairs_matches_a_fresh_solve(
+    case: tuple[int, Edges], data: st.DataObject
+) -> None:
+    n, edges = case
+    later = data.draw(st.lists(st.booleans(), min_size=len(edges), max_size=len(edges)))
+    check_resumed(n, edges, later, rounds=data.draw(st.integers(1, 3)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(graphs(most=12, heaviest=2), st.data())
+def test_resumed_with_ties(case: tuple[int, Edges], data: st.DataObject) -> None:
+    n, edges = case
+    later = data.draw(st.lists(st.booleans(), min_size=len(edges), max_size=len(edges)))
+    check_resumed(n, edges, later, rounds=2)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_resumed_through_nested_blossoms(seed: int) -> None:
+    """Heavy odd cycles that shrink into nested blossoms, then pairs that cut through them."""
+    rng = np.random.default_rng(seed)
+    edges: Edges = []
+    for t in range(4):
+        edges += odd_cycle([3 * t, 3 * t + 1, 3 * t + 2], 40)
+    edges += odd_cycle([0, 3, 6], 30) + odd_cycle([9, 1, 4], 30)
+    pairs = {(x, y) for x, y, _ in edges}
+    extra = [
+        (x, y, int(rng.integers(1, 90)))
+        for x, y in itertools.combinations(range(14), 2)
+        if (x, y) not in pairs and rng.random() < 0.3
+    ]
+    check_resumed(14, edges + extra, [False] * len(edges) + [True] * len(extra), rounds=3)
+
+
+def test_resumed_with_someone_new_asks_for_a_fresh_solve() -> None:
+    solver = BlossomSolver(4, *arrays([(0, 1, 5)]))
+    solver.solve()
+    assert not solver.add(*arrays([(2, 3, 4)]))
+    assert solver.add(*arrays([]))

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from stepahead.matching import MatchParams, Participant, hard_rules_allow, peer_weight
 from stepahead.matching._population import SCALE, compile_population
 from stepahead.matching._solution import never, silent
+from stepahead.matching.peer import price_repair
 from stepahead.matching.peer import solve as peer_solve
 from stepahead.matching.peer.kernel import top_candidates
 from stepahead.matching.peer.tables import PairTables
@@ -179,12 +180,15 @@ def test_more_bound_rounds_tighten_the_bound_and_it_still_holds(
 
 @pytest.mark.parametrize("seed", range(30))
 @pytest.mark.parametrize("per_person", [1, 3])
+@pytest.mark.parametrize("lift_most", [0.0, 100.0])
 def test_price_and_repair_equals_the_exact_optimum_and_proves_it(
-    seed: int, per_person: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, per_person: int, lift_most: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The exact method (our blossom solver with its duals, every pair priced against them),
-    which is not the default yet: few candidates force the pricing to find the rest."""
+    """The exact method (our blossom solver with its duals, every pair priced against them):
+    few candidates force the pricing to find the rest; each round after the first starts from
+    the relaxation's prices (lift_most 0) or from the last round's duals (100)."""
     monkeypatch.setattr(peer_solve, "CANDIDATES_PER_PERSON", per_person)
+    monkeypatch.setattr(price_repair, "LIFT_MOST", lift_most)
     rng = random.Random(700 + seed)
     params = MatchParams(band=rng.choice([0, 1, 2]))
     people = random_pool(rng, rng.randint(0, 36), skills=rng.choice([2, 4, 8]), identical=seed % 10 == 0)

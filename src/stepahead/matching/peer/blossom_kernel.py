@@ -22,6 +22,8 @@ from typing import Any
 import numba
 import numpy as np
 
+from .blossom_heap import ID, KEY, KIND, PAIR, pop, push
+
 _kernel = numba.njit(cache=True, nogil=True)
 
 # rows of the state table
@@ -43,10 +45,14 @@ _MATE = 14  # people: their partner (-1 unmatched) and the pair's id
 _MATEK = 15
 _DEAD = 16  # roots: the stage in which their tree augmented
 _ALIVE = 17  # blossoms in use
-_ROWS = 18
+_DOWN = 18  # people: 1 once labelled S (scanned), so their dual may have gone down
+_ROWS = 19
 
-# scalars
-_STAGE, _CPTR, _BPTR, _QTOP, _FREE = 0, 1, 2, 3, 4
+# scalars; _HEAP: events held (`blossom_heap`), _FULL: 1 when one found no room (rebuilt at the
+# next step), _SUM: the stage's dual steps so far, _SKEY/_SWHO: least dual + _SUM of an S person
+_STAGE, _CPTR, _BPTR, _QTOP, _FREE, _HEAP, _FULL, _SUM, _SKEY, _SWHO = 0, 1, 2, 3, 4, 5, 6, 7, 8, 9
+_LEAVES = 16  # scratch: the people of a T blossom being undone
+_NEVER = np.iinfo(np.int64).max
 # child pool rows: child, then the pair (v, w, id) joining child i to child i + 1 (cyclic)
 _CHILD, _PV, _PW, _PK = 0, 1, 2, 3
 
@@ -98,7 +104,10 @@ def _assign(
             for i in range(count):
                 buf[0][sc[_QTOP]] = buf[1][i]
                 sc[_QTOP] += 1
+                _s_person(st, sc, buf[1][i])
             return
+        if b >= n:
+            _event(sc, buf, st[_DUAL, b] + sc[_SUM], 4, b, -1)
         base = st[_BASE, b]
         w, t, v, k = st[_MATE, base], 1, base, st[_MATEK, base]
 
@@ -219,6 +228,7 @@ def _close_blossom(
         if st[_LABEL, st[_INB, x]] == 2:  # T people become S: scan them too
             buf[0][sc[_QTOP]] = x
             sc[_QTOP] += 1
+            _s_person(st, sc, x)
         st[_INB, x] = b
     _merge_best(st, sc, n, b, g, pools, buf)
 
@@ -271,6 +281,8 @@ def _merge_best(st: Any, sc: Any, n: int, b: int, g: Any, pools: Any, buf: Any) 
         if best < 0 or _slack(st, g, k) < _slack(st, g, best):
             best = k
     st[_BEST, b] = best
+    if best >= 0:
+        _event(sc, buf, _slack(st, g, best) // 2 + sc[_SUM], 3, b, best)
 
 
 @_kernel
@@ -356,6 +368,8 @@ def _relabel_children(st: Any, sc: Any, n: int, b: int, cpool: Any, buf: Any, al
         j += step
     bw = cpool[_CHILD, _at(st, b, j)]
     st[_LABEL, w] = st[_LABEL, bw] = 2
+    if bw >= n:
+        _event(sc, buf, st[_DUAL, bw] + sc[_SUM], 4, bw, -1)
     st[_FROM, w] = st[_FROM, bw] = v
     st[_TO, w] = st[_TO, bw] = w
     st[_EDGE, w] = st[_EDGE, bw] = k
@@ -454,6 +468,7 @@ def _scan(st: Any, sc: Any, n: int, g: Any, pools: Any, buf: Any, allow: Any) ->
     while sc[_QTOP] > 0:
         sc[_QTOP] -= 1
         v = queue[sc[_QTOP]]
+        st[_DOWN, v] = 1  # a pair's reduced cost only falls where an end is S (`peer.resolve`)
         if st[_DEAD, st[_ROOT, st[_INB, v]]] == stage:
             continue
         for e in range(adj_start[v], adj_start[v + 1]):
@@ -494,38 +509,80 @@ def _scan(st: Any, sc: Any, n: int, g: Any, pools: Any, buf: Any, allow: Any) ->
             elif label_w == 1:
                 if st[_BEST, bv] < 0 or slack < _slack(st, g, st[_BEST, bv]):
                     st[_BEST, bv] = k
+                    _event(sc, buf, slack // 2 + sc[_SUM], 3, bv, k)
             elif st[_LABEL, w] == 0 and (st[_BEST, w] < 0 or slack < _slack(st, g, st[_BEST, w])):
                 st[_BEST, w] = k
+                _event(sc, buf, slack + sc[_SUM], 2, w, k)
     return augmented
 
 
 @_kernel
-def _step(st: Any, n: int, g: Any) -> tuple[int, int, int]:
+def _s_person(st: Any, sc: Any, x: int) -> None:
+    """x is labelled S: its dual falls with every step from now on (S labels last the stage)."""
+    if st[_DUAL, x] + sc[_SUM] < sc[_SKEY]:
+        sc[_SKEY], sc[_SWHO] = st[_DUAL, x] + sc[_SUM], x
+
+
+@_kernel
+def _event(sc: Any, buf: Any, key: int, kind: int, x: int, k: int) -> None:
+    """A candidate for the next dual step, keyed by what it allows + the steps so far."""
+    if sc[_HEAP] == buf[KEY].shape[0]:
+        sc[_FULL] = 1  # the next step rebuilds the heap from the state
+    else:
+        sc[_HEAP] = push(buf, sc[_HEAP], key, kind, x, k)
+
+
+@_kernel
+def _rebuild(st: Any, sc: Any, n: int, g: Any, buf: Any) -> None:
+    """Every candidate for the next dual step, from the state (as many as people and blossoms
+    at most, which always fit)."""
+    sc[_HEAP] = sc[_FULL] = 0
+    for v in range(n):
+        if st[_LABEL, st[_INB, v]] == 0 and st[_BEST, v] >= 0:
+            _event(sc, buf, _slack(st, g, st[_BEST, v]) + sc[_SUM], 2, v, st[_BEST, v])
+    for b in range(2 * n):
+        if (b < n or st[_ALIVE, b]) and st[_PARENT, b] < 0 and st[_LABEL, b] == 1 and st[_BEST, b] >= 0:
+            _event(sc, buf, _slack(st, g, st[_BEST, b]) // 2 + sc[_SUM], 3, b, st[_BEST, b])
+        if b >= n and st[_ALIVE, b] and st[_PARENT, b] < 0 and st[_LABEL, b] == 2:
+            _event(sc, buf, st[_DUAL, b] + sc[_SUM], 4, b, -1)
+
+
+@_kernel
+def _still(st: Any, n: int, g: Any, kind: int, x: int, k: int, d: int) -> Any:
+    """Whether a held event is still a candidate, and still `d` away."""
+    if kind == 2:
+        return st[_LABEL, st[_INB, x]] == 0 and st[_BEST, x] == k and _slack(st, g, k) == d
+    if kind == 3:
+        top = (x < n or st[_ALIVE, x]) and st[_PARENT, x] < 0 and st[_LABEL, x] == 1
+        return top and st[_BEST, x] == k and _slack(st, g, k) // 2 == d
+    return st[_ALIVE, x] and st[_PARENT, x] < 0 and st[_LABEL, x] == 2 and st[_DUAL, x] == d
+
+
+@_kernel
+def _step(st: Any, sc: Any, n: int, g: Any, buf: Any) -> tuple[int, int, int]:
     """The largest dual step keeping every reduced cost ≥ 0 and every dual ≥ 0, and what
     limits it: 1 an S person's dual reaches 0, 2 a pair from S to an unlabelled person
     gets tight, 3 a pair between two S blossoms, 4 a T blossom's dual reaches 0."""
-    kind, delta, target = 1, np.iinfo(np.int64).max, -1
-    for v in range(n):
-        if st[_LABEL, st[_INB, v]] == 1 and st[_DUAL, v] < delta:
-            delta, target = st[_DUAL, v], v
-    for v in range(n):
-        if st[_LABEL, st[_INB, v]] == 0 and st[_BEST, v] >= 0:
-            d = _slack(st, g, st[_BEST, v])
-            if d < delta:
-                kind, delta, target = 2, d, st[_BEST, v]
-    for b in range(2 * n):
-        if (b < n or st[_ALIVE, b]) and st[_PARENT, b] < 0 and st[_LABEL, b] == 1 and st[_BEST, b] >= 0:
-            d = _slack(st, g, st[_BEST, b]) // 2
-            if d < delta:
-                kind, delta, target = 3, d, st[_BEST, b]
-    for b in range(n, 2 * n):
-        if st[_ALIVE, b] and st[_PARENT, b] < 0 and st[_LABEL, b] == 2 and st[_DUAL, b] < delta:
-            kind, delta, target = 4, st[_DUAL, b], b
+    if sc[_FULL]:
+        _rebuild(st, sc, n, g, buf)
+    kind, delta, target = 1, _NEVER, sc[_SWHO]
+    if target >= 0:
+        delta = sc[_SKEY] - sc[_SUM]
+    while sc[_HEAP] > 0:
+        d, event, x, k = buf[KEY][0] - sc[_SUM], buf[KIND][0], buf[ID][0], buf[PAIR][0]
+        if not _still(st, n, g, event, x, k, d):
+            sc[_HEAP] = pop(buf, sc[_HEAP])
+            continue
+        if d < delta:
+            kind, delta, target = event, d, x if event == 4 else k
+            sc[_HEAP] = pop(buf, sc[_HEAP])
+        break
     return kind, delta, target
 
 
 @_kernel
-def _move_duals(st: Any, n: int, delta: int) -> None:
+def _move_duals(st: Any, sc: Any, n: int, delta: int) -> None:
+    sc[_SUM] += delta
     for v in range(n):
         label = st[_LABEL, st[_INB, v]]
         if label == 1:
@@ -548,7 +605,8 @@ def _start_stage(st: Any, sc: Any, n: int, buf: Any, cpool: Any) -> Any:
     st[_LABEL, :] = 0
     st[_BEST, :] = -1
     st[_BLEN, :] = -1
-    sc[_BPTR] = sc[_QTOP] = 0
+    sc[_BPTR] = sc[_QTOP] = sc[_HEAP] = sc[_FULL] = sc[_SUM] = 0
+    sc[_SKEY], sc[_SWHO] = _NEVER, -1
     for v in range(n):
         if st[_MATE, v] < 0 and st[_DUAL, v] > 0 and st[_LABEL, st[_INB, v]] == 0:
             _assign(st, sc, n, v, 1, -1, -1, v, buf, cpool)
@@ -563,6 +621,18 @@ def _end_stage(st: Any, sc: Any, n: int, g: Any, pools: Any, buf: Any, allow: An
 
 
 @_kernel
+def _undo_t_blossom(st: Any, sc: Any, n: int, b: int, g: Any, pools: Any, buf: Any, allow: Any) -> None:
+    """Expand T blossom b mid-stage; its people left unlabelled, whose slack to the S side now
+    falls with each step (it held while they were T), become candidates again."""
+    count = _leaves(st, n, b, buf[_LEAVES], buf[2], pools[0])
+    _expand(st, sc, n, b, False, g, pools, buf, allow)
+    for i in range(count):
+        v = buf[_LEAVES][i]
+        if st[_LABEL, st[_INB, v]] == 0 and st[_BEST, v] >= 0:
+            _event(sc, buf, _slack(st, g, st[_BEST, v]) + sc[_SUM], 2, v, st[_BEST, v])
+
+
+@_kernel
 def _stage(st: Any, sc: Any, n: int, g: Any, pools: Any, buf: Any, allow: Any) -> Any:
     """One stage: grow, shrink and move duals until some paths augment or a person's dual
     reaches 0 (True), or no tree is left to grow (False: the duals prove the matching optimal)."""
@@ -571,14 +641,14 @@ def _stage(st: Any, sc: Any, n: int, g: Any, pools: Any, buf: Any, allow: Any) -
     while True:
         if _scan(st, sc, n, g, pools, buf, allow):
             break
-        kind, delta, target = _step(st, n, g)
-        _move_duals(st, n, delta)
+        kind, delta, target = _step(st, sc, n, g, buf)
+        _move_duals(st, sc, n, delta)
         if kind == 1:
             # the person's dual is 0: they may stay unmatched, so their tree's root need not
             _flip(st, n, target, -1, -1, pools[0], buf)
             break
         if kind == 4:
-            _expand(st, sc, n, target, False, g, pools, buf, allow)
+            _undo_t_blossom(st, sc, n, target, g, pools, buf, allow)
         else:
             allow[target] = sc[_STAGE]
             v = g[0][target] if st[_LABEL, st[_INB, g[0][target]]] == 1 else g[1][target]
@@ -595,14 +665,14 @@ def start(n: int, wt: Any, mate: Any, mate_pair: Any, dual: Any) -> Any:
     all ≥ 0, and the unmatched people's duals of one parity."""
     m = wt.shape[0]
     st = np.full((_ROWS, 2 * n), -1, dtype=np.int64)
-    for row in (_LABEL, _CLEN, _ALIVE, _DUAL):
+    for row in (_LABEL, _CLEN, _ALIVE, _DUAL, _DOWN):
         st[row, :] = 0
     st[_DUAL, :n] = dual
     st[_MATE, :n] = mate
     st[_MATEK, :n] = mate_pair
     st[_BASE, :n] = np.arange(n)
     st[_INB, :n] = np.arange(n)
-    sc = np.zeros(8, dtype=np.int64)
+    sc = np.zeros(12, dtype=np.int64)
     sc[_FREE] = n
     free = np.arange(2 * n - 1, n - 1, -1).astype(np.int64)
     pools = (np.zeros((4, 6 * n + 8), dtype=np.int64), np.zeros((1, 4 * m + 2 * n + 8), dtype=np.int64), free)
@@ -619,6 +689,11 @@ def start(n: int, wt: Any, mate: Any, mate_pair: Any, dual: Any) -> Any:
         np.zeros(2 * n + 1, dtype=np.int64),  # 9-11 stacks
         np.zeros(2 * n + 1, dtype=np.int64),
         np.zeros(2 * n + 1, dtype=np.int64),
+        np.zeros(8 * n + 64, dtype=np.int64),  # 12-15 the events' heap (`blossom_heap`)
+        np.zeros(8 * n + 64, dtype=np.int64),
+        np.zeros(8 * n + 64, dtype=np.int64),
+        np.zeros(8 * n + 64, dtype=np.int64),
+        np.zeros(n + 1, dtype=np.int64),  # 16 _LEAVES
     )
     return st, sc, pools, buf, np.full(m, -1, dtype=np.int64)
 

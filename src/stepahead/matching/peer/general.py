@@ -9,12 +9,15 @@ list the same duals price each pair exactly."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .._population import IntArray
 from .._solution import Stop, never
 from .blossom_kernel import (
+    _DOWN,
     _DUAL,
     _MATE,
     _PARENT,
@@ -25,6 +28,7 @@ from .blossom_kernel import (
     run,
     start,
 )
+from .blossom_repair import repair
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,15 @@ class GeneralMatching:
                 x = self.parent[x]
         return top
 
+    def inside2(self) -> IntArray:
+        """2 × the duals of the blossoms holding each person, summed."""
+        total = np.zeros(self.n, dtype=np.int64)
+        if self.n:
+            _, above = blossom_tree(self.parent, self.z2, self.n)
+            up = self.parent[: self.n]
+            total[up >= 0] = above[up[up >= 0]]
+        return total
+
     def sizes(self) -> IntArray:
         """People in each blossom, indexed by id − n."""
         size = np.zeros(self.n, dtype=np.int64)
@@ -107,32 +120,92 @@ def max_weight_matching(
     heaviest pair); a matching of the pairs they leave tight is found greedily.
     When `stop()` turns true it returns early, `finished` False, with duals that still bound
     the optimum (it looks every `look_every` stages)."""
-    a, b, w = (np.asarray(x, dtype=np.int64) for x in (a, b, w))
+    return BlossomSolver(n, a, b, w, warm).solve(stop, look_every)
+
+
+class BlossomSolver:
+    """`max_weight_matching` that keeps its state: pairs added later (`add`) are solved from
+    where it was (`peer.blossom_repair`), not from scratch."""
+
+    def __init__(self, n: int, a: IntArray, b: IntArray, w: IntArray, warm: IntArray | None = None) -> None:
+        a, b, w = (np.asarray(x, dtype=np.int64) for x in (a, b, w))
+        _check_pairs(a, b, w)
+        self.n = n
+        self.live, ends = np.unique(np.concatenate([a, b]), return_inverse=True)
+        size, m = len(self.live), len(a)
+        self.local = np.full(n, -1, dtype=np.int64)
+        self.local[self.live] = np.arange(size)
+        la, lb = ends[:m], ends[m:]
+        self.finished = False
+        self.state: tuple[Any, ...]
+        if not m:
+            self.state = (np.zeros((_ROWS, 0), dtype=np.int64), np.zeros(1, dtype=np.int64))
+            return
+        self.graph = _graph(size, la, lb, w)
+        if warm is None:
+            dual = np.zeros(size, dtype=np.int64)
+            np.maximum.at(dual, np.concatenate([la, lb]), np.concatenate([w, w]))
+        else:
+            dual = np.asarray(warm, dtype=np.int64)[self.live]
+        mate, mate_pair, dual = greedy_start(size, la, lb, w, dual, *self.graph[3:])
+        self.state = start(size, w, mate, mate_pair, dual)
+
+    def solve(self, stop: Stop = never, look_every: int = _STAGES_PER_LOOK) -> GeneralMatching:
+        """Stages until the duals prove the matching optimal, or until `stop()`."""
+        if len(self.live):
+            self.finished = bool(run(self.state, self.graph, look_every))
+            while not self.finished and not stop():
+                self.finished = bool(run(self.state, self.graph, look_every))
+        else:
+            self.finished = True
+        st, sc = self.state[0], self.state[1]
+        return _widen(self.n, self.live, st, int(sc[0]), self.finished)
+
+    def add(self, a: IntArray, b: IntArray, w: IntArray) -> bool:
+        """Pairs join the graph (none already in it); False, with nothing changed, when one joins
+        someone who had no pair (the state has no room for them: solve afresh)."""
+        a, b, w = (np.asarray(x, dtype=np.int64) for x in (a, b, w))
+        _check_pairs(a, b, w)
+        la, lb = self.local[a], self.local[b]
+        if not len(a) or (la < 0).any() or (lb < 0).any():
+            return not len(a)
+        old = self.graph
+        first = len(old[0])
+        self.graph = _graph(
+            len(self.live),
+            np.concatenate([old[0], la]),
+            np.concatenate([old[1], lb]),
+            np.concatenate([old[2], w]),
+        )
+        st, sc, pools, buf, _ = self.state
+        m, size = len(self.graph[0]), len(self.live)
+        # per-pair scratch sized by the pair count, both only read within a stage
+        bpool = np.zeros((1, 4 * m + 2 * size + 8), dtype=np.int64)
+        self.state = (st, sc, (pools[0], bpool, pools[2]), buf, np.full(m, -1, dtype=np.int64))
+        repair(self.state, self.graph, first)
+        return True
+
+    def lowered(self) -> npt.NDArray[np.bool_]:
+        """People whose dual may have gone down since the last `add` (or the start): only pairs
+        with such an end can have a lower reduced cost than before."""
+        out = np.zeros(self.n, dtype=bool)
+        out[self.live] = self.state[0][_DOWN, : len(self.live)] > 0
+        return out
+
+
+def _check_pairs(a: IntArray, b: IntArray, w: IntArray) -> None:
     if np.any(a == b) or np.any(w < 0):
         raise ValueError("pairs must join two different people and weigh at least 0")
-    if not len(a):
-        empty = np.zeros(0, dtype=np.int64)
-        return _widen(n, empty, np.zeros((_ROWS, 0), dtype=np.int64), 0, True)
-    live, ends = np.unique(np.concatenate([a, b]), return_inverse=True)
-    size, m = len(live), len(a)
-    la, lb = ends[:m], ends[m:]
+
+
+def _graph(size: int, la: IntArray, lb: IntArray, w: IntArray) -> tuple[IntArray, ...]:
+    """Pairs in local numbering, with each person's pairs listed together (adjacency)."""
+    m = len(la)
     both = np.concatenate([la, lb])
     adj_edge = (np.argsort(both, kind="stable") % m).astype(np.int64)
     adj_start = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(both, minlength=size), out=adj_start[1:])
-    if warm is None:
-        dual = np.zeros(size, dtype=np.int64)
-        np.maximum.at(dual, both, np.concatenate([w, w]))
-    else:
-        dual = np.asarray(warm, dtype=np.int64)[live]
-    mate, mate_pair, dual = greedy_start(size, la, lb, w, dual, adj_start, adj_edge)
-    state = start(size, w, mate, mate_pair, dual)
-    graph = (la, lb, w, adj_start, adj_edge)
-    finished = run(state, graph, look_every)
-    while not finished and not stop():
-        finished = run(state, graph, look_every)
-    st, sc = state[0], state[1]
-    return _widen(n, live, st, int(sc[0]), bool(finished))
+    return la, lb, w, adj_start, adj_edge
 
 
 def _widen(n: int, live: IntArray, st: IntArray, stages: int, finished: bool) -> GeneralMatching:

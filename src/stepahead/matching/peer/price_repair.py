@@ -22,7 +22,7 @@ from .._population import SCALE, IntArray, Population, to_units
 from .._solution import Progress, Stop
 from .general import GeneralMatching, max_weight_matching
 from .graph import Candidates, PairList, peer_weights
-from .kernel import check_prices
+from .kernel import PriceCheck, check_prices
 from .proof import big_premium, units_of
 from .relaxation import solve_relaxation
 from .tables import PairTables
@@ -32,6 +32,12 @@ VIOLATORS_KEPT = 7
 # OR-Tools scales costs by the node count and bounds price changes by that again: past this its
 # int64 prices may overflow, so the warm start's relaxation is solved on coarser units.
 _COST_LIMIT = 2**61
+# Up to this many new pairs per person, the next solve starts from the last one's duals (blossom
+# duals moved into the people inside, `_lifted`); past it, from the relaxation's prices again,
+# which are closer once many pairs have joined (at 10k people the second round adds ~20k pairs:
+# 5 s from the last duals, 0.7 s from the relaxation; later rounds add 2-400 pairs: 0.3-0.6 s
+# against 0.7 s, no relaxation to solve).
+LIFT_MOST = 0.05
 METHOD = "primal-dual blossom on candidate pairs + every eligible pair priced"
 
 
@@ -42,32 +48,33 @@ class PeerPool:
     tables: PairTables
 
 
-@dataclass(frozen=True, slots=True)
-class _Priced:
-    """What pricing every eligible pair against a solve's duals found."""
-
-    violators: PairList  # pairs with a negative reduced cost (the worst few per person)
-    raise2: int  # 2 × how much the duals must rise so that every eligible pair is priced
-
-
 def price_and_repair(
     pool: PeerPool, cands: Candidates, progress: Progress, stop: Stop
 ) -> tuple[list[tuple[int, int]], Optimality]:
     n = pool.pop.size
     big = big_premium(cands.pairs, n // 2)  # everyone's heaviest pair is a candidate
     pairs = cands.pairs
+    warm = _warm_start(pairs, n, big)
     round_no = 0
     while True:
         progress("Solving the candidate pairs exactly", min(0.5 + 0.1 * round_no, 0.9))
-        found = max_weight_matching(n, pairs.a, pairs.b, pairs.units + big, stop, _warm_start(pairs, n, big))
-        progress("Pricing every eligible pair", min(0.55 + 0.1 * round_no, 0.95))
-        priced = _price(pool, found, big, cands.kth_units)
+        found = max_weight_matching(n, pairs.a, pairs.b, pairs.units + big, stop, warm)
         matching = found.pairs()
-        if found.finished and not len(priced.violators):
-            return matching, Optimality(True, units_of(pairs, matching) / SCALE, 0.0, METHOD)
-        if not found.finished or stop():
-            return matching, _bounded(pairs, matching, found.bound2() + priced.raise2, big)
-        pairs = _union(pairs, priced.violators, n)
+        check = None
+        if found.finished:
+            progress("Pricing every eligible pair", min(0.55 + 0.1 * round_no, 0.95))
+            check = _check(pool, found, big, cands.kth_units)
+            violators = _violators(pool, check)
+            if not len(violators):
+                return matching, Optimality(True, units_of(pairs, matching) / SCALE, 0.0, METHOD)
+        if check is None or stop():
+            return matching, _bounded(
+                pairs, matching, found.bound2() + _raise2(pool, found, big, cands.kth_units, check), big
+            )
+        new = _new_pairs(pairs, violators, n)
+        pairs = PairList.concat([pairs, new])
+        few = len(new) <= LIFT_MOST * n
+        warm = _lifted(found, new, big) if few else _warm_start(pairs, n, big)
         round_no += 1
 
 
@@ -85,16 +92,37 @@ def _warm_start(pairs: PairList, n: int, big: int) -> IntArray:
     return warm
 
 
-def _price(pool: PeerPool, found: GeneralMatching, big: int, kth: IntArray) -> _Priced:
-    """Every eligible pair against the duals (prices 2y − big in weight units, as the scan
-    takes them, plus the duals of the blossoms holding both people). The duals hold for every
-    solved pair, each person's k best among them, so the scan skips what those settle."""
+def _lifted(found: GeneralMatching, new: PairList, big: int) -> IntArray:
+    """Duals feasible for the solved pairs and the new ones without blossoms: each blossom's
+    dual goes to the people inside it (pairs inside keep their reduced cost, others gain), and
+    one end of each new pair that still breaks them rises to price it."""
+    u = found.u + found.inside2() // 2
+    short = 2 * (new.units + big) - u[new.a] - u[new.b]
+    np.maximum.at(u, new.a, u[new.a] + np.maximum(short, 0))
+    return u
+
+
+def _check(pool: PeerPool, found: GeneralMatching, big: int, kth: IntArray) -> PriceCheck:
+    """Every eligible pair against the duals (prices 2y − big in weight units, as the scan takes
+    them, plus the duals of the blossoms holding both people). The duals hold for every solved
+    pair, each person's k best among them, so the scan skips what those settle."""
     everyone = np.ones(found.n, dtype=bool)
-    check = check_prices(pool.tables, found.u - big, everyone, VIOLATORS_KEPT, found.tree(), kth)
+    return check_prices(pool.tables, found.u - big, everyone, VIOLATORS_KEPT, found.tree(), kth)
+
+
+def _violators(pool: PeerPool, check: PriceCheck) -> PairList:
     found_pairs = check.violators()
     weights = to_units(peer_weights(pool.pop, found_pairs.a, found_pairs.b, pool.params))
+    return PairList(found_pairs.a, found_pairs.b, weights)
+
+
+def _raise2(pool: PeerPool, found: GeneralMatching, big: int, kth: IntArray, check: PriceCheck | None) -> int:
+    """2 × how much the duals must rise so that every eligible pair is priced, the raise shared
+    between the two people of a pair (`PriceCheck.shared`, a small covering programme: only
+    worked out when the budget stops the method, as it is needed only for the bound)."""
+    check = check or _check(pool, found, big, kth)
     lifted = check.shared() + big - found.u  # ≥ 0: each person's raise, population order
-    return _Priced(PairList(found_pairs.a, found_pairs.b, weights), int(lifted.sum()))
+    return int(lifted.sum())
 
 
 def _bounded(pairs: PairList, matching: list[tuple[int, int]], bound2: int, big: int) -> Optimality:
@@ -105,7 +133,8 @@ def _bounded(pairs: PairList, matching: list[tuple[int, int]], bound2: int, big:
     return Optimality(False, max(bound, found), relative_gap(found, bound), METHOD)
 
 
-def _union(first: PairList, second: PairList, n: int) -> PairList:
-    both = PairList.concat([first, second])
-    _, keep = np.unique(both.keys(n), return_index=True)
-    return both.select(np.sort(keep))
+def _new_pairs(known: PairList, found: PairList, n: int) -> PairList:
+    """The pairs of `found` not already in `known` (priced pairs never break the duals, but a
+    pair held twice would only be solved twice)."""
+    fresh = ~np.isin(found.keys(n), known.keys(n))
+    return found.select(fresh)
