@@ -44,6 +44,14 @@ def oracle(people: list[Participant], params: MatchParams) -> tuple[int, int]:
     return len(found), sum(weights[min(a, b), max(a, b)] for a, b in found)
 
 
+def eligible(people: list[Participant], params: MatchParams) -> int:
+    return sum(
+        peer_weight(people[i], people[j], params) is not None
+        for i in range(len(people))
+        for j in range(i + 1, len(people))
+    )
+
+
 def objective(
     people: list[Participant], params: MatchParams, pairs: list[tuple[int, int]]
 ) -> tuple[int, int]:
@@ -180,15 +188,17 @@ def test_more_bound_rounds_tighten_the_bound_and_it_still_holds(
 
 @pytest.mark.parametrize("seed", range(30))
 @pytest.mark.parametrize("per_person", [1, 3])
-@pytest.mark.parametrize("lift_most", [0.0, 100.0])
+@pytest.mark.parametrize(("lift_most", "near"), [(0.0, 0), (100.0, 0), (100.0, 2_000_000)])
 def test_price_and_repair_equals_the_exact_optimum_and_proves_it(
-    seed: int, per_person: int, lift_most: float, monkeypatch: pytest.MonkeyPatch
+    seed: int, per_person: int, lift_most: float, near: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The exact method (our blossom solver with its duals, every pair priced against them):
     few candidates force the pricing to find the rest; each round after the first starts from
-    the relaxation's prices (lift_most 0) or from the last round's duals (100)."""
+    the relaxation's prices (lift_most 0) or from the last round's duals (100); pairs that come
+    close to breaking the duals join too (near), or only those that break them (0)."""
     monkeypatch.setattr(peer_solve, "CANDIDATES_PER_PERSON", per_person)
     monkeypatch.setattr(price_repair, "LIFT_MOST", lift_most)
+    monkeypatch.setattr(price_repair, "NEAR", near)
     rng = random.Random(700 + seed)
     params = MatchParams(band=rng.choice([0, 1, 2]))
     people = random_pool(rng, rng.randint(0, 36), skills=rng.choice([2, 4, 8]), identical=seed % 10 == 0)
@@ -197,3 +207,26 @@ def test_price_and_repair_equals_the_exact_optimum_and_proves_it(
     assert objective(people, params, pairs) == oracle(people, params)
     assert solution.optimality is not None
     assert solution.optimality.proven
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_pools_too_large_to_list_are_proven_up_to_exact_people(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past PROVABLE_PAIRS eligible pairs (here 5), pools of up to EXACT_PEOPLE people go to price
+    and repair and are proven; larger ones keep the relaxation's path (a bound where its prices
+    cannot prove the optimum)."""
+    monkeypatch.setattr(peer_solve, "PROVABLE_PAIRS", 5)
+    monkeypatch.setattr(peer_solve, "CANDIDATES_PER_PERSON", 2)
+    rng = random.Random(900 + seed)
+    params = MatchParams(band=rng.choice([1, 2]))
+    people = random_pool(rng, rng.randint(12, 36), skills=rng.choice([2, 4]))
+    pairs, optimality = solve(people, params)
+    assert objective(people, params, pairs) == oracle(people, params)
+    assert optimality.proven  # type: ignore[attr-defined]
+    if eligible(people, params) <= 5:
+        return  # listed in full: the relaxation's path
+    assert optimality.method == price_repair.METHOD  # type: ignore[attr-defined]
+    monkeypatch.setattr(peer_solve, "EXACT_PEOPLE", len(people) - 1)
+    _, optimality = solve(people, params)
+    assert optimality.method != price_repair.METHOD  # type: ignore[attr-defined]

@@ -100,10 +100,11 @@ def _choose(m: int, k: int) -> int:
 
 
 @compiled
-def _exchange_and_score(
+def exchange_and_score(
     members: Any, k: int, gives: Any, gain: Any, functions: Any, wishes: Any, bonus: float
 ) -> float:
-    """The circle's score, or -1.0 when someone neither gives nor receives."""
+    """The circle's score from the pair tables (`Tables`), or -1.0 when someone neither gives nor
+    receives: shared by the enumeration here and by column generation's pricing (pricing.py)."""
     total = 0.0
     for x in range(k):
         i = members[x]
@@ -175,7 +176,7 @@ def _walk(
                 count = _keep(
                     members,
                     3,
-                    _exchange_and_score(members, 3, gives, gain, functions, wishes, bonus),
+                    exchange_and_score(members, 3, gives, gain, functions, wishes, bonus),
                     rows,
                     scores,
                     count,
@@ -188,7 +189,7 @@ def _walk(
                     count = _keep(
                         members,
                         4,
-                        _exchange_and_score(members, 4, gives, gain, functions, wishes, bonus),
+                        exchange_and_score(members, 4, gives, gain, functions, wishes, bonus),
                         rows,
                         scores,
                         count,
@@ -201,7 +202,7 @@ def _walk(
                         count = _keep(
                             members,
                             5,
-                            _exchange_and_score(members, 5, gives, gain, functions, wishes, bonus),
+                            exchange_and_score(members, 5, gives, gain, functions, wishes, bonus),
                             rows,
                             scores,
                             count,

@@ -23,6 +23,7 @@ from .catalogue import Tables, pair_tables
 from .lp import EPS, Floor, Relaxation, solve_lp
 from .pack import mip
 from .pricing import price
+from .rescue import rescue
 from .score import MAX_SIZE, judge
 
 ADD_PER_ROUND = 1_000  # columns priced in per round
@@ -80,11 +81,14 @@ def improve_by_columns(
     where an integer solve over the columns that matter finds better; None when stopped first."""
     tables = pair_tables(pop, params, np.arange(pop.size, dtype=np.int64))
     columns = Columns(pop.size)
-    start = columns.add(circles, judge(pop, params, circles).score)
+    columns.add(circles, judge(pop, params, circles).score)
     first = _generate(pop, params, tables, columns, None, stop)
     if first is None:
         return None
     placed_bound = int(np.floor(first.bound + 1e-6))
+    if int((circles >= 0).sum()) < placed_bound:  # someone could still be seated
+        circles, _ = rescue(pop, params, circles, judge(pop, params, circles).score, stop)
+    start = columns.add(circles, judge(pop, params, circles).score)
     placed = int((circles >= 0).sum())
     second = _generate(pop, params, tables, columns, (columns.sizes, placed), stop)
     if second is None:

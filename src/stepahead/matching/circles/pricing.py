@@ -18,7 +18,7 @@ import numba
 import numpy as np
 
 from .._population import FloatArray, IntArray
-from .catalogue import Tables, _exchange_and_score
+from .catalogue import Tables, exchange_and_score
 from .score import MAX_SIZE
 
 FRESH_DEPTH = 2  # members fixed up to which reach is recomputed
@@ -222,7 +222,7 @@ def _search(
         sizes[k + 1] = n
         fixed = _fixed_part(members, k + 1, wishes, functions, bonus, alpha, base)
         if k + 1 >= 3:
-            score = _exchange_and_score(members, k + 1, gives, gain, functions, wishes, bonus)
+            score = exchange_and_score(members, k + 1, gives, gain, functions, wishes, bonus)
             if score >= 0.0:
                 value = alpha * score
                 for x in range(k + 1):

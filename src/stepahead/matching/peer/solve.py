@@ -10,9 +10,9 @@
    cost is at most the gap between bound and L. Those pairs fall into small components; each is
    solved exactly (blossom) unless the prices already certify it. The result is provably optimal.
 4. When the prices cannot settle it (odd sets, too many people near their k-th best): pools of
-   up to PROVABLE_PAIRS eligible pairs are proven by price and repair (`peer.price_repair`: our
-   blossom solver with its duals, every pair priced against them); larger ones get a matching
-   and a valid bound (`_bounded_matching`).
+   up to PROVABLE_PAIRS eligible pairs, or EXACT_PEOPLE people, are proven by price and repair
+   (`peer.price_repair`: our blossom solver with its duals, every pair priced against them);
+   larger ones get a matching and a valid bound (`_bounded_matching`).
 
 Weights are integers (1e-6 units) plus `big` per pair, so cardinality always comes first."""
 
@@ -46,6 +46,10 @@ FULL_EXACT_PAIRS = 600_000
 # Up to this many, every eligible pair is listed to prove the optimum by a fixed-size relaxation
 # and reduced-cost fixing (`peer.proof`): about 7 s at 1.7M pairs (5,000 people) here.
 PROVABLE_PAIRS = 3_000_000
+# Up to this many people, pools the relaxation cannot settle, or too large to list, are proven by
+# price and repair whatever their eligible pairs (10k: 4-5 s on every organisation shape); past it,
+# pools of more than PROVABLE_PAIRS get a matching and a bound (`_bounded_matching`).
+EXACT_PEOPLE = 20_000
 # Relax-and-check rounds for the bound on pools too large to prove: each adds the pairs that
 # broke the prices and tightens the bound. At 100k people (one function) the raise that the
 # pairs still breaking the prices need fell from 14,698 to 907, 27 and 1.6 score units over
@@ -100,16 +104,21 @@ def solve_peer(pop: Population, params: MatchParams, progress: Progress, stop: S
     """Candidates, the relaxation, then a proof where the pool allows it and a bound where not.
 
     `peer.price_repair` (our blossom solver with its duals, every pair priced against them)
-    proves the optimum on every shape and is what this path falls back on up to PROVABLE_PAIRS;
-    at 10k people it takes ~5× longer than the bounded path (12-14 s against 2.2-2.4 s, quiet),
-    so larger pools still get a bound: see `exact_peer` below."""
+    proves the optimum on every shape: pools the relaxation cannot settle go to it directly up
+    to EXACT_PEOPLE people, whatever their eligible pairs (4-5 s at 10k on every shape, CPU,
+    load ~7); larger pools with more than PROVABLE_PAIRS pairs still get a bound."""
     n = pop.size
     progress("Finding candidate partners", 0.0)
     tables = PairTables.of(pop, params)
     cands = top_candidates(tables, CANDIDATES_PER_PERSON)
+    coarse = _coarsening(cands, n) > 1
+    if coarse and n <= EXACT_PEOPLE:  # the relaxation's assignment solver cannot be exact here
+        return _exact(PeerPool(pop, params, tables), cands, progress, stop)
     pool = _Pool(pop, params, tables, count_eligible(tables, PROVABLE_PAIRS))
+    if not pool.provable and n <= EXACT_PEOPLE:
+        return _exact(PeerPool(pop, params, tables), cands, progress, stop)
     progress("Solving the relaxation", 0.5)
-    if _coarsening(cands, n) > 1:
+    if coarse:
         pairs, optimality = _bounded_matching(pool, cands, progress, stop)
     else:
         pairs, optimality = _certified_matching(pool, cands, _big(cands, n), progress, stop)
@@ -122,9 +131,14 @@ def exact_peer(pop: Population, params: MatchParams, progress: Progress, stop: S
     progress("Finding candidate partners", 0.0)
     tables = PairTables.of(pop, params)
     cands = top_candidates(tables, CANDIDATES_PER_PERSON)
-    pairs, optimality = price_and_repair(PeerPool(pop, params, tables), cands, progress, stop)
+    return _exact(PeerPool(pop, params, tables), cands, progress, stop)
+
+
+def _exact(pool: PeerPool, cands: Candidates, progress: Progress, stop: Stop) -> Solution:
+    progress("Proving the optimum over every eligible pair", 0.3)
+    pairs, optimality = price_and_repair(pool, cands, progress, stop)
     progress("Done", 1.0)
-    return _solution(pop, params, pairs, optimality)
+    return _solution(pool.pop, pool.params, pairs, optimality)
 
 
 # OR-Tools scales costs by the node count and bounds price changes by that times the node
