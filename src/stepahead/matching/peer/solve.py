@@ -47,9 +47,10 @@ FULL_EXACT_PAIRS = 600_000
 # and reduced-cost fixing (`peer.proof`): about 7 s at 1.7M pairs (5,000 people) here.
 PROVABLE_PAIRS = 3_000_000
 # Up to this many people, pools the relaxation cannot settle, or too large to list, are proven by
-# price and repair whatever their eligible pairs (10k: 4-5 s on every organisation shape); past it,
-# pools of more than PROVABLE_PAIRS get a matching and a bound (`_bounded_matching`).
-EXACT_PEOPLE = 20_000
+# price and repair whatever their eligible pairs; past it, pools of more than PROVABLE_PAIRS get a
+# matching and a bound (`_bounded_matching`). CPU of match() here: 10k 2.3-4.4 s on every
+# organisation shape; 20k 10 s (steep) to 21 s (one function), where the bound takes ~6 s.
+EXACT_PEOPLE = 12_000
 # Relax-and-check rounds for the bound on pools too large to prove: each adds the pairs that
 # broke the prices and tightens the bound. At 100k people (one function) the raise that the
 # pairs still breaking the prices need fell from 14,698 to 907, 27 and 1.6 score units over
