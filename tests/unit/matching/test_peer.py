@@ -123,6 +123,21 @@ def test_deterministic_and_row_order_does_not_change_the_objective(seed: int, si
     assert objective(shuffled, params, again) == objective(people, params, first)
 
 
+def eligible_graph(people: list[Participant], params: MatchParams) -> nx.Graph:
+    graph = nx.Graph()
+    for i in range(len(people)):
+        for j in range(i + 1, len(people)):
+            if peer_weight(people[i], people[j], params) is not None:
+                graph.add_edge(i, j, weight=units(people, params, i, j))
+    return graph
+
+
+def exact_weight(people: list[Participant], params: MatchParams) -> float:
+    """The heaviest matching of the whole eligible graph by weight alone (networkx)."""
+    graph = eligible_graph(people, params)
+    return float(sum(graph[a][b]["weight"] for a, b in nx.max_weight_matching(graph)) / SCALE)
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_the_bound_on_pools_too_large_to_prove_holds_for_every_matching(seed: int) -> None:
     # The bounded path, taken directly: its bound must beat the heaviest matching of the whole
@@ -135,18 +150,40 @@ def test_the_bound_on_pools_too_large_to_prove_holds_for_every_matching(seed: in
     cands = top_candidates(tables, rng.choice([1, 2, 5]))
     pool = peer_solve._Pool(pop, params, tables, eligible=10**9)
     pairs, optimality = peer_solve._bounded_matching(pool, cands, silent, never)
-    graph = nx.Graph()
-    for i in range(len(people)):
-        for j in range(i + 1, len(people)):
-            if peer_weight(people[i], people[j], params) is not None:
-                graph.add_edge(i, j, weight=units(people, params, i, j))
-    heaviest = sum(graph[a][b]["weight"] for a, b in nx.max_weight_matching(graph)) / SCALE
+    graph = eligible_graph(people, params)
+    heaviest = exact_weight(people, params)
     assert optimality.upper_bound >= heaviest - 1e-9
     assert not optimality.proven
     assert objective(people, params, pairs)[1] / SCALE <= heaviest + 1e-9
     placed = [i for pair in pairs for i in pair]
     assert len(placed) == len(set(placed))
     assert all(graph.has_edge(a, b) for a, b in pairs)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_more_bound_rounds_tighten_the_bound_and_it_still_holds(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One candidate each leaves most pairs unlisted, so the rounds (relax, check every pair of
+    # those priced below their best, add what broke the prices) have work to do: each round's
+    # bound must hold for the whole eligible graph, and the bound kept is the least of them.
+    rng = random.Random(900 + seed)
+    params = MatchParams(band=rng.choice([1, 2]))
+    people = random_pool(rng, rng.randint(6, 36), skills=rng.choice([2, 4, 8]), identical=seed % 7 == 0)
+    pop = compile_population(people, params)
+    tables = PairTables.of(pop, params)
+    cands = top_candidates(tables, 1)
+    pool = peer_solve._Pool(pop, params, tables, eligible=10**9)
+    heaviest = exact_weight(people, params)
+    monkeypatch.setattr(peer_solve, "_RAISE_ENOUGH", 0.0)
+    bounds = []
+    for rounds in (1, 2, 5):
+        monkeypatch.setattr(peer_solve, "BOUND_ROUNDS", rounds)
+        pairs, optimality = peer_solve._bounded_matching(pool, cands, silent, never)
+        assert optimality.upper_bound >= heaviest - 1e-9
+        assert objective(people, params, pairs)[1] / SCALE <= heaviest + 1e-9
+        bounds.append(optimality.upper_bound)
+    assert bounds[0] >= bounds[1] >= bounds[2]
 
 
 @pytest.mark.parametrize("seed", range(30))

@@ -47,12 +47,18 @@ FULL_EXACT_PAIRS = 600_000
 # and reduced-cost fixing (`peer.proof`): about 7 s at 1.7M pairs (5,000 people) here.
 PROVABLE_PAIRS = 3_000_000
 # Up to this many people, pools the relaxation cannot settle, or too large to list, are proven by
-# price and repair whatever their eligible pairs (10k: 4-5 s on every organisation shape); past it,
-# pools of more than PROVABLE_PAIRS get a matching and a bound (`_bounded_matching`).
-EXACT_PEOPLE = 20_000
+# price and repair whatever their eligible pairs; past it, pools of more than PROVABLE_PAIRS get a
+# matching and a bound (`_bounded_matching`). CPU of match() here: 10k 2.3-4.4 s on every
+# organisation shape; 20k 10 s (steep) to 21 s (one function), where the bound takes ~6 s.
+EXACT_PEOPLE = 12_000
 # Relax-and-check rounds for the bound on pools too large to prove: each adds the pairs that
-# broke the prices and tightens the bound.
-BOUND_ROUNDS = 2
+# broke the prices and tightens the bound. At 100k people (one function) the raise that the
+# pairs still breaking the prices need fell from 14,698 to 907, 27 and 1.6 score units over
+# rounds 1-4 (of a bound of 85,198): two rounds left a 1.07% gap, four about 0.01%. Each round
+# costs a relaxation (7-32 s of CPU there) and a check (6-9 s).
+BOUND_ROUNDS = 4
+# No further round once the raise is below this share of the bound: another one cannot gain more.
+_RAISE_ENOUGH = 2e-4
 _FRESH_SOLVE_PAIRS = 600_000  # up to this, the final matching gets its own cardinality-first solve
 # Per person and round, the pairs that break the prices most join the next relaxation. More
 # tighten the bound but slow the solver; at 100k: 7 held, 36 s and a 0.38% gap; 8 held,
@@ -162,23 +168,24 @@ def _bounded_matching(
     """Pools too large to prove: a matching from the relaxation and a valid bound on the optimum.
 
     The bound is the best fractional matching by weight alone, over the candidates and the
-    pairs that broke its prices in the rounds before. Its prices hold for listed pairs
+    pairs that broke its prices in the rounds before (the least of the rounds' bounds, each of
+    which holds). Its prices hold for listed pairs
     and, for anyone priced at least at their k-th best, for unlisted ones too; everyone else has
     their price raised to cover every pair they have, the raise shared between the two people
     of a pair that breaks both prices (`PriceCheck.shared`)."""
     n = pool.pop.size
     pairs = cands.pairs
+    bounds2: list[int] = []  # every round's bound holds: the least is kept
     for round_no in range(BOUND_ROUNDS):
         relax = solve_coarse_relaxation(pairs, n, _BOUND_COARSENING)
-        prices = relax.prices[:n]
-        short = (cands.kth_units > 0) & (prices < cands.kth_units)
-        progress("Checking pairs outside the candidate lists", 0.6 + 0.1 * round_no)
-        check = check_prices(pool.tables, prices, short, _VIOLATORS_KEPT)
-        violators = check.violators()
+        progress("Checking pairs outside the candidate lists", 0.6 + 0.05 * round_no)
+        bound2, violators = _bound_round(pool, cands, relax)
+        bounds2.append(bound2)
         pairs = _union(pairs, violators, n)
-        if not len(violators) or stop():
+        raise2 = bound2 - int(relax.prices.sum())
+        if not len(violators) or raise2 <= _RAISE_ENOUGH * bound2 or stop():
             break
-    bound = (int(check.shared().sum()) + int(relax.prices[n])) / 2 / SCALE
+    bound = min(bounds2) / 2 / SCALE
     progress("Rounding the relaxation", 0.85)
     known = Candidates(pairs, cands.kth_units)
     coarse = _coarsen(known, _coarsening(known, n))
@@ -193,6 +200,18 @@ def _bounded_matching(
     return matching, Optimality(
         False, bound, relative_gap(found, bound), "relaxation bound over all eligible pairs"
     )
+
+
+def _bound_round(pool: _Pool, cands: Candidates, relax: Relaxation) -> tuple[int, PairList]:
+    """2 × the bound of one relaxation's prices over every eligible pair, and the pairs that
+    broke them. Only people priced below their k-th best can have an unlisted pair that does,
+    and such a pair weighs at most both people's k-th best (`listed`), which lets the scan skip
+    most partners; the prices hold for every listed pair already."""
+    n = pool.pop.size
+    prices = relax.prices[:n]
+    short = (cands.kth_units > 0) & (prices < cands.kth_units)
+    check = check_prices(pool.tables, prices, short, _VIOLATORS_KEPT, listed=cands.kth_units)
+    return int(check.shared().sum()) + int(relax.prices[n]), check.violators()
 
 
 def _big(cands: Candidates, n: int) -> int:
