@@ -15,7 +15,7 @@ from .score import MAX_SIZE, MIN_SIZE, judge
 
 GAIN = 1e-9  # a score change smaller than this is float noise, not an improvement
 # Moves are tried with the circles of a member's nearest peers only (more in large pools).
-NEAR_PEERS, LARGE_NEAR_PEERS = 12, 20
+NEAR_PEERS, LARGE_NEAR_PEERS = 12, 24
 
 
 def spread(peers: Peers, people: IntArray, limit: int | None = None) -> tuple[IntArray, IntArray]:

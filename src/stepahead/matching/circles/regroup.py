@@ -21,8 +21,8 @@ from .moves import GAIN, circles_near, take_disjoint
 from .score import MAX_SIZE, MIN_SIZE, judge, judge_tables
 
 # Pairs are formed with the circles of a member's nearest peers: in large pools more of them
-# (10k people: +0.3-0.5 % score for ~3 s CPU), as the search there has no exact solve after it.
-REGROUP_PEERS, LARGE_REGROUP_PEERS = 6, 10
+# (10k people: +0.5-0.8 % score for ~3-4 s CPU), as the search there has no exact solve after it.
+REGROUP_PEERS, LARGE_REGROUP_PEERS = 6, 14
 _SPLITS: dict[int, tuple[IntArray, IntArray]] = {}
 
 

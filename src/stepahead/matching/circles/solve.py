@@ -15,7 +15,7 @@ import numpy as np
 from .._model import MatchParams, Optimality, relative_gap
 from .._population import FloatArray, IntArray, Population
 from .._solution import Progress, Solution, Stop, never
-from .board import Board, Peers, find_peers
+from .board import LARGE_PEERS_PER_PERSON, PEERS_PER_PERSON, Board, Peers, find_peers
 from .bound import upper_bound
 from .build import build
 from .catalogue import circle_exists
@@ -62,7 +62,10 @@ def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop
             exact.scores,
             Optimality(proven, bound, relative_gap(total, bound), method, exact.placed_bound),
         )
-    peers = find_peers(pop, params, lambda done: progress("Finding likely circle-mates", 0.2 * done))
+    per_person = PEERS_PER_PERSON if pop.size <= SMALL_POOL else LARGE_PEERS_PER_PERSON
+    peers = find_peers(
+        pop, params, lambda done: progress("Finding likely circle-mates", 0.2 * done), per_person
+    )
     progress("Forming circles", 0.2)
     board = search(pop, params, peers, progress, stop)
     alive = board.circles()
