@@ -44,6 +44,14 @@ def oracle(people: list[Participant], params: MatchParams) -> tuple[int, int]:
     return len(found), sum(weights[min(a, b), max(a, b)] for a, b in found)
 
 
+def eligible(people: list[Participant], params: MatchParams) -> int:
+    return sum(
+        peer_weight(people[i], people[j], params) is not None
+        for i in range(len(people))
+        for j in range(i + 1, len(people))
+    )
+
+
 def objective(
     people: list[Participant], params: MatchParams, pairs: list[tuple[int, int]]
 ) -> tuple[int, int]:
@@ -115,6 +123,21 @@ def test_deterministic_and_row_order_does_not_change_the_objective(seed: int, si
     assert objective(shuffled, params, again) == objective(people, params, first)
 
 
+def eligible_graph(people: list[Participant], params: MatchParams) -> nx.Graph:
+    graph = nx.Graph()
+    for i in range(len(people)):
+        for j in range(i + 1, len(people)):
+            if peer_weight(people[i], people[j], params) is not None:
+                graph.add_edge(i, j, weight=units(people, params, i, j))
+    return graph
+
+
+def exact_weight(people: list[Participant], params: MatchParams) -> float:
+    """The heaviest matching of the whole eligible graph by weight alone (networkx)."""
+    graph = eligible_graph(people, params)
+    return float(sum(graph[a][b]["weight"] for a, b in nx.max_weight_matching(graph)) / SCALE)
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_the_bound_on_pools_too_large_to_prove_holds_for_every_matching(seed: int) -> None:
     # The bounded path, taken directly: its bound must beat the heaviest matching of the whole
@@ -127,12 +150,8 @@ def test_the_bound_on_pools_too_large_to_prove_holds_for_every_matching(seed: in
     cands = top_candidates(tables, rng.choice([1, 2, 5]))
     pool = peer_solve._Pool(pop, params, tables, eligible=10**9)
     pairs, optimality = peer_solve._bounded_matching(pool, cands, silent, never)
-    graph = nx.Graph()
-    for i in range(len(people)):
-        for j in range(i + 1, len(people)):
-            if peer_weight(people[i], people[j], params) is not None:
-                graph.add_edge(i, j, weight=units(people, params, i, j))
-    heaviest = sum(graph[a][b]["weight"] for a, b in nx.max_weight_matching(graph)) / SCALE
+    graph = eligible_graph(people, params)
+    heaviest = exact_weight(people, params)
     assert optimality.upper_bound >= heaviest - 1e-9
     assert not optimality.proven
     assert objective(people, params, pairs)[1] / SCALE <= heaviest + 1e-9
@@ -142,16 +161,44 @@ def test_the_bound_on_pools_too_large_to_prove_holds_for_every_matching(seed: in
 
 
 @pytest.mark.parametrize("seed", range(30))
+def test_more_bound_rounds_tighten_the_bound_and_it_still_holds(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One candidate each leaves most pairs unlisted, so the rounds (relax, check every pair of
+    # those priced below their best, add what broke the prices) have work to do: each round's
+    # bound must hold for the whole eligible graph, and the bound kept is the least of them.
+    rng = random.Random(900 + seed)
+    params = MatchParams(band=rng.choice([1, 2]))
+    people = random_pool(rng, rng.randint(6, 36), skills=rng.choice([2, 4, 8]), identical=seed % 7 == 0)
+    pop = compile_population(people, params)
+    tables = PairTables.of(pop, params)
+    cands = top_candidates(tables, 1)
+    pool = peer_solve._Pool(pop, params, tables, eligible=10**9)
+    heaviest = exact_weight(people, params)
+    monkeypatch.setattr(peer_solve, "_RAISE_ENOUGH", 0.0)
+    bounds = []
+    for rounds in (1, 2, 5):
+        monkeypatch.setattr(peer_solve, "BOUND_ROUNDS", rounds)
+        pairs, optimality = peer_solve._bounded_matching(pool, cands, silent, never)
+        assert optimality.upper_bound >= heaviest - 1e-9
+        assert objective(people, params, pairs)[1] / SCALE <= heaviest + 1e-9
+        bounds.append(optimality.upper_bound)
+    assert bounds[0] >= bounds[1] >= bounds[2]
+
+
+@pytest.mark.parametrize("seed", range(30))
 @pytest.mark.parametrize("per_person", [1, 3])
-@pytest.mark.parametrize("lift_most", [0.0, 100.0])
+@pytest.mark.parametrize(("lift_most", "near"), [(0.0, 0), (100.0, 0), (100.0, 2_000_000)])
 def test_price_and_repair_equals_the_exact_optimum_and_proves_it(
-    seed: int, per_person: int, lift_most: float, monkeypatch: pytest.MonkeyPatch
+    seed: int, per_person: int, lift_most: float, near: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The exact method (our blossom solver with its duals, every pair priced against them):
     few candidates force the pricing to find the rest; each round after the first starts from
-    the relaxation's prices (lift_most 0) or from the last round's duals (100)."""
+    the relaxation's prices (lift_most 0) or from the last round's duals (100); pairs that come
+    close to breaking the duals join too (near), or only those that break them (0)."""
     monkeypatch.setattr(peer_solve, "CANDIDATES_PER_PERSON", per_person)
     monkeypatch.setattr(price_repair, "LIFT_MOST", lift_most)
+    monkeypatch.setattr(price_repair, "NEAR", near)
     rng = random.Random(700 + seed)
     params = MatchParams(band=rng.choice([0, 1, 2]))
     people = random_pool(rng, rng.randint(0, 36), skills=rng.choice([2, 4, 8]), identical=seed % 10 == 0)
@@ -160,3 +207,26 @@ def test_price_and_repair_equals_the_exact_optimum_and_proves_it(
     assert objective(people, params, pairs) == oracle(people, params)
     assert solution.optimality is not None
     assert solution.optimality.proven
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_pools_too_large_to_list_are_proven_up_to_exact_people(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past PROVABLE_PAIRS eligible pairs (here 5), pools of up to EXACT_PEOPLE people go to price
+    and repair and are proven; larger ones keep the relaxation's path (a bound where its prices
+    cannot prove the optimum)."""
+    monkeypatch.setattr(peer_solve, "PROVABLE_PAIRS", 5)
+    monkeypatch.setattr(peer_solve, "CANDIDATES_PER_PERSON", 2)
+    rng = random.Random(900 + seed)
+    params = MatchParams(band=rng.choice([1, 2]))
+    people = random_pool(rng, rng.randint(12, 36), skills=rng.choice([2, 4]))
+    pairs, optimality = solve(people, params)
+    assert objective(people, params, pairs) == oracle(people, params)
+    assert optimality.proven  # type: ignore[attr-defined]
+    if eligible(people, params) <= 5:
+        return  # listed in full: the relaxation's path
+    assert optimality.method == price_repair.METHOD  # type: ignore[attr-defined]
+    monkeypatch.setattr(peer_solve, "EXACT_PEOPLE", len(people) - 1)
+    _, optimality = solve(people, params)
+    assert optimality.method != price_repair.METHOD  # type: ignore[attr-defined]

@@ -124,20 +124,12 @@ def test_raised_prices_cover_every_pair_and_violators_are_the_worst(
     raised, violators = check.raised(), check.violators()
     everything = all_pairs(pop, params)
     expected = prices.copy()
-    excess: dict[int, list[tuple[int, int, int]]] = {i: [] for i in range(pop.size)}
     for a, b, u in zip(everything.a.tolist(), everything.b.tolist(), everything.units.tolist(), strict=True):
         for mine, other in ((a, b), (b, a)):
             if picked[mine]:
                 expected[mine] = max(expected[mine], 2 * u - prices[other])
-                if 2 * u > prices[mine] + prices[other]:
-                    excess[mine].append((2 * u - prices[mine] - prices[other], min(a, b), max(a, b)))
     assert np.array_equal(raised, expected)
-    found = set(zip(violators.a.tolist(), violators.b.tolist(), strict=True))
-    for rows in excess.values():
-        rows.sort(reverse=True)
-        strictly_worst = [(a, b) for over, a, b in rows[:keep] if len(rows) <= keep or over > rows[keep][0]]
-        assert set(strictly_worst) <= found
-    assert found <= {(a, b) for rows in excess.values() for _, a, b in rows}
+    assert_holds_the_worst(excesses(everything, prices, picked, 0), keep, violators)
     weights = dict(zip(everything.keys(pop.size).tolist(), everything.units.tolist(), strict=True))
     assert violators.units.tolist() == [weights[key] for key in violators.keys(pop.size).tolist()]
 
@@ -283,9 +275,41 @@ def assert_blossom_pricing(
         if o > 0:
             excess[a].append((o, a, b))
             excess[b].append((o, a, b))
-    got = set(zip(violators.a.tolist(), violators.b.tolist(), strict=True))
-    for rows in excess.values():
-        rows.sort(reverse=True)
-        strictly_worst = [(a, b) for o, a, b in rows[:keep] if len(rows) <= keep or o > rows[keep][0]]
-        assert set(strictly_worst) <= got
-    assert got <= {(a, b) for rows in excess.values() for _, a, b in rows}
+    assert_holds_the_worst(excess, keep, violators)
+
+
+@settings(max_examples=50, deadline=None)
+@given(case=pools, keep=st.integers(1, 4), price_seed=st.integers(0, 1000), margin=st.integers(1, 400_000))
+def test_a_margin_also_holds_pairs_that_come_close_to_breaking_the_prices(
+    case: tuple[random.Random, int, int, int, bool], keep: int, price_seed: int, margin: int
+) -> None:
+    """With `margin`, each checked row holds its `keep` pairs of largest excess among those whose
+    excess 2·w − p_i − p_j is above −margin (all of them when fewer), and no other."""
+    pop, params, tables = compiled(case)
+    prices, picked = random_prices(pop.size, price_seed)
+    check = check_prices(tables, prices, picked, keep, margin=margin)
+    close = excesses(all_pairs(pop, params), prices, picked, -margin)
+    assert_holds_the_worst(close, keep, check.violators())
+
+
+Rows = dict[int, list[tuple[int, int, int]]]
+
+
+def excesses(everything: PairList, prices: IntArray, picked: npt.NDArray[np.bool_], above: int) -> Rows:
+    """Per picked person, (excess 2·w − p_i − p_j, a, b) of each pair whose excess is above `above`."""
+    rows: Rows = {i: [] for i in range(len(prices))}
+    for a, b, u in zip(everything.a.tolist(), everything.b.tolist(), everything.units.tolist(), strict=True):
+        for mine, other in ((a, b), (b, a)):
+            if picked[mine] and 2 * u - prices[mine] - prices[other] > above:
+                rows[mine].append((2 * u - prices[mine] - prices[other], min(a, b), max(a, b)))
+    return rows
+
+
+def assert_holds_the_worst(rows: Rows, keep: int, found: PairList) -> None:
+    """The pairs held are among those listed, and each row's `keep` strictly worst are held."""
+    held = set(zip(found.a.tolist(), found.b.tolist(), strict=True))
+    for row in rows.values():
+        row.sort(reverse=True)
+        strictly_worst = [(a, b) for over, a, b in row[:keep] if len(row) <= keep or over > row[keep][0]]
+        assert set(strictly_worst) <= held
+    assert held <= {(a, b) for row in rows.values() for _, a, b in row}

@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._model import MAX_LEVEL, MatchParams, Optimality, relative_gap
+from .._model import MatchParams, Optimality, relative_gap
 from .._population import FloatArray, IntArray, Population
-from .._scoring import PRIORITY_WEIGHTS
 from .._solution import Progress, Solution, Stop, never
 from .board import Board, Peers, find_peers
+from .bound import upper_bound
 from .build import build
 from .catalogue import circle_exists
 from .columns import improve_by_columns
 from .exact import exact_circles
-from .moves import disband, insert_unplaced, relocate, swap_in
-from .regroup import regroup
+from .moves import LARGE_NEAR_PEERS, NEAR_PEERS, disband, insert_unplaced, relocate, swap_in
+from .regroup import LARGE_REGROUP_PEERS, REGROUP_PEERS, regroup
 from .repair import repair
-from .score import MAX_SIZE, MIN_SIZE
 
 MAX_PASSES = 40
 # How many of a person's nearest free peers are tried for a new circle: all subsets of 2 to 4.
@@ -111,9 +110,9 @@ def search(
         changed = insert_unplaced(pop, params, peers, board)
         changed += build(pop, params, peers, board, order, width)
         changed += swap_in(pop, params, peers, board)
-        changed += relocate(pop, params, peers, board, focus)
+        changed += relocate(pop, params, peers, board, focus, NEAR_PEERS if small else LARGE_NEAR_PEERS)
         changed += disband(pop, params, peers, board)
-        changed += regroup(pop, params, peers, board, focus)
+        changed += regroup(pop, params, peers, board, focus, REGROUP_PEERS if small else LARGE_REGROUP_PEERS)
         budget = (SMALL_POOL_REPAIRS if small else MAX_REPAIRS) - repairs
         anchors = _anchors(board, order, focus, small)[: max(0, budget)]
         repairs += len(anchors)
@@ -142,47 +141,6 @@ def seed_order(pop: Population, peers: Peers, seed: int) -> IntArray:
     shuffle = np.random.default_rng(seed).permutation(pop.size)
     order: IntArray = np.lexsort((shuffle, np.diff(peers.starts)))
     return order
-
-
-def upper_bound(pop: Population, params: MatchParams, placed: int) -> float:
-    """No solution placing `placed` people scores more than the `placed` largest per-person bests:
-    each goal met by the best level anyone in one grade window with the person has, the most
-    diversity bonus a seat can carry, and half of every wish the person shares."""
-    best = _best_goal_scores(pop, params)
-    best += max(0.0, params.cross_function_bonus) * _diversity_per_seat(pop)
-    if len(pop.wish_keys):
-        a, b = np.divmod(pop.wish_keys, pop.size)
-        shares = max(0.0, params.wish_bonus) * pop.wish_counts / 2
-        np.add.at(best, a, shares)
-        np.add.at(best, b, shares)
-    return float(np.sort(best)[::-1][:placed].sum())
-
-
-def _diversity_per_seat(pop: Population) -> float:
-    """(distinct functions - 1) / size at best, over circle sizes, given the pool's functions."""
-    functions = len(np.unique(pop.functions[pop.functions >= 0]))
-    return max((min(functions, size) - 1) / size for size in range(MIN_SIZE, MAX_SIZE + 1))
-
-
-def _best_goal_scores(pop: Population, params: MatchParams) -> FloatArray:
-    """Each person's best goal score in any circle: a circle's grades fit one window of
-    `circle_band` + 1 grades, so the best over windows holding the person of each goal's best giver."""
-    levels = np.arange(MAX_LEVEL + 1)
-    gain = pop.utility[np.clip(levels[:, None] - levels[None, :], 0, MAX_LEVEL)]  # [theirs, own]
-    best = np.zeros(pop.size, dtype=np.float64)
-    own = pop.levels[np.arange(pop.size)[:, None], pop.goals]
-    if not pop.size:
-        return best
-    for low in range(int(pop.grades.min()) - params.circle_band, int(pop.grades.max()) + 1):
-        inside = (pop.grades >= low) & (pop.grades <= low + params.circle_band)
-        if not inside.any():
-            continue
-        present = (pop.levels[inside][:, :, None] == levels).any(axis=0)  # [skill, level]
-        reach = (present[:, :, None] * gain[None]).max(axis=1)  # [skill, own level]
-        mine = np.flatnonzero(inside)
-        per_goal = reach[pop.goals[mine], own[mine]] * np.asarray(PRIORITY_WEIGHTS)
-        best[mine] = np.maximum(best[mine], per_goal.sum(axis=1))
-    return best
 
 
 def _solution(rows: IntArray, scores: FloatArray, optimality: Optimality) -> Solution:

@@ -187,6 +187,7 @@ def _excess(
     blossoms: Any,
     tiering: Any,
     keep: int,
+    floor: int,
     groups: Any,
     band: Any,
     reach: float,
@@ -194,7 +195,8 @@ def _excess(
     rules: Any,
     bonus: Any,
 ) -> Any:
-    """For picked rows, the `keep` pairs that break the price most (p_i + p_j + s_ij < 2·u_ij,
+    """For picked rows, the `keep` pairs that break the price most (or come within -floor ≥ 0
+    of breaking it) (p_i + p_j + s_ij < 2·u_ij,
     s_ij the duals of the blossoms holding both, `_shared`).
 
     A pair can only break p_i if it weighs more than (p_i + p_j) / 2. Partners are visited by
@@ -219,7 +221,7 @@ def _excess(
             if cap2[i] == ALL_LISTED:
                 continue
             table = _received_by_code(scoring, i, slots[i])
-            cap, least_held = bonus_cap(bonus, i), 0
+            cap, least_held = bonus_cap(bonus, i), floor
             for tr in range(tiers):
                 shared = 0 if klass[tr] < 0 or person_class[i] < 0 else common[person_class[i], klass[tr]]
                 base = prices[i] + tier_floor[tr] + shared
@@ -244,7 +246,7 @@ def _excess(
                         over -= _shared(blossoms, i, j)
                         if over <= least_held or not allowed(rules, i, j):
                             continue
-                        least_held = _hold(worst_excess, worst_partner, i, held, over, j)
+                        least_held = _hold(worst_excess, worst_partner, i, held, over, j, floor)
                         need = max(need, _least_needed((base + least_held) / 2 / SCALE, cap, reach))
     return worst_excess, worst_partner
 
@@ -267,9 +269,9 @@ def _shared(blossoms: Any, i: int, j: int) -> Any:
 
 
 @compiled
-def _hold(excess: Any, partner: Any, i: int, held: Any, over: int, j: int) -> int:
+def _hold(excess: Any, partner: Any, i: int, held: Any, over: int, j: int, floor: int) -> int:
     """Keep the largest excesses of row i; return the least held once all slots are taken
-    (0 before): only a larger one can enter."""
+    (`floor` before): only a larger one can enter."""
     keep = excess.shape[1]
     slot = held[i]
     if slot == keep:
@@ -277,7 +279,7 @@ def _hold(excess: Any, partner: Any, i: int, held: Any, over: int, j: int) -> in
     else:
         held[i] += 1
     excess[i, slot], partner[i, slot] = over, j
-    return excess[i].min() if held[i] == keep else 0
+    return excess[i].min() if held[i] == keep else floor
 
 
 def top_k_partners(tables: PairTables, k: int) -> tuple[IntArray, IntArray, IntArray]:
@@ -349,13 +351,16 @@ def check_prices(
     keep: int,
     blossoms: tuple[IntArray, IntArray, IntArray] | None = None,
     listed: IntArray | None = None,
+    margin: int = 0,
 ) -> PriceCheck:
     """Checks picked people's prices (population order, weight units, like `2 × dual`) against
     every eligible pair they have; with `blossoms` (parent, depth, above: `GeneralMatching.tree`)
     a pair inside blossoms also counts their duals. Violators' weights then include them.
     `listed` (each person's k-th best weight, 0 when all their pairs are listed:
     `Candidates.kth_units`) promises that the prices hold for every listed pair, so only
-    unlisted ones, each at most as heavy as both people's k-th best, are checked."""
+    unlisted ones, each at most as heavy as both people's k-th best, are checked.
+    `margin` > 0 also holds pairs that come within it of breaking the prices (excess > −margin):
+    `shared` and `raised` then no longer bound anything."""
     order = tables.order
     sorted_prices = prices[order]
     if not picked.any():
@@ -380,6 +385,7 @@ def check_prices(
         (order, *blossoms),
         tiering.args(),
         keep,
+        -margin,
         tables.goal_groups.args(),
         *tables.args(),
     )

@@ -29,6 +29,11 @@ from .tables import PairTables
 
 # Per person and round, the pairs that break the prices most join the candidates.
 VIOLATORS_KEPT = 7
+# ... and pairs that come within this of breaking them (2·w − prices, weight units): the next
+# solve moves the duals, and pairs priced this close are the ones it tends to break. At 10k people
+# (CPU, load ~9): steep 5 -> 3 rounds, 5.2 -> 4.2 s; one-function 4 -> 3 rounds (0: only pairs
+# that break the prices; 30k: 4 rounds; 400k: each check takes twice as long).
+NEAR = 100_000
 # OR-Tools scales costs by the node count and bounds price changes by that again: past this its
 # int64 prices may overflow, so the warm start's relaxation is solved on coarser units.
 _COST_LIMIT = 2**61
@@ -63,15 +68,14 @@ def price_and_repair(
         check = None
         if found.finished:
             progress("Pricing every eligible pair", min(0.55 + 0.1 * round_no, 0.95))
-            check = _check(pool, found, big, cands.kth_units)
-            violators = _violators(pool, check)
-            if not len(violators):
+            check = _check(pool, found, big, cands.kth_units, NEAR)
+            if not ((check.excess > 0) & (check.partner >= 0)).any():
                 return matching, Optimality(True, units_of(pairs, matching) / SCALE, 0.0, METHOD)
         if check is None or stop():
             return matching, _bounded(
                 pairs, matching, found.bound2() + _raise2(pool, found, big, cands.kth_units, check), big
             )
-        new = _new_pairs(pairs, violators, n)
+        new = _new_pairs(pairs, _violators(pool, check), n)
         pairs = PairList.concat([pairs, new])
         few = len(new) <= LIFT_MOST * n
         warm = _lifted(found, new, big) if few else _warm_start(pairs, n, big)
@@ -102,12 +106,12 @@ def _lifted(found: GeneralMatching, new: PairList, big: int) -> IntArray:
     return u
 
 
-def _check(pool: PeerPool, found: GeneralMatching, big: int, kth: IntArray) -> PriceCheck:
+def _check(pool: PeerPool, found: GeneralMatching, big: int, kth: IntArray, near: int = 0) -> PriceCheck:
     """Every eligible pair against the duals (prices 2y − big in weight units, as the scan takes
     them, plus the duals of the blossoms holding both people). The duals hold for every solved
     pair, each person's k best among them, so the scan skips what those settle."""
     everyone = np.ones(found.n, dtype=bool)
-    return check_prices(pool.tables, found.u - big, everyone, VIOLATORS_KEPT, found.tree(), kth)
+    return check_prices(pool.tables, found.u - big, everyone, VIOLATORS_KEPT, found.tree(), kth, near)
 
 
 def _violators(pool: PeerPool, check: PriceCheck) -> PairList:
@@ -120,7 +124,7 @@ def _raise2(pool: PeerPool, found: GeneralMatching, big: int, kth: IntArray, che
     """2 × how much the duals must rise so that every eligible pair is priced, the raise shared
     between the two people of a pair (`PriceCheck.shared`, a small covering programme: only
     worked out when the budget stops the method, as it is needed only for the bound)."""
-    check = check or _check(pool, found, big, kth)
+    check = _check(pool, found, big, kth) if check is None or NEAR else check
     lifted = check.shared() + big - found.u  # ≥ 0: each person's raise, population order
     return int(lifted.sum())
 

@@ -10,9 +10,9 @@
    cost is at most the gap between bound and L. Those pairs fall into small components; each is
    solved exactly (blossom) unless the prices already certify it. The result is provably optimal.
 4. When the prices cannot settle it (odd sets, too many people near their k-th best): pools of
-   up to PROVABLE_PAIRS eligible pairs are proven by price and repair (`peer.price_repair`: our
-   blossom solver with its duals, every pair priced against them); larger ones get a matching
-   and a valid bound (`_bounded_matching`).
+   up to PROVABLE_PAIRS eligible pairs, or EXACT_PEOPLE people, are proven by price and repair
+   (`peer.price_repair`: our blossom solver with its duals, every pair priced against them);
+   larger ones get a matching and a valid bound (`_bounded_matching`).
 
 Weights are integers (1e-6 units) plus `big` per pair, so cardinality always comes first."""
 
@@ -46,9 +46,19 @@ FULL_EXACT_PAIRS = 600_000
 # Up to this many, every eligible pair is listed to prove the optimum by a fixed-size relaxation
 # and reduced-cost fixing (`peer.proof`): about 7 s at 1.7M pairs (5,000 people) here.
 PROVABLE_PAIRS = 3_000_000
+# Up to this many people, pools the relaxation cannot settle, or too large to list, are proven by
+# price and repair whatever their eligible pairs; past it, pools of more than PROVABLE_PAIRS get a
+# matching and a bound (`_bounded_matching`). CPU of match() here: 10k 2.3-4.4 s on every
+# organisation shape; 20k 10 s (steep) to 21 s (one function), where the bound takes ~6 s.
+EXACT_PEOPLE = 12_000
 # Relax-and-check rounds for the bound on pools too large to prove: each adds the pairs that
-# broke the prices and tightens the bound.
-BOUND_ROUNDS = 2
+# broke the prices and tightens the bound. At 100k people (one function) the raise that the
+# pairs still breaking the prices need fell from 14,698 to 907, 27 and 1.6 score units over
+# rounds 1-4 (of a bound of 85,198): two rounds left a 1.07% gap, four about 0.01%. Each round
+# costs a relaxation (7-32 s of CPU there) and a check (6-9 s).
+BOUND_ROUNDS = 4
+# No further round once the raise is below this share of the bound: another one cannot gain more.
+_RAISE_ENOUGH = 2e-4
 _FRESH_SOLVE_PAIRS = 600_000  # up to this, the final matching gets its own cardinality-first solve
 # Per person and round, the pairs that break the prices most join the next relaxation. More
 # tighten the bound but slow the solver; at 100k: 7 held, 36 s and a 0.38% gap; 8 held,
@@ -95,16 +105,21 @@ def solve_peer(pop: Population, params: MatchParams, progress: Progress, stop: S
     """Candidates, the relaxation, then a proof where the pool allows it and a bound where not.
 
     `peer.price_repair` (our blossom solver with its duals, every pair priced against them)
-    proves the optimum on every shape and is what this path falls back on up to PROVABLE_PAIRS;
-    at 10k people it takes ~5× longer than the bounded path (12-14 s against 2.2-2.4 s, quiet),
-    so larger pools still get a bound: see `exact_peer` below."""
+    proves the optimum on every shape: pools the relaxation cannot settle go to it directly up
+    to EXACT_PEOPLE people, whatever their eligible pairs (4-5 s at 10k on every shape, CPU,
+    load ~7); larger pools with more than PROVABLE_PAIRS pairs still get a bound."""
     n = pop.size
     progress("Finding candidate partners", 0.0)
     tables = PairTables.of(pop, params)
     cands = top_candidates(tables, CANDIDATES_PER_PERSON)
+    coarse = _coarsening(cands, n) > 1
+    if coarse and n <= EXACT_PEOPLE:  # the relaxation's assignment solver cannot be exact here
+        return _exact(PeerPool(pop, params, tables), cands, progress, stop)
     pool = _Pool(pop, params, tables, count_eligible(tables, PROVABLE_PAIRS))
+    if not pool.provable and n <= EXACT_PEOPLE:
+        return _exact(PeerPool(pop, params, tables), cands, progress, stop)
     progress("Solving the relaxation", 0.5)
-    if _coarsening(cands, n) > 1:
+    if coarse:
         pairs, optimality = _bounded_matching(pool, cands, progress, stop)
     else:
         pairs, optimality = _certified_matching(pool, cands, _big(cands, n), progress, stop)
@@ -117,9 +132,14 @@ def exact_peer(pop: Population, params: MatchParams, progress: Progress, stop: S
     progress("Finding candidate partners", 0.0)
     tables = PairTables.of(pop, params)
     cands = top_candidates(tables, CANDIDATES_PER_PERSON)
-    pairs, optimality = price_and_repair(PeerPool(pop, params, tables), cands, progress, stop)
+    return _exact(PeerPool(pop, params, tables), cands, progress, stop)
+
+
+def _exact(pool: PeerPool, cands: Candidates, progress: Progress, stop: Stop) -> Solution:
+    progress("Proving the optimum over every eligible pair", 0.3)
+    pairs, optimality = price_and_repair(pool, cands, progress, stop)
     progress("Done", 1.0)
-    return _solution(pop, params, pairs, optimality)
+    return _solution(pool.pop, pool.params, pairs, optimality)
 
 
 # OR-Tools scales costs by the node count and bounds price changes by that times the node
@@ -148,23 +168,24 @@ def _bounded_matching(
     """Pools too large to prove: a matching from the relaxation and a valid bound on the optimum.
 
     The bound is the best fractional matching by weight alone, over the candidates and the
-    pairs that broke its prices in the rounds before. Its prices hold for listed pairs
+    pairs that broke its prices in the rounds before (the least of the rounds' bounds, each of
+    which holds). Its prices hold for listed pairs
     and, for anyone priced at least at their k-th best, for unlisted ones too; everyone else has
     their price raised to cover every pair they have, the raise shared between the two people
     of a pair that breaks both prices (`PriceCheck.shared`)."""
     n = pool.pop.size
     pairs = cands.pairs
+    bounds2: list[int] = []  # every round's bound holds: the least is kept
     for round_no in range(BOUND_ROUNDS):
         relax = solve_coarse_relaxation(pairs, n, _BOUND_COARSENING)
-        prices = relax.prices[:n]
-        short = (cands.kth_units > 0) & (prices < cands.kth_units)
-        progress("Checking pairs outside the candidate lists", 0.6 + 0.1 * round_no)
-        check = check_prices(pool.tables, prices, short, _VIOLATORS_KEPT)
-        violators = check.violators()
+        progress("Checking pairs outside the candidate lists", 0.6 + 0.05 * round_no)
+        bound2, violators = _bound_round(pool, cands, relax)
+        bounds2.append(bound2)
         pairs = _union(pairs, violators, n)
-        if not len(violators) or stop():
+        raise2 = bound2 - int(relax.prices.sum())
+        if not len(violators) or raise2 <= _RAISE_ENOUGH * bound2 or stop():
             break
-    bound = (int(check.shared().sum()) + int(relax.prices[n])) / 2 / SCALE
+    bound = min(bounds2) / 2 / SCALE
     progress("Rounding the relaxation", 0.85)
     known = Candidates(pairs, cands.kth_units)
     coarse = _coarsen(known, _coarsening(known, n))
@@ -179,6 +200,18 @@ def _bounded_matching(
     return matching, Optimality(
         False, bound, relative_gap(found, bound), "relaxation bound over all eligible pairs"
     )
+
+
+def _bound_round(pool: _Pool, cands: Candidates, relax: Relaxation) -> tuple[int, PairList]:
+    """2 × the bound of one relaxation's prices over every eligible pair, and the pairs that
+    broke them. Only people priced below their k-th best can have an unlisted pair that does,
+    and such a pair weighs at most both people's k-th best (`listed`), which lets the scan skip
+    most partners; the prices hold for every listed pair already."""
+    n = pool.pop.size
+    prices = relax.prices[:n]
+    short = (cands.kth_units > 0) & (prices < cands.kth_units)
+    check = check_prices(pool.tables, prices, short, _VIOLATORS_KEPT, listed=cands.kth_units)
+    return int(check.shared().sum()) + int(relax.prices[n]), check.violators()
 
 
 def _big(cands: Candidates, n: int) -> int:

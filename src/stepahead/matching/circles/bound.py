@@ -1,0 +1,147 @@
+"""An upper bound on circle score when the LP over every valid circle is out of reach: each
+person's best possible share of any valid circle holding them, the largest `placed` of them summed.
+
+A circle's score splits into its members' shares: each member's goal score, an equal share of
+the function bonus (0.25 · (distinct functions − 1) / size) and half of each wish they share
+with someone they may sit with. So
+no packing placing `placed` people scores more than the `placed` largest best shares. A person's
+best share is worked out jointly for goals and functions, since the two pull apart: a goal is
+often best met by someone of the person's own function, who then adds no function to the circle.
+For each grade window a circle holding the person could sit in, and each function (or none), the
+best each of their goals could get from someone of that function in the window (hard rules left
+out: a bound over more circles is still a bound); then the best over every set of up to four
+co-members' functions of the goal score they could give plus the function bonus share they bring.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+import numba
+import numpy as np
+
+from .._model import MAX_LEVEL, MatchParams
+from .._population import FloatArray, IntArray, Population, hard_rules_mask
+from .._rules import compiled
+from .._scoring import PRIORITY_WEIGHTS
+from .score import MAX_SIZE, MIN_SIZE
+
+_SETS: dict[int, tuple[IntArray, IntArray]] = {}
+
+
+def upper_bound(pop: Population, params: MatchParams, placed: int) -> float:
+    """No packing placing `placed` people scores more than this."""
+    best = best_shares(pop, params) + wish_shares(pop, params)
+    return float(np.sort(best)[::-1][:placed].sum())
+
+
+def wish_shares(pop: Population, params: MatchParams) -> FloatArray:
+    """Half of each wish bonus a person is part of, counting only pairs that may share a circle
+    (hard rules, grade band): the others are never in one circle."""
+    shares = np.zeros(pop.size, dtype=np.float64)
+    if not len(pop.wish_keys):
+        return shares
+    a, b = np.divmod(pop.wish_keys, pop.size)
+    together = hard_rules_mask(pop, a, b) & (np.abs(pop.grades[a] - pop.grades[b]) <= params.circle_band)
+    half = max(0.0, params.wish_bonus) * pop.wish_counts * together / 2
+    np.add.at(shares, a, half)
+    np.add.at(shares, b, half)
+    return shares
+
+
+def best_shares(pop: Population, params: MatchParams) -> FloatArray:
+    """Each person's most goal score plus function bonus share in any valid circle (wishes apart)."""
+    best = np.zeros(pop.size, dtype=np.float64)
+    if not pop.size:
+        return best
+    kinds = int(pop.functions.max(initial=-1)) + 2  # each function, and "none" last
+    kind = np.where(pop.functions >= 0, pop.functions, kinds - 1).astype(np.int64)
+    sets, sizes = function_sets(kinds)
+    bonus = max(0.0, float(params.cross_function_bonus))
+    priority = np.asarray(PRIORITY_WEIGHTS, dtype=np.float64)
+    low_grade, high_grade = int(pop.grades.min()), int(pop.grades.max())
+    for low in range(low_grade - params.circle_band, high_grade + 1):
+        inside = np.flatnonzero((pop.grades >= low) & (pop.grades <= low + params.circle_band))
+        if len(inside) < MIN_SIZE:
+            continue
+        reach, count = _window(pop, kind[inside], kinds, inside)
+        share = np.zeros(len(inside))
+        _best_sets(reach, count, kind[inside], kinds, sets, sizes, bonus, priority, share)
+        best[inside] = np.maximum(best[inside], share)
+    return best
+
+
+def _window(pop: Population, kind: IntArray, kinds: int, inside: IntArray) -> tuple[FloatArray, IntArray]:
+    """For the people of one grade window: reach[x, k, g], the most x's g-th goal could get from
+    someone of kind k in the window, and how many of each kind are there."""
+    levels = pop.levels[inside]
+    present = np.zeros((kinds, levels.shape[1], MAX_LEVEL + 1), dtype=bool)  # [kind, skill, level]
+    present[kind[:, None], np.arange(levels.shape[1])[None, :], levels] = True
+    steps = np.arange(MAX_LEVEL + 1)
+    gain = pop.utility[np.clip(steps[:, None] - steps[None, :], 0, MAX_LEVEL)]  # [theirs, own]
+    best = (present[:, :, :, None] * gain[None, None]).max(axis=2)  # [kind, skill, own level]
+    reach = best[:, pop.goals[inside], pop.own[inside]].transpose(1, 0, 2)  # [x, kind, goal]
+    return np.ascontiguousarray(reach), np.bincount(kind, minlength=kinds).astype(np.int64)
+
+
+def function_sets(kinds: int) -> tuple[IntArray, IntArray]:
+    """Every set of 1 to 4 kinds (co-members' functions, "none" being the last kind): rows of kind
+    indices padded with -1, and their sizes."""
+    if kinds not in _SETS:
+        rows = [
+            list(s) + [-1] * (MAX_SIZE - 1 - m)
+            for m in range(1, MAX_SIZE)
+            for s in combinations(range(kinds), m)
+        ]
+        table = np.array(rows, dtype=np.int64).reshape(-1, MAX_SIZE - 1)
+        _SETS[kinds] = (table, (table >= 0).sum(axis=1).astype(np.int64))
+    return _SETS[kinds]
+
+
+@numba.njit(cache=True, nogil=True)
+def _best_sets(
+    reach: Any,
+    count: Any,
+    kind: Any,
+    kinds: int,
+    sets: Any,
+    sizes: Any,
+    bonus: float,
+    priority: Any,
+    share: Any,
+) -> None:
+    """share[x]: x's best share in this window (the count of x's own kind leaves x out)."""
+    others = count.copy()
+    for x in range(reach.shape[0]):
+        others[kind[x]] -= 1
+        share[x] = _best_set(reach[x], others, kind[x], kinds, sets, sizes, bonus, priority)
+        others[kind[x]] += 1
+
+
+@compiled
+def _best_set(
+    reach: Any, count: Any, own_kind: int, kinds: int, sets: Any, sizes: Any, bonus: float, priority: Any
+) -> float:
+    """The most goal score plus function bonus share over sets of co-members' kinds that can sit
+    with x in this window (one kind alone needs two people of it: a circle has three or more)."""
+    top = 0.0
+    for s in range(sets.shape[0]):
+        m = sizes[s]
+        possible = True
+        distinct = 0 if own_kind == kinds - 1 else 1
+        for i in range(m):
+            k = sets[s, i]
+            possible = possible and count[k] >= (2 if m == 1 else 1)
+            distinct += 1 if (k != own_kind and k != kinds - 1) else 0
+        if not possible:
+            continue
+        goal = 0.0
+        for g in range(reach.shape[1]):
+            most = 0.0
+            for i in range(m):
+                most = max(most, reach[sets[s, i], g])
+            goal += priority[g] * most
+        seats = max(MIN_SIZE, m + 1)
+        top = max(top, goal + bonus * max(distinct - 1, 0) / seats)
+    return top

@@ -1,0 +1,112 @@
+"""The large-pool circle bound (each person's best share of any valid circle) against the exact
+enumerator of test_circles_optimum: every valid circle's score is at most its members' shares, so
+the bound is never below the optimum; and it is tighter than "best goals plus a full function
+bonus share" where goals are only met within one's own function."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from stepahead.matching import MatchParams, Mode, Participant
+from stepahead.matching._population import compile_population
+from stepahead.matching.circles.bound import best_shares, upper_bound, wish_shares
+from stepahead.synthetic import SHAPES as SYNTHETIC_SHAPES
+from stepahead.synthetic import generate_organisation
+from tests.unit.matching.test_circles_optimum import SHAPES, allowed, every_circle, optimum, shaped
+
+
+def pool(draw_seed: int, size: int, shape: str, band: int) -> list[Participant]:
+    """A pool where some pair may share a circle (the enumerator needs one)."""
+    rng = random.Random(draw_seed)
+    if shape in SYNTHETIC_SHAPES:
+        people = list(generate_organisation(size, seed=draw_seed % 1000, shape=shape))
+    else:
+        people = shaped(shape, rng, size)
+    assume(any(allowed(a, b, band) for a in people for b in people))
+    return people
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**31),
+    size=st.integers(6, 16),
+    shape=st.sampled_from(SHAPES + tuple(sorted(SYNTHETIC_SHAPES))),
+    band=st.integers(0, 2),
+    bonus=st.sampled_from([0.0, 0.25, 1.5]),
+    wish=st.sampled_from([0.5, 3.0]),
+)
+def test_every_valid_circle_scores_at_most_its_members_shares(
+    seed: int, size: int, shape: str, band: int, bonus: float, wish: float
+) -> None:
+    people = pool(seed, size, shape, band)
+    params = MatchParams(mode=Mode.CIRCLES, circle_band=band, cross_function_bonus=bonus, wish_bonus=wish)
+    pop = compile_population(people, params)
+    shares = best_shares(pop, params) + wish_shares(pop, params)
+    rows, scores = every_circle(people, params)
+    for row, score in zip(rows, scores, strict=True):
+        members = row[row >= 0]
+        assert shares[members].sum() >= score - 1e-9, (members, score)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 2**31),
+    size=st.integers(8, 30),
+    shape=st.sampled_from(SHAPES + tuple(sorted(SYNTHETIC_SHAPES))),
+    band=st.integers(0, 2),
+)
+def test_the_bound_is_never_below_the_optimum(seed: int, size: int, shape: str, band: int) -> None:
+    people = pool(seed, size, shape, band)
+    params = MatchParams(mode=Mode.CIRCLES, circle_band=band)
+    most, best = optimum(people, params)
+    assert upper_bound(compile_population(people, params), params, most) >= best - 1e-6
+
+
+def ring(function: str, others: tuple[str, ...]) -> list[Participant]:
+    """Four of one function who each teach the next one step in a skill only they hold, and one
+    person of each other function with nothing to give or gain."""
+    skills = ("a", "b", "c", "d")
+    ring_people = [
+        Participant.build(
+            f"R{i}",
+            3,
+            skills={skills[i]: 3, skills[(i + 1) % 4]: 2},
+            goals=[skills[(i + 1) % 4]],
+            function=function,
+        )
+        for i in range(4)
+    ]
+    rest = [Participant.build(f"O{k}", 3, skills={}, goals=["z"], function=f) for k, f in enumerate(others)]
+    return ring_people + rest
+
+
+def test_goals_met_only_within_ones_function_cost_function_bonus() -> None:
+    """R1's goal is met only by R2 (same function): its best circle trades a function for the
+    goal. With the giver, at most four functions among five (0.25 · 3 / 5); without, no goal."""
+    people = ring("eng", ("sales", "hr", "legal", "ops"))
+    params = MatchParams(mode=Mode.CIRCLES)
+    shares = best_shares(compile_population(people, params), params)
+    assert shares[1] == pytest.approx(1.0 + 0.25 * 3 / 5)
+    assert shares[4] == pytest.approx(0.25 * 4 / 5)  # gains nothing; at best a circle of five functions
+    unbonused = dataclasses.replace(params, cross_function_bonus=0.0)
+    assert best_shares(compile_population(people, unbonused), unbonused)[1] == pytest.approx(1.0)
+
+
+def test_wishes_count_only_between_people_who_may_share_a_circle() -> None:
+    """A mutual wish within the grade band is worth half of two wish bonuses to each; one across
+    more grades than the band, or with one's own manager, is never realised."""
+    people = [
+        Participant.build("A", 3, prefer=["B", "C"]),
+        Participant.build("B", 4, prefer=["A"]),
+        Participant.build("C", 7, prefer=["A"]),
+        Participant.build("D", 3, prefer=["E"]),
+        Participant.build("E", 4, manager_id="D"),
+    ]
+    params = MatchParams(mode=Mode.CIRCLES, wish_bonus=0.5)
+    shares = wish_shares(compile_population(people, params), params)
+    assert shares.tolist() == pytest.approx([0.5, 0.5, 0.0, 0.0, 0.0])
