@@ -8,29 +8,16 @@ from __future__ import annotations
 import dataclasses
 import random
 
-import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from stepahead.matching import MatchParams, Mode, Participant
 from stepahead.matching._population import compile_population
-from stepahead.matching.circles.bound import best_shares, upper_bound
+from stepahead.matching.circles.bound import best_shares, upper_bound, wish_shares
 from stepahead.synthetic import SHAPES as SYNTHETIC_SHAPES
 from stepahead.synthetic import generate_organisation
 from tests.unit.matching.test_circles_optimum import SHAPES, allowed, every_circle, optimum, shaped
-
-
-def wish_shares(people: list[Participant], params: MatchParams) -> np.ndarray:
-    """Half of each wish a person is part of, whoever made it (the bound's wish share)."""
-    index = {p.id: i for i, p in enumerate(people)}
-    shares = np.zeros(len(people))
-    for a, person in enumerate(people):
-        for wished in person.prefer:
-            if wished in index and index[wished] != a:
-                shares[a] += params.wish_bonus / 2
-                shares[index[wished]] += params.wish_bonus / 2
-    return shares
 
 
 def pool(draw_seed: int, size: int, shape: str, band: int) -> list[Participant]:
@@ -51,14 +38,15 @@ def pool(draw_seed: int, size: int, shape: str, band: int) -> list[Participant]:
     shape=st.sampled_from(SHAPES + tuple(sorted(SYNTHETIC_SHAPES))),
     band=st.integers(0, 2),
     bonus=st.sampled_from([0.0, 0.25, 1.5]),
+    wish=st.sampled_from([0.5, 3.0]),
 )
 def test_every_valid_circle_scores_at_most_its_members_shares(
-    seed: int, size: int, shape: str, band: int, bonus: float
+    seed: int, size: int, shape: str, band: int, bonus: float, wish: float
 ) -> None:
     people = pool(seed, size, shape, band)
-    params = MatchParams(mode=Mode.CIRCLES, circle_band=band, cross_function_bonus=bonus)
+    params = MatchParams(mode=Mode.CIRCLES, circle_band=band, cross_function_bonus=bonus, wish_bonus=wish)
     pop = compile_population(people, params)
-    shares = best_shares(pop, params) + wish_shares(people, params)
+    shares = best_shares(pop, params) + wish_shares(pop, params)
     rows, scores = every_circle(people, params)
     for row, score in zip(rows, scores, strict=True):
         members = row[row >= 0]
@@ -107,3 +95,18 @@ def test_goals_met_only_within_ones_function_cost_function_bonus() -> None:
     assert shares[4] == pytest.approx(0.25 * 4 / 5)  # gains nothing; at best a circle of five functions
     unbonused = dataclasses.replace(params, cross_function_bonus=0.0)
     assert best_shares(compile_population(people, unbonused), unbonused)[1] == pytest.approx(1.0)
+
+
+def test_wishes_count_only_between_people_who_may_share_a_circle() -> None:
+    """A mutual wish within the grade band is worth half of two wish bonuses to each; one across
+    more grades than the band, or with one's own manager, is never realised."""
+    people = [
+        Participant.build("A", 3, prefer=["B", "C"]),
+        Participant.build("B", 4, prefer=["A"]),
+        Participant.build("C", 7, prefer=["A"]),
+        Participant.build("D", 3, prefer=["E"]),
+        Participant.build("E", 4, manager_id="D"),
+    ]
+    params = MatchParams(mode=Mode.CIRCLES, wish_bonus=0.5)
+    shares = wish_shares(compile_population(people, params), params)
+    assert shares.tolist() == pytest.approx([0.5, 0.5, 0.0, 0.0, 0.0])

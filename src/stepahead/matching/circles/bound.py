@@ -2,7 +2,8 @@
 person's best possible share of any valid circle holding them, the largest `placed` of them summed.
 
 A circle's score splits into its members' shares: each member's goal score, an equal share of
-the function bonus (0.25 · (distinct functions − 1) / size) and half of each wish they share. So
+the function bonus (0.25 · (distinct functions − 1) / size) and half of each wish they share
+with someone they may sit with. So
 no packing placing `placed` people scores more than the `placed` largest best shares. A person's
 best share is worked out jointly for goals and functions, since the two pull apart: a goal is
 often best met by someone of the person's own function, who then adds no function to the circle.
@@ -21,7 +22,7 @@ import numba
 import numpy as np
 
 from .._model import MAX_LEVEL, MatchParams
-from .._population import FloatArray, IntArray, Population
+from .._population import FloatArray, IntArray, Population, hard_rules_mask
 from .._rules import compiled
 from .._scoring import PRIORITY_WEIGHTS
 from .score import MAX_SIZE, MIN_SIZE
@@ -31,13 +32,22 @@ _SETS: dict[int, tuple[IntArray, IntArray]] = {}
 
 def upper_bound(pop: Population, params: MatchParams, placed: int) -> float:
     """No packing placing `placed` people scores more than this."""
-    best = best_shares(pop, params)
-    if len(pop.wish_keys):
-        a, b = np.divmod(pop.wish_keys, pop.size)
-        shares = max(0.0, params.wish_bonus) * pop.wish_counts / 2
-        np.add.at(best, a, shares)
-        np.add.at(best, b, shares)
+    best = best_shares(pop, params) + wish_shares(pop, params)
     return float(np.sort(best)[::-1][:placed].sum())
+
+
+def wish_shares(pop: Population, params: MatchParams) -> FloatArray:
+    """Half of each wish bonus a person is part of, counting only pairs that may share a circle
+    (hard rules, grade band): the others are never in one circle."""
+    shares = np.zeros(pop.size, dtype=np.float64)
+    if not len(pop.wish_keys):
+        return shares
+    a, b = np.divmod(pop.wish_keys, pop.size)
+    together = hard_rules_mask(pop, a, b) & (np.abs(pop.grades[a] - pop.grades[b]) <= params.circle_band)
+    half = max(0.0, params.wish_bonus) * pop.wish_counts * together / 2
+    np.add.at(shares, a, half)
+    np.add.at(shares, b, half)
+    return shares
 
 
 def best_shares(pop: Population, params: MatchParams) -> FloatArray:

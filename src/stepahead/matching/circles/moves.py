@@ -14,7 +14,8 @@ from .board import Board, Peers, with_member, without_member
 from .score import MAX_SIZE, MIN_SIZE, judge
 
 GAIN = 1e-9  # a score change smaller than this is float noise, not an improvement
-NEAR_PEERS = 12  # moves are tried with the circles of a member's nearest peers only
+# Moves are tried with the circles of a member's nearest peers only (more in large pools).
+NEAR_PEERS, LARGE_NEAR_PEERS = 12, 20
 
 
 def spread(peers: Peers, people: IntArray, limit: int | None = None) -> tuple[IntArray, IntArray]:
@@ -132,10 +133,17 @@ def _reseat(
     return target, target_rows, target_scores
 
 
-def relocate(pop: Population, params: MatchParams, peers: Peers, board: Board, focus: IntArray) -> int:
+def relocate(
+    pop: Population,
+    params: MatchParams,
+    peers: Peers,
+    board: Board,
+    focus: IntArray,
+    near_peers: int = NEAR_PEERS,
+) -> int:
     """A member moves to another circle with a free seat when both circles score more in total."""
     placed = focus[board.circle_of[focus] >= 0]
-    person, target = circles_near(board, peers, placed, NEAR_PEERS)
+    person, target = circles_near(board, peers, placed, near_peers)
     source = board.circle_of[person]
     can = (board.sizes[source] > MIN_SIZE) & (board.sizes[target] < MAX_SIZE)
     person, source, target = person[can], source[can], target[can]

@@ -21,8 +21,8 @@ from .build import build
 from .catalogue import circle_exists
 from .columns import improve_by_columns
 from .exact import exact_circles
-from .moves import disband, insert_unplaced, relocate, swap_in
-from .regroup import regroup
+from .moves import LARGE_NEAR_PEERS, NEAR_PEERS, disband, insert_unplaced, relocate, swap_in
+from .regroup import LARGE_REGROUP_PEERS, REGROUP_PEERS, regroup
 from .repair import repair
 
 MAX_PASSES = 40
@@ -110,9 +110,9 @@ def search(
         changed = insert_unplaced(pop, params, peers, board)
         changed += build(pop, params, peers, board, order, width)
         changed += swap_in(pop, params, peers, board)
-        changed += relocate(pop, params, peers, board, focus)
+        changed += relocate(pop, params, peers, board, focus, NEAR_PEERS if small else LARGE_NEAR_PEERS)
         changed += disband(pop, params, peers, board)
-        changed += regroup(pop, params, peers, board, focus)
+        changed += regroup(pop, params, peers, board, focus, REGROUP_PEERS if small else LARGE_REGROUP_PEERS)
         budget = (SMALL_POOL_REPAIRS if small else MAX_REPAIRS) - repairs
         anchors = _anchors(board, order, focus, small)[: max(0, budget)]
         repairs += len(anchors)
