@@ -19,7 +19,7 @@ from stepahead.matching._solution import Solution, silent
 from stepahead.matching.circles import exact as circles_exact
 from stepahead.matching.circles import solve as circles_solve
 from stepahead.matching.circles.board import Board, find_peers
-from stepahead.matching.circles.build import build
+from stepahead.matching.circles.build import build, preference
 from stepahead.matching.circles.moves import disband
 from stepahead.matching.circles.regroup import regroup, splits
 from stepahead.matching.circles.score import judge
@@ -318,3 +318,13 @@ def test_regrouping_pairs_of_circles_keeps_everyone_and_scores_more() -> None:
     assert np.allclose(verdict.score, board.score[board.alive])
     for circle in board.circles():
         assert (board.circle_of[board.members[circle][board.members[circle] >= 0]] == circle).all()
+
+
+def test_with_worth_a_person_picks_the_circle_falling_least_short_of_its_members_worth() -> None:
+    """Two circles for the same seed: the higher-scoring one holds someone who could bring far
+    more elsewhere; by worth, the other wins (by score per member, the first)."""
+    rows = np.array([[0, 1, 2, -1, -1], [0, 3, 4, -1, -1]])
+    scores = np.array([6.0, 5.0])
+    worth = np.array([2.0, 2.0, 5.0, 2.0, 1.5])
+    assert np.argmax(preference(rows, scores, 4)) == 0
+    assert np.argmax(preference(rows, scores, 4, worth)) == 1

@@ -65,18 +65,33 @@ def _judge_in_batches(pop: Population, params: MatchParams, rows: IntArray) -> t
     return valid, score
 
 
-def preference(rows: IntArray, scores: FloatArray, target: int) -> FloatArray:
-    """Which circle a person picks: the best score per member, then the size nearest the target."""
+def preference(
+    rows: IntArray, scores: FloatArray, target: int, worth: FloatArray | None = None
+) -> FloatArray:
+    """Which circle a person picks: the best score per member, then the size nearest the target.
+    Given each person's `worth` (the most they could bring to any circle, the bound's shares):
+    the circle that falls least short of its members' worth, so nobody who could bring much is
+    spent on a circle that uses little of it (10k people: +0.1-0.2 % score)."""
     sizes = (rows >= 0).sum(axis=1)
+    if worth is not None:
+        short = np.where(rows >= 0, worth[np.maximum(rows, 0)], 0.0).sum(axis=1) - scores
+        near: FloatArray = -short - 1e-6 * np.abs(sizes - target)
+        return near
     key: FloatArray = scores / sizes - 1e-6 * np.abs(sizes - target)
     return key
 
 
 def build(
-    pop: Population, params: MatchParams, peers: Peers, board: Board, order: IntArray, width: int
+    pop: Population,
+    params: MatchParams,
+    peers: Peers,
+    board: Board,
+    order: IntArray,
+    width: int,
+    worth: FloatArray | None = None,
 ) -> int:
-    """Open circles around free people, those with the fewest valid circles first. Returns how
-    many circles were opened."""
+    """Open circles around free people, those with the fewest valid circles first (each picks
+    by `preference`). Returns how many circles were opened."""
     seeds = order[board.circle_of[order] < 0]
     owner, rows, scores = local_circles(pop, params, peers, seeds, board.circle_of < 0, width)
     options = np.bincount(owner, minlength=len(seeds))
@@ -87,7 +102,8 @@ def build(
         if options[i] == 0 or board.circle_of[seeds[i]] >= 0:
             continue
         mine = rank[starts[i] : starts[i + 1]]
-        opened += _open_best(pop, params, peers, board, int(seeds[i]), rows[mine], scores[mine], width)
+        found = (rows[mine], scores[mine])
+        opened += _open_best(pop, params, peers, board, int(seeds[i]), found, width, worth)
     return opened
 
 
@@ -97,10 +113,11 @@ def _open_best(
     peers: Peers,
     board: Board,
     seed: int,
-    rows: IntArray,
-    scores: FloatArray,
+    found: tuple[IntArray, FloatArray],
     width: int,
+    worth: FloatArray | None,
 ) -> int:
+    rows, scores = found
     free = board.circle_of < 0
     available = (free[np.maximum(rows, 0)] | (rows < 0)).all(axis=1)
     if not available.any():  # neighbours were taken: look again among those still free
@@ -108,7 +125,7 @@ def _open_best(
         available = np.ones(len(rows), dtype=bool)
     if not available.any():
         return 0
-    key = np.where(available, preference(rows, scores, params.circle_size), -np.inf)
+    key = np.where(available, preference(rows, scores, params.circle_size, worth), -np.inf)
     best = int(np.argmax(key))
     board.open(rows[best], float(scores[best]))
     return 1

@@ -16,7 +16,7 @@ from .._model import MatchParams, Optimality, relative_gap
 from .._population import FloatArray, IntArray, Population
 from .._solution import Progress, Solution, Stop, never
 from .board import LARGE_PEERS_PER_PERSON, PEERS_PER_PERSON, Board, Peers, find_peers
-from .bound import upper_bound
+from .bound import best_shares, upper_bound, wish_shares
 from .build import build
 from .catalogue import circle_exists
 from .columns import improve_by_columns
@@ -102,7 +102,8 @@ def search(
     order = seed_order(pop, peers, params.seed)
     small = pop.size <= SMALL_POOL
     width = WIDE if small else NARROW
-    build(pop, params, peers, board, order, width)
+    worth = None if small else best_shares(pop, params) + wish_shares(pop, params)
+    build(pop, params, peers, board, order, width, worth)
     focus = np.arange(pop.size, dtype=np.int64)
     repairs = 0
     for round_ in range(MAX_PASSES):
@@ -111,7 +112,7 @@ def search(
         progress("Improving circles", 0.5 + 0.5 * round_ / MAX_PASSES)
         board.take_focus(peers)
         changed = insert_unplaced(pop, params, peers, board)
-        changed += build(pop, params, peers, board, order, width)
+        changed += build(pop, params, peers, board, order, width, worth)
         changed += swap_in(pop, params, peers, board)
         changed += relocate(pop, params, peers, board, focus, NEAR_PEERS if small else LARGE_NEAR_PEERS)
         changed += disband(pop, params, peers, board)
