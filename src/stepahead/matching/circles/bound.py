@@ -3,13 +3,13 @@ person's best possible share of any valid circle holding them, the largest `plac
 
 A circle's score splits into its members' shares: each member's goal score, an equal share of
 the function bonus (0.25 · (distinct functions − 1) / size) and half of each wish they share
-with someone they may sit with. So
-no packing placing `placed` people scores more than the `placed` largest best shares. A person's
-best share is worked out jointly for goals and functions, since the two pull apart: a goal is
-often best met by someone of the person's own function, who then adds no function to the circle.
-For each grade window a circle holding the person could sit in, and each function (or none), the
-best each of their goals could get from someone of that function in the window (hard rules left
-out: a bound over more circles is still a bound); then the best over every set of up to four
+with someone they may sit with. So no packing placing `placed` people scores more than the
+`placed` largest best shares. A person's best share is worked out jointly for goals and
+functions, since the two pull apart: a goal is often best met by someone of the person's own
+function, who then adds no function to the circle. For each grade window a circle holding the
+person could sit in, and each function (or none), the best each of their goals could get from
+someone of that function in the window who shares a language with them (the other hard rules
+left out: a bound over more circles is still one); then the best over every set of up to four
 co-members' functions of the goal score they could give plus the function bonus share they bring.
 """
 
@@ -74,15 +74,32 @@ def best_shares(pop: Population, params: MatchParams) -> FloatArray:
 
 def _window(pop: Population, kind: IntArray, kinds: int, inside: IntArray) -> tuple[FloatArray, IntArray]:
     """For the people of one grade window: reach[x, k, g], the most x's g-th goal could get from
-    someone of kind k in the window, and how many of each kind are there."""
+    someone of kind k in the window who shares a language with x (or where either lists none),
+    and count[x, k], how many such people of kind k there are besides x."""
+    tongues, group = np.unique(pop.languages[inside], axis=0, return_inverse=True)
+    group = group.ravel()
+    speaks = (tongues != 0).any(axis=1)
+    shared = (tongues[:, None, :] & tongues[None, :, :] != 0).any(axis=2)
+    fits = shared | ~speaks[:, None] | ~speaks[None, :]  # [group, group]: may sit together
     levels = pop.levels[inside]
-    present = np.zeros((kinds, levels.shape[1], MAX_LEVEL + 1), dtype=bool)  # [kind, skill, level]
-    present[kind[:, None], np.arange(levels.shape[1])[None, :], levels] = True
+    skills = np.arange(levels.shape[1])[None, :]
+    present = np.zeros((len(tongues), kinds, levels.shape[1], MAX_LEVEL + 1), dtype=bool)
+    present[group[:, None], kind[:, None], skills, levels] = True
     steps = np.arange(MAX_LEVEL + 1)
     gain = pop.utility[np.clip(steps[:, None] - steps[None, :], 0, MAX_LEVEL)]  # [theirs, own]
-    best = (present[:, :, :, None] * gain[None, None]).max(axis=2)  # [kind, skill, own level]
-    reach = best[:, pop.goals[inside], pop.own[inside]].transpose(1, 0, 2)  # [x, kind, goal]
-    return np.ascontiguousarray(reach), np.bincount(kind, minlength=kinds).astype(np.int64)
+    best = (present[..., None] * gain).max(axis=3)  # [group, kind, skill, own level]
+    reach = np.zeros((len(inside), kinds, 3))
+    count = np.zeros((len(inside), kinds), dtype=np.int64)
+    sizes = np.zeros((len(tongues), kinds), dtype=np.int64)
+    np.add.at(sizes, (group, kind), 1)
+    goals, own = pop.goals[inside], pop.own[inside]
+    for g in range(len(tongues)):
+        mine = np.flatnonzero(group == g)
+        near = fits[g]
+        reach[mine] = best[near][:, :, goals[mine], own[mine]].max(axis=0).transpose(1, 0, 2)
+        count[mine] = sizes[near].sum(axis=0)
+    count[np.arange(len(inside)), kind] -= 1  # not x itself
+    return reach, count
 
 
 def function_sets(kinds: int) -> tuple[IntArray, IntArray]:
@@ -111,12 +128,9 @@ def _best_sets(
     priority: Any,
     share: Any,
 ) -> None:
-    """share[x]: x's best share in this window (the count of x's own kind leaves x out)."""
-    others = count.copy()
+    """share[x]: x's best share in this window."""
     for x in range(reach.shape[0]):
-        others[kind[x]] -= 1
-        share[x] = _best_set(reach[x], others, kind[x], kinds, sets, sizes, bonus, priority)
-        others[kind[x]] += 1
+        share[x] = _best_set(reach[x], count[x], kind[x], kinds, sets, sizes, bonus, priority)
 
 
 @compiled
