@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from stepahead.matching import MatchParams, Participant
 from stepahead.matching._population import SCALE, compile_population
 from stepahead.matching._solution import never, silent
+from stepahead.matching.peer import relaxation
 from stepahead.matching.peer import solve as peer_solve
 from stepahead.matching.peer.graph import PairList, all_pairs
 from stepahead.matching.peer.kernel import check_prices, top_candidates, top_k_partners
@@ -108,9 +109,11 @@ def test_a_warm_relaxation_holds_every_listed_pair_and_never_beats_the_cold_opti
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_the_bound_with_warm_rounds_holds_for_every_matching(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_bound_with_warm_rounds_holds_for_every_matching(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Every round after the first re-solved warm, however many people it touches.
-    monkeypatch.setattr(peer_solve, "_WARM_SHARE", 1.0)
+    monkeypatch.setattr(relaxation, "WARM_SHARE", 1.0)
     monkeypatch.setattr(peer_solve, "_RAISE_ENOUGH", 0.0)
     monkeypatch.setattr(peer_solve, "BOUND_ROUNDS", 5)
     rng = random.Random(4_000 + seed)
@@ -131,3 +134,17 @@ def test_the_bound_with_warm_rounds_holds_for_every_matching(seed: int, monkeypa
     assert all(graph.has_edge(a, b) for a, b in pairs)
     placed = [i for pair in pairs for i in pair]
     assert len(placed) == len(set(placed))
+
+
+def test_a_grown_list_is_solved_warm_only_while_few_people_are_touched() -> None:
+    rng = np.random.default_rng(7)
+    n = 200
+    first = random_pairs(rng, n, 800)
+    relax = solve_coarse_relaxation(first, n, 100)
+    few = PairList(np.array([0, 2]), np.array([1, 3]), np.array([5_000_000, 5_000_000]))
+    many = random_pairs(rng, n, 400)
+    for added, warm in ((few, True), (many, False)):
+        listed = peer_solve._union(first, added, n)
+        grown = relaxation.grown_relaxation(relax, listed, added, n, 100)
+        assert grown.cold is not warm
+        assert (grown.prices[listed.a] + grown.prices[listed.b] >= 2 * listed.units).all()

@@ -32,7 +32,7 @@ from .graph import Candidates, PairList, pairs_of, peer_weights
 from .kernel import check_prices, top_candidates
 from .price_repair import PeerPool, price_and_repair
 from .proof import big_premium, blossom, units_array, units_of
-from .relaxation import Relaxation, resolve_around, solve_coarse_relaxation, solve_relaxation
+from .relaxation import Relaxation, grown_relaxation, solve_coarse_relaxation, solve_relaxation
 from .rounding import repair_around_left_out, round_relaxation
 from .tables import PairTables, count_eligible
 
@@ -59,12 +59,6 @@ EXACT_PEOPLE = 12_000
 BOUND_ROUNDS = 4
 # No further round once the raise is below this share of the bound: another one cannot gain more.
 _RAISE_ENOUGH = 2e-4
-# Later rounds re-solve only the people the new pairs touch (`resolve_around`) while they are
-# at most this share of the pool; past it, the whole list is solved again. At 100k people (one
-# function) the 4th round touches ~5% and its cold solve was the largest item (36-47 s of CPU).
-# Warm rounds with more touched lose bound: the 3rd touches ~70%, and re-solved warm its bound
-# ended 0.05% above a cold one's; widening the re-solved set by a hop took in everyone.
-_WARM_SHARE = 0.1
 _FRESH_SOLVE_PAIRS = 600_000  # up to this, the final matching gets its own cardinality-first solve
 # Per person and round, the pairs that break the prices most join the next relaxation. More
 # tighten the bound but slow the solver; at 100k: 7 held, 36 s and a 0.38% gap; 8 held,
@@ -192,7 +186,7 @@ def _bounded_matching(
         last = round_no + 1 == BOUND_ROUNDS
         if not len(violators) or raise2 <= _RAISE_ENOUGH * bound2 or stop() or last:
             break
-        relax = _next_relaxation(relax, pairs, violators, n)
+        relax = grown_relaxation(relax, pairs, violators, n, _BOUND_COARSENING)
         # a warm relaxation prices people left out by their floors: the last cold one rounds better
         cold = relax if relax.cold else cold
     bound = min(bounds2) / 2 / SCALE
@@ -210,15 +204,6 @@ def _bounded_matching(
     return matching, Optimality(
         False, bound, relative_gap(found, bound), "relaxation bound over all eligible pairs"
     )
-
-
-def _next_relaxation(relax: Relaxation, pairs: PairList, violators: PairList, n: int) -> Relaxation:
-    """The relaxation over the grown list: warm, re-solving only around the pairs that broke the
-    prices, once they are few enough for that to pay; a cold solve of the whole list otherwise."""
-    touched = np.unique(np.concatenate([violators.a, violators.b]))
-    if len(touched) > _WARM_SHARE * n:
-        return solve_coarse_relaxation(pairs, n, _BOUND_COARSENING)
-    return resolve_around(relax, pairs, touched, n, _BOUND_COARSENING)
 
 
 def _bound_round(pool: _Pool, cands: Candidates, relax: Relaxation) -> tuple[int, PairList]:
