@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from bench.circles_oracle import every_circle, locate, optimum
+
 from stepahead.matching import MatchParams, Mode, match
 from stepahead.synthetic import SHAPES, generate_organisation
 from tests.unit.matching import test_circles_optimum as reference
