@@ -92,3 +92,18 @@ def test_after_loading_the_engine_modules_hold_compiled_kernels() -> None:
     assert not isinstance(_rules.allowed, Kernel)
     assert not isinstance(peer_kernel.top_k_partners, Kernel)
     assert peer_kernel.numba is real
+
+
+def test_every_kernel_module_takes_numba_from_the_loader() -> None:
+    """A module importing numba itself would compile kernels that call the loader's stand-ins."""
+    engine = REPO / "src" / "stepahead" / "matching"
+    direct = [
+        str(path.relative_to(engine))
+        for path in engine.rglob("*.py")
+        if path.name != "_kernels.py"
+        and any(
+            line.startswith(("import numba", "from numba"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
+    ]
+    assert direct == [], f"use `from .._kernels import numba` in {direct}"
