@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from stepahead.matching import MatchParams, Participant
 from stepahead.matching._population import SCALE, compile_population
 from stepahead.matching._solution import never, silent
-from stepahead.matching.peer import relaxation
+from stepahead.matching.peer import relaxation, rounding
 from stepahead.matching.peer import solve as peer_solve
 from stepahead.matching.peer.graph import PairList, all_pairs
 from stepahead.matching.peer.kernel import check_prices, top_candidates, top_k_partners
@@ -148,3 +148,27 @@ def test_a_grown_list_is_solved_warm_only_while_few_people_are_touched() -> None
         grown = relaxation.grown_relaxation(relax, listed, added, n, 100)
         assert grown.cold is not warm
         assert (grown.prices[listed.a] + grown.prices[listed.b] >= 2 * listed.units).all()
+
+
+def alternate_by_every_try(cycle: list[int], arc_value: np.ndarray, n: int) -> list[tuple[int, int]]:
+    """The rounding's reference: sum each try of alternate arcs, keep the first best."""
+    size = len(cycle)
+    best: list[tuple[int, int]] = []
+    best_value = -1
+    for shift in range(size if size % 2 else 2) if size >= 2 else ():
+        chosen = [
+            (cycle[(shift + 2 * t) % size], cycle[(shift + 2 * t + 1) % size]) for t in range(size // 2)
+        ]
+        value = sum(int(arc_value[a]) for a, _ in chosen)
+        if value > best_value:
+            best, best_value = chosen, value
+    return [(min(a, b), max(a, b)) for a, b in best if n not in (a, b)]
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_rounding_a_cycle_keeps_the_first_best_alternate_arcs(seed: int) -> None:
+    rng = random.Random(seed)
+    n = 60
+    cycle = rng.sample(range(n + 1), rng.randint(0, 41))
+    values = np.array([rng.choice([0, 5, 7, rng.randint(0, 100)]) for _ in range(n + 1)], dtype=np.int64)
+    assert rounding._best_alternate(cycle, values, n) == alternate_by_every_try(cycle, values, n)

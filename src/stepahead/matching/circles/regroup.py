@@ -10,9 +10,9 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any
 
-import numba
 import numpy as np
 
+from .._kernels import numba
 from .._model import MatchParams
 from .._population import FloatArray, IntArray, Population
 from .._rules import allowed, compiled, key_in
