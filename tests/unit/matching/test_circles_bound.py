@@ -1,7 +1,8 @@
 """The large-pool circle bound (each person's best share of any valid circle) against the exact
-enumerator of test_circles_optimum: every valid circle's score is at most its members' shares, so
-the bound is never below the optimum; and it is tighter than "best goals plus a full function
-bonus share" where goals are only met within one's own function."""
+enumerator of test_circles_optimum: every valid circle's score is at most its members' shares,
+under either split of the function bonus (evenly, or to members alone in their function), so the
+bound is never below the optimum; and it is tighter than "best goals plus a full function bonus
+share" where goals are only met within one's own function."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from stepahead.matching import MatchParams, Mode, Participant
 from stepahead.matching._population import compile_population
-from stepahead.matching.circles.bound import best_shares, upper_bound, wish_shares
+from stepahead.matching.circles.bound import EVEN, UNIQUE, best_shares, split_shares, upper_bound, wish_shares
 from stepahead.synthetic import SHAPES as SYNTHETIC_SHAPES
 from stepahead.synthetic import generate_organisation
 from tests.unit.matching.test_circles_optimum import SHAPES, allowed, every_circle, optimum, shaped
@@ -31,7 +32,7 @@ def pool(draw_seed: int, size: int, shape: str, band: int) -> list[Participant]:
     return people
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     seed=st.integers(0, 2**31),
     size=st.integers(6, 16),
@@ -46,14 +47,14 @@ def test_every_valid_circle_scores_at_most_its_members_shares(
     people = pool(seed, size, shape, band)
     params = MatchParams(mode=Mode.CIRCLES, circle_band=band, cross_function_bonus=bonus, wish_bonus=wish)
     pop = compile_population(people, params)
-    shares = best_shares(pop, params) + wish_shares(pop, params)
+    shares = split_shares(pop, params) + wish_shares(pop, params)[:, None]
     rows, scores = every_circle(people, params)
     for row, score in zip(rows, scores, strict=True):
         members = row[row >= 0]
-        assert shares[members].sum() >= score - 1e-9, (members, score)
+        assert (shares[members].sum(axis=0) >= score - 1e-9).all(), (members, score)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(
     seed=st.integers(0, 2**31),
     size=st.integers(8, 30),
@@ -93,6 +94,11 @@ def test_goals_met_only_within_ones_function_cost_function_bonus() -> None:
     shares = best_shares(compile_population(people, params), params)
     assert shares[1] == pytest.approx(1.0 + 0.25 * 3 / 5)
     assert shares[4] == pytest.approx(0.25 * 4 / 5)  # gains nothing; at best a circle of five functions
+    unique = split_shares(compile_population(people, params), params)
+    # Credited to unique functions, R1 sharing its function stands for half a function's excess.
+    assert unique[1, UNIQUE] == pytest.approx(1.0 + 0.25 * (4 / 5 - 1 / 2))
+    assert unique[4, UNIQUE] == pytest.approx(0.25 * 4 / 5)
+    assert (unique[:, EVEN] == shares).all()
     unbonused = dataclasses.replace(params, cross_function_bonus=0.0)
     assert best_shares(compile_population(people, unbonused), unbonused)[1] == pytest.approx(1.0)
 
@@ -110,3 +116,32 @@ def test_wishes_count_only_between_people_who_may_share_a_circle() -> None:
     params = MatchParams(mode=Mode.CIRCLES, wish_bonus=0.5)
     shares = wish_shares(compile_population(people, params), params)
     assert shares.tolist() == pytest.approx([0.5, 0.5, 0.0, 0.0, 0.0])
+
+
+def test_the_bound_takes_the_tighter_split() -> None:
+    """Where goals are met only within one's function, crediting the bonus to unique functions
+    bounds lower than the even split; the bound is the lower of the two, and above the optimum."""
+    people = ring("eng", ("sales", "hr", "legal", "ops"))
+    params = MatchParams(mode=Mode.CIRCLES)
+    pop = compile_population(people, params)
+    shares = split_shares(pop, params)
+    even, unique = shares.sum(axis=0)
+    assert unique < even
+    assert upper_bound(pop, params, len(people)) == pytest.approx(unique)
+    most, best = optimum(people, params)
+    assert upper_bound(pop, params, most) >= best - 1e-9
+
+
+def test_people_without_a_function_are_credited_no_bonus() -> None:
+    """Someone with no function adds none to a circle: credited to unique functions, their share
+    is their goals alone."""
+    people = [
+        Participant.build("A", 3, skills={"a": 2, "b": 1}, goals=["b"]),
+        Participant.build("B", 3, skills={"b": 2, "a": 1}, goals=["a"], function="eng"),
+        Participant.build("C", 3, skills={"a": 2, "b": 2}, goals=["c"], function="ops"),
+        Participant.build("D", 3, skills={"c": 3}, goals=["a"], function="hr"),
+    ]
+    params = MatchParams(mode=Mode.CIRCLES)
+    shares = split_shares(compile_population(people, params), params)
+    assert shares[0, UNIQUE] == pytest.approx(1.0)
+    assert shares[0, EVEN] > 1.0

@@ -11,6 +11,16 @@ person could sit in, and each function (or none), the best each of their goals c
 someone of that function in the window who shares a language with them (the other hard rules
 left out: a bound over more circles is still one); then the best over every set of up to four
 co-members' functions of the goal score they could give plus the function bonus share they bring.
+
+The function bonus can be split among members in more than one way, and each split gives a bound:
+evenly (each member 1/size of it), or credited to the members whose function nobody else in the
+circle has. A circle's bonus is 0.25 · (size − 1 − excess), excess being its members beyond the
+first of each function (and everyone without one); a member sharing their function with m − 1
+others stands for at least 1 − 1/m ≥ 1/2 of that excess, one without a function for
+(size − 1)/size. So a member gets 0.25 · ((size − 1)/size − their part of the excess): at most 0.2
+alone in their function, 0.075 with a colleague of the same function. The second split charges
+goals met by one's own function more, and is the tighter bound where goals are mostly met
+within a function (many skills, specialisms by function); the bound is the lower of the two.
 """
 
 from __future__ import annotations
@@ -30,10 +40,17 @@ from .score import MAX_SIZE, MIN_SIZE
 _SETS: dict[int, tuple[IntArray, IntArray]] = {}
 
 
+# Columns of `split_shares`: the function bonus split evenly, or credited to unique functions.
+EVEN, UNIQUE = 0, 1
+# Least part of a circle's excess a member sharing their function stands for (1 − 1/m, m ≥ 2).
+SHARED_EXCESS = 0.5
+
+
 def upper_bound(pop: Population, params: MatchParams, placed: int) -> float:
-    """No packing placing `placed` people scores more than this."""
-    best = best_shares(pop, params) + wish_shares(pop, params)
-    return float(np.sort(best)[::-1][:placed].sum())
+    """No packing placing `placed` people scores more than this: the lower of the two splits."""
+    best = split_shares(pop, params) + wish_shares(pop, params)[:, None]
+    top = np.sort(best, axis=0)[::-1][:placed]
+    return float(top.sum(axis=0).min()) if len(top) else 0.0
 
 
 def wish_shares(pop: Population, params: MatchParams) -> FloatArray:
@@ -51,8 +68,16 @@ def wish_shares(pop: Population, params: MatchParams) -> FloatArray:
 
 
 def best_shares(pop: Population, params: MatchParams) -> FloatArray:
-    """Each person's most goal score plus function bonus share in any valid circle (wishes apart)."""
-    best = np.zeros(pop.size, dtype=np.float64)
+    """Each person's most goal score plus even function bonus share in any valid circle (wishes
+    apart)."""
+    shares: FloatArray = split_shares(pop, params)[:, EVEN]
+    return shares
+
+
+def split_shares(pop: Population, params: MatchParams) -> FloatArray:
+    """Each person's most goal score plus function bonus share in any valid circle (wishes apart),
+    for each split of the bonus: columns EVEN and UNIQUE."""
+    best = np.zeros((pop.size, 2), dtype=np.float64)
     if not pop.size:
         return best
     kinds = int(pop.functions.max(initial=-1)) + 2  # each function, and "none" last
@@ -66,7 +91,7 @@ def best_shares(pop: Population, params: MatchParams) -> FloatArray:
         if len(inside) < MIN_SIZE:
             continue
         reach, count = _window(pop, kind[inside], kinds, inside)
-        share = np.zeros(len(inside))
+        share = np.zeros((len(inside), 2))
         _best_sets(reach, count, kind[inside], kinds, sets, sizes, bonus, priority, share)
         best[inside] = np.maximum(best[inside], share)
     return best
@@ -128,26 +153,32 @@ def _best_sets(
     priority: Any,
     share: Any,
 ) -> None:
-    """share[x]: x's best share in this window."""
+    """share[x]: x's best share in this window, for each split."""
     for x in range(reach.shape[0]):
-        share[x] = _best_set(reach[x], count[x], kind[x], kinds, sets, sizes, bonus, priority)
+        share[x, EVEN], share[x, UNIQUE] = _best_set(
+            reach[x], count[x], kind[x], kinds, sets, sizes, bonus, priority
+        )
 
 
 @compiled
 def _best_set(
     reach: Any, count: Any, own_kind: int, kinds: int, sets: Any, sizes: Any, bonus: float, priority: Any
-) -> float:
+) -> tuple[float, float]:
     """The most goal score plus function bonus share over sets of co-members' kinds that can sit
-    with x in this window (one kind alone needs two people of it: a circle has three or more)."""
-    top = 0.0
+    with x in this window (one kind alone needs two people of it: a circle has three or more),
+    and circle sizes that hold them: with the bonus split evenly, and credited to unique functions."""
+    even, unique = 0.0, 0.0
+    none = kinds - 1
     for s in range(sets.shape[0]):
         m = sizes[s]
         possible = True
-        distinct = 0 if own_kind == kinds - 1 else 1
+        distinct = 0 if own_kind == none else 1
+        colleague = False  # someone of x's own function sits with x
         for i in range(m):
             k = sets[s, i]
             possible = possible and count[k] >= (2 if m == 1 else 1)
-            distinct += 1 if (k != own_kind and k != kinds - 1) else 0
+            distinct += 1 if (k != own_kind and k != none) else 0
+            colleague = colleague or k == own_kind
         if not possible:
             continue
         goal = 0.0
@@ -156,6 +187,8 @@ def _best_set(
             for i in range(m):
                 most = max(most, reach[sets[s, i], g])
             goal += priority[g] * most
-        seats = max(MIN_SIZE, m + 1)
-        top = max(top, goal + bonus * max(distinct - 1, 0) / seats)
-    return top
+        for seats in range(max(MIN_SIZE, m + 1), MAX_SIZE + 1):
+            even = max(even, goal + bonus * max(distinct - 1, 0) / seats)
+            excess = (seats - 1) / seats if own_kind == none else (SHARED_EXCESS if colleague else 0.0)
+            unique = max(unique, goal + bonus * ((seats - 1) / seats - excess))
+    return even, unique

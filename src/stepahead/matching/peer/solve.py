@@ -32,7 +32,7 @@ from .graph import Candidates, PairList, pairs_of, peer_weights
 from .kernel import check_prices, top_candidates
 from .price_repair import PeerPool, price_and_repair
 from .proof import big_premium, blossom, units_array, units_of
-from .relaxation import Relaxation, solve_coarse_relaxation, solve_relaxation
+from .relaxation import Relaxation, grown_relaxation, solve_coarse_relaxation, solve_relaxation
 from .rounding import repair_around_left_out, round_relaxation
 from .tables import PairTables, count_eligible
 
@@ -176,15 +176,19 @@ def _bounded_matching(
     n = pool.pop.size
     pairs = cands.pairs
     bounds2: list[int] = []  # every round's bound holds: the least is kept
+    relax = cold = solve_coarse_relaxation(pairs, n, _BOUND_COARSENING)
     for round_no in range(BOUND_ROUNDS):
-        relax = solve_coarse_relaxation(pairs, n, _BOUND_COARSENING)
         progress("Checking pairs outside the candidate lists", 0.6 + 0.05 * round_no)
         bound2, violators = _bound_round(pool, cands, relax)
         bounds2.append(bound2)
-        pairs = _union(pairs, violators, n)
         raise2 = bound2 - int(relax.prices.sum())
-        if not len(violators) or raise2 <= _RAISE_ENOUGH * bound2 or stop():
+        pairs = _union(pairs, violators, n)
+        last = round_no + 1 == BOUND_ROUNDS
+        if not len(violators) or raise2 <= _RAISE_ENOUGH * bound2 or stop() or last:
             break
+        relax = grown_relaxation(relax, pairs, violators, n, _BOUND_COARSENING)
+        # a warm relaxation prices people left out by their floors: the last cold one rounds better
+        cold = relax if relax.cold else cold
     bound = min(bounds2) / 2 / SCALE
     progress("Rounding the relaxation", 0.85)
     known = Candidates(pairs, cands.kth_units)
@@ -195,7 +199,7 @@ def _bounded_matching(
         # The last relaxation rounds to nearly everyone placed; on pools this large a fresh
         # cardinality-first solve would cost as much as all the rounds before, so only the
         # people rounding leaves out are re-solved exactly, with their neighbourhoods.
-        matching = repair_around_left_out(round_relaxation(relax, n), coarse.pairs, n, _big(coarse, n))
+        matching = repair_around_left_out(round_relaxation(cold, n), coarse.pairs, n, _big(coarse, n))
     found = units_of(pairs, matching) / SCALE
     return matching, Optimality(
         False, bound, relative_gap(found, bound), "relaxation bound over all eligible pairs"

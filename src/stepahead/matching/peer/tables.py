@@ -85,6 +85,7 @@ class PairTables:
     priority: npt.NDArray[np.float64]
     cross_bonus: float
     wish_bonus: float
+    cross_cap: npt.NDArray[np.float64]  # the cross-function bonus a row's pairs can carry, 0 or cross_bonus
     reach: float  # the most anyone can give anyone: every goal at the best gap
     goal_groups: GoalGroups
 
@@ -116,6 +117,7 @@ class PairTables:
             priority=np.array(PRIORITY_WEIGHTS, dtype=np.float64),
             cross_bonus=float(params.cross_function_bonus),
             wish_bonus=float(params.wish_bonus),
+            cross_cap=_cross_cap(pop.functions[order], grades, params),
             reach=float(sum(PRIORITY_WEIGHTS) * pop.gain.max()),
             goal_groups=GoalGroups.of(pop.goals[order]),
         )
@@ -130,7 +132,7 @@ class PairTables:
         scoring = (self.levels, self.goals, self.own, self.gain, self.priority)
         rules = (self.order, self.manager, self.languages, self.in_blocked, self.blocked_keys)
         bonus = (self.order, self.functions, self.in_wish, self.wish_keys, self.wish_counts)
-        weights = (self.cross_bonus, self.wish_bonus)
+        weights = (self.cross_bonus, self.wish_bonus, self.cross_cap)
         return band, self.reach, scoring, rules, bonus + weights
 
     def population_order(self, sorted_values: IntArray) -> IntArray:
@@ -152,14 +154,15 @@ def value(scoring: Any, giver: int, receiver: int) -> float:
 @compiled
 def bonus_cap(bonus: Any, i: int) -> float:
     """The most bonus any pair of row i can carry: cross-function, and a wish both ways."""
-    in_wish, cross_bonus, wish_bonus = bonus[2], bonus[5], bonus[6]
-    return float(cross_bonus + (2 * wish_bonus if in_wish[i] else 0.0))
+    in_wish, wish_bonus, cross_cap = bonus[2], bonus[6], bonus[7]
+    return float(cross_cap[i] + (2 * wish_bonus if in_wish[i] else 0.0))
 
 
 @compiled
 def units(bonus: Any, i: int, j: int, received: float, given: float) -> int:
     """Weight units of a pair from what each gives the other (received = v(j → i))."""
-    order, functions, in_wish, wish_keys, wish_counts, cross_bonus, wish_bonus = bonus
+    order, functions, in_wish, wish_keys, wish_counts = bonus[0], bonus[1], bonus[2], bonus[3], bonus[4]
+    cross_bonus, wish_bonus = bonus[5], bonus[6]
     give, take = (given, received) if order[i] < order[j] else (received, given)
     balance = 2 * give * take / max(give + take, 1e-12)
     extra = 0.0
@@ -207,6 +210,20 @@ def count_eligible(tables: PairTables, limit: int) -> int:
         total += int(_count_eligible(rows[start : start + step], *tables.args()))
         start, step = start + step, 2 * step
     return total
+
+
+def _cross_cap(functions: IntArray, grades: IntArray, params: MatchParams) -> npt.NDArray[np.float64]:
+    """Per row (grade order), the cross-function bonus its pairs can carry: none when nobody in
+    its grade band has a function other than its own. The scans prune partners by what a pair
+    could weigh at most, and a bonus of 0.25 that nobody can earn (one-function organisations)
+    kept about a third more partners in play."""
+    cap = np.zeros(len(functions), dtype=np.float64)
+    for grade in np.unique(grades):
+        near = np.abs(grades - grade) <= params.band
+        # a row's own function is among those of its band, so another one means two or more
+        if len(np.unique(functions[near & (functions >= 0)])) > 1:
+            cap[(grades == grade) & (functions >= 0)] = params.cross_function_bonus
+    return cap
 
 
 def _inverse(order: IntArray) -> IntArray:

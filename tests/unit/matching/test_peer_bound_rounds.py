@@ -1,0 +1,174 @@
+"""The bounded peer path's cheaper rounds: warm relaxations re-solved around the pairs that broke
+the prices (`relaxation.resolve_around`), and scans that know when no cross-function bonus can
+be earned (`tables._cross_cap`). Each against an oracle: every listed or eligible pair, the
+exact LP optimum, networkx's heaviest matching of the whole eligible graph."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stepahead.matching import MatchParams, Participant
+from stepahead.matching._population import SCALE, compile_population
+from stepahead.matching._solution import never, silent
+from stepahead.matching.peer import relaxation, rounding
+from stepahead.matching.peer import solve as peer_solve
+from stepahead.matching.peer.graph import PairList, all_pairs
+from stepahead.matching.peer.kernel import check_prices, top_candidates, top_k_partners
+from stepahead.matching.peer.relaxation import resolve_around, solve_coarse_relaxation, solve_relaxation
+from stepahead.matching.peer.tables import PairTables, _cross_cap
+from tests.support.pools import random_pool
+from tests.unit.matching.test_peer import eligible_graph, exact_weight, objective
+
+
+def with_functions(people: list[Participant], rng: random.Random, kind: str) -> list[Participant]:
+    """One function for everyone, or one in the low grades and a mix above."""
+    if kind == "one":
+        return [dataclasses.replace(p, function="sales") for p in people]
+    mixed = ("", "sales", "finance")
+    return [dataclasses.replace(p, function="sales" if p.grade <= 2 else rng.choice(mixed)) for p in people]
+
+
+def test_the_cross_function_cap_is_zero_where_no_band_holds_two_functions() -> None:
+    params = MatchParams(band=1, cross_function_bonus=0.25)
+    grades = np.array([1, 1, 2, 3, 4, 4, 5], dtype=np.int64)
+    functions = np.array([0, 0, -1, 0, 1, 0, 1], dtype=np.int64)
+    # grades 1-2 see function 0 only; 3-5 see 0 and 1; no function earns nothing anywhere
+    assert _cross_cap(functions, grades, params).tolist() == [0, 0, 0, 0.25, 0.25, 0.25, 0.25]
+    assert not _cross_cap(np.zeros(7, dtype=np.int64), grades, params).any()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    size=st.integers(0, 50),
+    band=st.integers(0, 2),
+    kind=st.sampled_from(["one", "low-grades-one"]),
+    k=st.integers(1, 5),
+    keep=st.integers(1, 3),
+)
+def test_scans_where_few_functions_meet_find_every_pair_the_oracle_does(
+    seed: int, size: int, band: int, kind: str, k: int, keep: int
+) -> None:
+    rng = random.Random(seed)
+    params = MatchParams(band=band)
+    people = with_functions(random_pool(rng, size, skills=rng.choice([2, 4, 8])), rng, kind)
+    pop = compile_population(people, params)
+    tables = PairTables.of(pop, params)
+    everything = all_pairs(pop, params)
+    expected: list[list[tuple[int, int]]] = [[] for _ in range(pop.size)]
+    for a, b, u in zip(everything.a.tolist(), everything.b.tolist(), everything.units.tolist(), strict=True):
+        expected[a].append((u, b))
+        expected[b].append((u, a))
+    units, partner, _ = top_k_partners(tables, k)
+    for person, row in enumerate(expected):
+        listed = [(int(u), int(p)) for u, p in zip(units[person], partner[person], strict=True) if p >= 0]
+        assert listed == sorted(row, key=lambda x: (-x[0], x[1]))[:k]
+    prices = np.random.default_rng(seed).integers(0, 3_000_000, pop.size)
+    raised = check_prices(tables, prices, np.ones(pop.size, dtype=bool), keep).raised()
+    for a, b, u in zip(everything.a.tolist(), everything.b.tolist(), everything.units.tolist(), strict=True):
+        assert raised[a] + prices[b] >= 2 * u
+        assert raised[b] + prices[a] >= 2 * u
+
+
+def random_pairs(rng: np.random.Generator, n: int, count: int) -> PairList:
+    a = rng.integers(0, n, count)
+    b = rng.integers(0, n, count)
+    keep = a != b
+    lo, hi = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+    _, first = np.unique(lo * n + hi, return_index=True)
+    units = rng.integers(1, 2_000_000, len(first))
+    # ties and a few heavy pairs, where the double cover's odd cycles live
+    units[rng.random(len(units)) < 0.3] = 1_000_000
+    return PairList(lo[first], hi[first], units)
+
+
+@pytest.mark.parametrize("seed", range(60))
+@pytest.mark.parametrize("factor", [1, 100])
+def test_a_warm_relaxation_holds_every_listed_pair_and_never_beats_the_cold_optimum(
+    seed: int, factor: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 40))
+    first = random_pairs(rng, n, int(rng.integers(1, 4 * n)))
+    relax = solve_coarse_relaxation(first, n, factor)
+    extra = random_pairs(rng, n, int(rng.integers(0, n)))
+    grown = peer_solve._union(first, extra, n)
+    touched = np.unique(np.concatenate([extra.a, extra.b]))
+    warm = resolve_around(relax, grown, touched, n, factor)
+    prices = warm.prices
+    assert (prices >= 0).all()
+    assert (prices[grown.a] + prices[grown.b] >= 2 * grown.units).all()
+    assert sorted(warm.sigma.tolist()) == list(range(n + 1))  # still an assignment
+    assert warm.bound2 >= solve_relaxation(grown, n, 0).bound2  # a dual: never below the LP optimum
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_bound_with_warm_rounds_holds_for_every_matching(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every round after the first re-solved warm, however many people it touches.
+    monkeypatch.setattr(relaxation, "WARM_SHARE", 1.0)
+    monkeypatch.setattr(peer_solve, "_RAISE_ENOUGH", 0.0)
+    monkeypatch.setattr(peer_solve, "BOUND_ROUNDS", 5)
+    rng = random.Random(4_000 + seed)
+    params = MatchParams(band=rng.choice([1, 2]))
+    people = random_pool(rng, rng.randint(6, 40), skills=rng.choice([2, 4, 8]), identical=seed % 9 == 0)
+    if seed % 3 == 0:
+        people = with_functions(people, rng, "one")
+    pop = compile_population(people, params)
+    tables = PairTables.of(pop, params)
+    cands = top_candidates(tables, rng.choice([1, 2]))
+    pool = peer_solve._Pool(pop, params, tables, eligible=10**9)
+    pairs, optimality = peer_solve._bounded_matching(pool, cands, silent, never)
+    heaviest = exact_weight(people, params)
+    assert optimality.upper_bound >= heaviest - 1e-9
+    assert not optimality.proven
+    assert objective(people, params, pairs)[1] / SCALE <= heaviest + 1e-9
+    graph = eligible_graph(people, params)
+    assert all(graph.has_edge(a, b) for a, b in pairs)
+    placed = [i for pair in pairs for i in pair]
+    assert len(placed) == len(set(placed))
+
+
+def test_a_grown_list_is_solved_warm_only_while_few_people_are_touched() -> None:
+    rng = np.random.default_rng(7)
+    n = 200
+    first = random_pairs(rng, n, 800)
+    relax = solve_coarse_relaxation(first, n, 100)
+    few = PairList(np.array([0, 2]), np.array([1, 3]), np.array([5_000_000, 5_000_000]))
+    many = random_pairs(rng, n, 400)
+    for added, warm in ((few, True), (many, False)):
+        listed = peer_solve._union(first, added, n)
+        grown = relaxation.grown_relaxation(relax, listed, added, n, 100)
+        assert grown.cold is not warm
+        assert (grown.prices[listed.a] + grown.prices[listed.b] >= 2 * listed.units).all()
+
+
+def alternate_by_every_try(cycle: list[int], arc_value: np.ndarray, n: int) -> list[tuple[int, int]]:
+    """The rounding's reference: sum each try of alternate arcs, keep the first best."""
+    size = len(cycle)
+    best: list[tuple[int, int]] = []
+    best_value = -1
+    for shift in range(size if size % 2 else 2) if size >= 2 else ():
+        chosen = [
+            (cycle[(shift + 2 * t) % size], cycle[(shift + 2 * t + 1) % size]) for t in range(size // 2)
+        ]
+        value = sum(int(arc_value[a]) for a, _ in chosen)
+        if value > best_value:
+            best, best_value = chosen, value
+    return [(min(a, b), max(a, b)) for a, b in best if n not in (a, b)]
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_rounding_a_cycle_keeps_the_first_best_alternate_arcs(seed: int) -> None:
+    rng = random.Random(seed)
+    n = 60
+    cycle = rng.sample(range(n + 1), rng.randint(0, 41))
+    values = np.array([rng.choice([0, 5, 7, rng.randint(0, 100)]) for _ in range(n + 1)], dtype=np.int64)
+    assert rounding._best_alternate(cycle, values, n) == alternate_by_every_try(cycle, values, n)
