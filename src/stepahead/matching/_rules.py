@@ -7,20 +7,21 @@ implementation of the rules serves every kernel."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-import numba
 import numpy as np
+
+from ._kernels import numba
 
 
 def compiled[F: Callable[..., Any]](fn: F) -> F:
     """A helper the kernels inline (numba)."""
-    return cast(F, numba.njit(cache=True, nogil=True, inline="always")(fn))
+    return numba.njit(cache=True, nogil=True, inline="always")(fn)
 
 
 def compiled_parallel[F: Callable[..., Any]](fn: F) -> F:
     """A kernel whose `numba.prange` loop runs on every core."""
-    return cast(F, numba.njit(cache=True, nogil=True, parallel=True)(fn))
+    return numba.njit(cache=True, nogil=True, parallel=True)(fn)
 
 
 @compiled

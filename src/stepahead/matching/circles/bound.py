@@ -28,9 +28,9 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any
 
-import numba
 import numpy as np
 
+from .._kernels import numba
 from .._model import MAX_LEVEL, MatchParams
 from .._population import FloatArray, IntArray, Population, hard_rules_mask
 from .._rules import compiled

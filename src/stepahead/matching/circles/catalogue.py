@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numba
 import numpy as np
 
+from .._kernels import numba
 from .._model import MatchParams
 from .._population import FloatArray, IntArray, Population, bonuses, hard_rules_mask
 from .._rules import compiled

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numba
 import numpy as np
 
+from .._kernels import numba
 from .._population import FloatArray, IntArray
 from .catalogue import Tables, exchange_and_score
 from .score import MAX_SIZE

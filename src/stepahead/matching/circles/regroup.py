@@ -10,9 +10,9 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any
 
-import numba
 import numpy as np
 
+from .._kernels import numba
 from .._model import MatchParams
 from .._population import FloatArray, IntArray, Population
 from .._rules import allowed, compiled, key_in
@@ -55,6 +55,12 @@ def regroup(
     placed = focus[board.circle_of[focus] >= 0]
     person, near = circles_near(board, peers, placed, near_peers)
     home = board.circle_of[person]
+    return regroup_pairs(pop, params, board, home, near)
+
+
+def regroup_pairs(pop: Population, params: MatchParams, board: Board, home: IntArray, near: IntArray) -> int:
+    """Split each pair of circles (home[i], near[i]) in the best way; apply the best regroupings
+    that touch disjoint circles. Returns how many."""
     pair = np.unique(np.minimum(home, near) * len(board.alive) + np.maximum(home, near))
     first, second = np.divmod(pair, len(board.alive))
     union = np.concatenate([board.members[first], board.members[second]], axis=1)

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
+from .._kernels import numba
 from .._model import MatchParams
 from .._population import FloatArray, IntArray, Population
 from .._rules import allowed, compiled, key_in

@@ -24,6 +24,7 @@ from .exact import exact_circles
 from .moves import LARGE_NEAR_PEERS, NEAR_PEERS, disband, insert_unplaced, relocate, swap_in
 from .regroup import LARGE_REGROUP_PEERS, REGROUP_PEERS, regroup
 from .repair import repair
+from .windows import regroup_in_windows
 
 MAX_PASSES = 40
 # How many of a person's nearest free peers are tried for a new circle: all subsets of 2 to 4.
@@ -124,6 +125,8 @@ def search(
         if not changed:
             break
         focus = board.take_focus(peers)
+    if not small:  # beyond one's peers: circles of nearby grades trade members
+        regroup_in_windows(pop, params, board, params.seed, stop)
     return board
 
 

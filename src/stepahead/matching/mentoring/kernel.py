@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numba
 import numpy as np
 
+from .._kernels import numba
 from .._rules import allowed, compiled, compiled_parallel, languages_clash
 from .units import TIE_BITS
 

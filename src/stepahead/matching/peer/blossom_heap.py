@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numba
+from .._kernels import numba
 
 _kernel = numba.njit(cache=True, nogil=True)
 

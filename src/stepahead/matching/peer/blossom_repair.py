@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numba
-
-from .blossom_kernel import _BASE, _DOWN, _DUAL, _INB, _MATE, _MATEK, _PARENT, _expand, _leaves
+from .._kernels import numba
+from .blossom_ops import _expand
+from .blossom_state import _BASE, _DOWN, _DUAL, _INB, _MATE, _MATEK, _PARENT, _leaves
 
 _kernel = numba.njit(cache=True, nogil=True)
 

@@ -16,19 +16,10 @@ import numpy.typing as npt
 
 from .._population import IntArray
 from .._solution import Stop, never
-from .blossom_kernel import (
-    _DOWN,
-    _DUAL,
-    _MATE,
-    _PARENT,
-    _ROWS,
-    blossom_share,
-    blossom_tree,
-    greedy_start,
-    run,
-    start,
-)
+from .blossom_duals import blossom_share, blossom_tree, greedy_start
+from .blossom_kernel import run
 from .blossom_repair import repair
+from .blossom_state import _DOWN, _DUAL, _MATE, _PARENT, _ROWS, start
 
 
 @dataclass(frozen=True, slots=True)

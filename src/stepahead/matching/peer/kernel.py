@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
+from .._kernels import numba
 from .._model import MAX_LEVEL
 from .._population import SCALE, IntArray
 from .._rules import allowed, compiled, compiled_parallel

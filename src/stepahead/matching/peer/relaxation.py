@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import linear_sum_assignment
 
+from .._kernels import numba
 from .._population import IntArray
 from .graph import PairList
 

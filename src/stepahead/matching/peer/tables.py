@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
+from .._kernels import numba
 from .._model import MAX_LEVEL, MatchParams
 from .._population import SCALE, IntArray, Population
 from .._rules import allowed, compiled, compiled_parallel, key_in
