@@ -15,8 +15,9 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
-import numba
 import numpy as np
+
+from .._kernels import numba
 
 INF = 1 << 62
 _kernel = numba.njit(cache=True, nogil=True)
