@@ -14,9 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepahead.matching import MatchParams, Mode, circle_is_valid
+from stepahead.matching import MatchParams, Mode, Participant, circle_is_valid
 from stepahead.matching._model import Optimality
 from stepahead.matching._population import compile_population
+from stepahead.matching._solution import Solution
+from stepahead.matching.circles import columns as circles_columns
 from stepahead.matching.circles import exact as circles_exact
 from stepahead.matching.circles.catalogue import pair_tables
 from stepahead.matching.circles.pricing import price
@@ -64,12 +66,45 @@ def test_the_column_generation_bound_holds_and_is_within_ten_percent(
         # column generation, as pools too big to enumerate go.
         patch.setattr(circles_exact, "EXACT_PEOPLE", 0)
         solution = solve(people, params)
-    for group in solution.groups:
-        assert circle_is_valid([people[i] for i in group], params)
-    optimality = solution.optimality
-    assert isinstance(optimality, Optimality)
+    optimality = _valid(solution, people, params)
     assert optimality.placed_bound is not None
     assert most <= optimality.placed_bound
     if sum(len(group) for group in solution.groups) == most:  # the bound is over packings this full
         assert best - 1e-6 <= optimality.upper_bound <= 1.10 * best + 1e-6
         assert sum(solution.scores) >= 0.99 * best - 1e-6
+
+
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(0, 2**31), size=st.integers(24, 34), shape=st.sampled_from(SHAPES))
+def test_the_wider_closing_solve_only_improves_and_stays_under_the_optimum(
+    seed: int, size: int, shape: str
+) -> None:
+    """The second, wider closing solve (run when the score is far under the LP bound) starts from
+    the first one's packing: never worse than without it, never above the optimum, always valid."""
+    rng = random.Random(seed)
+    people = shaped(shape, rng, size)
+    params = MatchParams(mode=Mode.CIRCLES, seed=seed % 4)
+    most, best = optimum(people, params)
+    totals = []
+    for gap in (1.0, -1.0):  # never, then whenever the first closing solve did not prove
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(circles_exact, "EXACT_PEOPLE", 0)
+            patch.setattr(circles_columns, "WIDE_GAP", gap)
+            patch.setattr(circles_columns, "WIDE_COLUMNS", 60)
+            patch.setattr(circles_columns, "WIDE_NODES", 50)
+            solution = solve(people, params)
+        assert _valid(solution, people, params).upper_bound >= best - 1e-6
+        totals.append((sum(len(g) for g in solution.groups), sum(solution.scores)))
+    (narrow_placed, narrow), (wide_placed, wide) = totals
+    assert narrow_placed == wide_placed <= most
+    assert narrow - 1e-9 <= wide
+    if wide_placed == most:  # the optimum's score is over packings this full
+        assert wide <= best + 1e-6
+
+
+def _valid(solution: Solution, people: list[Participant], params: MatchParams) -> Optimality:
+    """Every circle valid; the solution's optimality."""
+    for group in solution.groups:
+        assert circle_is_valid([people[i] for i in group], params)
+    assert isinstance(solution.optimality, Optimality)
+    return solution.optimality
