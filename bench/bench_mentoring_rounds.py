@@ -19,7 +19,7 @@ from typing import Any
 
 from bench.common import Record, finish, fmt, machine_facts, machine_markdown, markdown_table
 
-STEPS = ("first_candidates", "match_candidates", "certify", "find_shortfalls")
+STEPS = ("first_candidates", "match_candidates", "repair", "certify", "find_shortfalls")
 
 
 def main(argv: list[str]) -> int:
@@ -61,7 +61,7 @@ def _timed(name: str, call: Callable[..., Any], steps: list[Record]) -> Callable
         cpu, wall = time.process_time(), time.perf_counter()
         out = call(*args, **kwargs)
         step: Record = {"step": name, "cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall}
-        if name == "match_candidates":
+        if name in ("match_candidates", "repair"):
             step["pairs"] = len(args[0].pairs)
         if name == "find_shortfalls":
             step["found"] = len(out.pairs)

@@ -4,9 +4,10 @@ Set-up runs it once per install, so no one's first match pays the compilation (~
 
 from __future__ import annotations
 
-from .mentoring import scan
+from .mentoring import circulate, scan
 from .peer import solve
 
 if __name__ == "__main__":
     solve.compile_kernels()
     scan.compile_kernels()
+    circulate.compile_kernels()

@@ -179,14 +179,15 @@ class Certificate:
     passes: int  # Bellman–Ford passes it took
 
 
-def certify(net: Network, flow: Flow, warm: Certificate | None = None) -> Certificate | None:
-    """The flow's certificate, or None when a warm start from `warm` does not settle quickly:
-    the flow is then most likely no longer optimal over the network and must be solved again."""
+def certify(net: Network, flow: Flow, potentials: IntArray | None = None) -> Certificate | None:
+    """The flow's certificate, or None when Bellman–Ford does not settle: from nothing it always
+    does for an optimal flow; from `potentials` that already prove the flow (a repair's) it
+    settles in a pass or two, and None then means the flow must be solved again."""
     reached = _reachable_from_source(net, flow)
     mentor_covered = ~reached[net.mentor_node(np.arange(len(net.capacity)))]
     mentee_covered = reached[net.mentee_node(np.arange(net.mentees))]
     arcs = _residual_arcs(net, flow, mentor_covered, mentee_covered)
-    start, limit = (None, net.nodes + 1) if warm is None else (warm.distance, 12 + warm.passes // 8)
+    start, limit = (None, net.nodes + 1) if potentials is None else (potentials, 4)
     settled = _shortest_distances(net.nodes, arcs, start, limit)
     if settled is None:
         return None
