@@ -88,3 +88,17 @@ def test_circulation_is_the_cheapest_and_priced(case: tuple[int, np.ndarray, np.
     reduced = costs + price[tails] - price[heads]
     assert (reduced[flow == 0] >= 0).all()  # forward residual arcs
     assert (reduced[flow == 1] <= 0).all()  # reverse residual arcs
+
+
+def test_repair_offers_a_mentor_no_more_seats_than_its_pairs() -> None:
+    """A mentor of huge capacity (no spreading, so the cold flow has one source arc for it) must
+    not cost one arc per seat in the repair: it can gain at most one mentee per pair."""
+    pairs = Pairs(np.array([0, 0, 1]), np.array([0, 1, 1]))
+    net = Network(np.array([10**12, 1]), 2, pairs, np.array([5, 3, 4]))
+    flow = match_candidates(net)
+    cert = certify(net, flow)
+    assert cert is not None
+    repaired = repair(net, flow, cert)
+    assert repaired is not None
+    # Both placed: mentor 0 takes mentee 0 (5), mentor 1 mentee 1 (4).
+    assert objective(net, repaired[0]) == objective(net, flow) == (2, 9)

@@ -101,8 +101,11 @@ def _none(count: int) -> IntArray:
 
 def _seat_parts(net: Network, flow: Flow, mentors: IntArray) -> list[Part]:
     """Uncovered mentors may take or give back seats: each free seat k (cost penalty · k) from
-    the source, each taken seat back to it. Covered mentors stay full: no seat arcs."""
-    cap, load = net.capacity[mentors], flow.load[mentors]
+    the source, each taken seat back to it. Covered mentors stay full: no seat arcs. A mentor can
+    gain at most one mentee per pair it has, which bounds the seats offered (capacities may be huge)."""
+    pairs_of = np.bincount(net.pairs.mentor, minlength=len(net.capacity))[mentors]
+    load = flow.load[mentors]
+    cap = np.minimum(net.capacity[mentors], load + pairs_of)
     free_owner, free_rank = _ranks(mentors, load, cap)
     taken_owner, taken_rank = _ranks(mentors, np.zeros_like(load), load)
     return [
