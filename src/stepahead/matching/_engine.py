@@ -20,8 +20,7 @@ Solver = Callable[[Population, MatchParams, Progress, Stop], Solution]
 # Up to these sizes a pool is matched by the kernels as plain Python: loading numba and its cached
 # kernels costs ~0.5 s of CPU, more than these pools take without it (measured per mode: peer 60
 # people 0.12 s, open mentoring 300 people 0.25 s, circles 20 people 0.07 s, exact search included).
-PLAIN_UP_TO = {Mode.PEER: 50, Mode.CIRCLES: 15}
-PLAIN_UP_TO_MENTORING = 150
+PLAIN_UP_TO = {Mode.PEER: 50, Mode.CIRCLES: 15, Mode.TRADITIONAL: 150, Mode.REVERSE: 150, Mode.OPEN: 150}
 
 
 class PoolError(ValueError):
@@ -41,7 +40,7 @@ def match(
     answers True the solver returns its best solution so far with its bound (`optimality`)."""
     params = params or MatchParams()
     _check_pool(people)
-    with plain_kernels(len(people) <= PLAIN_UP_TO.get(params.mode, PLAIN_UP_TO_MENTORING)):
+    with plain_kernels(len(people) <= PLAIN_UP_TO[params.mode]):
         pop = compile_population(people, params)
         solve, diagnosis = solver_for(params.mode)
         budget = _Budget(stop or never)

@@ -68,10 +68,8 @@ class _Standin:
     @overload
     def njit[F: Callable[..., Any]](self, fn: None = None, **options: Any) -> Callable[[F], F]: ...
     def njit(self, fn: Callable[..., Any] | None = None, **options: Any) -> Any:
-        real = _loaded()
-        if real is not None:  # a module imported after the load
-            return real.njit(fn, **options) if fn is not None else real.njit(**options)
-
+        # Only modules imported before the load hold the stand-in (later ones import the real
+        # numba from here), and the load rebinds theirs: so numba is never loaded at this point.
         def record(f: Callable[..., Any]) -> Kernel:
             kernel = Kernel(f, options)
             _recorded.append(kernel)

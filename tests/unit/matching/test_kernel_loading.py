@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from stepahead.matching import MatchParams, MatchResult, Mode, match
-from stepahead.matching._engine import PLAIN_UP_TO, PLAIN_UP_TO_MENTORING
+from stepahead.matching._engine import PLAIN_UP_TO
 from stepahead.matching._kernels import Kernel, load_numba
 from stepahead.synthetic import generate_organisation
 
@@ -55,7 +55,7 @@ CASES = [
     (Mode.PEER, PLAIN_UP_TO[Mode.PEER], 3),
     (Mode.PEER, 5, 1),
     (Mode.TRADITIONAL, 40, 2),
-    (Mode.OPEN, PLAIN_UP_TO_MENTORING, 4),
+    (Mode.OPEN, PLAIN_UP_TO[Mode.OPEN], 4),
     (Mode.REVERSE, 9, 5),
     (Mode.CIRCLES, PLAIN_UP_TO[Mode.CIRCLES], 6),
     (Mode.CIRCLES, 5, 1),
