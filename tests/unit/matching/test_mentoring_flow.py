@@ -8,7 +8,15 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepahead.matching.mentoring.flow import Flow, Network, carry, certify, grow, match_candidates
+from stepahead.matching.mentoring.flow import (
+    Certificate,
+    Flow,
+    Network,
+    carry,
+    certify,
+    grow,
+    match_candidates,
+)
 from stepahead.matching.mentoring.pairs import Pairs
 
 
@@ -79,19 +87,25 @@ def networks(draw: st.DrawFn) -> tuple[Network, Pairs, np.ndarray]:
     return net, pairs_of(chosen[split:]), weight[split:]
 
 
-@settings(max_examples=200, deadline=None)
-@given(networks())
-def test_grown_network_keeps_count_and_is_certified(case: tuple[Network, Pairs, np.ndarray]) -> None:
-    """The proof rounds' case: pairs with a side the cover holds cannot place anyone more, the
-    old flow stays valid over the grown network, and a fresh solve there is certified optimal
-    and matches the oracle."""
+def proof_round(case: tuple[Network, Pairs, np.ndarray]) -> tuple[Network, Flow, Certificate, Network]:
+    """A case as a proof round meets it: the network solved and soundly certified, then grown by
+    the added pairs with a side the certificate covers (those cannot place anyone more)."""
     net, more, weight = case
     flow = match_candidates(net)
     cert = certify(net, flow)
     assert cert is not None
     assert cert.sound
     keep = cert.mentor_covered[more.mentor] | cert.mentee_covered[more.mentee]
-    grown = grow(net, Pairs(more.mentor[keep], more.mentee[keep]), weight[keep])
+    return net, flow, cert, grow(net, Pairs(more.mentor[keep], more.mentee[keep]), weight[keep])
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks())
+def test_grown_network_keeps_count_and_is_certified(case: tuple[Network, Pairs, np.ndarray]) -> None:
+    """The proof rounds' case: pairs with a side the cover holds cannot place anyone more, the
+    old flow stays valid over the grown network, and a fresh solve there is certified optimal
+    and matches the oracle."""
+    net, flow, _, grown = proof_round(case)
     carried = carry(flow, net.pairs, grown)
     assert valid(grown, carried)
     assert objective(grown, carried) == objective(net, flow)

@@ -15,20 +15,13 @@ from stepahead.matching.mentoring.flow import Network, carry, certify, grow, mat
 from stepahead.matching.mentoring.pairs import Pairs
 from stepahead.matching.mentoring.repair import repair
 
-from .test_mentoring_flow import networks, objective, oracle, valid
+from .test_mentoring_flow import networks, objective, oracle, proof_round, valid
 
 
 @settings(max_examples=300, deadline=None)
 @given(networks())
 def test_repair_matches_a_cold_solve_and_the_oracle(case: tuple[Network, Pairs, np.ndarray]) -> None:
-    net, more, weight = case
-    flow = match_candidates(net)
-    cert = certify(net, flow)
-    assert cert is not None
-    assert cert.sound
-    # Proof rounds add only pairs with a covered side once the count is settled.
-    keep = cert.mentor_covered[more.mentor] | cert.mentee_covered[more.mentee]
-    grown = grow(net, Pairs(more.mentor[keep], more.mentee[keep]), weight[keep])
+    net, flow, cert, grown = proof_round(case)
     repaired = repair(grown, carry(flow, net.pairs, grown), cert)
     assert repaired is not None
     fixed, potentials = repaired

@@ -60,15 +60,20 @@ class Flow:
     def count(self) -> int:
         return int(self.placed.sum())
 
+    @classmethod
+    def of_pairs(cls, net: Network, used: BoolArray) -> Flow:
+        """The flow that uses these of the network's pairs (loads and placements follow)."""
+        return cls(
+            used=used,
+            load=np.bincount(net.pairs.mentor[used], minlength=len(net.capacity)).astype(np.int64),
+            placed=np.bincount(net.pairs.mentee[used], minlength=net.mentees) > 0,
+        )
+
 
 def match_candidates(net: Network) -> Flow:
     """Most mentees placed, then the most weight, over the network's pairs (exact)."""
     if not len(net.pairs):
-        return Flow(
-            used=np.zeros(0, dtype=bool),
-            load=np.zeros(len(net.capacity), dtype=np.int64),
-            placed=np.zeros(net.mentees, dtype=bool),
-        )
+        return Flow.of_pairs(net, np.zeros(0, dtype=bool))
     solver = min_cost_flow.SimpleMinCostFlow()
     arcs = solver.add_arcs_with_capacity_and_unit_cost(*_flow_arcs(net))
     supply = min(int(net.capacity.sum()), len(np.unique(net.pairs.mentee)))
@@ -80,12 +85,7 @@ def match_candidates(net: Network) -> Flow:
         raise RuntimeError(f"min-cost flow failed with status {status}")
     seats = _seat_count(net)
     flows = np.asarray(solver.flows(arcs))[seats : seats + len(net.pairs)]
-    used = flows > 0
-    return Flow(
-        used=used,
-        load=np.bincount(net.pairs.mentor[used], minlength=len(net.capacity)).astype(np.int64),
-        placed=np.bincount(net.pairs.mentee[used], minlength=net.mentees) > 0,
-    )
+    return Flow.of_pairs(net, flows > 0)
 
 
 def _seat_count(net: Network) -> int:
@@ -98,11 +98,16 @@ def _seats(net: Network) -> tuple[IntArray, IntArray, IntArray]:
     mentors = np.arange(len(net.capacity), dtype=np.int64)
     if not net.penalty:
         return mentors, net.capacity, np.zeros(len(mentors), dtype=np.int64)
-    owner = np.repeat(mentors, net.capacity)
-    rank = np.arange(len(owner), dtype=np.int64) - np.repeat(
-        np.cumsum(net.capacity) - net.capacity, net.capacity
-    )
+    owner, rank = seat_ranks(mentors, np.zeros_like(net.capacity), net.capacity)
     return owner, np.ones(len(owner), dtype=np.int64), rank
+
+
+def seat_ranks(mentors: IntArray, lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
+    """Each mentor repeated once per seat rank k − 1 in [lo, hi), with that rank."""
+    count = np.maximum(hi - lo, 0)
+    owner = np.repeat(mentors, count)
+    rank = np.repeat(lo, count) + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    return owner.astype(np.int64), rank.astype(np.int64)
 
 
 def _flow_arcs(net: Network) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], IntArray, IntArray]:

@@ -5,9 +5,9 @@ round only moves weight: covered mentors stay full, covered mentees stay placed,
 covered on both sides carry nothing in any maximum flow. The best flow over the grown network is
 then the old flow plus the cheapest circulation in the old flow's residual graph, new pairs
 included. Costs go in reduced by the old certificate's potentials, so every old residual arc
-costs >= 0 and only the added pairs that break the certificate cost < 0: OR-Tools' cost scaling
-starts from the zero circulation, i.e. from the old flow, and only reroutes around the pairs
-that break it, instead of placing all ~42k mentees again from nothing (a cold solve).
+costs >= 0 and only the added pairs that break the certificate cost < 0: the warm circulation
+(`circulate`) starts from the zero circulation, i.e. from the old flow, and only reroutes around
+the pairs that break it, instead of placing all ~42k mentees again from nothing (a cold solve).
 
 The result is checked like any flow: `flow.certify` must find a sound certificate for it.
 """
@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from .._population import IntArray
 from .circulate import circulate
-from .flow import SINK, SOURCE, Certificate, Flow, Network
+from .flow import SINK, SOURCE, Certificate, Flow, Network, seat_ranks
 from .units import BoolArray
 
 
@@ -38,12 +38,7 @@ def repair(net: Network, flow: Flow, cert: Certificate) -> tuple[Flow, IntArray]
     used = flow.used.copy()
     on_pairs = moved & (pair_of >= 0)
     used[pair_of[on_pairs]] = forward[on_pairs]
-    repaired = Flow(
-        used=used,
-        load=np.bincount(net.pairs.mentor[used], minlength=len(net.capacity)).astype(np.int64),
-        placed=np.bincount(net.pairs.mentee[used], minlength=net.mentees) > 0,
-    )
-    return repaired, potential + price
+    return Flow.of_pairs(net, used), potential + price
 
 
 Arcs = tuple[IntArray, IntArray, IntArray, IntArray, BoolArray]
@@ -106,8 +101,8 @@ def _seat_parts(net: Network, flow: Flow, mentors: IntArray) -> list[Part]:
     pairs_of = np.bincount(net.pairs.mentor, minlength=len(net.capacity))[mentors]
     load = flow.load[mentors]
     cap = np.minimum(net.capacity[mentors], load + pairs_of)
-    free_owner, free_rank = _ranks(mentors, load, cap)
-    taken_owner, taken_rank = _ranks(mentors, np.zeros_like(load), load)
+    free_owner, free_rank = seat_ranks(mentors, load, cap)
+    taken_owner, taken_rank = seat_ranks(mentors, np.zeros_like(load), load)
     return [
         _part(
             _hub(SOURCE, len(free_owner)),
@@ -124,14 +119,6 @@ def _seat_parts(net: Network, flow: Flow, mentors: IntArray) -> list[Part]:
             False,
         ),
     ]
-
-
-def _ranks(mentors: IntArray, lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
-    """Each mentor repeated once per seat rank in [lo, hi), with that rank."""
-    count = np.maximum(hi - lo, 0)
-    owner = np.repeat(mentors, count)
-    rank = np.repeat(lo, count) + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-    return owner.astype(np.int64), rank.astype(np.int64)
 
 
 def _sink_parts(net: Network, flow: Flow, mentees: IntArray) -> list[Part]:

@@ -102,14 +102,17 @@ def _extend(pop: Population, params: MatchParams, sides: Sides, current: _Round,
     kept, kept_flow = prune(current.net, current.flow, current.cert, PRUNE_SLACK, pinned)
     weights = _weights(pop, params, sides, found.pairs)
     net = grow(kept, found.pairs, weights)
-    if not found.may_place_more and _breaking(found.pairs, weights, current.cert) <= REPAIR_LIMIT * len(
-        kept.pairs
-    ):
-        repaired = repair(net, carry(kept_flow, kept.pairs, net), current.cert)
-        if repaired is not None:
-            cert = certify(net, repaired[0], potentials=repaired[1])
-            if cert is not None and cert.sound:
-                return _Round(net, repaired[0], cert, ever_found)
+    few = _breaking(found.pairs, weights, current.cert) <= REPAIR_LIMIT * len(kept.pairs)
+    repaired = (
+        repair(net, carry(kept_flow, kept.pairs, net), current.cert)
+        if few and not found.may_place_more
+        else None
+    )
+    if repaired is not None:
+        flow, potentials = repaired
+        cert = certify(net, flow, potentials=potentials)
+        if cert is not None and cert.sound:
+            return _Round(net, flow, cert, ever_found)
     return _solve(net, ever_found)
 
 
