@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 
 from stepahead.matching import MatchParams, Mode, Participant
 from stepahead.matching._population import compile_population
-from stepahead.matching.circles.bound import EVEN, UNIQUE, best_shares, split_shares, upper_bound, wish_shares
+from stepahead.matching.circles.bound import (
+    EVEN,
+    UNIQUE,
+    bound_shares,
+    split_shares,
+    upper_bound,
+    wish_shares,
+)
 from stepahead.synthetic import SHAPES as SYNTHETIC_SHAPES
 from stepahead.synthetic import generate_organisation
 from tests.unit.matching.test_circles_optimum import SHAPES, allowed, every_circle, optimum, shaped
@@ -47,7 +54,7 @@ def test_every_valid_circle_scores_at_most_its_members_shares(
     people = pool(seed, size, shape, band)
     params = MatchParams(mode=Mode.CIRCLES, circle_band=band, cross_function_bonus=bonus, wish_bonus=wish)
     pop = compile_population(people, params)
-    shares = split_shares(pop, params) + wish_shares(pop, params)[:, None]
+    shares = bound_shares(pop, params)
     rows, scores = every_circle(people, params)
     for row, score in zip(rows, scores, strict=True):
         members = row[row >= 0]
@@ -91,16 +98,14 @@ def test_goals_met_only_within_ones_function_cost_function_bonus() -> None:
     goal. With the giver, at most four functions among five (0.25 · 3 / 5); without, no goal."""
     people = ring("eng", ("sales", "hr", "legal", "ops"))
     params = MatchParams(mode=Mode.CIRCLES)
-    shares = best_shares(compile_population(people, params), params)
-    assert shares[1] == pytest.approx(1.0 + 0.25 * 3 / 5)
-    assert shares[4] == pytest.approx(0.25 * 4 / 5)  # gains nothing; at best a circle of five functions
-    unique = split_shares(compile_population(people, params), params)
+    shares = split_shares(compile_population(people, params), params)
+    assert shares[1, EVEN] == pytest.approx(1.0 + 0.25 * 3 / 5)
+    assert shares[4, EVEN] == pytest.approx(0.25 * 4 / 5)  # gains nothing; at best a circle of five functions
     # Credited to unique functions, R1 sharing its function stands for half a function's excess.
-    assert unique[1, UNIQUE] == pytest.approx(1.0 + 0.25 * (4 / 5 - 1 / 2))
-    assert unique[4, UNIQUE] == pytest.approx(0.25 * 4 / 5)
-    assert (unique[:, EVEN] == shares).all()
+    assert shares[1, UNIQUE] == pytest.approx(1.0 + 0.25 * (4 / 5 - 1 / 2))
+    assert shares[4, UNIQUE] == pytest.approx(0.25 * 4 / 5)
     unbonused = dataclasses.replace(params, cross_function_bonus=0.0)
-    assert best_shares(compile_population(people, unbonused), unbonused)[1] == pytest.approx(1.0)
+    assert split_shares(compile_population(people, unbonused), unbonused)[1, EVEN] == pytest.approx(1.0)
 
 
 def test_wishes_count_only_between_people_who_may_share_a_circle() -> None:

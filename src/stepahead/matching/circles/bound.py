@@ -46,11 +46,18 @@ EVEN, UNIQUE = 0, 1
 SHARED_EXCESS = 0.5
 
 
-def upper_bound(pop: Population, params: MatchParams, placed: int) -> float:
-    """No packing placing `placed` people scores more than this: the lower of the two splits."""
-    best = split_shares(pop, params) + wish_shares(pop, params)[:, None]
+def upper_bound(pop: Population, params: MatchParams, placed: int, shares: FloatArray | None = None) -> float:
+    """No packing placing `placed` people scores more than this: the lower of the two splits.
+    `shares`: `bound_shares(pop, params)`, when the caller has them already."""
+    best = bound_shares(pop, params) if shares is None else shares
     top = np.sort(best, axis=0)[::-1][:placed]
     return float(top.sum(axis=0).min()) if len(top) else 0.0
+
+
+def bound_shares(pop: Population, params: MatchParams) -> FloatArray:
+    """Each person's most in any valid circle, wishes included, per split (columns EVEN, UNIQUE)."""
+    shares: FloatArray = split_shares(pop, params) + wish_shares(pop, params)[:, None]
+    return shares
 
 
 def wish_shares(pop: Population, params: MatchParams) -> FloatArray:
@@ -64,13 +71,6 @@ def wish_shares(pop: Population, params: MatchParams) -> FloatArray:
     half = max(0.0, params.wish_bonus) * pop.wish_counts * together / 2
     np.add.at(shares, a, half)
     np.add.at(shares, b, half)
-    return shares
-
-
-def best_shares(pop: Population, params: MatchParams) -> FloatArray:
-    """Each person's most goal score plus even function bonus share in any valid circle (wishes
-    apart)."""
-    shares: FloatArray = split_shares(pop, params)[:, EVEN]
     return shares
 
 

@@ -16,7 +16,7 @@ from .._model import MatchParams, Optimality, relative_gap
 from .._population import FloatArray, IntArray, Population
 from .._solution import Progress, Solution, Stop, never
 from .board import LARGE_PEERS_PER_PERSON, PEERS_PER_PERSON, Board, Peers, find_peers
-from .bound import best_shares, upper_bound, wish_shares
+from .bound import EVEN, bound_shares, upper_bound
 from .build import build
 from .catalogue import circle_exists
 from .columns import improve_by_columns
@@ -68,11 +68,12 @@ def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop
         pop, params, lambda done: progress("Finding likely circle-mates", 0.2 * done), per_person
     )
     progress("Forming circles", 0.2)
-    board = search(pop, params, peers, progress, stop)
+    shares = bound_shares(pop, params)
+    board = search(pop, params, peers, progress, stop, worth=shares[:, EVEN])
     alive = board.circles()
     rows, scores = board.members[alive], board.score[alive]
     placed = int((rows >= 0).sum())
-    bound = upper_bound(pop, params, placed)
+    bound = upper_bound(pop, params, placed, shares)
     most = placed + placeable(pop, params, board.unplaced, stop)
     method = SEARCH_METHOD
     columns = improve_by_columns(pop, params, rows, stop) if pop.size <= COLUMNS_PEOPLE else None
@@ -97,13 +98,20 @@ def placeable(pop: Population, params: MatchParams, unplaced: IntArray, stop: St
 
 
 def search(
-    pop: Population, params: MatchParams, peers: Peers, progress: Progress, stop: Stop = never
+    pop: Population,
+    params: MatchParams,
+    peers: Peers,
+    progress: Progress,
+    stop: Stop = never,
+    worth: FloatArray | None = None,
 ) -> Board:
+    """Greedy circles, then local search. In large pools, where no exact solve follows, people
+    open the circle that falls least short of their `worth` (the bound's even shares)."""
     board = Board(pop.size)
     order = seed_order(pop, peers, params.seed)
     small = pop.size <= SMALL_POOL
     width = WIDE if small else NARROW
-    worth = None if small else best_shares(pop, params) + wish_shares(pop, params)
+    worth = None if small else worth
     build(pop, params, peers, board, order, width, worth)
     focus = np.arange(pop.size, dtype=np.int64)
     repairs = 0
@@ -126,7 +134,7 @@ def search(
             break
         focus = board.take_focus(peers)
     if not small:  # beyond one's peers: circles of nearby grades trade members
-        regroup_in_windows(pop, params, board, params.seed, stop)
+        regroup_in_windows(pop, params, board, stop)
     return board
 
 

@@ -24,11 +24,10 @@ from .regroup import regroup_pairs
 PARTNERS, REACH, ROUNDS = 40, 200, 12
 
 
-def regroup_in_windows(
-    pop: Population, params: MatchParams, board: Board, seed: int, stop: Stop = never
-) -> int:
-    """A few rounds of random pairings in grade order. Returns how many regroupings applied."""
-    rng = np.random.default_rng(seed)
+def regroup_in_windows(pop: Population, params: MatchParams, board: Board, stop: Stop = never) -> int:
+    """A few rounds of random pairings in grade order (drawn from `params.seed`). Returns how
+    many regroupings applied."""
+    rng = np.random.default_rng(params.seed)
     applied = 0
     for _ in range(ROUNDS):
         if stop():

@@ -25,8 +25,8 @@ from .graph import PairList
 
 # Bound rounds after the first (`peer.solve`) re-solve only the people the new pairs touch
 # (`resolve_around`) while they are at most this share of the pool; past it, the whole list is
-# solved again. At 100k people (one
-# function) the 4th round touches ~5% and its cold solve was the largest item (36-47 s of CPU).
+# solved again. At 100k people (one function) the 4th round touches ~5% and its cold solve was
+# the largest item (36-47 s of CPU).
 # Warm rounds with more touched lose bound: the 3rd touches ~70%, and re-solved warm its bound
 # ended 0.05% above a cold one's; widening the re-solved set by a hop took in everyone.
 WARM_SHARE = 0.1
