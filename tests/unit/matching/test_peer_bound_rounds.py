@@ -1,7 +1,6 @@
-"""The bounded peer path's cheaper rounds: warm relaxations re-solved around the pairs that broke
-the prices (`relaxation.resolve_around`), and scans that know when no cross-function bonus can
-be earned (`tables._cross_cap`). Each against an oracle: every listed or eligible pair, the
-exact LP optimum, networkx's heaviest matching of the whole eligible graph."""
+"""The bounded peer path's rounds (each relaxation an auction, `peer.auction`), and scans that
+know when no cross-function bonus can be earned (`tables._cross_cap`). Each against an oracle:
+every eligible pair, networkx's heaviest matching of the whole eligible graph."""
 
 from __future__ import annotations
 
@@ -16,11 +15,11 @@ from hypothesis import strategies as st
 from stepahead.matching import MatchParams, Participant
 from stepahead.matching._population import SCALE, compile_population
 from stepahead.matching._solution import never, silent
-from stepahead.matching.peer import relaxation, rounding
+from stepahead.matching.peer import rounding
 from stepahead.matching.peer import solve as peer_solve
-from stepahead.matching.peer.graph import PairList, all_pairs
+from stepahead.matching.peer.graph import all_pairs
 from stepahead.matching.peer.kernel import check_prices, top_candidates, top_k_partners
-from stepahead.matching.peer.relaxation import resolve_around, solve_coarse_relaxation, solve_relaxation
+from stepahead.matching.peer.relaxation import Relaxation
 from stepahead.matching.peer.tables import PairTables, _cross_cap
 from tests.support.pools import random_pool
 from tests.unit.matching.test_peer import eligible_graph, exact_weight, objective
@@ -76,44 +75,10 @@ def test_scans_where_few_functions_meet_find_every_pair_the_oracle_does(
         assert raised[b] + prices[a] >= 2 * u
 
 
-def random_pairs(rng: np.random.Generator, n: int, count: int) -> PairList:
-    a = rng.integers(0, n, count)
-    b = rng.integers(0, n, count)
-    keep = a != b
-    lo, hi = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
-    _, first = np.unique(lo * n + hi, return_index=True)
-    units = rng.integers(1, 2_000_000, len(first))
-    # ties and a few heavy pairs, where the double cover's odd cycles live
-    units[rng.random(len(units)) < 0.3] = 1_000_000
-    return PairList(lo[first], hi[first], units)
-
-
-@pytest.mark.parametrize("seed", range(60))
-@pytest.mark.parametrize("factor", [1, 100])
-def test_a_warm_relaxation_holds_every_listed_pair_and_never_beats_the_cold_optimum(
-    seed: int, factor: int
-) -> None:
-    rng = np.random.default_rng(seed)
-    n = int(rng.integers(2, 40))
-    first = random_pairs(rng, n, int(rng.integers(1, 4 * n)))
-    relax = solve_coarse_relaxation(first, n, factor)
-    extra = random_pairs(rng, n, int(rng.integers(0, n)))
-    grown = peer_solve._union(first, extra, n)
-    touched = np.unique(np.concatenate([extra.a, extra.b]))
-    warm = resolve_around(relax, grown, touched, n, factor)
-    prices = warm.prices
-    assert (prices >= 0).all()
-    assert (prices[grown.a] + prices[grown.b] >= 2 * grown.units).all()
-    assert sorted(warm.sigma.tolist()) == list(range(n + 1))  # still an assignment
-    assert warm.bound2 >= solve_relaxation(grown, n, 0).bound2  # a dual: never below the LP optimum
-
-
 @pytest.mark.parametrize("seed", range(40))
-def test_the_bound_with_warm_rounds_holds_for_every_matching(
+def test_the_bound_after_every_round_holds_for_every_matching(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Every round after the first re-solved warm, however many people it touches.
-    monkeypatch.setattr(relaxation, "WARM_SHARE", 1.0)
     monkeypatch.setattr(peer_solve, "_RAISE_ENOUGH", 0.0)
     monkeypatch.setattr(peer_solve, "BOUND_ROUNDS", 5)
     rng = random.Random(4_000 + seed)
@@ -134,20 +99,6 @@ def test_the_bound_with_warm_rounds_holds_for_every_matching(
     assert all(graph.has_edge(a, b) for a, b in pairs)
     placed = [i for pair in pairs for i in pair]
     assert len(placed) == len(set(placed))
-
-
-def test_a_grown_list_is_solved_warm_only_while_few_people_are_touched() -> None:
-    rng = np.random.default_rng(7)
-    n = 200
-    first = random_pairs(rng, n, 800)
-    relax = solve_coarse_relaxation(first, n, 100)
-    few = PairList(np.array([0, 2]), np.array([1, 3]), np.array([5_000_000, 5_000_000]))
-    many = random_pairs(rng, n, 400)
-    for added, warm in ((few, True), (many, False)):
-        listed = peer_solve._union(first, added, n)
-        grown = relaxation.grown_relaxation(relax, listed, added, n, 100)
-        assert grown.cold is not warm
-        assert (grown.prices[listed.a] + grown.prices[listed.b] >= 2 * listed.units).all()
 
 
 def alternate_by_every_try(cycle: list[int], arc_value: np.ndarray, n: int) -> list[tuple[int, int]]:
@@ -172,3 +123,36 @@ def test_rounding_a_cycle_keeps_the_first_best_alternate_arcs(seed: int) -> None
     cycle = rng.sample(range(n + 1), rng.randint(0, 41))
     values = np.array([rng.choice([0, 5, 7, rng.randint(0, 100)]) for _ in range(n + 1)], dtype=np.int64)
     assert rounding._best_alternate(cycle, values, n) == alternate_by_every_try(cycle, values, n)
+
+
+def round_by_walking_every_cycle(sigma: np.ndarray, arc_value: np.ndarray, n: int) -> list[tuple[int, int]]:
+    """The rounding's reference: every cycle walked and given its best alternate arcs."""
+    seen = np.zeros(n + 1, dtype=bool)
+    pairs: list[tuple[int, int]] = []
+    for start in range(n + 1):
+        cycle = []
+        node = start
+        while not seen[node]:
+            seen[node] = True
+            cycle.append(node)
+            node = int(sigma[node])
+        pairs.extend(alternate_by_every_try(cycle, arc_value, n))
+    return sorted(pairs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(0, 100_000), n=st.integers(0, 40), pairs_share=st.floats(0.0, 1.0))
+def test_rounding_takes_pairs_and_longer_cycles_as_walking_every_cycle_does(
+    seed: int, n: int, pairs_share: float
+) -> None:
+    # a permutation of people and the dummy, mostly 2-cycles and fixed points as an auction leaves
+    rng = np.random.default_rng(seed)
+    sigma = np.arange(n + 1)
+    order = rng.permutation(n + 1)
+    cut = int(pairs_share * (n + 1)) // 2 * 2
+    sigma[order[:cut:2]], sigma[order[1:cut:2]] = order[1:cut:2], order[:cut:2]
+    rest = order[cut:][rng.random(n + 1 - cut) < 0.7]
+    sigma[rest] = np.roll(rest, 1)
+    arc_value = rng.choice([0, 5, 7, 100], n + 1)
+    relax = Relaxation(sigma, arc_value, np.zeros(n + 1, dtype=np.int64))
+    assert rounding.round_relaxation(relax, n) == round_by_walking_every_cycle(sigma, arc_value, n)

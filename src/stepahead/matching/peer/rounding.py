@@ -16,10 +16,17 @@ _REPAIR_MAX_PEOPLE = 3_000  # at 10k people, 2 hops and 1,500 left two more peop
 
 
 def round_relaxation(relax: Relaxation, n: int) -> Matching:
-    """Integral pairs from the assignment's cycles; odd cycles drop their cheapest person."""
-    seen = np.zeros(n + 1, dtype=bool)
-    pairs: Matching = []
-    for start in range(n + 1):
+    """Integral pairs from the assignment's cycles; odd cycles drop their cheapest person.
+
+    Most cycles are pairs (2-cycles) or people on their own, taken in one pass over arrays:
+    walking each of them in Python took 3 s of CPU at 100k people."""
+    sigma = relax.sigma
+    everyone = np.arange(n + 1)
+    short = (sigma[sigma] == everyone) | (sigma == everyone)
+    two = short & (everyone < sigma) & (sigma < n)  # each 2-cycle once, none with the dummy
+    seen = short.copy()
+    pairs: Matching = list(zip(everyone[two].tolist(), sigma[two].tolist(), strict=True))
+    for start in np.flatnonzero(~short).tolist():
         if seen[start]:
             continue
         cycle = []

@@ -28,11 +28,12 @@ import rustworkx as rx
 from .._model import MatchParams, Optimality, Participant, relative_gap
 from .._population import SCALE, IntArray, Population, compile_population
 from .._solution import Progress, Solution, Stop, never, silent
+from .auction import auction_relaxation
 from .graph import Candidates, PairList, pairs_of, peer_weights
 from .kernel import check_prices, top_candidates
 from .price_repair import PeerPool, price_and_repair
 from .proof import big_premium, blossom, units_array, units_of
-from .relaxation import Relaxation, grown_relaxation, solve_coarse_relaxation, solve_relaxation
+from .relaxation import Relaxation, solve_relaxation
 from .rounding import repair_around_left_out, round_relaxation
 from .tables import PairTables, count_eligible
 
@@ -57,16 +58,15 @@ EXACT_PEOPLE = 12_000
 # rounds 1-4 (of a bound of 85,198): two rounds left a 1.07% gap, four about 0.01%. Each round
 # costs a relaxation (7-32 s of CPU there) and a check (6-9 s).
 BOUND_ROUNDS = 4
-# No further round once the raise is below this share of the bound: another one cannot gain more.
-_RAISE_ENOUGH = 2e-4
+# No further round once the raise is below this share of the bound: the gap is then about the
+# raise plus what rounding loses (0.003% at 100k people), within the 0.05% the bound is held to,
+# and each round costs a price check over the whole pool (9-10 s there).
+_RAISE_ENOUGH = 3e-4
 _FRESH_SOLVE_PAIRS = 600_000  # up to this, the final matching gets its own cardinality-first solve
 # Per person and round, the pairs that break the prices most join the next relaxation. More
 # tighten the bound but slow the solver; at 100k: 7 held, 36 s and a 0.38% gap; 8 held,
 # 46-54 s and 0.28%; 10 held, 55 s and 0.20%.
 _VIOLATORS_KEPT = 7
-# The bound's relaxations are solved in units of 1e-4: at 100k people that loosens the bound by
-# 0.005% at most and saves a third of the solver's time.
-_BOUND_COARSENING = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +97,7 @@ def compile_kernels() -> None:
     cands = top_candidates(tables, 1)
     count_eligible(tables, PROVABLE_PAIRS)
     relax = solve_relaxation(cands.pairs, pop.size, 0)
+    auction_relaxation(cands.pairs, pop.size)
     check_prices(tables, relax.prices[: pop.size], np.ones(pop.size, dtype=bool), _VIOLATORS_KEPT).shared()
     price_and_repair(PeerPool(pop, params, tables), cands, silent, never)
 
@@ -176,7 +177,7 @@ def _bounded_matching(
     n = pool.pop.size
     pairs = cands.pairs
     bounds2: list[int] = []  # every round's bound holds: the least is kept
-    relax = cold = solve_coarse_relaxation(pairs, n, _BOUND_COARSENING)
+    relax = auction_relaxation(pairs, n)
     for round_no in range(BOUND_ROUNDS):
         progress("Checking pairs outside the candidate lists", 0.6 + 0.05 * round_no)
         bound2, violators = _bound_round(pool, cands, relax)
@@ -186,9 +187,8 @@ def _bounded_matching(
         last = round_no + 1 == BOUND_ROUNDS
         if not len(violators) or raise2 <= _RAISE_ENOUGH * bound2 or stop() or last:
             break
-        relax = grown_relaxation(relax, pairs, violators, n, _BOUND_COARSENING)
-        # a warm relaxation prices people left out by their floors: the last cold one rounds better
-        cold = relax if relax.cold else cold
+        # solved whole each round: an auction takes 2-4 s of CPU at 100k people (`peer.auction`)
+        relax = auction_relaxation(pairs, n)
     bound = min(bounds2) / 2 / SCALE
     progress("Rounding the relaxation", 0.85)
     known = Candidates(pairs, cands.kth_units)
@@ -199,7 +199,7 @@ def _bounded_matching(
         # The last relaxation rounds to nearly everyone placed; on pools this large a fresh
         # cardinality-first solve would cost as much as all the rounds before, so only the
         # people rounding leaves out are re-solved exactly, with their neighbourhoods.
-        matching = repair_around_left_out(round_relaxation(cold, n), coarse.pairs, n, _big(coarse, n))
+        matching = repair_around_left_out(round_relaxation(relax, n), coarse.pairs, n, _big(coarse, n))
     found = units_of(pairs, matching) / SCALE
     return matching, Optimality(
         False, bound, relative_gap(found, bound), "relaxation bound over all eligible pairs"
