@@ -79,15 +79,9 @@ def match_job(job: Record) -> Record:
 
 
 def _budget(time_limit: float | None) -> Callable[[], bool]:
-    """The engine's stop(): as the CLI's --time-limit, from the first question it asks (the
-    organisation is generated before, so that is about when the call starts)."""
-    started: list[float] = []
-
-    def out_of_time() -> bool:
-        started[:] = started or [time.perf_counter()]
-        return time_limit is not None and time.perf_counter() - started[0] > time_limit
-
-    return out_of_time
+    """The engine's stop(), as the CLI's --time-limit: the clock starts here, just before match()."""
+    started = time.perf_counter()
+    return lambda: time_limit is not None and time.perf_counter() - started > time_limit
 
 
 def _pool_facts(people: list[Any]) -> Record:
