@@ -126,13 +126,22 @@ def _stages(
             return matching, optimality
         best.offer(matching, _units(peer, matching), optimality)
     if n >= bound_first and not stop():
-        progress("Bounding the optimum", 0.3)
-        matching, optimality = _bounded_matching(pool, cands, progress, stop)
+        matching, optimality = _bounded_matching(pool, cands, _below_proof(progress), stop)
         best.offer(matching, _units(peer, matching), optimality)
     if stop() and best.units >= 0:
         return best.result()
     progress("Proving the optimum over every eligible pair", 0.7)
     return price_and_repair(peer, cands, progress, stop, best)
+
+
+def _below_proof(progress: Progress) -> Progress:
+    """The bound rounds' own fractions (0.6-0.85) squeezed below price and repair's (from 0.5),
+    so that the progress reported never falls back."""
+
+    def squeezed(stage: str, done: float) -> None:
+        progress(stage, 0.2 + 0.3 * done)
+
+    return squeezed
 
 
 def _units(peer: PeerPool, matching: Matching) -> int:
