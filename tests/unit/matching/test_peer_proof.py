@@ -19,8 +19,8 @@ from stepahead.matching.peer import price_repair
 from stepahead.matching.peer import solve as peer_solve
 from stepahead.matching.peer.graph import PairList, all_pairs
 from stepahead.matching.peer.kernel import top_candidates
-from stepahead.matching.peer.proof import big_premium, blossom, units_of
 from stepahead.matching.peer.price_repair import PeerPool, price_and_repair
+from stepahead.matching.peer.proof import big_premium, blossom, units_of
 from stepahead.matching.peer.solve import solve_peer
 from stepahead.matching.peer.tables import PairTables
 from stepahead.synthetic import SHAPES, generate_organisation
