@@ -16,14 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 import rustworkx as rx
 
-from .._model import MatchParams, Optimality, relative_gap
-from .._population import SCALE, IntArray, Population
+from .._model import Optimality, relative_gap
+from .._population import SCALE, IntArray
 from .._solution import Progress, Stop
 from .graph import Candidates, PairList, pairs_of
+from .price_repair import PeerPool
 from .proof import blossom, units_array, units_of
 from .relaxation import Relaxation, solve_relaxation
 from .rounding import repair_around_left_out, round_relaxation
-from .tables import PairTables
 
 Matching = list[tuple[int, int]]
 
@@ -40,10 +40,7 @@ METHOD = "relaxation bound over all eligible pairs"
 
 
 @dataclass(frozen=True, slots=True)
-class Pool:
-    pop: Population
-    params: MatchParams
-    tables: PairTables
+class Pool(PeerPool):
     eligible: int  # eligible pairs, counted only up to just past PROVABLE_PAIRS
 
     @property
