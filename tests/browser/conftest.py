@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = HERE.parents[1] / "test-artifacts"
 BLOCKING_IMPACTS = ("serious", "critical")
+_NAVIGATED = re.compile(r"documentElement|Execution context was destroyed|navigat", re.IGNORECASE)
 
 
 def _missing() -> str | None:
@@ -132,13 +134,25 @@ def axe_source() -> str:
 def axe(axe_source):
     """`axe(page)`: run axe-core on the page as it is now; fail on serious or critical violations."""
 
-    def check(page, *, context: str = "") -> list[dict]:
+    def run(page) -> dict:
+        page.wait_for_load_state("load")
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             # Evaluated by the DevTools protocol, so the page's strict CSP still applies to the
             # page's own scripts while axe is loaded.
             page.evaluate(f"() => {{ {axe_source}\n }}")
             page.evaluate("() => { window.axe = axe; }")
-        results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        return page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+
+    def check(page, *, context: str = "") -> list[dict]:
+        try:
+            results = run(page)
+        except PlaywrightError as error:
+            # A click's navigation can commit while axe runs, replacing the document under it
+            # (CI saw "Cannot read properties of null (reading 'documentElement')"): the new
+            # page is the one to check, so check it once it has loaded.
+            if not _NAVIGATED.search(str(error)):
+                raise
+            results = run(page)
         blocking = [v for v in results["violations"] if v.get("impact") in BLOCKING_IMPACTS]
         where = context or page.url
         assert not blocking, f"accessibility violations on {where}:\n" + "\n".join(

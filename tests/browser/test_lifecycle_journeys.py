@@ -45,6 +45,7 @@ def test_peers_confirm_schedule_download_the_invite_and_log_the_session(page, ax
         page.goto(f"/partnerships/{p.pk}/")
         axe(page, context="partnership, agreement to confirm")
         page.get_by_role("link", name=_i("read and edit the agreement")).click()
+        page.wait_for_url(re.compile(r"/agreement/$"))
         axe(page, context="agreement page")
         page.get_by_role("button", name=_i("confirm version 1")).click()
         page.get_by_text(_i("you confirmed version 1")).wait_for()
