@@ -195,7 +195,7 @@ TARGETS = (
     Target("peer", 10_000, "seconds", 5, "peer 10k ≤ 5 s"),
     Target("peer", 100_000, "seconds", 60, "peer 100k ≤ 60 s"),
     Target("peer", 100_000, "peak_rss_mb", 4096, "peer 100k peak ≤ 4 GB"),
-    Target("peer", 100_000, "gap", 0.005, "peer 100k gap ≤ 0.5%"),
+    Target("peer", 100_000, "gap", 0.0005, "peer 100k gap ≤ 0.05%"),
     Target("traditional", 100_000, "seconds", 60, "traditional 100k+25k ≤ 60 s"),
     Target("reverse", 100_000, "seconds", 60, "reverse 100k+25k ≤ 60 s"),
     Target("open", 100_000, "seconds", 60, "open 100k+25k ≤ 60 s"),

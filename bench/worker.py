@@ -67,7 +67,7 @@ def match_job(job: Record) -> Record:
     people, generate_seconds = _timed(lambda: organisation_for(job["mode"], job["size"], job["seed"], shape))
     rss_before = _current_rss_mb()
     params = MatchParams(mode=Mode(job["mode"]), seed=job["seed"])
-    result, seconds = _timed(lambda: match(people, params))
+    result, seconds = _timed(lambda: match(people, params, stop=_budget(job.get("time_limit"))))
     return {
         **_pool_facts(people),
         "generate_seconds": round(generate_seconds, 3),
@@ -76,6 +76,12 @@ def match_job(job: Record) -> Record:
         "engine_seconds": round(result.seconds, 3),
         **_outcome(result),
     }
+
+
+def _budget(time_limit: float | None) -> Callable[[], bool]:
+    """The engine's stop(), as the CLI's --time-limit: the clock starts here, just before match()."""
+    started = time.perf_counter()
+    return lambda: time_limit is not None and time.perf_counter() - started > time_limit
 
 
 def _pool_facts(people: list[Any]) -> Record:

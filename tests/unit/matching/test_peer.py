@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from stepahead.matching import MatchParams, Participant, hard_rules_allow, peer_weight
 from stepahead.matching._population import SCALE, compile_population
 from stepahead.matching._solution import never, silent
-from stepahead.matching.peer import price_repair
+from stepahead.matching.peer import certified, price_repair
 from stepahead.matching.peer import solve as peer_solve
 from stepahead.matching.peer.kernel import top_candidates
 from stepahead.matching.peer.tables import PairTables
@@ -210,23 +210,21 @@ def test_price_and_repair_equals_the_exact_optimum_and_proves_it(
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_pools_too_large_to_list_are_proven_up_to_exact_people(
-    seed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Past PROVABLE_PAIRS eligible pairs (here 5), pools of up to EXACT_PEOPLE people go to price
-    and repair and are proven; larger ones keep the relaxation's path (a bound where its prices
-    cannot prove the optimum)."""
-    monkeypatch.setattr(peer_solve, "PROVABLE_PAIRS", 5)
+def test_pools_too_large_to_list_are_proven_at_every_size(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past PROVABLE_PAIRS eligible pairs (here 5) the relaxation stage is skipped and price and
+    repair proves the optimum, with the bound rounds before it (bound_first 0, as on large
+    pools) or not: the same answer, proven either way."""
+    monkeypatch.setattr(certified, "PROVABLE_PAIRS", 5)
     monkeypatch.setattr(peer_solve, "CANDIDATES_PER_PERSON", 2)
     rng = random.Random(900 + seed)
     params = MatchParams(band=rng.choice([1, 2]))
     people = random_pool(rng, rng.randint(12, 36), skills=rng.choice([2, 4]))
-    pairs, optimality = solve(people, params)
-    assert objective(people, params, pairs) == oracle(people, params)
-    assert optimality.proven  # type: ignore[attr-defined]
-    if eligible(people, params) <= 5:
-        return  # listed in full: the relaxation's path
-    assert optimality.method == price_repair.METHOD  # type: ignore[attr-defined]
-    monkeypatch.setattr(peer_solve, "EXACT_PEOPLE", len(people) - 1)
-    _, optimality = solve(people, params)
-    assert optimality.method != price_repair.METHOD  # type: ignore[attr-defined]
+    pop = compile_population(people, params)
+    for bound_first in (0, 10**9):
+        solution = peer_solve.solve_peer(pop, params, silent, never, bound_first=bound_first)
+        pairs = [(int(a), int(b)) for a, b in solution.groups]
+        assert objective(people, params, pairs) == oracle(people, params)
+        assert solution.optimality is not None
+        assert solution.optimality.proven
+        if eligible(people, params) > 5 and pairs:
+            assert solution.optimality.method == price_repair.METHOD

@@ -19,8 +19,9 @@ from stepahead.matching.peer import price_repair
 from stepahead.matching.peer import solve as peer_solve
 from stepahead.matching.peer.graph import PairList, all_pairs
 from stepahead.matching.peer.kernel import top_candidates
+from stepahead.matching.peer.price_repair import PeerPool, price_and_repair
 from stepahead.matching.peer.proof import big_premium, blossom, units_of
-from stepahead.matching.peer.solve import _exact_or_bounded, _Pool, _State, solve_peer
+from stepahead.matching.peer.solve import solve_peer
 from stepahead.matching.peer.tables import PairTables
 from stepahead.synthetic import SHAPES, generate_organisation
 
@@ -87,14 +88,12 @@ def test_blossom_places_the_most_people_first() -> None:
 
 @pytest.mark.parametrize("size", [300, 700])
 def test_proves_synthetic_organisations_exactly(size: int) -> None:
-    # The path the engine takes when the relaxation over candidates cannot settle the optimum.
+    # The stage that proves the optimum when the relaxation over candidates cannot settle it.
     params = MatchParams()
     pop = compile_population(generate_organisation(size, seed=size), params)
     tables = PairTables.of(pop, params)
     cands = top_candidates(tables, 10)
-    pool = _Pool(pop, params, tables, eligible=len(all_pairs(pop, params)))
-    state = _State(cands.pairs, pop.size, 10**12)
-    matching, optimality = _exact_or_bounded(pool, state, cands, silent, never)
+    matching, optimality = price_and_repair(PeerPool(pop, params, tables), cands, silent, never)
     everything = all_pairs(pop, params)
     assert optimality.proven
     assert optimality.method == price_repair.METHOD

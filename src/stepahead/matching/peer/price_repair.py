@@ -22,6 +22,7 @@ from .._population import SCALE, IntArray, Population, to_units
 from .._solution import Progress, Stop
 from .general import GeneralMatching, max_weight_matching
 from .graph import Candidates, PairList, peer_weights
+from .incumbent import Incumbent
 from .kernel import PriceCheck, check_prices
 from .proof import big_premium, units_of
 from .relaxation import solve_relaxation
@@ -54,32 +55,61 @@ class PeerPool:
 
 
 def price_and_repair(
-    pool: PeerPool, cands: Candidates, progress: Progress, stop: Stop
+    pool: PeerPool,
+    cands: Candidates,
+    progress: Progress,
+    stop: Stop,
+    best: Incumbent | None = None,
+    start: tuple[PairList, IntArray] | None = None,
 ) -> tuple[list[tuple[int, int]], Optimality]:
+    """Proven optimal unless `stop()` says stop first: then the best matching it or an earlier
+    stage (`best`) found, with the least of their bounds. `start`: pairs and duals feasible for
+    them (u_a + u_b ≥ 2·(w_ab + big)) from an earlier stage, instead of the relaxation's."""
     n = pool.pop.size
     big = big_premium(cands.pairs, n // 2)  # everyone's heaviest pair is a candidate
-    pairs = cands.pairs
-    warm = _warm_start(pairs, n, big)
+    pairs, warm = start or (cands.pairs, None)
+    warm = _warm_start(pairs, n, big) if warm is None else warm
+    best = best or Incumbent()
     round_no = 0
     while True:
         progress("Solving the candidate pairs exactly", min(0.5 + 0.1 * round_no, 0.9))
         found = max_weight_matching(n, pairs.a, pairs.b, pairs.units + big, stop, warm)
-        matching = found.pairs()
         check = None
         if found.finished:
             progress("Pricing every eligible pair", min(0.55 + 0.1 * round_no, 0.95))
             check = _check(pool, found, big, cands.kth_units, NEAR)
             if not ((check.excess > 0) & (check.partner >= 0)).any():
+                matching = found.pairs()
                 return matching, Optimality(True, units_of(pairs, matching) / SCALE, 0.0, METHOD)
         if check is None or stop():
-            return matching, _bounded(
-                pairs, matching, found.bound2() + _raise2(pool, found, big, cands.kth_units, check), big
-            )
+            return _stopped(pool, pairs, found, big, cands.kth_units, check, best)
         new = _new_pairs(pairs, _violators(pool, check), n)
         pairs = PairList.concat([pairs, new])
         few = len(new) <= LIFT_MOST * n
         warm = _lifted(found, new, big) if few else _warm_start(pairs, n, big)
         round_no += 1
+
+
+def _stopped(
+    pool: PeerPool,
+    pairs: PairList,
+    found: GeneralMatching,
+    big: int,
+    kth: IntArray,
+    check: PriceCheck | None,
+    best: Incumbent,
+) -> tuple[list[tuple[int, int]], Optimality]:
+    """Stopped by the budget: the duals raised until every eligible pair is priced bound the
+    optimum. Mid-solve duals are loose, and raising them costs a pass over every pair (seconds
+    at 100k people): skipped when an earlier stage has a bound already."""
+    matching = found.pairs()
+    if found.finished or best.bound == float("inf"):
+        bound2 = found.bound2() + _raise2(pool, found, big, kth, check)
+        most = max(len(matching), best.pairs)  # the optimum places at least as many
+        best.offer(matching, units_of(pairs, matching), _bounded(pairs, matching, bound2, big, most))
+    else:
+        best.offer(matching, units_of(pairs, matching), Optimality(False, float("inf"), 1.0, METHOD))
+    return best.result()
 
 
 def _warm_start(pairs: PairList, n: int, big: int) -> IntArray:
@@ -129,11 +159,12 @@ def _raise2(pool: PeerPool, found: GeneralMatching, big: int, kth: IntArray, che
     return int(lifted.sum())
 
 
-def _bounded(pairs: PairList, matching: list[tuple[int, int]], bound2: int, big: int) -> Optimality:
-    """Stopped by the budget: the matching, and the dual bound on the weight of any matching that
-    places as many people."""
+def _bounded(
+    pairs: PairList, matching: list[tuple[int, int]], bound2: int, big: int, most: int
+) -> Optimality:
+    """The dual bound on the weight of any matching of at least `most` pairs."""
     found = units_of(pairs, matching) / SCALE
-    bound = max(bound2 - 2 * big * len(matching), 0) / 2 / SCALE
+    bound = max(bound2 - 2 * big * most, 0) / 2 / SCALE
     return Optimality(False, max(bound, found), relative_gap(found, bound), METHOD)
 
 

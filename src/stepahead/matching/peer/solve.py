@@ -1,56 +1,52 @@
 """Peer pairs: the spec's lexicographic optimum (most people placed, then most weight).
 
+One method at every size; only how long the proof takes differs. Each stage leaves the best
+matching so far and a valid bound on the optimum (`peer.incumbent`); when the caller's budget
+(`stop`) runs out, the best matching is returned with the least bound and its gap.
+
 1. Candidates: each person's k heaviest eligible pairs, found by compiled scans that skip
    most of the grade band (`peer.kernel`), plus each person's k-th best weight (nobody
    outside the list can beat it).
-2. Relaxation: fractional matching over the candidates (assignment on the double cover) and its
-   dual prices; lifting each price to at least half the person's k-th best weight makes them
-   feasible for *every* eligible pair, so their sum bounds the optimum of the whole graph.
-3. Rounding the relaxation gives a matching L; a better matching can only use pairs whose reduced
-   cost is at most the gap between bound and L. Those pairs fall into small components; each is
-   solved exactly (blossom) unless the prices already certify it. The result is provably optimal.
-4. When the prices cannot settle it (odd sets, too many people near their k-th best): pools of
-   up to PROVABLE_PAIRS eligible pairs, or EXACT_PEOPLE people, are proven by price and repair
-   (`peer.price_repair`: our blossom solver with its duals, every pair priced against them);
-   larger ones get a matching and a valid bound (`_bounded_matching`).
+2. Relaxation (`peer.certified`), where the assignment solver is exact on the pool's units and
+   every eligible pair could be listed: rounded and certified by its prices, which often
+   proves the optimum outright on small pools.
+3. Bound rounds (`_bounded_matching`), on pools of BOUND_FIRST_PEOPLE people or more: a
+   matching and a bound within ~0.05% in about a minute at 100k people, secured before the
+   proof, which takes far longer there.
+4. Price and repair (`peer.price_repair`: our blossom solver with its duals, every eligible
+   pair priced against them) until proven.
 
 Weights are integers (1e-6 units) plus `big` per pair, so cardinality always comes first."""
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
-
 import numpy as np
 import numpy.typing as npt
-import rustworkx as rx
 
 from .._model import MatchParams, Optimality, Participant, relative_gap
-from .._population import SCALE, IntArray, Population, compile_population
+from .._population import SCALE, Population, compile_population, to_units
 from .._solution import Progress, Solution, Stop, never, silent
-from .graph import Candidates, PairList, pairs_of, peer_weights
+from . import certified
+from .certified import PROVABLE_PAIRS, certified_matching, union
+from .certified import Pool as _Pool
+from .certified import State as _State
+from .graph import Candidates, PairList, peer_weights
+from .incumbent import Incumbent, Matching
 from .kernel import check_prices, top_candidates
 from .price_repair import PeerPool, price_and_repair
-from .proof import big_premium, blossom, units_array, units_of
+from .proof import big_premium, units_of
 from .relaxation import Relaxation, grown_relaxation, solve_coarse_relaxation, solve_relaxation
 from .rounding import repair_around_left_out, round_relaxation
 from .tables import PairTables, count_eligible
 
+_union = union  # the bound rounds' name for it
+
 CANDIDATES_PER_PERSON = 10
-_MAX_ROUNDS = 6
-_SUSPECT_SHARE = 0.25  # above this share of the pool, proving exactness costs a full pass
-_EXACT_EDGE_BUDGET = 400_000  # pairs one blossom may be given
-# Up to this many eligible pairs, an exact blossom over all of them is affordable (about 12 s
-# at 600k pairs here) when the relaxation's prices cannot settle the optimum on their own.
-FULL_EXACT_PAIRS = 600_000
-# Up to this many, every eligible pair is listed to prove the optimum by a fixed-size relaxation
-# and reduced-cost fixing (`peer.proof`): about 7 s at 1.7M pairs (5,000 people) here.
-PROVABLE_PAIRS = 3_000_000
-# Up to this many people, pools the relaxation cannot settle, or too large to list, are proven by
-# price and repair whatever their eligible pairs; past it, pools of more than PROVABLE_PAIRS get a
-# matching and a bound (`_bounded_matching`). CPU of match() here: 10k 2.3-4.4 s on every
-# organisation shape; 20k 10 s (steep) to 21 s (one function), where the bound takes ~6 s.
-EXACT_PEOPLE = 12_000
+# From this many people, the bound rounds run before price and repair: there the proof's first
+# round alone (a blossom over ~1M candidate pairs) outlasts a minute, so a budget that runs out
+# would otherwise leave only a rough matching. Below, they would cost more than the proof
+# itself (10k: bound rounds 3-4 s of CPU against 6-10 s for the whole proof, load ~7).
+BOUND_FIRST_PEOPLE = 30_000
 # Relax-and-check rounds for the bound on pools too large to prove: each adds the pairs that
 # broke the prices and tightens the bound. At 100k people (one function) the raise that the
 # pairs still breaking the prices need fell from 14,698 to 907, 27 and 1.6 score units over
@@ -69,24 +65,6 @@ _VIOLATORS_KEPT = 7
 _BOUND_COARSENING = 100
 
 
-@dataclass(frozen=True, slots=True)
-class _Pool:
-    pop: Population
-    params: MatchParams
-    tables: PairTables
-    eligible: int  # eligible pairs, counted only up to just past PROVABLE_PAIRS
-
-    @property
-    def exact_affordable(self) -> bool:
-        """Every eligible pair fits one exact blossom."""
-        return self.eligible <= FULL_EXACT_PAIRS
-
-    @property
-    def provable(self) -> bool:
-        """Every eligible pair can be listed for a proof."""
-        return self.eligible <= PROVABLE_PAIRS
-
-
 def compile_kernels() -> None:
     """Run every compiled peer kernel once on a tiny pool, so numba writes them to its cache:
     otherwise the first large match after an install spends ~25 s compiling."""
@@ -101,45 +79,78 @@ def compile_kernels() -> None:
     price_and_repair(PeerPool(pop, params, tables), cands, silent, never)
 
 
-def solve_peer(pop: Population, params: MatchParams, progress: Progress, stop: Stop = never) -> Solution:
-    """Candidates, the relaxation, then a proof where the pool allows it and a bound where not.
-
-    `peer.price_repair` (our blossom solver with its duals, every pair priced against them)
-    proves the optimum on every shape: pools the relaxation cannot settle go to it directly up
-    to EXACT_PEOPLE people, whatever their eligible pairs (4-5 s at 10k on every shape, CPU,
-    load ~7); larger pools with more than PROVABLE_PAIRS pairs still get a bound."""
-    n = pop.size
+def solve_peer(
+    pop: Population,
+    params: MatchParams,
+    progress: Progress,
+    stop: Stop = never,
+    bound_first: int | None = None,
+) -> Solution:
+    """Candidates, then the stages (`_stages`) until proven or stopped. `bound_first`: the pool
+    size from which the bound rounds run (default BOUND_FIRST_PEOPLE)."""
     progress("Finding candidate partners", 0.0)
     tables = PairTables.of(pop, params)
     cands = top_candidates(tables, CANDIDATES_PER_PERSON)
-    coarse = _coarsening(cands, n) > 1
-    if coarse and n <= EXACT_PEOPLE:  # the relaxation's assignment solver cannot be exact here
-        return _exact(PeerPool(pop, params, tables), cands, progress, stop)
-    pool = _Pool(pop, params, tables, count_eligible(tables, PROVABLE_PAIRS))
-    if not pool.provable and n <= EXACT_PEOPLE:
-        return _exact(PeerPool(pop, params, tables), cands, progress, stop)
-    progress("Solving the relaxation", 0.5)
-    if coarse:
-        pairs, optimality = _bounded_matching(pool, cands, progress, stop)
-    else:
-        pairs, optimality = _certified_matching(pool, cands, _big(cands, n), progress, stop)
+    first = BOUND_FIRST_PEOPLE if bound_first is None else bound_first
+    pairs, optimality = _stages(PeerPool(pop, params, tables), cands, progress, stop, first)
     progress("Done", 1.0)
     return _solution(pop, params, pairs, optimality)
 
 
 def exact_peer(pop: Population, params: MatchParams, progress: Progress, stop: Stop = never) -> Solution:
-    """Proven optimal at every size by price and repair; stops on `stop` with its dual bound."""
+    """Price and repair alone, from the candidates; stops on `stop` with its dual bound."""
     progress("Finding candidate partners", 0.0)
     tables = PairTables.of(pop, params)
     cands = top_candidates(tables, CANDIDATES_PER_PERSON)
-    return _exact(PeerPool(pop, params, tables), cands, progress, stop)
-
-
-def _exact(pool: PeerPool, cands: Candidates, progress: Progress, stop: Stop) -> Solution:
     progress("Proving the optimum over every eligible pair", 0.3)
-    pairs, optimality = price_and_repair(pool, cands, progress, stop)
+    pairs, optimality = price_and_repair(PeerPool(pop, params, tables), cands, progress, stop)
     progress("Done", 1.0)
-    return _solution(pool.pop, pool.params, pairs, optimality)
+    return _solution(pop, params, pairs, optimality)
+
+
+def _stages(
+    peer: PeerPool, cands: Candidates, progress: Progress, stop: Stop, bound_first: int
+) -> tuple[Matching, Optimality]:
+    """Relaxation, bound rounds and price and repair, each where it pays (module docstring),
+    every one offering its matching and bound to `best`; out of budget, `best` is the answer."""
+    n = peer.pop.size
+    best = Incumbent()
+    exact_units = _coarsening(cands, n) == 1  # the assignment solver is exact on these units
+    most = certified.PROVABLE_PAIRS  # read here, so that tests can lower it
+    eligible = count_eligible(peer.tables, most) if exact_units else most + 1
+    pool = _Pool(peer.pop, peer.params, peer.tables, eligible)
+    if pool.provable:
+        progress("Solving the relaxation", 0.2)
+        matching, optimality = certified_matching(pool, cands, _big(cands, n), progress, stop)
+        if optimality.proven:
+            return matching, optimality
+        best.offer(matching, _units(peer, matching), optimality)
+    if n >= bound_first and not stop():
+        matching, optimality = _bounded_matching(pool, cands, _below_proof(progress), stop)
+        best.offer(matching, _units(peer, matching), optimality)
+    if stop() and best.units >= 0:
+        return best.result()
+    progress("Proving the optimum over every eligible pair", 0.7)
+    return price_and_repair(peer, cands, progress, stop, best)
+
+
+def _below_proof(progress: Progress) -> Progress:
+    """The bound rounds' own fractions (0.6-0.85) squeezed below price and repair's (from 0.5),
+    so that the progress reported never falls back."""
+
+    def squeezed(stage: str, done: float) -> None:
+        progress(stage, 0.2 + 0.3 * done)
+
+    return squeezed
+
+
+def _units(peer: PeerPool, matching: Matching) -> int:
+    """The matching's weight in 1e-6 units, from the spec (as every stage's pairs are)."""
+    if not matching:
+        return 0
+    a = np.array([p[0] for p in matching], dtype=np.int64)
+    b = np.array([p[1] for p in matching], dtype=np.int64)
+    return int(to_units(peer_weights(peer.pop, a, b, peer.params)).sum())
 
 
 # OR-Tools scales costs by the node count and bounds price changes by that times the node
@@ -222,169 +233,6 @@ def _big(cands: Candidates, n: int) -> int:
     """The premium for any matching of the pool (n // 2 pairs at most); even, so the dummy's
     half of it is exact."""
     return big_premium(cands.pairs, n // 2)
-
-
-class _State:
-    """Everything one round of relax → round → certify needs."""
-
-    def __init__(self, pairs: PairList, n: int, big: int, *, repair: bool = True) -> None:
-        self.pairs = pairs
-        self.n = n
-        self.big = big
-        self.relax: Relaxation = solve_relaxation(pairs, n, big)
-        rounded = round_relaxation(self.relax, n)
-        self.matching = repair_around_left_out(rounded, pairs, n, big) if repair else rounded
-
-    def value2(self, matching: list[tuple[int, int]]) -> int:
-        """2 × the matching's value, the dummy's half pair included when someone is left over."""
-        weight = units_of(self.pairs, matching)
-        leftover = self.n - 2 * len(matching) > 0
-        return 2 * (self.big * len(matching) + weight) + (self.big if leftover else 0)
-
-
-def _certified_matching(
-    pool: _Pool, cands: Candidates, big: int, progress: Progress, stop: Stop
-) -> tuple[list[tuple[int, int]], Optimality]:
-    n = pool.pop.size
-    pairs = cands.pairs
-    kth2 = np.where(cands.kth_units > 0, cands.kth_units + big, -1)  # in price units (×2 of half)
-    # On pools too large to solve exactly, a matching that still leaves the count placed
-    # unproven is not worth repairing here: the bounded path builds a better one.
-    repair = pool.exact_affordable
-    for round_no in range(_MAX_ROUNDS):
-        state = _State(pairs, n, big, repair=repair)
-        prices = np.maximum(state.relax.prices[:n], kth2)
-        gap2 = int(prices.sum() + state.relax.prices[n]) - state.value2(state.matching)
-        if gap2 <= 0:
-            return state.matching, _proven(state, "relaxation is integral")
-        if gap2 >= big:
-            # Odd sets the relaxation cannot see: prices alone cannot prove the count placed
-            # (nor bound the weight usefully once out of time: the bounded path does that).
-            return _exact_or_bounded(pool, state, cands, progress, stop)
-        if stop():
-            return state.matching, _stopped(state, prices)
-        # Only people with unlisted pairs and a price near their k-th best can hide a pair
-        # that breaks the prices or could enter a better matching.
-        suspects = np.flatnonzero((cands.kth_units > 0) & (2 * (state.relax.prices[:n] - kth2) <= gap2))
-        if len(suspects) > max(64, _SUSPECT_SHARE * n):
-            return _exact_or_bounded(pool, state, cands, progress, stop)
-        progress("Checking every eligible pair", 0.6 + 0.05 * round_no)
-        extra = pairs_of(pool.pop, pool.params, suspects)
-        prices[suspects] = state.relax.prices[suspects]
-        violated = _reduced2(extra, prices, big) < 0
-        if violated.any():
-            pairs = _union(pairs, extra.select(violated), n)
-            continue
-        if stop():
-            return state.matching, _stopped(state, prices)
-        settled = _solve_uncertified(state, _union(pairs, extra, n), prices)
-        return settled or _exact_or_bounded(pool, state, cands, progress, stop)
-    return _exact_or_bounded(pool, state, cands, progress, stop)
-
-
-def _exact_or_bounded(
-    pool: _Pool, state: _State, cands: Candidates, progress: Progress, stop: Stop
-) -> tuple[list[tuple[int, int]], Optimality]:
-    """Where the relaxation's prices cannot settle it: price and repair (our blossom solver with
-    its duals, every eligible pair priced against them) on pools whose eligible pairs could all be
-    listed, which it never does (5k people: 4-30 s where listing them all and solving took up to
-    3 minutes here); larger pools get a matching and a bound."""
-    if not pool.provable or stop():
-        return _bounded_matching(pool, cands, progress, stop)
-    progress("Proving the optimum over every eligible pair", 0.7)
-    return price_and_repair(PeerPool(pool.pop, pool.params, pool.tables), cands, progress, stop)
-
-
-def _solve_uncertified(
-    state: _State, pool: PairList, prices: IntArray
-) -> tuple[list[tuple[int, int]], Optimality] | None:
-    """Exact blossom on the components of low-reduced-cost pairs the prices do not settle."""
-    n, big = state.n, state.big
-    gap2 = int(prices.sum() + state.relax.prices[n]) - state.value2(state.matching)
-    reduced2 = _reduced2(pool, prices, big)
-    near = pool.select(reduced2 <= gap2)
-    label = _component_labels(near, n)
-    troubled = np.unique(label[_troubled_people(pool, state.matching, prices, big, n)])
-    edge_label = label[near.a]
-    inside = np.isin(edge_label, troubled)
-    if int(inside.sum()) > _EXACT_EDGE_BUDGET:
-        return None
-    kept = [p for p in state.matching if label[p[0]] not in set(troubled.tolist())]
-    work = near.select(inside)
-    order = np.argsort(edge_label[inside], kind="stable")
-    work = work.select(order)
-    bounds: list[int] = []
-    if len(work):
-        bounds = np.flatnonzero(np.r_[True, np.diff(label[work.a]) != 0, True]).tolist()
-    for lo, hi in itertools.pairwise(bounds):
-        kept.extend(blossom(work.select(np.arange(lo, hi)), big))
-    kept.sort()
-    optimality = Optimality(
-        proven=True,
-        upper_bound=units_of(pool, kept) / SCALE,
-        gap=0.0,
-        method="reduced-cost fixing + exact blossom",
-    )
-    return kept, optimality
-
-
-def _troubled_people(
-    pool: PairList, matching: list[tuple[int, int]], prices: IntArray, big: int, n: int
-) -> IntArray:
-    """People whose component the prices cannot settle: left out while priced, or in a pair
-    that is not tight. Elsewhere the pairs already earn every price, which nothing can beat."""
-    matched = np.zeros(n, dtype=bool)
-    loose = np.zeros(n, dtype=bool)
-    if matching:
-        a = np.array([p[0] for p in matching], dtype=np.int64)
-        b = np.array([p[1] for p in matching], dtype=np.int64)
-        matched[a] = matched[b] = True
-        units = units_array(pool, matching)
-        slack = prices[a] + prices[b] - 2 * (units + big)
-        loose[a[slack > 0]] = True
-    return np.flatnonzero(loose | (~matched & (prices[:n] > 0)))
-
-
-def _component_labels(pairs: PairList, n: int) -> IntArray:
-    graph = rx.PyGraph()
-    graph.add_nodes_from(range(n))
-    graph.add_edges_from_no_data(list(zip(pairs.a.tolist(), pairs.b.tolist(), strict=True)))
-    label = np.empty(n, dtype=np.int64)
-    for i, comp in enumerate(rx.connected_components(graph)):
-        label[list(comp)] = i
-    return label
-
-
-def _reduced2(pairs: PairList, prices: IntArray, big: int) -> IntArray:
-    return prices[pairs.a] + prices[pairs.b] - 2 * (pairs.units + big)
-
-
-def _union(first: PairList, second: PairList, n: int) -> PairList:
-    both = PairList.concat([first, second])
-    _, keep = np.unique(both.keys(n), return_index=True)
-    return both.select(np.sort(keep))
-
-
-def _score_bound(state: _State, matching: list[tuple[int, int]], bound2: int) -> float:
-    """Bound on total weight among solutions placing as many people, in score units."""
-    leftover = state.n - 2 * len(matching) > 0
-    weight2 = bound2 - 2 * state.big * len(matching) - (state.big if leftover else 0)
-    return max(weight2, 0) / 2 / SCALE
-
-
-def _stopped(state: _State, prices: IntArray) -> Optimality:
-    """Out of time: the rounded matching and the bound of the prices (each lifted to half the
-    person's k-th best weight, so they hold for every eligible pair)."""
-    bound2 = int(prices.sum() + state.relax.prices[state.n])
-    bound = _score_bound(state, state.matching, bound2)
-    found = units_of(state.pairs, state.matching) / SCALE
-    gap = relative_gap(found, bound)
-    return Optimality(False, max(bound, found), gap, "relaxation bound over all eligible pairs")
-
-
-def _proven(state: _State, method: str) -> Optimality:
-    bound = _score_bound(state, state.matching, state.value2(state.matching))
-    return Optimality(proven=True, upper_bound=bound, gap=0.0, method=method)
 
 
 def _solution(

@@ -1,0 +1,104 @@
+"""Peer matching's stages (`peer.solve._stages`) as one method: stopped at any point by the
+budget it returns a matching with a bound that holds for the optimum of the whole eligible graph;
+never stopped, it proves the optimum, with or without the bound rounds before price and repair."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stepahead.matching import MatchParams
+from stepahead.matching._model import relative_gap
+from stepahead.matching._population import SCALE, compile_population
+from stepahead.matching._solution import Stop, never, silent
+from stepahead.matching.peer import solve as peer_solve
+from stepahead.matching.peer.graph import all_pairs
+from stepahead.matching.peer.proof import units_of
+from stepahead.synthetic import SHAPES, generate_organisation
+from tests.support.pools import random_pool
+from tests.unit.matching.test_peer import objective, oracle
+from tests.unit.matching.test_peer_proof import fast_oracle, is_matching
+
+
+def stop_after(calls: int) -> Stop:
+    """A budget that runs out at its `calls`-th question (and stays out)."""
+    asked = itertools.count(1)
+    return lambda: next(asked) > calls
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    calls=st.integers(0, 12),
+    bound_first=st.sampled_from([0, 10**9]),
+    per_person=st.sampled_from([1, 3, 10]),
+)
+def test_a_stopped_run_returns_a_matching_and_a_bound_on_the_optimum(
+    seed: int, calls: int, bound_first: int, per_person: int
+) -> None:
+    """Whatever stage the budget runs out in: a matching of eligible pairs, no better than the
+    optimum, and a bound at least the optimum's weight (networkx on every eligible pair), with
+    the gap between them; proven only when it is the optimum."""
+    rng = random.Random(seed)
+    params = MatchParams(band=rng.choice([0, 1, 2]))
+    people = random_pool(rng, rng.randint(2, 30), skills=rng.choice([2, 4, 8]), identical=seed % 7 == 0)
+    pop = compile_population(people, params)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(peer_solve, "CANDIDATES_PER_PERSON", per_person)
+        solution = peer_solve.solve_peer(pop, params, silent, stop_after(calls), bound_first=bound_first)
+    pairs = [(int(a), int(b)) for a, b in solution.groups]
+    best_pairs, best_units = oracle(people, params)
+    found_pairs, found_units = objective(people, params, pairs)
+    assert len({p for pair in pairs for p in pair}) == 2 * len(pairs)
+    assert (found_pairs, found_units) <= (best_pairs, best_units)
+    optimality = solution.optimality
+    assert optimality is not None
+    assert optimality.upper_bound >= best_units / SCALE - 1e-6
+    gap = relative_gap(found_units / SCALE, optimality.upper_bound)
+    assert optimality.gap == pytest.approx(gap, abs=1e-9)
+    if optimality.proven:
+        assert (found_pairs, found_units) == (best_pairs, best_units)
+
+
+def test_a_budget_spent_before_the_start_still_gets_an_answer() -> None:
+    """Stopped at the first question, on a pool large enough for every stage to have work."""
+    params = MatchParams()
+    people = generate_organisation(400, seed=3, shape="steep")
+    pop = compile_population(people, params)
+    solution = peer_solve.solve_peer(pop, params, silent, lambda: True, bound_first=0)
+    everything = all_pairs(pop, params)
+    pairs = [(int(a), int(b)) for a, b in solution.groups]
+    assert is_matching(everything, pairs)
+    assert solution.optimality is not None
+    best = fast_oracle(everything)
+    assert solution.optimality.upper_bound >= best[1] / SCALE - 1e-6
+    assert (len(pairs), units_of(everything, pairs)) <= best
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    shape=st.sampled_from(sorted(SHAPES)),
+    size=st.integers(2, 220),
+    seed=st.integers(0, 10_000),
+    bound_first=st.sampled_from([0, 10**9]),
+)
+def test_the_unstopped_stages_prove_the_optimum_on_every_shape(
+    shape: str, size: int, seed: int, bound_first: int
+) -> None:
+    """Never stopped, the stages end proven at the full-graph optimum (rustworkx's blossom on
+    every eligible pair), whether the bound rounds ran first (as on large pools) or not."""
+    params = MatchParams()
+    pop = compile_population(generate_organisation(size, seed=seed, shape=shape), params)
+    everything = all_pairs(pop, params)
+    solution = peer_solve.solve_peer(pop, params, silent, never, bound_first=bound_first)
+    pairs = [(int(a), int(b)) for a, b in solution.groups]
+    assert is_matching(everything, pairs)
+    assert (len(pairs), units_of(everything, pairs) if pairs else 0) == (
+        fast_oracle(everything) if len(everything) else (0, 0)
+    )
+    assert solution.optimality is not None
+    assert solution.optimality.proven
