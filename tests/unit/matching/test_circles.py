@@ -21,7 +21,7 @@ from stepahead.matching.circles import solve as circles_solve
 from stepahead.matching.circles.board import Board, find_peers
 from stepahead.matching.circles.build import build, preference
 from stepahead.matching.circles.moves import disband
-from stepahead.matching.circles.regroup import regroup, splits
+from stepahead.matching.circles.regroup import CHUNK, best_splits, regroup, splits
 from stepahead.matching.circles.score import judge
 from stepahead.synthetic import generate_organisation
 from tests.support.pools import random_pool
@@ -143,7 +143,7 @@ def test_batch_judging_agrees_with_the_scalar_reference() -> None:
     for band in (0, 1, 2):
         params = MatchParams(mode=Mode.CIRCLES, circle_band=band, cross_function_bonus=0.3, wish_bonus=0.7)
         people = random_pool(rng, 25, skills=3, grades=3)
-        rows = [rng.sample(range(25), rng.randint(1, 5)) for _ in range(400)]
+        rows = [rng.sample(range(25), rng.randint(1, 5)) for _ in range(1200)]  # several compiled tasks
         padded = np.array([r + [-1] * (5 - len(r)) for r in rows])
         verdict = judge(compile_population(people, params), params, padded)
         for row, valid, compatible, score in zip(
@@ -300,6 +300,35 @@ def test_two_circles_split_every_way_once(seats: int, ways: int) -> None:
         assert not a & b
         assert 3 <= len(a) <= 5
         assert 3 <= len(b) <= 5
+
+
+def test_the_split_search_finds_each_pairs_best_split_by_brute_force() -> None:
+    """Over more pairs than one compiled task holds: each pair of greedy circles' chosen split
+    scores the most of its valid splits, every split judged as two circles by `judge` (-1 where
+    none is valid)."""
+    people = generate_organisation(600, seed=4)
+    params = MatchParams(mode=Mode.CIRCLES, seed=4)
+    pop = compile_population(people, params)
+    peers = find_peers(pop, params)
+    board = Board(pop.size)
+    build(pop, params, peers, board, circles_solve.seed_order(pop, peers, params.seed), 8)
+    rows = board.members[board.circles()]
+    other = np.random.default_rng(4).integers(0, len(rows), size=len(rows) * 30)
+    union = np.sort(np.concatenate([np.repeat(rows, 30, axis=0), rows[other]], axis=1), axis=1)[:, ::-1]
+    distinct = union[:, :-1] != union[:, 1:]
+    union = union[(distinct | (union[:, 1:] < 0)).all(axis=1)]  # no circle paired with itself
+    seats = (union >= 0).sum(axis=1)
+    common = int(np.bincount(seats).argmax())
+    full = union[seats == common, :common]
+    assert len(full) > CHUNK  # several compiled tasks
+    chosen = best_splits(pop, params, full)
+    assert (chosen >= 0).sum() > CHUNK // 10  # the test means something
+    side_a, side_b = splits(common)
+    for members, pick in zip(full, chosen, strict=True):
+        rows_a, rows_b = (np.where(side >= 0, members[side], -1) for side in (side_a, side_b))
+        va, vb = judge(pop, params, rows_a), judge(pop, params, rows_b)
+        totals = np.where(va.valid & vb.valid, va.score + vb.score, -np.inf)
+        assert totals.max() == -np.inf if pick < 0 else totals[pick] == pytest.approx(totals.max(), abs=1e-9)
 
 
 def test_regrouping_pairs_of_circles_keeps_everyone_and_scores_more() -> None:

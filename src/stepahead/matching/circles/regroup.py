@@ -15,7 +15,7 @@ import numpy as np
 from .._kernels import numba
 from .._model import MatchParams
 from .._population import FloatArray, IntArray, Population
-from .._rules import allowed, compiled, key_in
+from .._rules import allowed, compiled, compiled_parallel, key_in
 from .board import Board, Peers
 from .moves import GAIN, circles_near, take_disjoint
 from .score import MAX_SIZE, MIN_SIZE, judge, judge_tables
@@ -23,6 +23,9 @@ from .score import MAX_SIZE, MIN_SIZE, judge, judge_tables
 # Pairs are formed with the circles of a member's nearest peers: in large pools more of them
 # (10k people: +0.5-0.8 % score for ~3-4 s CPU), as the search there has no exact solve after it.
 REGROUP_PEERS, LARGE_REGROUP_PEERS = 6, 14
+# Pairs per task of the compiled split search (each task has its own tables; the pairs are
+# independent, so the result does not depend on how many cores run them).
+CHUNK = 256
 _SPLITS: dict[int, tuple[IntArray, IntArray]] = {}
 
 
@@ -92,9 +95,7 @@ def _best_splits(
     which = np.flatnonzero(total == seats)
     side_a, side_b = splits(seats)
     people = np.ascontiguousarray(union[which, :seats])
-    best = np.full(len(which), -1, dtype=np.int64)
-    tables = judge_tables(pop, params)
-    _best_split_kernel(people, side_a, side_b, tables, best)
+    best = best_splits(pop, params, people)
     found = np.flatnonzero(best >= 0)
     rows_a, rows_b = (_seated(people[found], side[best[found]]) for side in (side_a, side_b))
     va, vb = judge(pop, params, rows_a), judge(pop, params, rows_b)
@@ -104,22 +105,45 @@ def _best_splits(
     return first[pick], second[pick], gain[good], rows_a[good], rows_b[good], va.score[good], vb.score[good]
 
 
+def best_splits(pop: Population, params: MatchParams, people: IntArray) -> IntArray:
+    """For each row of `people` (the members of a pair of circles, all seats filled), the index in
+    `splits` of its highest-scoring split into two valid circles, or -1 if none is valid."""
+    side_a, side_b = splits(people.shape[1])
+    best = np.full(len(people), -1, dtype=np.int64)
+    _best_split_kernel(
+        np.ascontiguousarray(people, dtype=np.int64), side_a, side_b, judge_tables(pop, params), best
+    )
+    return best
+
+
 def _seated(people: IntArray, seats: IntArray) -> IntArray:
     """Each pair's members at the given seats of their split (-1 stays empty)."""
     rows: IntArray = np.where(seats >= 0, np.take_along_axis(people, np.maximum(seats, 0), axis=1), -1)
     return rows
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled_parallel
 def _best_split_kernel(people: Any, side_a: Any, side_b: Any, tables: Any, best: Any) -> None:
-    """best[p]: the split of pair p's members with the highest total score (-1 if none valid)."""
+    """best[p]: the split of pair p's members with the highest total score (-1 if none valid).
+    Runs on every core, a chunk of pairs per task (splits are most of a large pool's search)."""
+    mask_a, mask_b = _as_masks(side_a), _as_masks(side_b)
+    rules, facts, extras, weights = tables  # a parallel loop takes no nested tuples
+    for c in numba.prange((people.shape[0] + CHUNK - 1) // CHUNK):
+        start, stop = c * CHUNK, min((c + 1) * CHUNK, people.shape[0])
+        sides = (side_a, side_b, mask_a, mask_b)
+        _best_splits_of(people, start, stop, sides, (rules, facts, extras, weights), best)
+
+
+@compiled
+def _best_splits_of(people: Any, start: int, stop: int, sides: Any, tables: Any, best: Any) -> None:
+    """best[p] for the pairs start <= p < stop."""
+    side_a, side_b, mask_a, mask_b = sides
     seats = people.shape[1]
     gain = np.zeros((seats, seats, 3))  # gain[x, y, g]: what y gives x in x's g-th goal
     wishes = np.zeros((seats, seats))
     functions = np.zeros(seats, dtype=np.int64)
     masks = np.zeros((3, seats), dtype=np.int64)  # per seat: may share with, gives to, receives from
-    mask_a, mask_b = _as_masks(side_a), _as_masks(side_b)
-    for p in range(people.shape[0]):
+    for p in range(start, stop):
         _pair_tables(people[p], tables, gain, wishes, functions, masks)
         top = -1.0
         for s in range(side_a.shape[0]):

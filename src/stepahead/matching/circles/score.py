@@ -18,7 +18,7 @@ import numpy.typing as npt
 from .._kernels import numba
 from .._model import MatchParams
 from .._population import FloatArray, IntArray, Population
-from .._rules import allowed, compiled, key_in
+from .._rules import allowed, compiled, compiled_parallel, key_in
 from .._scoring import PRIORITY_WEIGHTS
 
 MIN_SIZE, MAX_SIZE = 3, 5
@@ -112,7 +112,12 @@ def _distinct_functions(members: Any, k: int, functions: Any) -> int:
     return distinct
 
 
-@numba.njit(cache=True, nogil=True)
+# Circles per task of the compiled judge (the search judges thousands at once; each row is
+# judged alone, so the result does not depend on how many cores run them).
+CHUNK = 512
+
+
+@compiled_parallel
 def _judge_rows(
     circles: Any,
     rules: Any,
@@ -124,9 +129,20 @@ def _judge_rows(
     exchange: Any,
     sizes: Any,
 ) -> None:
+    for c in numba.prange((circles.shape[0] + CHUNK - 1) // CHUNK):
+        start, stop = c * CHUNK, min((c + 1) * CHUNK, circles.shape[0])
+        out = (score, compatible, exchange, sizes)
+        _judge_some(circles, start, stop, (rules, facts, extras, weights), out)
+
+
+@compiled
+def _judge_some(circles: Any, start: int, stop: int, tables: Any, out: Any) -> None:
+    """Rows start <= c < stop of `_judge_rows`."""
+    rules, facts, extras, weights = tables
+    score, compatible, exchange, sizes = out
     diversity, wish_bonus, band = weights
     members = np.zeros(MAX_SIZE, dtype=np.int64)
-    for c in range(circles.shape[0]):
+    for c in range(start, stop):
         k = 0
         for s in range(circles.shape[1]):
             if circles[c, s] >= 0:
