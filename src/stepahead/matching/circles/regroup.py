@@ -110,9 +110,12 @@ def best_splits(pop: Population, params: MatchParams, people: IntArray) -> IntAr
     `splits` of its highest-scoring split into two valid circles, or -1 if none is valid."""
     side_a, side_b = splits(people.shape[1])
     best = np.full(len(people), -1, dtype=np.int64)
-    _best_split_kernel(
-        np.ascontiguousarray(people, dtype=np.int64), side_a, side_b, judge_tables(pop, params), best
-    )
+    people, tables = np.ascontiguousarray(people, dtype=np.int64), judge_tables(pop, params)
+    if len(people) < 2 * CHUNK:  # one core: waking the other (it then spins idle) costs more here
+        sides = (side_a, side_b, _as_masks(side_a), _as_masks(side_b))
+        _best_splits_of(people, 0, len(people), sides, tables, best)
+    else:
+        _best_split_kernel(people, side_a, side_b, tables, best)
     return best
 
 

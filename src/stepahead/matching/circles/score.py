@@ -47,7 +47,11 @@ def judge(pop: Population, params: MatchParams, circles: IntArray) -> Verdict:
     compatible = np.zeros(count, dtype=np.bool_)
     exchange = np.zeros(count, dtype=np.bool_)
     sizes = np.zeros(count, dtype=np.int64)
-    _judge_rows(circles, *judge_tables(pop, params), score, compatible, exchange, sizes)
+    tables = judge_tables(pop, params)
+    if count < 2 * CHUNK:  # one core: waking the other (it then spins idle) costs more here
+        _judge_some(circles, 0, count, tables, (score, compatible, exchange, sizes))
+    else:
+        _judge_rows(circles, *tables, score, compatible, exchange, sizes)
     return Verdict(score=score, compatible=compatible, exchange=exchange, sizes=sizes)
 
 
