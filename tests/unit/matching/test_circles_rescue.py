@@ -9,7 +9,7 @@ import random
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from stepahead.matching import MatchParams, Mode, Participant, circle_is_valid, circle_score
@@ -52,6 +52,8 @@ def a_move_seats_more(people: list[Participant], params: MatchParams, rows: np.n
 
 @settings(max_examples=10, deadline=None)
 @given(seed=st.integers(0, 2**31), size=st.integers(12, 20), shape=st.sampled_from(SHAPES))
+# A move seating a later person opened one for an earlier one: a single pass left it untaken.
+@example(seed=156, size=17, shape="one-function")
 def test_rescue_leaves_no_move_that_seats_more(seed: int, size: int, shape: str) -> None:
     rng = random.Random(seed)
     people = shaped(shape, rng, size)

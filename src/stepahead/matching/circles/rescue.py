@@ -31,6 +31,25 @@ def rescue(
     manages (each exact: every circle among its people); the others kept as they were."""
     rows, scores = rows.copy(), scores.copy()
     tried: set[tuple[int, ...]] = set()
+    # A move that seats one person can open one for a person already passed over (their circle
+    # now breaks up differently), so passes repeat until one seats nobody: each move seats at
+    # least one more person, so there are at most as many passes as people.
+    while not stop():
+        placed = int((rows >= 0).sum())
+        rows, scores = _rescue_pass(pop, params, rows, scores, tried, stop)
+        if int((rows >= 0).sum()) == placed:
+            break
+    return rows, scores
+
+
+def _rescue_pass(
+    pop: Population,
+    params: MatchParams,
+    rows: IntArray,
+    scores: FloatArray,
+    tried: set[tuple[int, ...]],
+    stop: Stop,
+) -> tuple[IntArray, FloatArray]:
     for person in range(pop.size):
         if stop():
             break
@@ -43,10 +62,12 @@ def rescue(
             broken = np.unique(circle_of[option[option >= 0]])
             broken = broken[broken >= 0]
             people = np.union1d(option[option >= 0], rows[broken][rows[broken] >= 0])
-            if tuple(people) in tried:
+            placed_now = int((rows[broken] >= 0).sum())
+            # The same people with as many of them seated ask the same question again.
+            if (key := (placed_now, *people.tolist())) in tried:
                 continue
-            tried.add(tuple(people))
-            better = _repack(pop, params, people, int((rows[broken] >= 0).sum()))
+            tried.add(key)
+            better = _repack(pop, params, people, placed_now)
             if better is not None:
                 keep = np.setdiff1d(np.arange(len(rows)), broken)
                 rows = np.concatenate([rows[keep], better[0]])
