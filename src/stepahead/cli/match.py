@@ -101,7 +101,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="stop after about this long with the best result so far and its distance from the "
         "best possible (default: no limit, the result is proven optimal however long that takes; "
-        "peer pairs: seconds at 10k people, about a minute at 20k, over 3 minutes of CPU at 100k)",
+        "peer pairs: seconds at 10k people, about a minute at 20k; at 100k far longer, so give a "
+        "limit there)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary on stderr")
 
