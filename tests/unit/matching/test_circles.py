@@ -14,11 +14,11 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from stepahead.matching import MatchParams, Mode, Participant, circle_is_valid, circle_score
 from stepahead.matching._model import Optimality
-from stepahead.matching._population import compile_population
+from stepahead.matching._population import Population, compile_population
 from stepahead.matching._solution import Solution, silent
 from stepahead.matching.circles import exact as circles_exact
 from stepahead.matching.circles import solve as circles_solve
-from stepahead.matching.circles.board import Board, find_peers
+from stepahead.matching.circles.board import Board, Peers, find_peers
 from stepahead.matching.circles.build import build, preference
 from stepahead.matching.circles.moves import disband
 from stepahead.matching.circles.regroup import CHUNK, best_splits, regroup, splits
@@ -263,15 +263,21 @@ def test_a_spent_budget_still_gives_valid_circles_with_a_bound(size: int) -> Non
     assert optimality.placed_bound >= placed(solution)
 
 
-def test_small_circles_break_up_into_fuller_ones_only_when_that_scores_more() -> None:
-    """After the greedy start, circles of three and four hand their members to circles with free
-    seats when the receiving circles gain more than the broken circle scored."""
-    people = generate_organisation(400, seed=4)
-    params = MatchParams(mode=Mode.CIRCLES, seed=4)
-    pop = compile_population(people, params)
+def greedy_board(size: int, *, seed: int) -> tuple[Population, MatchParams, Peers, Board]:
+    """A generated organisation's pool and its greedy circles (8 candidates a person), before any
+    local search."""
+    params = MatchParams(mode=Mode.CIRCLES, seed=seed)
+    pop = compile_population(generate_organisation(size, seed=seed), params)
     peers = find_peers(pop, params)
     board = Board(pop.size)
     build(pop, params, peers, board, circles_solve.seed_order(pop, peers, params.seed), 8)
+    return pop, params, peers, board
+
+
+def test_small_circles_break_up_into_fuller_ones_only_when_that_scores_more() -> None:
+    """After the greedy start, circles of three and four hand their members to circles with free
+    seats when the receiving circles gain more than the broken circle scored."""
+    pop, params, peers, board = greedy_board(400, seed=4)
     before_placed, before_score = int((board.circle_of >= 0).sum()), float(board.score[board.alive].sum())
     small_before = int((board.sizes[board.alive] < 5).sum())
     assert disband(pop, params, peers, board) > 0
@@ -306,12 +312,7 @@ def test_the_split_search_finds_each_pairs_best_split_by_brute_force() -> None:
     """Over more pairs than one compiled task holds: each pair of greedy circles' chosen split
     scores the most of its valid splits, every split judged as two circles by `judge` (-1 where
     none is valid)."""
-    people = generate_organisation(600, seed=4)
-    params = MatchParams(mode=Mode.CIRCLES, seed=4)
-    pop = compile_population(people, params)
-    peers = find_peers(pop, params)
-    board = Board(pop.size)
-    build(pop, params, peers, board, circles_solve.seed_order(pop, peers, params.seed), 8)
+    pop, params, _peers, board = greedy_board(600, seed=4)
     rows = board.members[board.circles()]
     other = np.random.default_rng(4).integers(0, len(rows), size=len(rows) * 30)
     union = np.sort(np.concatenate([np.repeat(rows, 30, axis=0), rows[other]], axis=1), axis=1)[:, ::-1]
@@ -333,12 +334,7 @@ def test_the_split_search_finds_each_pairs_best_split_by_brute_force() -> None:
 
 
 def test_regrouping_pairs_of_circles_keeps_everyone_and_scores_more() -> None:
-    people = generate_organisation(400, seed=6)
-    params = MatchParams(mode=Mode.CIRCLES, seed=6)
-    pop = compile_population(people, params)
-    peers = find_peers(pop, params)
-    board = Board(pop.size)
-    build(pop, params, peers, board, circles_solve.seed_order(pop, peers, params.seed), 8)
+    pop, params, peers, board = greedy_board(400, seed=6)
     seated, before = board.circle_of >= 0, float(board.score[board.alive].sum())
     assert regroup(pop, params, peers, board, np.arange(pop.size)) > 0
     assert ((board.circle_of >= 0) == seated).all()

@@ -22,11 +22,11 @@ class Incumbent:
     bound: float = math.inf  # least valid bound on the optimum's weight, score units
     method: str = ""  # the stage whose bound is kept
 
-    def offer(self, matching: Matching, units: int, optimality: Optimality) -> None:
-        """A stage's matching (its weight `units`) and bound (unproven)."""
+    def offer(self, matching: Matching, units: int, optimality: Optimality | None = None) -> None:
+        """A stage's matching (its weight `units`) and, when it has one, its bound (unproven)."""
         if (len(matching), units) > (len(self.matching), self.units):
             self.matching, self.units = matching, units
-        if optimality.upper_bound < self.bound:
+        if optimality is not None and optimality.upper_bound < self.bound:
             self.bound, self.method = optimality.upper_bound, optimality.method
 
     @property

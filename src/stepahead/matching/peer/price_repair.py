@@ -60,15 +60,13 @@ def price_and_repair(
     progress: Progress,
     stop: Stop,
     best: Incumbent | None = None,
-    start: tuple[PairList, IntArray] | None = None,
 ) -> tuple[list[tuple[int, int]], Optimality]:
     """Proven optimal unless `stop()` says stop first: then the best matching it or an earlier
-    stage (`best`) found, with the least of their bounds. `start`: pairs and duals feasible for
-    them (u_a + u_b ≥ 2·(w_ab + big)) from an earlier stage, instead of the relaxation's."""
+    stage (`best`) found, with the least of their bounds."""
     n = pool.pop.size
     big = big_premium(cands.pairs, n // 2)  # everyone's heaviest pair is a candidate
-    pairs, warm = start or (cands.pairs, None)
-    warm = _warm_start(pairs, n, big) if warm is None else warm
+    pairs = cands.pairs
+    warm = _warm_start(pairs, n, big)
     best = best or Incumbent()
     round_no = 0
     while True:
@@ -108,7 +106,7 @@ def _stopped(
         most = max(len(matching), best.pairs)  # the optimum places at least as many
         best.offer(matching, units_of(pairs, matching), _bounded(pairs, matching, bound2, big, most))
     else:
-        best.offer(matching, units_of(pairs, matching), Optimality(False, float("inf"), 1.0, METHOD))
+        best.offer(matching, units_of(pairs, matching))
     return best.result()
 
 

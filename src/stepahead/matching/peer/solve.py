@@ -40,8 +40,6 @@ from .relaxation import Relaxation, solve_relaxation
 from .rounding import repair_around_left_out, round_relaxation
 from .tables import PairTables, count_eligible
 
-_union = union  # the bound rounds' name for it
-
 CANDIDATES_PER_PERSON = 10
 # From this many people, the bound rounds run before price and repair: there the proof's first
 # round alone (a blossom over ~1M candidate pairs) outlasts a minute, so a budget that runs out
@@ -149,9 +147,14 @@ def _units(peer: PeerPool, matching: Matching) -> int:
     """The matching's weight in 1e-6 units, from the spec (as every stage's pairs are)."""
     if not matching:
         return 0
+    return int(to_units(_weights(peer.pop, peer.params, matching)).sum())
+
+
+def _weights(pop: Population, params: MatchParams, matching: Matching) -> npt.NDArray[np.float64]:
+    """Each pair's score, from the spec."""
     a = np.array([p[0] for p in matching], dtype=np.int64)
     b = np.array([p[1] for p in matching], dtype=np.int64)
-    return int(to_units(peer_weights(peer.pop, a, b, peer.params)).sum())
+    return peer_weights(pop, a, b, params)
 
 
 # OR-Tools scales costs by the node count and bounds price changes by that times the node
@@ -194,7 +197,7 @@ def _bounded_matching(
         bound2, violators = _bound_round(pool, cands, relax)
         bounds2.append(bound2)
         raise2 = bound2 - int(relax.prices.sum())
-        pairs = _union(pairs, violators, n)
+        pairs = union(pairs, violators, n)
         last = round_no + 1 == BOUND_ROUNDS
         if not len(violators) or raise2 <= _RAISE_ENOUGH * bound2 or stop() or last:
             break
@@ -241,7 +244,5 @@ def _solution(
     """Scores are recomputed from the spec, never from solver units."""
     if not pairs:
         return Solution((), (), optimality)
-    a = np.array([p[0] for p in pairs], dtype=np.int64)
-    b = np.array([p[1] for p in pairs], dtype=np.int64)
-    scores: npt.NDArray[np.float64] = peer_weights(pop, a, b, params)
+    scores = _weights(pop, params, pairs)
     return Solution(tuple(pairs), tuple(float(s) for s in scores), optimality)
