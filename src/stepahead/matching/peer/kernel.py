@@ -23,13 +23,12 @@ from .._kernels import numba
 from .._model import MAX_LEVEL
 from .._population import SCALE, IntArray
 from .._rules import allowed, compiled, compiled_parallel
+from .buckets import BASE, CODES, band_part, filled, group_bucket
 from .cover import cover_lift
 from .graph import Candidates, PairList
-from .tables import PairTables, bonus_cap, units, value
+from .tables import PairTables, bonus_cap, units
 from .tiers import price_tiers
 
-_BASE = MAX_LEVEL + 1
-_CODES = _BASE**3  # a partner's levels in a group's three skills, as one base-6 code
 # `_excess`'s cap for a person all of whose eligible pairs are listed: far below any price sum,
 # yet far enough from int64's end that subtracting a price cannot wrap around.
 ALL_LISTED = -(2**62)
@@ -38,75 +37,49 @@ _NO_LIST = 2**62
 
 
 @compiled
-def _bucket(levels_t: Any, skills: Any, c_lo: int, c_hi: int, tier: Any, tiers: int) -> Any:
-    """Columns [c_lo, c_hi) sorted by tier, then by their levels in three skills (the code),
-    column order kept within: bucket `tier·_CODES + code` is members[start[b]:start[b + 1]]."""
-    codes = np.empty(c_hi - c_lo, dtype=np.int64)
-    start = np.zeros(tiers * _CODES + 1, dtype=np.int64)
-    for j in range(c_lo, c_hi):
-        code = tier[j] * _CODES
-        for s in range(3):
-            code += np.int64(levels_t[skills[s], j]) * _BASE ** (2 - s)
-        codes[j - c_lo] = code
-        start[code + 1] += 1
-    for code in range(tiers * _CODES):
-        start[code + 1] += start[code]
-    members = np.empty(c_hi - c_lo, dtype=np.int64)
-    fill = start[:-1].copy()
-    for j in range(c_lo, c_hi):
-        members[fill[codes[j - c_lo]]] = j
-        fill[codes[j - c_lo]] += 1
-    return members, start
-
-
-@compiled
-def _filled(start: Any, tiers: int) -> Any:
-    """Per tier, the codes whose bucket holds someone: with a hundred tiers of 216 codes and a
-    band of a few thousand people, most buckets are empty, and a row need not look at them."""
-    fill_start = np.zeros(tiers + 1, dtype=np.int64)
-    codes = np.empty(min(tiers * _CODES, start[-1]), dtype=np.int64)
-    count = 0
-    for tr in range(tiers):
-        for code in range(_CODES):
-            if start[tr * _CODES + code + 1] > start[tr * _CODES + code]:
-                codes[count] = code
-                count += 1
-        fill_start[tr + 1] = count
-    return fill_start, codes
-
-
-@compiled
 def _received_by_code(scoring: Any, i: int, slot: Any) -> Any:
     """v(j → i) for every code of j's levels in the group's three skills; slot[k] is where
-    i's k-th goal sits among them. Same float operations as `value`."""
+    i's k-th goal sits among them. Same float operations as `value` (each goal's term is the
+    same product, summed in goal order): every row builds one, so no division per code."""
     own, gain, priority = scoring[2], scoring[3], scoring[4]
-    table = np.empty(_CODES, dtype=np.float64)
-    for code in range(_CODES):
+    term = np.empty((3, BASE), dtype=np.float64)
+    for k in range(3):
+        for level in range(BASE):
+            term[k, level] = priority[k] * gain[level - np.int64(own[i, k]) + MAX_LEVEL]
+    table = np.empty(CODES, dtype=np.float64)
+    digit = np.empty(3, dtype=np.int64)  # j's level in each of the group's skills
+    for code in range(CODES):
+        digit[0], digit[1], digit[2] = code // (BASE * BASE), code // BASE % BASE, code % BASE
         total = 0.0
         for k in range(3):
-            level = (code // _BASE ** (2 - slot[k])) % _BASE
-            total += priority[k] * gain[level - np.int64(own[i, k]) + MAX_LEVEL]
+            total += term[k, digit[slot[k]]]
         table[code] = total
     return table
 
 
 @compiled
-def _band_part(members: Any, start: Any, bucket: int, lo: int, hi: int) -> Any:
-    """The positions in `bucket` of the columns within [lo, hi)."""
-    inside = members[start[bucket] : start[bucket + 1]]
-    return start[bucket] + np.searchsorted(inside, lo), start[bucket] + np.searchsorted(inside, hi)
+def _partner_rows(prices: Any, cap2: Any, scoring: Any) -> Any:
+    """What the scans read of each partner, one cache line per partner: price, cap2, goals
+    and own levels in them. A row's partners are scattered over its band, and reading
+    these from five arrays cost a miss each (at 10k people, most of a price check)."""
+    goals, own = scoring[1], scoring[2]
+    them = np.empty((prices.shape[0], 8), dtype=np.int64)
+    for j in range(prices.shape[0]):
+        them[j, 0], them[j, 1] = prices[j], cap2[j]
+        for k in range(3):
+            them[j, 2 + k], them[j, 5 + k] = goals[j, k], own[j, k]
+    return them
 
 
 @compiled
-def _group_bucket(groups: Any, band: Any, t: int, tier: Any, tiers: int) -> Any:
-    """The rows of the t-th group, and their whole band bucketed by the group's skills."""
-    order, skills, start, group_rows, _ = groups
-    band_lo, band_hi, levels_t = band
-    rows = group_rows[start[order[t]] : start[order[t] + 1]]
-    members, bucket_start = _bucket(
-        levels_t, skills[order[t]], band_lo[rows].min(), band_hi[rows].max(), tier, tiers
-    )
-    return rows, members, bucket_start
+def _value_to(scoring: Any, giver: int, them: Any, j: int) -> float:
+    """v(giver → j), from j's row of `_partner_rows`: the same operations as `value`."""
+    levels, gain, priority = scoring[0], scoring[3], scoring[4]
+    total = 0.0
+    for k in range(3):
+        gap = np.int64(levels[giver, them[j, 2 + k]]) - them[j, 5 + k]
+        total += priority[k] * gain[gap + MAX_LEVEL]
+    return total
 
 
 @compiled
@@ -150,18 +123,20 @@ def _top_k(k: int, groups: Any, band: Any, reach: float, scoring: Any, rules: An
     best_units = np.full((n, k), -1, dtype=np.int64)
     best_partner = np.full((n, k), -1, dtype=np.int64)
     count = np.zeros(n, dtype=np.int64)
-    no_tier = np.zeros(n, dtype=np.int64)
+    everyone, no_tier = np.ones(n, dtype=np.bool_), np.zeros(n, dtype=np.int64)
+    them = _partner_rows(no_tier, no_tier, scoring)
     for t in numba.prange(groups[0].shape[0]):
-        rows, members, start = _group_bucket(groups, band, t, no_tier, 1)
+        rows, members, start = group_bucket(groups, band, t, everyone, no_tier, 1)
         for i in rows:
             table = _received_by_code(scoring, i, slots[i])
             need, worst = 1e-12, 0
             for code in np.argsort(-table, kind="mergesort"):
                 if table[code] < need:
                     break
-                first, last = _band_part(members, start, code, band[0][i], band[1][i])
-                for j in members[first:last]:
-                    given = value(scoring, i, j)
+                first, last = band_part(members, start, code, band[0][i], band[1][i])
+                for at in range(first, last):  # by index: a slice of members would be a new view
+                    j = members[at]
+                    given = _value_to(scoring, i, them, j)
                     if given < need:
                         continue
                     u = units(bonus, i, j, table[code], given)
@@ -214,11 +189,13 @@ def _excess(
     worst_excess = np.zeros((n, keep), dtype=np.int64)
     worst_partner = np.full((n, keep), -1, dtype=np.int64)
     held = np.zeros(n, dtype=np.int64)
+    live = picked & (cap2 != ALL_LISTED)
+    them = _partner_rows(prices, cap2, scoring)
     for t in numba.prange(groups[0].shape[0]):
-        rows, members, start = _group_bucket(groups, band, t, tier, tiers)
-        fill_start, filled = _filled(start, tiers)
-        for i in rows[picked[rows]]:
-            if cap2[i] == ALL_LISTED:
+        rows, members, start = group_bucket(groups, band, t, live, tier, tiers)
+        fill_start, codes = filled(start, tiers)
+        for i in rows:
+            if not live[i]:
                 continue
             table = _received_by_code(scoring, i, slots[i])
             cap, least_held = bonus_cap(bonus, i), floor
@@ -229,15 +206,15 @@ def _excess(
                     continue
                 need = _least_needed((base + least_held) / 2 / SCALE, cap, reach)
                 for at in range(fill_start[tr], fill_start[tr + 1]):
-                    code = filled[at]
+                    code = codes[at]
                     if table[code] < need:
                         continue
-                    bucket = tr * _CODES + code
-                    first, last = _band_part(members, start, bucket, band[0][i], band[1][i])
-                    for j in members[first:last]:
-                        if min(cap2[i], cap2[j]) - base - prices[j] + tier_floor[tr] <= least_held:
+                    first, last = band_part(members, start, tr * CODES + code, band[0][i], band[1][i])
+                    for at_j in range(first, last):
+                        j = members[at_j]
+                        if min(cap2[i], them[j, 1]) - base - them[j, 0] + tier_floor[tr] <= least_held:
                             continue
-                        given = value(scoring, i, j)
+                        given = _value_to(scoring, i, them, j)
                         if given < need:
                             continue
                         over = 2 * units(bonus, i, j, table[code], given) - prices[j] - prices[i]
