@@ -39,6 +39,7 @@ lint:
 # The kernels' own tests run twice: compiled, then as plain Python (numba's JIT off), so that
 # coverage sees inside the compiled kernels too. The report covers both runs.
 KERNEL_TESTS := tests/unit/matching/test_mentoring_scan.py tests/unit/matching/test_peer_kernel.py \
+	tests/unit/matching/test_peer_buckets.py \
 	tests/unit/matching/test_peer_auction.py \
 	tests/unit/matching/test_peer.py tests/unit/matching/test_general_matching.py \
 	tests/unit/matching/test_mentoring_repair.py
