@@ -5,9 +5,10 @@ rounds, price and repair's duals), each valid over every eligible pair: the leas
 and the matching kept is the one that places the most people, then weighs most.
 
 Given each pair's weight (`weigh`), a matching offered is merged with the one kept rather than
-weighed against it (`merged`): a blossom stopped mid-solve may place two more people than the
-bound rounds' rounding yet weigh 2% less (100k people, many skills); merged, the two more are
-placed and the rest keeps the heavier pairs."""
+weighed against it (`merged`): a matching that places a few more people but weighs less (a
+blossom stopped mid-solve against the bound rounds' rounding; two roundings, 100k people, many
+skills: 4 more placed, 2% lighter) no longer wins or loses whole: the few more are placed and
+the rest keeps the heavier pairs."""
 
 from __future__ import annotations
 
