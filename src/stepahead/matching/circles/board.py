@@ -106,6 +106,10 @@ class Board:
         self.circle_of = np.full(people, -1, dtype=np.int64)
         self.changed = np.zeros(rows, dtype=bool)  # since the search last looked
         self.released = np.zeros(0, dtype=np.int64)
+        self.clock = 0  # counts changes; `stamp[c]`: the clock at circle c's last change
+        self.stamp = np.zeros(rows, dtype=np.int64)
+        self.settled = np.zeros(0, dtype=np.int64)  # pairs of circles no split improves (keys)
+        self.settled_at = np.zeros(0, dtype=np.int64)  # the clock when each was split
 
     @property
     def sizes(self) -> IntArray:
@@ -132,6 +136,8 @@ class Board:
         self.score[circle] = score
         self.circle_of[real] = circle
         self.changed[circle] = True
+        self.clock += 1
+        self.stamp[circle] = self.clock
 
     def close(self, circle: int) -> None:
         self.changed_people(circle)
@@ -153,6 +159,36 @@ class Board:
 
     def circles(self) -> IntArray:
         return np.flatnonzero(self.alive)
+
+    def pair_keys(self, first: IntArray, second: IntArray) -> IntArray:
+        """One key per unordered pair of circles."""
+        rows = len(self.alive)
+        keys: IntArray = np.minimum(first, second) * rows + np.maximum(first, second)
+        return keys
+
+    def unsettled(self, keys: IntArray) -> BoolArray:
+        """Which pairs (`pair_keys`) are not known to have no better split: never split, or one
+        of their circles changed since."""
+        if not len(self.settled):
+            return np.ones(len(keys), dtype=bool)
+        at = np.minimum(np.searchsorted(self.settled, keys), len(self.settled) - 1)
+        first, second = np.divmod(keys, len(self.alive))
+        seen = (self.settled[at] == keys) & (np.maximum(self.stamp[first], self.stamp[second]) <= self.settled_at[at])
+        unseen: BoolArray = ~seen
+        return unseen
+
+    def settle(self, keys: IntArray, at: int) -> None:
+        """Remember that no split of these pairs improved them at clock `at` (entries whose
+        circles changed since are dropped: they can never match again)."""
+        keys = np.concatenate([self.settled, keys])
+        when = np.concatenate([self.settled_at, np.full(len(keys) - len(self.settled), at, dtype=np.int64)])
+        first, second = np.divmod(keys, len(self.alive))
+        current = np.maximum(self.stamp[first], self.stamp[second]) <= when
+        keys, when = keys[current], when[current]
+        order = np.lexsort((when, keys))
+        keys, when = keys[order], when[order]
+        last = np.append(keys[1:] != keys[:-1], True)[: len(keys)]  # each pair's latest
+        self.settled, self.settled_at = keys[last], when[last]
 
 
 def with_member(rows: IntArray, people: IntArray) -> IntArray:

@@ -64,7 +64,8 @@ def regroup(
 def regroup_pairs(pop: Population, params: MatchParams, board: Board, home: IntArray, near: IntArray) -> int:
     """Split each pair of circles (home[i], near[i]) in the best way; apply the best regroupings
     that touch disjoint circles. Returns how many."""
-    pair = np.unique(np.minimum(home, near) * len(board.alive) + np.maximum(home, near))
+    pair = np.unique(board.pair_keys(home, near))
+    pair = pair[board.unsettled(pair)]  # the same two circles split again find the same
     first, second = np.divmod(pair, len(board.alive))
     union = np.concatenate([board.members[first], board.members[second]], axis=1)
     union = np.take_along_axis(union, np.argsort(union < 0, axis=1, kind="stable"), axis=1)
@@ -73,6 +74,7 @@ def regroup_pairs(pop: Population, params: MatchParams, board: Board, home: IntA
     if not found:
         return 0
     a, b, gain, rows_a, rows_b, score_a, score_b = (np.concatenate(part) for part in zip(*found, strict=True))
+    board.settle(np.setdiff1d(pair, board.pair_keys(a, b)), board.clock)
     chosen = take_disjoint(gain, a, b)
     for i in chosen:
         board.set(int(a[i]), rows_a[i], float(score_a[i]))
