@@ -41,7 +41,9 @@ class Population:
     # Derived look-ups for the hot pair loops (peer enumeration scores millions of pairs):
     own: npt.NDArray[np.int8]  # (n, 3) each person's level in their own goals
     gain: FloatArray  # utility by gap + MAX_LEVEL, for any gap -5..5 (no clip needed)
-    in_blocked: npt.NDArray[np.bool_]  # person appears in some blocked pair
+    # Person appears in some blocked pair beyond line management (which the rules check first
+    # through `manager`): nearly everyone has a manager, so only these need a key look-up.
+    in_blocked: npt.NDArray[np.bool_]
     in_wish: npt.NDArray[np.bool_]  # person appears in some wish
     spelled: Mapping[str, str]  # normalised label → as the pool first spelled it, where it differs
 
@@ -67,6 +69,7 @@ def compile_population(people: Sequence[Participant], params: MatchParams) -> Po
             goals[i, k] = skill_col[g]
     utility = np.array(STEP_UTILITY[params.profile], dtype=np.float64)
     blocked, wishes = _blocked_keys(people, index), _wish_keys(people, index)
+    manager = np.array([index.get(p.manager_id, -1) for p in people], dtype=np.int64)
     return Population(
         people=tuple(people),
         index=index,
@@ -76,13 +79,13 @@ def compile_population(people: Sequence[Participant], params: MatchParams) -> Po
         grades=np.array([p.grade for p in people], dtype=np.int64),
         functions=_label_codes([p.function for p in people]),
         languages=_language_masks(people),
-        manager=np.array([index.get(p.manager_id, -1) for p in people], dtype=np.int64),
+        manager=manager,
         blocked_keys=blocked,
         **wishes,
         utility=utility,
         own=np.take_along_axis(levels, goals, axis=1),
         gain=utility[np.clip(np.arange(-MAX_LEVEL, MAX_LEVEL + 1), 0, MAX_LEVEL)],
-        in_blocked=_people_in(blocked, len(people)),
+        in_blocked=_people_in(_exclusions(blocked, manager), len(people)),
         in_wish=_people_in(wishes["wish_keys"], len(people)),
         spelled=spellings(people),
     )
@@ -107,6 +110,13 @@ def _people_in(keys: IntArray, n: int) -> npt.NDArray[np.bool_]:
     found[keys // max(n, 1)] = True
     found[keys % max(n, 1)] = True
     return found
+
+
+def _exclusions(blocked: IntArray, manager: IntArray) -> IntArray:
+    """The blocked pairs that are not a person and their line manager."""
+    lo, hi = np.divmod(blocked, max(len(manager), 1))
+    keys: IntArray = blocked[(manager[lo] != hi) & (manager[hi] != lo)]
+    return keys
 
 
 def _label_codes(labels: list[str]) -> IntArray:

@@ -194,8 +194,9 @@ def test_price_and_repair_equals_the_exact_optimum_and_proves_it(
 ) -> None:
     """The exact method (our blossom solver with its duals, every pair priced against them):
     few candidates force the pricing to find the rest; each round after the first starts from
-    the relaxation's prices (lift_most 0) or from the last round's duals (100); pairs that come
-    close to breaking the duals join too (near), or only those that break them (0)."""
+    the relaxation's prices solved again (lift_most 0) or from the last start's prices raised to
+    price the new pairs (100); pairs that come close to breaking the duals join too (near), or
+    only those that break them (0)."""
     monkeypatch.setattr(peer_solve, "CANDIDATES_PER_PERSON", per_person)
     monkeypatch.setattr(price_repair, "LIFT_MOST", lift_most)
     monkeypatch.setattr(price_repair, "NEAR", near)

@@ -79,6 +79,21 @@ def test_a_budget_spent_before_the_start_still_gets_an_answer() -> None:
     assert (len(pairs), units_of(everything, pairs)) <= best
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_a_budget_spent_before_the_bound_rounds_still_gets_one_round(seed: int) -> None:
+    """Out of budget before they start, the bound rounds still run one round: a rounded matching
+    within 1% of its bound over every eligible pair (the relaxation's bound alone left ~45%)."""
+    params = MatchParams()
+    pop = compile_population(generate_organisation(400, seed=seed, shape="steep"), params)
+    solution = peer_solve.solve_peer(pop, params, silent, lambda: True, bound_first=0)
+    everything = all_pairs(pop, params)
+    pairs = [(int(a), int(b)) for a, b in solution.groups]
+    assert is_matching(everything, pairs)
+    assert solution.optimality is not None
+    assert solution.optimality.upper_bound >= fast_oracle(everything)[1] / SCALE - 1e-6
+    assert solution.optimality.gap < 0.01
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     shape=st.sampled_from(sorted(SHAPES)),

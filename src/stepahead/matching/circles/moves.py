@@ -10,7 +10,7 @@ import numpy as np
 
 from .._model import MatchParams
 from .._population import FloatArray, IntArray, Population
-from .board import Board, Peers, with_member, without_member
+from .board import Board, Peers, distinct, with_member, without_member
 from .score import MAX_SIZE, MIN_SIZE, judge
 
 GAIN = 1e-9  # a score change smaller than this is float noise, not an improvement
@@ -18,24 +18,14 @@ GAIN = 1e-9  # a score change smaller than this is float noise, not an improveme
 NEAR_PEERS, LARGE_NEAR_PEERS = 12, 24
 
 
-def spread(peers: Peers, people: IntArray, limit: int | None = None) -> tuple[IntArray, IntArray]:
-    """(person, peer) for every peer of every given person (the nearest `limit` when given)."""
-    first, count = peers.starts[people], peers.starts[people + 1] - peers.starts[people]
-    if limit is not None:
-        count = np.minimum(count, limit)
-    owner = np.repeat(people, count)
-    at = np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
-    return owner, peers.people[at]
-
-
 def circles_near(
     board: Board, peers: Peers, people: IntArray, limit: int | None = None
 ) -> tuple[IntArray, IntArray]:
     """Unique (person, circle) where the circle holds one of the person's peers and not the person."""
-    owner, peer = spread(peers, people, limit)
+    owner, peer = peers.spread(people, limit)
     circle = board.circle_of[peer]
     keep = (circle >= 0) & (circle != board.circle_of[owner])
-    keys = np.unique(owner[keep] * len(board.alive) + circle[keep])
+    keys = distinct(owner[keep] * len(board.alive) + circle[keep])
     person, near = np.divmod(keys, len(board.alive))
     return person, near
 

@@ -67,15 +67,6 @@ class GeneralMatching:
                 x = self.parent[x]
         return top
 
-    def inside2(self) -> IntArray:
-        """2 × the duals of the blossoms holding each person, summed."""
-        total = np.zeros(self.n, dtype=np.int64)
-        if self.n:
-            _, above = blossom_tree(self.parent, self.z2, self.n)
-            up = self.parent[: self.n]
-            total[up >= 0] = above[up[up >= 0]]
-        return total
-
     def sizes(self) -> IntArray:
         """People in each blossom, indexed by id − n."""
         size = np.zeros(self.n, dtype=np.int64)

@@ -28,8 +28,11 @@ from .proof import big_premium, units_of
 from .relaxation import solve_relaxation
 from .tables import PairTables
 
-# Per person and round, the pairs that break the prices most join the candidates.
-VIOLATORS_KEPT = 7
+# Per person and round, the pairs that break the prices most join the candidates. At 10k people
+# (CPU, side by side, load ~4.5) 16 end in 3 rounds on every shape where 7 took 4 on some (even),
+# the extra pairs solving in no more time: even 6.5 -> 5.5 s, one-function 6.3 -> 5.9 s,
+# languages 3.7 -> 3.0 s, steep 6.6 -> 6.4 s; 24 was no better.
+VIOLATORS_KEPT = 16
 # ... and pairs that come within this of breaking them (2·w − prices, weight units): the next
 # solve moves the duals, and pairs priced this close are the ones it tends to break. At 10k people
 # (CPU, load ~9): steep 5 -> 3 rounds, 5.2 -> 4.2 s; one-function 4 -> 3 rounds (0: only pairs
@@ -38,12 +41,13 @@ NEAR = 100_000
 # OR-Tools scales costs by the node count and bounds price changes by that again: past this its
 # int64 prices may overflow, so the warm start's relaxation is solved on coarser units.
 _COST_LIMIT = 2**61
-# Up to this many new pairs per person, the next solve starts from the last one's duals (blossom
-# duals moved into the people inside, `_lifted`); past it, from the relaxation's prices again,
-# which are closer once many pairs have joined (at 10k people the second round adds ~20k pairs:
-# 5 s from the last duals, 0.7 s from the relaxation; later rounds add 2-400 pairs: 0.3-0.6 s
-# against 0.7 s, no relaxation to solve).
-LIFT_MOST = 0.05
+# Up to this many new pairs per person, the next solve starts from the last start's duals (the
+# relaxation's prices) raised to price the new pairs (`_raised`); past it, from the relaxation
+# solved again. At 10k people, side by side (CPU, load ~4.5): the third round's 1-2k new pairs
+# solve as fast from the raised prices as from a fresh relaxation, which they save (0.3-0.5 s);
+# from the last solve's duals (blossom duals moved into their people) they took 2-3x as long.
+# With the second round's ~25k new pairs, raised prices took 55 s against 0.6 s.
+LIFT_MOST = 0.25
 METHOD = "primal-dual blossom on candidate pairs + every eligible pair priced"
 
 
@@ -84,7 +88,7 @@ def price_and_repair(
         new = _new_pairs(pairs, _violators(pool, check), n)
         pairs = PairList.concat([pairs, new])
         few = len(new) <= LIFT_MOST * n
-        warm = _lifted(found, new, big) if few else _warm_start(pairs, n, big)
+        warm = _raised(warm, new, big) if few else _warm_start(pairs, n, big)
         round_no += 1
 
 
@@ -124,11 +128,10 @@ def _warm_start(pairs: PairList, n: int, big: int) -> IntArray:
     return warm
 
 
-def _lifted(found: GeneralMatching, new: PairList, big: int) -> IntArray:
-    """Duals feasible for the solved pairs and the new ones without blossoms: each blossom's
-    dual goes to the people inside it (pairs inside keep their reduced cost, others gain), and
-    one end of each new pair that still breaks them rises to price it."""
-    u = found.u + found.inside2() // 2
+def _raised(warm: IntArray, new: PairList, big: int) -> IntArray:
+    """The last start's duals, feasible for every pair solved before, with one end of each new
+    pair that breaks them raised to price it (its other pairs only gain)."""
+    u = warm.copy()
     short = 2 * (new.units + big) - u[new.a] - u[new.b]
     np.maximum.at(u, new.a, u[new.a] + np.maximum(short, 0))
     return u
