@@ -28,7 +28,7 @@ from stepahead.matching.peer.kernel import (
 from stepahead.matching.peer.proof import big_premium
 from stepahead.matching.peer.relaxation import _label_correcting
 from stepahead.matching.peer.solve import compile_kernels
-from stepahead.matching.peer.tables import PairTables, _count_eligible, count_eligible
+from stepahead.matching.peer.tables import PairTables, _count_eligible, count_eligible, sampled_eligible
 from stepahead.synthetic import generate_organisation
 from tests.support.kernels import compiled_only
 from tests.support.pools import random_pool
@@ -94,6 +94,16 @@ def test_no_pair_left_out_of_the_candidates_beats_either_persons_kth(
 def test_counts_every_eligible_pair(case: tuple[random.Random, int, int, int, bool]) -> None:
     pop, params, tables = compiled(case)
     assert count_eligible(tables, 10**9) == len(all_pairs(pop, params))
+    # every row sampled is the whole count
+    assert sampled_eligible(tables, 1) == len(all_pairs(pop, params))
+
+
+def test_a_sample_of_rows_estimates_the_count() -> None:
+    params = MatchParams()
+    pop = compile_population(generate_organisation(800, seed=3), params)
+    tables = PairTables.of(pop, params)
+    total = count_eligible(tables, 10**9)
+    assert abs(sampled_eligible(tables, 16) - total) < 0.1 * total
 
 
 def test_counting_stops_once_past_the_limit() -> None:

@@ -38,7 +38,7 @@ from .price_repair import PeerPool, price_and_repair
 from .proof import big_premium, units_array, units_of
 from .relaxation import Relaxation, solve_relaxation
 from .rounding import repair_around_left_out, round_relaxation
-from .tables import PairTables, _count_eligible, count_eligible
+from .tables import PairTables, count_eligible, sampled_eligible
 
 CANDIDATES_PER_PERSON = 10
 # From this many people, the bound rounds run before price and repair: there the proof's first
@@ -148,11 +148,9 @@ def _eligible(tables: PairTables, most: int) -> int:
     """Eligible pairs, counted up to just past `most` (`count_eligible`), or `most` + 1 at once
     when a sample of rows spread over the grade order says the pool is well past it. A wrong
     guess only changes which stage proves the optimum, never the optimum."""
-    if tables.size >= _SAMPLE_FROM:
-        sample = np.arange(0, tables.size, _SAMPLE_STRIDE, dtype=np.int64)
-        estimate = int(_count_eligible(sample, *tables.args())) * _SAMPLE_STRIDE
-        if estimate > _SAMPLE_MARGIN * most:
-            return most + 1
+    past = tables.size >= _SAMPLE_FROM and sampled_eligible(tables, _SAMPLE_STRIDE) > _SAMPLE_MARGIN * most
+    if past:
+        return most + 1
     return count_eligible(tables, most)
 
 
