@@ -24,6 +24,7 @@ from .exact import exact_circles
 from .moves import LARGE_NEAR_PEERS, NEAR_PEERS, disband, insert_unplaced, relocate, swap_in
 from .regroup import LARGE_REGROUP_PEERS, REGROUP_PEERS, regroup
 from .repair import repair
+from .trade import trade_in_windows
 from .windows import regroup_in_windows
 
 MAX_PASSES = 40
@@ -134,6 +135,7 @@ def search(
             break
         focus = board.take_focus(peers)
     if not small:  # beyond one's peers: circles of nearby grades trade members
+        trade_in_windows(pop, params, board, stop)
         regroup_in_windows(pop, params, board, stop)
     return board
 
