@@ -4,7 +4,8 @@ Small pools are solved exactly (every valid circle enumerated, then integer prog
 pools get a deterministic heuristic: each person's likely circle-mates come from one scan over
 all pairs; circles are grown greedily around the hardest-to-place people first; then local search
 seats the unplaced, swaps them in, moves members, breaks up small circles and regroups pairs of
-neighbouring circles, always placing more people or placing as many with a higher score. The
+neighbouring circles (in large pools also rotating members around three circles of similar
+grades), always placing more people or placing as many with a higher score. The
 result carries an honest upper bound.
 """
 
