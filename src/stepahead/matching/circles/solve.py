@@ -4,7 +4,8 @@ Small pools are solved exactly (every valid circle enumerated, then integer prog
 pools get a deterministic heuristic: each person's likely circle-mates come from one scan over
 all pairs; circles are grown greedily around the hardest-to-place people first; then local search
 seats the unplaced, swaps them in, moves members, breaks up small circles and regroups pairs of
-neighbouring circles, always placing more people or placing as many with a higher score. The
+neighbouring circles (in large pools also rotating members around three circles of similar
+grades), always placing more people or placing as many with a higher score. The
 result carries an honest upper bound.
 """
 
@@ -24,6 +25,7 @@ from .exact import exact_circles
 from .moves import LARGE_NEAR_PEERS, NEAR_PEERS, disband, insert_unplaced, relocate, swap_in
 from .regroup import LARGE_REGROUP_PEERS, REGROUP_PEERS, regroup
 from .repair import repair
+from .trade import trade_in_windows
 from .windows import regroup_in_windows
 
 MAX_PASSES = 40
@@ -134,6 +136,7 @@ def search(
             break
         focus = board.take_focus(peers)
     if not small:  # beyond one's peers: circles of nearby grades trade members
+        trade_in_windows(pop, params, board, stop)
         regroup_in_windows(pop, params, board, stop)
     return board
 
