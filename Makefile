@@ -42,7 +42,8 @@ KERNEL_TESTS := tests/unit/matching/test_mentoring_scan.py tests/unit/matching/t
 	tests/unit/matching/test_peer_buckets.py \
 	tests/unit/matching/test_peer_auction.py \
 	tests/unit/matching/test_peer.py tests/unit/matching/test_general_matching.py \
-	tests/unit/matching/test_mentoring_repair.py
+	tests/unit/matching/test_mentoring_repair.py \
+	tests/unit/matching/test_circles_regroup.py tests/unit/matching/test_circles_trade.py
 
 test-sqlite:
 	$(UV) run pytest -n 2 --cov --cov-report=

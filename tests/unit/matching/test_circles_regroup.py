@@ -8,6 +8,7 @@ import numpy as np
 from stepahead.matching.circles.moves import GAIN, circles_near
 from stepahead.matching.circles.regroup import best_splits, regroup, regroup_pairs, splits
 from stepahead.matching.circles.score import judge
+from tests.support.kernels import slow_as_python
 from tests.unit.matching.test_circles import greedy_board
 
 
@@ -41,6 +42,7 @@ def test_with_a_floor_the_split_search_drops_only_pairs_no_split_improves() -> N
     assert (pruned[~improves] == -1).mean() > 0.25  # many are answered without scoring
 
 
+@slow_as_python
 def test_remembering_settled_pairs_changes_no_regrouping() -> None:
     """Rounds of regrouping on two copies of a board, one forgetting every settled pair before each
     round: the same circles at every step."""

@@ -4,6 +4,7 @@ rotation's gain, found from one-for-one replacements, matches the three circles 
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -13,10 +14,17 @@ from stepahead.matching.circles.moves import GAIN
 from stepahead.matching.circles.score import judge
 from stepahead.matching.circles.trade import _best_rotations, _windows, trade_in_windows
 from stepahead.synthetic import SHAPES
+from tests.support.kernels import slow_as_python
 from tests.unit.matching.test_circles_windows import built
 
 
-@pytest.mark.parametrize("shape", sorted(SHAPES))
+@pytest.mark.parametrize(
+    "shape",
+    [
+        shape if shape == "many-skills" else pytest.param(shape, marks=slow_as_python)
+        for shape in sorted(SHAPES)
+    ],
+)
 def test_trading_keeps_everyone_valid_and_scores_no_less(shape: str) -> None:
     pop, params, board = built(shape, 3)
     seated, before = board.circle_of.copy(), float(board.score[board.alive].sum())
@@ -30,7 +38,7 @@ def test_trading_keeps_everyone_valid_and_scores_no_less(shape: str) -> None:
     assert np.allclose(verdict.score, board.score[board.alive])
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=2 if numba.config.DISABLE_JIT else 12, deadline=None)
 @given(seed=st.integers(0, 50), shape=st.sampled_from(sorted(SHAPES)))
 def test_every_rotation_found_gains_what_its_circles_judged_anew_gain(seed: int, shape: str) -> None:
     """The oracle: each best rotation, carried out by hand and judged as three circles."""
@@ -52,6 +60,7 @@ def test_every_rotation_found_gains_what_its_circles_judged_anew_gain(seed: int,
         assert np.isclose(verdict.score.sum() - board.score[circles].sum(), gain[w, slot])
 
 
+@slow_as_python
 def test_trading_improves_a_greedy_start_and_is_seeded() -> None:
     results = []
     for _ in range(2):
