@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import random
 
-from stepahead.matching import Participant, Role
+from hypothesis import strategies as st
+
+from stepahead.matching import MatchParams, Participant, Profile, Role
+from stepahead.matching._population import Population, compile_population
+from stepahead.matching.peer.tables import PairTables
+
+# A peer kernel test's pool: its random stream, size, grade band, skills and expert profile.
+PeerCase = tuple[random.Random, int, int, int, bool]
 
 FUNCTIONS = ("", "sales", "finance")
 LANGUAGES = ("en", "de", "fr")
@@ -63,3 +70,23 @@ def _random_person(
         role=rng.choice(list(Role)) if roles else None,
         capacity=rng.randint(0, 3) if roles else 1,
     )
+
+
+def peer_cases(smallest: int, largest: int) -> st.SearchStrategy[PeerCase]:
+    """Pools for the peer kernels' tests, of `smallest` to `largest` people."""
+    return st.builds(
+        lambda seed, size, band, skills, expert: (random.Random(seed), size, band, skills, expert),
+        st.integers(0, 10_000),
+        st.integers(smallest, largest),
+        st.integers(0, 2),
+        st.sampled_from([2, 4, 8]),
+        st.booleans(),
+    )
+
+
+def compiled_case(case: PeerCase) -> tuple[Population, MatchParams, PairTables]:
+    """The case's pool compiled, with its parameters and pair tables."""
+    rng, size, band, skills, expert = case
+    params = MatchParams(band=band, profile=Profile.EXPERT if expert else Profile.ONE_STEP)
+    pop = compile_population(random_pool(rng, size, skills=skills), params)
+    return pop, params, PairTables.of(pop, params)

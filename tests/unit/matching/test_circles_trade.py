@@ -15,7 +15,7 @@ from stepahead.matching.circles.score import judge
 from stepahead.matching.circles.trade import _best_rotations, _windows, trade_in_windows
 from stepahead.synthetic import SHAPES
 from tests.support.kernels import slow_as_python
-from tests.unit.matching.test_circles_windows import built
+from tests.unit.matching.test_circles_windows import built, improves_and_is_seeded
 
 
 @pytest.mark.parametrize(
@@ -62,12 +62,4 @@ def test_every_rotation_found_gains_what_its_circles_judged_anew_gain(seed: int,
 
 @slow_as_python
 def test_trading_improves_a_greedy_start_and_is_seeded() -> None:
-    results = []
-    for _ in range(2):
-        pop, params, board = built("many-skills", 5)
-        before = float(board.score[board.alive].sum())
-        assert trade_in_windows(pop, params, board) > 0
-        assert float(board.score[board.alive].sum()) > before
-        rows = board.members[board.circles()]
-        results.append(sorted(tuple(sorted(row[row >= 0])) for row in rows))
-    assert results[0] == results[1]
+    improves_and_is_seeded(trade_in_windows, "many-skills")

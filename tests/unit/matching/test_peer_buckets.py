@@ -10,27 +10,16 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepahead.matching import MatchParams, Profile
-from stepahead.matching._population import compile_population
 from stepahead.matching.peer.buckets import BASE
 from stepahead.matching.peer.kernel import _partner_rows, _received_by_code, _value_to, check_prices
 from stepahead.matching.peer.tables import PairTables, value
-from tests.support.pools import random_pool
+from tests.support.pools import PeerCase, compiled_case, peer_cases
 
-pools = st.builds(
-    lambda seed, size, band, skills, expert: (random.Random(seed), size, band, skills, expert),
-    st.integers(0, 10_000),
-    st.integers(1, 40),
-    st.integers(0, 2),
-    st.sampled_from([2, 4, 8]),
-    st.booleans(),
-)
+pools = peer_cases(1, 40)
 
 
-def tables_of(case: tuple[random.Random, int, int, int, bool]) -> PairTables:
-    rng, size, band, skills, expert = case
-    params = MatchParams(band=band, profile=Profile.EXPERT if expert else Profile.ONE_STEP)
-    return PairTables.of(compile_population(random_pool(rng, size, skills=skills), params), params)
+def tables_of(case: PeerCase) -> PairTables:
+    return compiled_case(case)[2]
 
 
 @settings(max_examples=40, deadline=None)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepahead.matching import MatchParams, Profile
+from stepahead.matching import MatchParams
 from stepahead.matching._population import IntArray, Population, compile_population
 from stepahead.matching.peer import cover, tiers
 from stepahead.matching.peer.cover import cover_lift
@@ -31,23 +31,10 @@ from stepahead.matching.peer.solve import compile_kernels
 from stepahead.matching.peer.tables import PairTables, _count_eligible, count_eligible, sampled_eligible
 from stepahead.synthetic import generate_organisation
 from tests.support.kernels import compiled_only
-from tests.support.pools import random_pool
+from tests.support.pools import compiled_case, peer_cases
 
-pools = st.builds(
-    lambda seed, size, band, skills, expert: (random.Random(seed), size, band, skills, expert),
-    st.integers(0, 10_000),
-    st.integers(0, 60),
-    st.integers(0, 2),
-    st.sampled_from([2, 4, 8]),
-    st.booleans(),
-)
-
-
-def compiled(case: tuple[random.Random, int, int, int, bool]) -> tuple[Population, MatchParams, PairTables]:
-    rng, size, band, skills, expert = case
-    params = MatchParams(band=band, profile=Profile.EXPERT if expert else Profile.ONE_STEP)
-    pop = compile_population(random_pool(rng, size, skills=skills), params)
-    return pop, params, PairTables.of(pop, params)
+pools = peer_cases(0, 60)
+compiled = compiled_case
 
 
 def partners_by_weight(pairs: PairList, n: int) -> list[list[tuple[int, int]]]:

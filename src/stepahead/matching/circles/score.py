@@ -49,7 +49,7 @@ def judge(pop: Population, params: MatchParams, circles: IntArray) -> Verdict:
     sizes = np.zeros(count, dtype=np.int64)
     tables = judge_tables(pop, params)
     if count < 2 * CHUNK:  # one core: waking the other (it then spins idle) costs more here
-        _judge_some(circles, 0, count, tables, (score, compatible, exchange, sizes))
+        judge_some(circles, 0, count, tables, (score, compatible, exchange, sizes))
     else:
         _judge_rows(circles, *tables, score, compatible, exchange, sizes)
     return Verdict(score=score, compatible=compatible, exchange=exchange, sizes=sizes)
@@ -136,11 +136,11 @@ def _judge_rows(
     for c in numba.prange((circles.shape[0] + CHUNK - 1) // CHUNK):
         start, stop = c * CHUNK, min((c + 1) * CHUNK, circles.shape[0])
         out = (score, compatible, exchange, sizes)
-        _judge_some(circles, start, stop, (rules, facts, extras, weights), out)
+        judge_some(circles, start, stop, (rules, facts, extras, weights), out)
 
 
 @compiled
-def _judge_some(circles: Any, start: int, stop: int, tables: Any, out: Any) -> None:
+def judge_some(circles: Any, start: int, stop: int, tables: Any, out: Any) -> None:
     """Rows start <= c < stop of `_judge_rows`."""
     rules, facts, extras, weights = tables
     score, compatible, exchange, sizes = out

@@ -22,7 +22,7 @@ from .._rules import compiled, compiled_parallel
 from .._solution import Stop, never
 from .board import Board
 from .moves import GAIN, take_disjoint
-from .score import MAX_SIZE, MIN_SIZE, _judge_some, judge, judge_tables
+from .score import MAX_SIZE, MIN_SIZE, judge, judge_some, judge_tables
 
 # Circles per window (every rotation among them is tried) and rounds of fresh windows. 10k people,
 # many skills, run before `regroup_in_windows`: +18.4 score (19,249.7 -> 19,268.1) for ~3.8 s at
@@ -139,7 +139,7 @@ def _replacement_gains(window: Any, members: Any, scores: Any, tables: Any) -> A
     score = np.zeros(count)
     compatible, exchange = np.zeros(count, dtype=np.bool_), np.zeros(count, dtype=np.bool_)
     sizes = np.zeros(count, dtype=np.int64)
-    _judge_some(rows, 0, count, tables, (score, compatible, exchange, sizes))
+    judge_some(rows, 0, count, tables, (score, compatible, exchange, sizes))
     change = np.full(count, _NONE)
     for k in range(count):
         if compatible[k] and exchange[k] and sizes[k] >= MIN_SIZE:
