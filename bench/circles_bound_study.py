@@ -60,7 +60,7 @@ def lp_bound(pop: Population, params: MatchParams, rows: np.ndarray, placed: int
     columns.add(rows, judge(pop, params, rows).score)
     tables = pair_tables(pop, params, np.arange(pop.size, dtype=np.int64))
     found = _generate(pop, params, tables, columns, (columns.sizes, placed), lambda: False)
-    return None if found is None else float(found.bound)
+    return float(found.lp.bound) if found is not None and found.proven else None
 
 
 def losses(pop: Population, params: MatchParams, rows: np.ndarray) -> Record:

@@ -20,6 +20,7 @@ from stepahead.matching._population import compile_population
 from stepahead.matching._solution import Solution
 from stepahead.matching.circles import columns as circles_columns
 from stepahead.matching.circles import exact as circles_exact
+from stepahead.matching.circles import solve as circles_solve
 from stepahead.matching.circles.catalogue import pair_tables
 from stepahead.matching.circles.pricing import price
 from tests.unit.matching.test_circles_optimum import SHAPES, every_circle, optimum, shaped, solve
@@ -57,16 +58,7 @@ def test_pricing_finds_every_circle_that_prices_out(seed: int, alpha: float) -> 
 def test_the_column_generation_bound_holds_and_is_within_ten_percent(
     seed: int, size: int, shape: str
 ) -> None:
-    rng = random.Random(seed)
-    people = shaped(shape, rng, size)
-    params = MatchParams(mode=Mode.CIRCLES, seed=seed % 4)
-    most, best = optimum(people, params)
-    with pytest.MonkeyPatch.context() as patch:
-        # Pools this small are normally enumerated whole; this sends them through the search and
-        # column generation, as pools too big to enumerate go.
-        patch.setattr(circles_exact, "EXACT_PEOPLE", 0)
-        solution = solve(people, params)
-    optimality = _valid(solution, people, params)
+    most, best, solution, optimality = _through_columns(seed, size, shape)
     assert optimality.placed_bound is not None
     assert most <= optimality.placed_bound
     if sum(len(group) for group in solution.groups) == most:  # the bound is over packings this full
@@ -100,6 +92,39 @@ def test_the_wider_closing_solve_only_improves_and_stays_under_the_optimum(
     assert narrow - 1e-9 <= wide
     if wide_placed == most:  # the optimum's score is over packings this full
         assert wide <= best + 1e-6
+
+
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(0, 2**31), size=st.integers(24, 34), shape=st.sampled_from(SHAPES))
+def test_an_unfinished_pricing_search_proves_no_lp_bound(seed: int, size: int, shape: str) -> None:
+    """When the pricing search runs out of budget, circles it did not reach may still price out:
+    the LP over the columns so far is no bound, so the result falls back on the share bound (never
+    below the optimum) and claims no proof, while the columns found still improve the circles."""
+    # Three branch-and-bound nodes per pricing search: every search stops almost at once.
+    most, best, solution, optimality = _through_columns(seed, size, shape, PRICING_VISITS=3)
+    assert not optimality.proven
+    assert optimality.method == circles_solve.PRICED_METHOD
+    assert optimality.placed_bound is not None
+    assert optimality.placed_bound >= most
+    if sum(len(group) for group in solution.groups) == most:
+        assert optimality.upper_bound >= best - 1e-6
+
+
+def _through_columns(
+    seed: int, size: int, shape: str, **columns_settings: int
+) -> tuple[int, float, Solution, Optimality]:
+    """A pool of this shape solved through the search and column generation, as pools too big to
+    enumerate go (pools this small are normally enumerated whole): the optimum's placed and score,
+    the solution and its (checked) optimality."""
+    people = shaped(shape, random.Random(seed), size)
+    params = MatchParams(mode=Mode.CIRCLES, seed=seed % 4)
+    most, best = optimum(people, params)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(circles_exact, "EXACT_PEOPLE", 0)
+        for name, value in columns_settings.items():
+            patch.setattr(circles_columns, name, value)
+        solution = solve(people, params)
+    return most, best, solution, _valid(solution, people, params)
 
 
 def _valid(solution: Solution, people: list[Participant], params: MatchParams) -> Optimality:

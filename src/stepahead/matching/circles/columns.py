@@ -22,11 +22,12 @@ from .._solution import Stop, never
 from .catalogue import Tables, pair_tables
 from .lp import EPS, Floor, Relaxation, solve_lp
 from .pack import mip
-from .pricing import price
+from .pricing import VISITS, price
 from .rescue import rescue
 from .score import MAX_SIZE, judge
 
 ADD_PER_ROUND = 1_000  # columns priced in per round
+PRICING_VISITS = VISITS  # branch-and-bound nodes per pricing search (beyond: the LP is unproven)
 MAX_ROUNDS = 400
 # Circles listed for the closing integer solve at most: beyond, the result stands unproven.
 CLOSING_COLUMNS = 1_500
@@ -83,14 +84,17 @@ def improve_by_columns(
     pop: Population, params: MatchParams, circles: IntArray, stop: Stop = never
 ) -> Outcome | None:
     """Bounds over every valid circle for these circles (a packing), and the packing improved
-    where an integer solve over the columns that matter finds better; None when stopped first."""
+    where an integer solve over the columns that matter finds better; None when stopped first.
+    Where the pricing search runs out of budget before it can show that no circle prices out, the
+    LP over the columns so far is no bound: the packing is still improved over them, but the
+    bounds are left open (placed_bound = everyone, score_bound = inf) for the caller's own."""
     tables = pair_tables(pop, params, np.arange(pop.size, dtype=np.int64))
     columns = Columns(pop.size)
     columns.add(circles, judge(pop, params, circles).score)
     first = _generate(pop, params, tables, columns, None, stop)
     if first is None:
         return None
-    placed_bound = int(np.floor(first.bound + 1e-6))
+    placed_bound = int(np.floor(first.lp.bound + 1e-6)) if first.proven else pop.size
     if int((circles >= 0).sum()) < placed_bound:  # someone could still be seated
         circles, _ = rescue(pop, params, circles, judge(pop, params, circles).score, stop)
     start = columns.add(circles, judge(pop, params, circles).score)
@@ -98,20 +102,33 @@ def improve_by_columns(
     second = _generate(pop, params, tables, columns, (columns.sizes, placed), stop)
     if second is None:
         return None
-    chosen, closed = _close(pop, params, tables, columns, second, placed, start, stop)
-    if not closed and float(columns.scores[chosen].sum()) < (1 - WIDE_GAP) * second.bound:
+    chosen, closed = _close(pop, params, tables, columns, second.lp, placed, start, stop)
+    if not closed and float(columns.scores[chosen].sum()) < (1 - WIDE_GAP) * second.lp.bound:
         wide = (WIDE_COLUMNS, WIDE_NODES)
-        chosen, closed = _close(pop, params, tables, columns, second, placed, chosen, stop, wide)
-    proven = closed and placed >= placed_bound
+        chosen, closed = _close(pop, params, tables, columns, second.lp, placed, chosen, stop, wide)
+    # The closing solve's proof stands on the LP's duals pricing every circle: only when proven.
+    proven = second.proven and closed and placed >= placed_bound
     score = float(columns.scores[chosen].sum())
-    bound = score if proven else max(second.bound, score)
+    bound = score if proven else (max(second.lp.bound, score) if second.proven else np.inf)
     return Outcome(columns.rows[chosen], columns.scores[chosen], placed_bound, bound, proven)
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    """The last LP over the columns; `proven` when a complete pricing search found no circle
+    pricing out, so that its value bounds the LP over every valid circle."""
+
+    lp: Relaxation
+    proven: bool
 
 
 def _generate(
     pop: Population, params: MatchParams, tables: Tables, columns: Columns, floor: Floor, stop: Stop
-) -> Relaxation | None:
-    """Column generation until no valid circle prices out (None when stopped or out of rounds)."""
+) -> Generated | None:
+    """Column generation until no valid circle prices out (None when stopped). When the pricing
+    search runs out of budget with nothing new to add, or the rounds run out, the last LP stands
+    unproven: circles the search did not reach may still price out."""
+    found = None
     for _ in range(MAX_ROUNDS):
         if stop():
             return None
@@ -122,12 +139,12 @@ def _generate(
         if found is None:
             return None
         alpha, seat = (1.0, found.floor_dual) if floor is not None else (0.0, 1.0)
-        added = _price_in(pop, params, tables, columns, alpha, seat - found.person_duals, EPS, ADD_PER_ROUND)
-        if added is None:
-            return None
+        added, complete = _price_in(
+            pop, params, tables, columns, alpha, seat - found.person_duals, EPS, ADD_PER_ROUND
+        )
         if not added:
-            return found
-    return None
+            return Generated(found, complete)
+    return None if found is None else Generated(found, False)
 
 
 def _price_in(
@@ -139,14 +156,13 @@ def _price_in(
     base: FloatArray,
     threshold: float,
     most: int,
-) -> int | None:
-    """Adds the best circles pricing out; how many were new (None when the search ran out)."""
-    priced = price(tables, params.cross_function_bonus, alpha, base, threshold, most)
-    if not priced.complete and not len(priced.rows):
-        return None
+) -> tuple[int, bool]:
+    """Adds the best circles pricing out: how many were new, and whether the search was complete
+    (else circles it did not reach may price out too)."""
+    priced = price(tables, params.cross_function_bonus, alpha, base, threshold, most, PRICING_VISITS)
     before = len(columns.rows)
     columns.add(priced.rows, judge(pop, params, priced.rows).score)
-    return len(columns.rows) - before
+    return len(columns.rows) - before, priced.complete
 
 
 def _close(

@@ -44,6 +44,11 @@ COLUMNS_METHOD = (
     "greedy circles and local search, improved by integer programming over priced circles; "
     "bound: LP relaxation over every valid circle (column generation)"
 )
+# When the pricing search cannot prove the LP (larger pools), its columns still improve the circles.
+PRICED_METHOD = (
+    "greedy circles and local search, improved by integer programming over priced circles; "
+    "bound: each member's best possible contribution"
+)
 # Up to this many people the LP over every valid circle is solved by column generation (seconds).
 COLUMNS_PEOPLE = 200
 
@@ -79,8 +84,9 @@ def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop
     most = placed + placeable(pop, params, board.unplaced, stop)
     method = SEARCH_METHOD
     columns = improve_by_columns(pop, params, rows, stop) if pop.size <= COLUMNS_PEOPLE else None
-    if columns is not None:  # the LP over every valid circle: a far tighter bound, proven or not
-        rows, scores, method = columns.rows, columns.scores, COLUMNS_METHOD
+    if columns is not None:  # the LP over every valid circle, where proven: a far tighter bound
+        rows, scores = columns.rows, columns.scores
+        method = COLUMNS_METHOD if np.isfinite(columns.score_bound) else PRICED_METHOD
         bound, most = min(bound, columns.score_bound), min(most, columns.placed_bound)
     total, placed = float(scores.sum()), int((rows >= 0).sum())
     progress("Circles formed", 1.0)
