@@ -84,7 +84,10 @@ def solve_lp(seats: csr_matrix, value: FloatArray, floor: Floor, working: IntArr
     if floor is not None:
         a_ub = vstack([seats, csr_matrix(-floor[0][working][None, :])]).tocsr()
         b_ub = np.concatenate([b_ub, [-float(floor[1])]])
-    found = linprog(-value, A_ub=a_ub, b_ub=b_ub, bounds=(0, 1), method="highs")
+    # x ≤ 1 is left to the packing rows (every circle has members): stated as a bound, HiGHS may
+    # put duals on it, columns at 1 then price out again and the pricing search spends its budget
+    # finding circles already in (200 people: the placed stage took 19.5 s, now 5.3 s).
+    found = linprog(-value, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
     if found.status == 2:
         return None
     if found.status != 0:
