@@ -48,6 +48,15 @@ class Outcome:
     proven: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Generated:
+    """The last LP over the columns; `proven` when a complete pricing search found no circle
+    pricing out, so that its value bounds the LP over every valid circle."""
+
+    lp: Relaxation
+    proven: bool
+
+
 class Columns:
     """The circles generated so far (rows of person indices, -1 padded), without repeats."""
 
@@ -111,15 +120,6 @@ def improve_by_columns(
     score = float(columns.scores[chosen].sum())
     bound = score if proven else (max(second.lp.bound, score) if second.proven else np.inf)
     return Outcome(columns.rows[chosen], columns.scores[chosen], placed_bound, bound, proven)
-
-
-@dataclass(frozen=True, slots=True)
-class Generated:
-    """The last LP over the columns; `proven` when a complete pricing search found no circle
-    pricing out, so that its value bounds the LP over every valid circle."""
-
-    lp: Relaxation
-    proven: bool
 
 
 def _generate(
