@@ -157,8 +157,9 @@ def _integer(
     start: IntArray,
     incumbent: float,
 ) -> Stage:
-    """First the working columns, then every column that could beat the incumbent (reduced-cost
-    fixing); proven when a solve over every such column finishes."""
+    """Better incumbents from the working columns, then from the best priced of all, while too
+    many columns could beat the incumbent; then every column that could (reduced-cost fixing):
+    proven when a solve over all of them finishes."""
     best, best_value = start, incumbent
     if best_value >= _target(value, bound) - 1e-6:
         return Stage(best, best_value, bound, np.isfinite(bound))
