@@ -20,7 +20,11 @@ from .._rules import compiled
 from .._scoring import PRIORITY_WEIGHTS
 from .score import MAX_SIZE, BoolArray
 
-STORE_LIMIT = 1_500_000  # circles kept at most (rows of five int64 plus a score: ~70 MB)
+# Circles kept at most (rows of five int64 plus a score: 48 bytes each, ~145 MB at the limit). A
+# 100-person pool of specialists over six grades has 2.48M valid circles; with 1.5M it lost the LP
+# bound over all of them (1.22x the optimum instead of 1.01x).
+STORE_LIMIT = 3_000_000
+FIRST_ROWS = 1 << 16  # the buffer starts this big and doubles while the walk fills it
 VISIT_LIMIT = 60_000_000  # cliques looked at before giving up (a few seconds of kernel time)
 
 
@@ -77,14 +81,30 @@ def catalogue(
     if len(people) < 3:
         return Catalogue(np.zeros((0, MAX_SIZE), dtype=np.int64), np.zeros(0), True)
     t = pair_tables(pop, params, people)
-    rows = np.full((min(store, _ceiling(len(people))), MAX_SIZE), -1, dtype=np.int64)
-    scores = np.zeros(len(rows), dtype=np.float64)
     tables = (t.allowed, t.gives, t.gain, t.functions, t.wishes)
-    count, complete = _walk(
-        *tables, params.cross_function_bonus, rows, scores, visits, len(people) if all_anchors else 1
-    )
+    most = min(store, _ceiling(len(people)))
+    rows = np.full((min(most, FIRST_ROWS), MAX_SIZE), -1, dtype=np.int64)
+    scores = np.zeros(len(rows), dtype=np.float64)
+    anchor, count, seen, anchors = 0, 0, 0, len(people) if all_anchors else 1
+    while True:  # an anchor whose circles overflow the buffer: grow it and walk that anchor again
+        anchor, kept, count, seen = _walk(
+            *tables, params.cross_function_bonus, rows, scores, visits, anchor, anchors, count, seen
+        )
+        if count <= len(rows) or len(rows) >= most or seen > visits:
+            break
+        count, rows[kept:] = kept, -1
+        rows, scores = _grown(rows, scores, most)
+    complete = anchor >= anchors and count <= len(rows)
+    count = min(count, len(rows))
     rows = rows[:count]
-    return Catalogue(np.where(rows >= 0, people[np.maximum(rows, 0)], -1), scores[:count], bool(complete))
+    return Catalogue(np.where(rows >= 0, people[np.maximum(rows, 0)], -1), scores[:count], complete)
+
+
+def _grown(rows: IntArray, scores: FloatArray, most: int) -> tuple[IntArray, FloatArray]:
+    """The buffer twice as big (up to `most` rows), what it holds kept."""
+    more = min(most, 2 * len(rows)) - len(rows)
+    grown: IntArray = np.concatenate([rows, np.full((more, MAX_SIZE), -1, dtype=np.int64)])
+    return grown, np.concatenate([scores, np.zeros(more)])
 
 
 def _ceiling(m: int) -> int:
@@ -157,12 +177,19 @@ def _walk(
     rows: Any,
     scores: Any,
     visits: int,
+    first: int,
     anchors: int,
-) -> tuple[int, bool]:
+    count: int,
+    seen: int,
+) -> tuple[int, int, int, int]:
+    """Circles anchored at `first`, `first` + 1, ... written from rows[count]. Returns the anchor
+    it stopped at (`anchors` when done), how many circles the anchors before it hold, how many
+    circles were found (more than the rows when they overflowed) and how many cliques were seen
+    (before `a`, unless the visit budget ran out)."""
     m = allowed.shape[0]
-    members = np.zeros(5, dtype=np.int64)
-    count, seen = 0, 0
-    for a in range(anchors):
+    members = np.full(5, -1, dtype=np.int64)
+    for a in range(first, anchors):
+        kept, seen_before = count, seen
         members[0] = a
         for b in range(a + 1, m):
             if not allowed[a, b]:
@@ -209,9 +236,9 @@ def _walk(
                         )
                     members[4] = -1
                 members[3] = -1
-                if count > rows.shape[0] or seen > visits:
-                    return min(count, rows.shape[0]), False
-    return count, True
+                if count > rows.shape[0] or seen > visits:  # walked again from `a`: seen then
+                    return a, kept, count, seen if seen > visits else seen_before
+    return anchors, count, count, seen
 
 
 COMPANIONS = 60  # possible circle-mates searched when asking whether anyone's circle exists
