@@ -23,10 +23,18 @@ TRIES = 6  # candidates looked at per step before settling for the best of them
 
 
 def dive(
-    rows: IntArray, seats: csr_matrix, value: FloatArray, working: IntArray, target: float, stop: Stop
+    rows: IntArray,
+    seats: csr_matrix,
+    value: FloatArray,
+    working: IntArray,
+    target: float,
+    stop: Stop,
+    scores: FloatArray | None = None,
 ) -> IntArray:
     """Circles (indices into rows) fixed one by one; `target` is the total the dive aims to keep
-    reachable (the root LP's floor). Deterministic: candidates by LP value, then value, then index."""
+    reachable (the root LP's floor). Deterministic: candidates by LP value, then value, then
+    `scores` (so that among packings of equal value the dive ends on a better one), then index."""
+    lean = np.zeros(len(rows)) if scores is None else scores
     alive = np.ones(len(rows), dtype=bool)
     chosen: list[int] = []
     fixed = 0.0
@@ -35,7 +43,7 @@ def dive(
         return np.zeros(0, dtype=np.int64)
     x, working, bound = root.x, root.working, root.bound
     while bound > 1e-9 and not stop():
-        step = _step(rows, seats, value, x, working, alive, target - fixed, stop)
+        step = _step(rows, seats, (value, lean), x, working, alive, target - fixed, stop)
         if step is None:
             break
         circle, alive, x, working, bound = step
@@ -47,7 +55,7 @@ def dive(
 def _step(
     rows: IntArray,
     seats: csr_matrix,
-    value: FloatArray,
+    values: tuple[FloatArray, FloatArray],
     x: FloatArray,
     working: IntArray,
     alive: BoolArray,
@@ -55,11 +63,12 @@ def _step(
     stop: Stop,
 ) -> tuple[int, BoolArray, FloatArray, IntArray, float] | None:
     """The first candidate whose fixing keeps the target reachable, else the best tried."""
-    order = np.lexsort((working, -value[working], -x))
+    value, lean = values
+    order = np.lexsort((working, -lean[working], -value[working], -x))
     candidates = [int(working[k]) for k in order[:TRIES] if x[k] > 1e-9]
     best: tuple[float, tuple[int, BoolArray, FloatArray, IntArray, float]] | None = None
     for circle in candidates:
-        left = alive & ~_overlaps(rows, circle)
+        left = alive & ~_overlaps(rows, seats, circle)
         found = relax(seats, value, None, working, left, stop)
         if found is None:
             return None
@@ -71,8 +80,10 @@ def _step(
     return None if best is None else best[1]
 
 
-def _overlaps(rows: IntArray, circle: int) -> BoolArray:
-    """Candidates sharing a member with this circle (itself included)."""
-    members = rows[circle][rows[circle] >= 0]
-    shared: BoolArray = np.isin(rows, members).any(axis=1)
+def _overlaps(rows: IntArray, seats: csr_matrix, circle: int) -> BoolArray:
+    """Candidates sharing a member with this circle (itself included): the members' rows of
+    `seats` list them, where scanning every candidate would cost millions of look-ups."""
+    shared: BoolArray = np.zeros(len(rows), dtype=bool)
+    for person in rows[circle][rows[circle] >= 0]:
+        shared[seats.indices[seats.indptr[person] : seats.indptr[person + 1]]] = True
     return shared

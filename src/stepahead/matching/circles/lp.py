@@ -71,7 +71,7 @@ def relax(
         fresh = np.flatnonzero(reduced > EPS)
         if not len(fresh):
             return found
-        top = fresh[np.argsort(-reduced[fresh], kind="stable")[:ADD_PER_ROUND]]
+        top = fresh[best_first(reduced[fresh], ADD_PER_ROUND)]
         working = np.union1d(working, top)
     return None
 
@@ -96,3 +96,17 @@ def solve_lp(seats: csr_matrix, value: FloatArray, floor: Floor, working: IntArr
     floor_dual = float(marginals[-1]) if floor is not None else 0.0
     duals = marginals[: seats.shape[0]]
     return Relaxation(float(-found.fun), np.asarray(found.x), working, duals, floor_dual)
+
+
+def best_first(values: FloatArray, most: int) -> IntArray:
+    """The indices of the `most` largest values, largest first, ties by index: the head of a
+    stable argsort of -values, without sorting them all."""
+    if most >= len(values) or most <= 0:
+        order: IntArray = np.argsort(-values, kind="stable")[: max(most, 0)]
+        return order
+    cut = np.partition(values, len(values) - most)[len(values) - most]
+    above = np.flatnonzero(values > cut)
+    tied = np.flatnonzero(values == cut)[: most - len(above)]
+    head = np.concatenate([above, tied])
+    chosen: IntArray = head[np.argsort(-values[head], kind="stable")]
+    return chosen

@@ -21,7 +21,7 @@ from scipy.sparse import csr_matrix
 from .._population import FloatArray, IntArray
 from .._solution import Stop, never
 from .dive import dive
-from .lp import EPS, Floor, relax
+from .lp import EPS, Floor, best_first, relax
 
 # More columns than this could beat the incumbent: look for a better one first; the proof's
 # integer solve takes this many at most.
@@ -71,7 +71,7 @@ def pack(
         return Packing(empty, 0, 0, 0.0, 0.0, True)
     seats = _seats(rows, people)
     start = greedy(rows, sizes + 1e-3 * scores, people) if start is None else start
-    first = _stage(rows, seats, sizes, start, None, stop)
+    first = _stage(rows, seats, sizes, start, None, stop, scores)
     placed = round(first.value)
     second = _stage(rows, seats, scores, first.chosen, (sizes, placed), stop)
     return Packing(
@@ -110,9 +110,16 @@ def greedy(rows: IntArray, value: FloatArray, people: int) -> IntArray:
 
 
 def _stage(
-    rows: IntArray, seats: csr_matrix, value: FloatArray, start: IntArray, floor: Floor, stop: Stop
+    rows: IntArray,
+    seats: csr_matrix,
+    value: FloatArray,
+    start: IntArray,
+    floor: Floor,
+    stop: Stop,
+    scores: FloatArray | None = None,
 ) -> Stage:
-    """Maximise value over packings (placing at least floor[1] people, when given)."""
+    """Maximise value over packings (placing at least floor[1] people, when given). The dive
+    leans towards higher `scores` where the value ties, so that the next stage starts high."""
     relaxed = relax(seats, value, floor, _initial_columns(seats, value, start), None, stop)
     if relaxed is None:  # out of time (or rounds): keep the start packing, with no bound from here
         return Stage(start, float(value[start].sum()), float("inf"), False)
@@ -120,7 +127,7 @@ def _stage(
     reduced = relaxed.reduced(seats, value, floor)
     incumbent = float(value[start].sum()) if floor is None or _places(start, floor) else -np.inf
     if floor is None and incumbent < _target(value, bound):  # the LP's floor not reached yet
-        dived = dive(rows, seats, value, working, _target(value, bound), stop)
+        dived = dive(rows, seats, value, working, _target(value, bound), stop, scores)
         if float(value[dived].sum()) > incumbent:
             start, incumbent = dived, float(value[dived].sum())
     return _integer(seats, value, floor, working, reduced, bound, start, incumbent)
@@ -169,12 +176,12 @@ def _integer(
     if len(useful) > MIP_COLUMNS:  # a better incumbent first, from the most promising columns
         # Counting members, many columns tie: all working ones; weighing scores, the best priced.
         keep = MIP_COLUMNS if floor is None else QUICK_COLUMNS
-        promising = working[np.argsort(-reduced[working], kind="stable")[:keep]]
+        promising = working[best_first(reduced[working], keep)]
         best, best_value = _better(seats, value, floor, promising, best, best_value)
         useful = _useful(reduced, value, bound, best, best_value)
     limit = PROOF_COLUMNS if seats.shape[0] <= PROVEN_PEOPLE else MIP_COLUMNS
     if len(useful) > limit:
-        promising = np.argsort(-reduced, kind="stable")[:WIDER_COLUMNS]
+        promising = best_first(reduced, WIDER_COLUMNS)
         best, best_value = _better(seats, value, floor, promising, best, best_value)
         useful = _useful(reduced, value, bound, best, best_value)
     if len(useful) > limit:
@@ -202,7 +209,9 @@ def _useful(
 ) -> IntArray:
     """Columns that can appear in a packing better than the incumbent (reduced-cost fixing)."""
     need = best_value + _step(value) - bound if np.isfinite(best_value) else -np.inf
-    useful: IntArray = np.union1d(np.flatnonzero(reduced >= need - 1e-6), best)
+    mask = reduced >= need - 1e-6  # a mask, not union1d: millions of columns at 100 people
+    mask[best] = True
+    useful: IntArray = np.flatnonzero(mask)
     return useful
 
 
