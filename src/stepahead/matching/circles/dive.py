@@ -23,18 +23,10 @@ TRIES = 6  # candidates looked at per step before settling for the best of them
 
 
 def dive(
-    rows: IntArray,
-    seats: csr_matrix,
-    value: FloatArray,
-    working: IntArray,
-    target: float,
-    stop: Stop,
-    scores: FloatArray | None = None,
+    rows: IntArray, seats: csr_matrix, value: FloatArray, working: IntArray, target: float, stop: Stop
 ) -> IntArray:
     """Circles (indices into rows) fixed one by one; `target` is the total the dive aims to keep
-    reachable (the root LP's floor). Deterministic: candidates by LP value, then value, then
-    `scores` (so that among packings of equal value the dive ends on a better one), then index."""
-    lean = np.zeros(len(rows)) if scores is None else scores
+    reachable (the root LP's floor). Deterministic: candidates by LP value, then value, then index."""
     alive = np.ones(len(rows), dtype=bool)
     chosen: list[int] = []
     fixed = 0.0
@@ -43,7 +35,7 @@ def dive(
         return np.zeros(0, dtype=np.int64)
     x, working, bound = root.x, root.working, root.bound
     while bound > 1e-9 and not stop():
-        step = _step(rows, seats, (value, lean), x, working, alive, target - fixed, stop)
+        step = _step(rows, seats, value, x, working, alive, target - fixed, stop)
         if step is None:
             break
         circle, alive, x, working, bound = step
@@ -55,7 +47,7 @@ def dive(
 def _step(
     rows: IntArray,
     seats: csr_matrix,
-    values: tuple[FloatArray, FloatArray],
+    value: FloatArray,
     x: FloatArray,
     working: IntArray,
     alive: BoolArray,
@@ -63,8 +55,7 @@ def _step(
     stop: Stop,
 ) -> tuple[int, BoolArray, FloatArray, IntArray, float] | None:
     """The first candidate whose fixing keeps the target reachable, else the best tried."""
-    value, lean = values
-    order = np.lexsort((working, -lean[working], -value[working], -x))
+    order = np.lexsort((working, -value[working], -x))
     candidates = [int(working[k]) for k in order[:TRIES] if x[k] > 1e-9]
     best: tuple[float, tuple[int, BoolArray, FloatArray, IntArray, float]] | None = None
     for circle in candidates:

@@ -71,7 +71,7 @@ def pack(
         return Packing(empty, 0, 0, 0.0, 0.0, True)
     seats = _seats(rows, people)
     start = greedy(rows, sizes + 1e-3 * scores, people) if start is None else start
-    first = _stage(rows, seats, sizes, start, None, stop, scores)
+    first = _stage(rows, seats, sizes, start, None, stop)
     placed = round(first.value)
     second = _stage(rows, seats, scores, first.chosen, (sizes, placed), stop)
     return Packing(
@@ -110,16 +110,9 @@ def greedy(rows: IntArray, value: FloatArray, people: int) -> IntArray:
 
 
 def _stage(
-    rows: IntArray,
-    seats: csr_matrix,
-    value: FloatArray,
-    start: IntArray,
-    floor: Floor,
-    stop: Stop,
-    scores: FloatArray | None = None,
+    rows: IntArray, seats: csr_matrix, value: FloatArray, start: IntArray, floor: Floor, stop: Stop
 ) -> Stage:
-    """Maximise value over packings (placing at least floor[1] people, when given). The dive
-    leans towards higher `scores` where the value ties, so that the next stage starts high."""
+    """Maximise value over packings (placing at least floor[1] people, when given)."""
     relaxed = relax(seats, value, floor, _initial_columns(seats, value, start), None, stop)
     if relaxed is None:  # out of time (or rounds): keep the start packing, with no bound from here
         return Stage(start, float(value[start].sum()), float("inf"), False)
@@ -127,7 +120,7 @@ def _stage(
     reduced = relaxed.reduced(seats, value, floor)
     incumbent = float(value[start].sum()) if floor is None or _places(start, floor) else -np.inf
     if floor is None and incumbent < _target(value, bound):  # the LP's floor not reached yet
-        dived = dive(rows, seats, value, working, _target(value, bound), stop, scores)
+        dived = dive(rows, seats, value, working, _target(value, bound), stop)
         if float(value[dived].sum()) > incumbent:
             start, incumbent = dived, float(value[dived].sum())
     return _integer(seats, value, floor, working, reduced, bound, start, incumbent)
