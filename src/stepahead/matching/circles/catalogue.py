@@ -94,10 +94,9 @@ def catalogue(
             break
         count, rows[kept:] = kept, -1
         rows, scores = _grown(rows, scores, most)
-    complete = anchor >= anchors and count <= len(rows)
-    count = min(count, len(rows))
+    count = min(count, len(rows))  # a full store keeps what it holds of the anchor that overflowed
     rows = rows[:count]
-    return Catalogue(np.where(rows >= 0, people[np.maximum(rows, 0)], -1), scores[:count], complete)
+    return Catalogue(np.where(rows >= 0, people[np.maximum(rows, 0)], -1), scores[:count], anchor >= anchors)
 
 
 def _grown(rows: IntArray, scores: FloatArray, most: int) -> tuple[IntArray, FloatArray]:

@@ -12,7 +12,7 @@ from .._model import MatchParams
 from .._population import FloatArray, IntArray, Population
 from .._solution import Stop, never
 from .catalogue import catalogue
-from .pack import greedy, lexicographic_packing, pack
+from .pack import lexicographic_packing, pack
 from .score import MAX_SIZE, MIN_SIZE, judge
 
 # Up to this many people every valid circle is enumerated (a few seconds at most), the LP over all
@@ -37,9 +37,7 @@ def exact_circles(pop: Population, params: MatchParams, stop: Stop = never) -> P
     if not found.complete:
         return None
     rows, scores = found.rows, found.scores
-    sizes = (rows >= 0).sum(axis=1)
-    start = greedy(rows, sizes + 1e-3 * scores, pop.size)
-    best = pack(rows, scores, pop.size, start, stop)
+    best = pack(rows, scores, pop.size, stop)
     chosen = rows[best.chosen]
     return Packed(chosen, judge(pop, params, chosen).score, best.placed_bound, best.score_bound, best.proven)
 

@@ -60,18 +60,15 @@ class Packing:
     proven: bool
 
 
-def pack(
-    rows: IntArray, scores: FloatArray, people: int, start: IntArray | None = None, stop: Stop = never
-) -> Packing:
+def pack(rows: IntArray, scores: FloatArray, people: int, stop: Stop = never) -> Packing:
     """The best packing of candidate circles (rows of person indices < people, -1 padded), most
-    members first; `start` is a known packing (indices) to begin from."""
+    members first."""
     sizes = (rows >= 0).sum(axis=1).astype(np.float64)
     if not len(rows):
         empty = np.zeros(0, dtype=np.int64)
         return Packing(empty, 0, 0, 0.0, 0.0, True)
     seats = _seats(rows, people)
-    start = greedy(rows, sizes + 1e-3 * scores, people) if start is None else start
-    first = _stage(rows, seats, sizes, start, None, stop)
+    first = _stage(rows, seats, sizes, _greedy(rows, sizes + 1e-3 * scores, seats), None, stop)
     placed = round(first.value)
     second = _stage(rows, seats, scores, first.chosen, (sizes, placed), stop)
     return Packing(
@@ -90,10 +87,10 @@ def _seats(rows: IntArray, people: int) -> csr_matrix:
     return csr_matrix((np.ones(len(circle)), (rows[real], circle)), shape=(people, len(rows)))
 
 
-def greedy(rows: IntArray, value: FloatArray, people: int) -> IntArray:
+def _greedy(rows: IntArray, value: FloatArray, seats: csr_matrix) -> IntArray:
     """A first packing: people with the fewest circles choose first, each the most valuable circle
     of free people that holds them."""
-    seats = _seats(rows, people).tocsr()
+    people = seats.shape[0]
     options = np.diff(seats.indptr)
     taken = np.zeros(people + 1, dtype=bool)  # the last slot stands for empty seats (-1)
     chosen = []
