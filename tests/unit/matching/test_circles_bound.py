@@ -54,7 +54,7 @@ def test_every_valid_circle_scores_at_most_its_members_shares(
     people = pool(seed, size, shape, band)
     params = MatchParams(mode=Mode.CIRCLES, circle_band=band, cross_function_bonus=bonus, wish_bonus=wish)
     pop = compile_population(people, params)
-    shares = bound_shares(pop, params)
+    shares = bound_shares(pop, params).shares
     rows, scores = every_circle(people, params)
     for row, score in zip(rows, scores, strict=True):
         members = row[row >= 0]

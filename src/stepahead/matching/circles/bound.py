@@ -21,20 +21,26 @@ others stands for at least 1 − 1/m ≥ 1/2 of that excess, one without a funct
 alone in their function, 0.075 with a colleague of the same function. The second split charges
 goals met by one's own function more, and is the tighter bound where goals are mostly met
 within a function (many skills, specialisms by function); the bound is the lower of the two.
+
+Both splits let each member claim their best circle alone, so two colleagues can each count on
+the other while only one gains: colleagues.py charges colleague groups the bonus they cost, from
+the same windows (`window_facts`), and the bound is the lowest of the three.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
 import numpy as np
 
 from .._kernels import numba
-from .._model import MAX_LEVEL, MatchParams
+from .._model import MAX_GOALS, MAX_LEVEL, MatchParams
 from .._population import FloatArray, IntArray, Population, hard_rules_mask
 from .._rules import compiled
 from .._scoring import PRIORITY_WEIGHTS
+from .colleagues import colleague_bound
 from .score import MAX_SIZE, MIN_SIZE
 
 _SETS: dict[int, tuple[IntArray, IntArray]] = {}
@@ -46,18 +52,42 @@ EVEN, UNIQUE = 0, 1
 SHARED_EXCESS = 0.5
 
 
-def upper_bound(pop: Population, params: MatchParams, placed: int, shares: FloatArray | None = None) -> float:
-    """No packing placing `placed` people scores more than this: the lower of the two splits.
-    `shares`: `bound_shares(pop, params)`, when the caller has them already."""
-    best = bound_shares(pop, params) if shares is None else shares
-    top = np.sort(best, axis=0)[::-1][:placed]
-    return float(top.sum(axis=0).min()) if len(top) else 0.0
+@dataclass(frozen=True, slots=True)
+class WindowFacts:
+    """What the bound reads off the grade windows, per person (wishes apart)."""
+
+    split: FloatArray  # (n, 2): best share in any valid circle per split (columns EVEN, UNIQUE)
+    alone: FloatArray  # best goal score with nobody of one's function beside; -inf: no such circle
+    goal: FloatArray  # best goal score in any circle (kind counts aside: a bound)
+    # others[x, w, g]: the most anyone of another function (or none) in window w gives x's g-th
+    # goal; nan where x is not in window w, whose grades run from `first + w` up the band.
+    others: FloatArray
+    first: int
 
 
-def bound_shares(pop: Population, params: MatchParams) -> FloatArray:
+@dataclass(frozen=True, slots=True)
+class ShareBound:
+    shares: FloatArray  # (n, 2): each person's best share, wishes included, per split
+    wishes: FloatArray
+    facts: WindowFacts
+
+
+def upper_bound(pop: Population, params: MatchParams, placed: int, found: ShareBound | None = None) -> float:
+    """No packing placing `placed` people scores more than this: the lower of the two splits, and
+    of the colleague bound (colleagues.py). `found`: `bound_shares(pop, params)`, when the caller
+    has them already."""
+    found = bound_shares(pop, params) if found is None else found
+    top = np.sort(found.shares, axis=0)[::-1][:placed]
+    shares = float(top.sum(axis=0).min()) if len(top) else 0.0
+    colleagues = colleague_bound(pop, params, found.facts, found.shares[:, UNIQUE], found.wishes, placed)
+    return min(shares, colleagues)
+
+
+def bound_shares(pop: Population, params: MatchParams) -> ShareBound:
     """Each person's most in any valid circle, wishes included, per split (columns EVEN, UNIQUE)."""
-    shares: FloatArray = split_shares(pop, params) + wish_shares(pop, params)[:, None]
-    return shares
+    facts = window_facts(pop, params)
+    wishes = wish_shares(pop, params)
+    return ShareBound(facts.split + wishes[:, None], wishes, facts)
 
 
 def wish_shares(pop: Population, params: MatchParams) -> FloatArray:
@@ -77,24 +107,39 @@ def wish_shares(pop: Population, params: MatchParams) -> FloatArray:
 def split_shares(pop: Population, params: MatchParams) -> FloatArray:
     """Each person's most goal score plus function bonus share in any valid circle (wishes apart),
     for each split of the bonus: columns EVEN and UNIQUE."""
+    return window_facts(pop, params).split
+
+
+def window_facts(pop: Population, params: MatchParams) -> WindowFacts:
+    """Each person's best shares over the grade windows a circle holding them could sit in, their
+    best goal scores with and without a colleague, and what other functions could give them."""
+    first = int(pop.grades.min(initial=0)) - params.circle_band
+    windows = max(0, int(pop.grades.max(initial=0)) + 1 - first)
     best = np.zeros((pop.size, 2), dtype=np.float64)
-    if not pop.size:
-        return best
+    alone, goal = np.full(pop.size, -np.inf), np.zeros(pop.size)
+    others = np.full((pop.size, windows, MAX_GOALS), np.nan)
     kinds = int(pop.functions.max(initial=-1)) + 2  # each function, and "none" last
     kind = np.where(pop.functions >= 0, pop.functions, kinds - 1).astype(np.int64)
-    sets, sizes = function_sets(kinds)
     bonus = max(0.0, float(params.cross_function_bonus))
-    priority = np.asarray(PRIORITY_WEIGHTS, dtype=np.float64)
-    low_grade, high_grade = int(pop.grades.min()), int(pop.grades.max())
-    for low in range(low_grade - params.circle_band, high_grade + 1):
-        inside = np.flatnonzero((pop.grades >= low) & (pop.grades <= low + params.circle_band))
+    tables = (kinds, *function_sets(kinds), bonus, np.asarray(PRIORITY_WEIGHTS, dtype=np.float64))
+    for w in range(windows):
+        inside = np.flatnonzero((pop.grades >= first + w) & (pop.grades <= first + w + params.circle_band))
         if len(inside) < MIN_SIZE:
             continue
         reach, count = _window(pop, kind[inside], kinds, inside)
         share = np.zeros((len(inside), 2))
-        _best_sets(reach, count, kind[inside], kinds, sets, sizes, bonus, priority, share)
+        _best_sets(reach, count, kind[inside], *tables, share)
         best[inside] = np.maximum(best[inside], share)
-    return best
+        mine = np.arange(len(inside)), kind[inside]
+        goal[inside] = np.maximum(goal[inside], reach.max(axis=1) @ tables[-1])
+        count[mine], reach[mine] = 0, 0.0  # nobody of one's own function: what others give
+        others[inside, w] = reach.max(axis=1)
+        share[:] = 0.0
+        _best_sets(reach, count, kind[inside], *tables, share)
+        some = count.sum(axis=1) >= MIN_SIZE - 1  # others enough for a circle
+        solo = share[:, UNIQUE] - bonus * (MAX_SIZE - 1) / MAX_SIZE  # less the bonus share alone
+        alone[inside] = np.where(some, np.maximum(alone[inside], solo), alone[inside])
+    return WindowFacts(best, alone, goal, others, first)
 
 
 def _window(pop: Population, kind: IntArray, kinds: int, inside: IntArray) -> tuple[FloatArray, IntArray]:

@@ -39,7 +39,10 @@ CATALOGUE_METHOD = (
     "all valid circles enumerated; bound: their LP relaxation (column generation), "
     "packing: neighbourhood search and integer programming"
 )
-SEARCH_METHOD = "greedy circles and local search; bound: each member's best possible contribution"
+SEARCH_METHOD = (
+    "greedy circles and local search; bound: each member's best possible contribution, "
+    "colleagues charged the function bonus they cost"
+)
 COLUMNS_METHOD = (
     "greedy circles and local search, improved by integer programming over priced circles; "
     "bound: LP relaxation over every valid circle (column generation)"
@@ -47,7 +50,7 @@ COLUMNS_METHOD = (
 # When the pricing search cannot prove the LP (larger pools), its columns still improve the circles.
 PRICED_METHOD = (
     "greedy circles and local search, improved by integer programming over priced circles; "
-    "bound: each member's best possible contribution"
+    "bound: each member's best possible contribution, colleagues charged the function bonus they cost"
 )
 # Up to this many people the LP over every valid circle is solved by column generation (seconds).
 COLUMNS_PEOPLE = 200
@@ -76,7 +79,7 @@ def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop
     )
     progress("Forming circles", 0.2)
     shares = bound_shares(pop, params)
-    board = search(pop, params, peers, progress, stop, worth=shares[:, EVEN])
+    board = search(pop, params, peers, progress, stop, worth=shares.shares[:, EVEN])
     alive = board.circles()
     rows, scores = board.members[alive], board.score[alive]
     placed = int((rows >= 0).sum())
