@@ -58,7 +58,9 @@ def study(shape: str, size: int) -> Record:
     gain[best <= alone] = 0.0
     record: Record = {"shape": shape, "size": size, "seconds": round(seconds, 1)}
     record["score"], record["placed"] = float(sum(solution.scores)), sum(len(g) for g in solution.groups)
-    record["share_bound"] = bound.upper_bound(pop, params, record["placed"])
+    shares = np.sort(bound.bound_shares(pop, params).shares, axis=0)[::-1][: record["placed"]]
+    record["share_bound"] = float(shares.sum(axis=0).min())  # the two splits, colleagues not charged
+    record["bound"] = bound.upper_bound(pop, params, record["placed"])  # with colleagues.py
     record.update(packing_losses(pop, solution.groups, best, gain))
     record.update(colleague_cost(pop, params, alone - ALONE, reach, gain))
     record["load"] = round(os.getloadavg()[0], 1)
@@ -191,7 +193,7 @@ def _lifts(
 
 def report(facts: Record, records: list[Record]) -> str:
     header = ["shape", "people", "score", "share bound", "alone", "alone, gaining", "colleague, gaining"]
-    header += ["colleague, idle", "bound's colleague gain", "if colleagues paid", "seconds"]
+    header += ["colleague, idle", "bound's colleague gain", "if colleagues paid", "engine's bound", "seconds"]
     rows = [
         [
             r["shape"],
@@ -204,6 +206,7 @@ def report(facts: Record, records: list[Record]) -> str:
             ),
             f"{r['bound_colleague_gain']:,.1f} ({r['gaining_people']:,} people)",
             f"{r['paying_colleague_gain']:,.1f} ({r['on_a_cycle']:,} on a cycle)",
+            f"{r['bound']:,.1f} ({100 * r['score'] / r['bound']:.2f}%)",
             fmt(r["seconds"]),
         ]
         for r in records
@@ -211,8 +214,9 @@ def report(facts: Record, records: list[Record]) -> str:
     notes = (
         "Seats: people alone in their function or beside a colleague, and whether a colleague could "
         "gain them anything; after the colon, their best shares less their shares in the engine's "
-        "circles. The last two columns: the bound's allowance for goals met by colleagues, and that "
-        "allowance were each colleague group made to pay its bonus (see the module docstring)."
+        "circles. Then the share bound's allowance for goals met by colleagues, and that allowance "
+        "were each colleague group made to pay its bonus (see the module docstring); the engine's "
+        "bound charges colleagues so (circles/colleagues.py, with its own count of the groups)."
     )
     table = markdown_table(header, rows)
     return f"# Circles colleague study\n\n{machine_markdown(facts)}\n\n{table}\n\n{notes}\n"
