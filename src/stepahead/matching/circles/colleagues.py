@@ -19,8 +19,9 @@ Such groups are few where goals are met one way. Everyone in one gains, so each 
 than alone_x from the best of each goal among the other functions of the window ("free": those
 best givers need not fit one circle), or has a colleague there who meets one of their goals better
 than anyone of another function in the window could ("helps"). A group with no free member holds a
-cycle of helpers (two people at least), each helped by and helping someone who could gain: so the
-groups number at most the free plus half those who could be on a cycle.
+cycle of helpers (two people at least), each helped by and helping someone who could gain. Each
+such group adds β less its members' shortfalls (β − d)⁺: with a free member, at most min(β, d) of
+theirs; otherwise at most Σ over its cycle of β/2 − (β − d)⁺, and β for every two on a cycle.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from .._model import MatchParams
 from .._population import FloatArray, IntArray, Population, hard_rules_mask
@@ -66,10 +69,10 @@ def colleague_bound(
     seat = np.where(grouped, cut + bonus * (MAX_SIZE - 1) / MAX_SIZE + np.maximum(gain - bonus, 0.0), 0.0)
     seat = np.where(grouped, seat + wishes, shares)
     free = grouped & (gain > EPSILON) & _free(facts, cut)
-    groups = _gaining_groups(pop, params, facts, gain > EPSILON, free)
-    if groups is None:
+    cycling = _on_cycles(pop, params, facts, gain > EPSILON, free)
+    if cycling is None:
         return float("inf")
-    return float(np.sort(seat)[::-1][:placed].sum()) + bonus * groups
+    return float(np.sort(seat)[::-1][:placed].sum()) + _group_credit(gain, free, cycling, bonus)
 
 
 def _free(facts: WindowFacts, cut: FloatArray) -> BoolArray:
@@ -80,22 +83,44 @@ def _free(facts: WindowFacts, cut: FloatArray) -> BoolArray:
     return free
 
 
-def _gaining_groups(
+def _group_credit(gain: FloatArray, free: BoolArray, cycling: BoolArray, bonus: float) -> float:
+    """At most how much the groups gaining all round add to the seats' sum: each adds β less its
+    members' shortfalls (β − d)⁺. One with a free member adds at most min(β, d) of that member's;
+    one without, β less the shortfalls on its cycle of two or more helpers, at most the sum over
+    them of β/2 − (β − d)⁺ (or half of β per member on a cycle, whichever is less)."""
+    shortfall = np.maximum(bonus - gain, 0.0)
+    on_cycle = np.maximum(bonus / 2 - shortfall[cycling], 0.0).sum()
+    credit = np.minimum(bonus, gain[free]).sum() + min(float(on_cycle), bonus * (int(cycling.sum()) // 2))
+    return float(credit)
+
+
+def _on_cycles(
     pop: Population, params: MatchParams, facts: WindowFacts, gaining: BoolArray, free: BoolArray
-) -> int | None:
-    """At most how many colleague groups can gain all round: the free, plus half of those who
-    could be on a cycle of helpers. None when the pairs to look at are too many."""
+) -> BoolArray | None:
+    """Who could be on a cycle of colleagues each helping the next, among those who could gain
+    and are not free: the strongly connected parts of "helps". None when the pairs to look at
+    are too many."""
     people = np.flatnonzero(gaining & ~free)
     functions = pop.functions[people]
     if int((np.bincount(functions) ** 2).sum()) > PAIR_LIMIT:
         return None
-    helped, helping = np.zeros(pop.size, dtype=bool), np.zeros(pop.size, dtype=bool)
+    cycling = np.zeros(pop.size, dtype=bool)
+    if not len(people):
+        return cycling
+    none = np.zeros(0, dtype=np.int64)
+    helped, helper = [none], [none]
     for function in np.unique(functions):
-        team = people[functions == function]
-        for x, y in _pairs(pop, params, team):
+        for x, y in _pairs(pop, params, people[functions == function]):
             helps = _helps(pop, params, facts, x, y)
-            helped[x[helps]], helping[y[helps]] = True, True
-    return int(free.sum()) + int((helped & helping).sum()) // 2
+            helped.append(x[helps])
+            helper.append(y[helps])
+    at = np.full(pop.size, -1, dtype=np.int64)
+    at[people] = np.arange(len(people))
+    edges = at[np.concatenate(helper)], at[np.concatenate(helped)]
+    graph = csr_matrix((np.ones(len(edges[0])), edges), shape=(len(people), len(people)))
+    _, part = connected_components(graph, directed=True, connection="strong")
+    cycling[people] = np.bincount(part, minlength=len(people))[part] >= 2
+    return cycling
 
 
 def _pairs(pop: Population, params: MatchParams, team: IntArray) -> list[tuple[IntArray, IntArray]]:
