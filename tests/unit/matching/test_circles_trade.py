@@ -11,8 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stepahead.matching.circles.moves import GAIN
-from stepahead.matching.circles.score import judge
-from stepahead.matching.circles.trade import _best_rotations, _windows, trade_in_windows
+from stepahead.matching.circles.score import MAX_SIZE, judge
+from stepahead.matching.circles.trade import (
+    MAX_WINDOW,
+    MIN_WINDOW,
+    _best_cycles,
+    _best_rotations,
+    _windows,
+    trade_in_windows,
+    window_size,
+)
 from stepahead.synthetic import SHAPES
 from tests.support.kernels import slow_as_python
 from tests.unit.matching.test_circles_windows import built, improves_and_is_seeded
@@ -43,7 +51,7 @@ def test_trading_keeps_everyone_valid_and_scores_no_less(shape: str) -> None:
 def test_every_rotation_found_gains_what_its_circles_judged_anew_gain(seed: int, shape: str) -> None:
     """The oracle: each best rotation, carried out by hand and judged as three circles."""
     pop, params, board = built(shape, seed)
-    windows = _windows(pop, board, np.random.default_rng(seed))
+    windows = _windows(pop, board, np.random.default_rng(seed), MIN_WINDOW)
     assert windows is not None
     gain, moves = _best_rotations(pop, params, board, windows)
     for w, slot in zip(*np.nonzero(gain > GAIN), strict=True):
@@ -63,3 +71,41 @@ def test_every_rotation_found_gains_what_its_circles_judged_anew_gain(seed: int,
 @slow_as_python
 def test_trading_improves_a_greedy_start_and_is_seeded() -> None:
     improves_and_is_seeded(trade_in_windows, "many-skills")
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**31), size=st.integers(3, 7))
+def test_the_best_rotation_from_each_circle_is_found(seed: int, size: int) -> None:
+    """Against every rotation tried by hand: where some rotation from circle A gains, the search
+    (which passes over first steps that cannot beat its best so far) finds the best gain."""
+    rng = np.random.default_rng(seed)
+    change = np.round(rng.normal(-0.5, 0.6, size=(size, MAX_SIZE, size, MAX_SIZE)), 2)
+    change[rng.random(change.shape) < 0.3] = -np.inf  # replacements that leave a circle invalid
+    gain, moves = np.full(size, -np.inf), np.full((size, 6), -1, dtype=np.int64)
+    _best_cycles(change, gain, moves)
+    for a in range(size):
+        best = max(
+            (
+                change[a, sa, b, sb] + change[b, sb, c, sc] + change[c, sc, a, sa]
+                for sa in range(MAX_SIZE)
+                for b in range(a + 1, size)
+                for sb in range(MAX_SIZE)
+                for c in range(a + 1, size)
+                if c != b
+                for sc in range(MAX_SIZE)
+            ),
+            default=-np.inf,
+        )
+        if best > 0:
+            assert gain[a] == pytest.approx(best)
+            _, sa, b, sb, c, sc = moves[a]
+            assert change[a, sa, b, sb] + change[b, sb, c, sc] + change[c, sc, a, sa] == pytest.approx(best)
+        else:
+            assert not gain[a] > 0
+
+
+def test_windows_shrink_in_large_pools() -> None:
+    """10k people (~2,000 circles) get the widest windows; 100k (~20,000) the narrowest."""
+    assert window_size(2_000) == MAX_WINDOW
+    assert window_size(20_000) == MIN_WINDOW
+    assert MIN_WINDOW < window_size(6_000) < MAX_WINDOW

@@ -25,9 +25,12 @@ from .moves import GAIN, take_disjoint
 from .score import MAX_SIZE, MIN_SIZE, judge, judge_some, judge_tables
 
 # Circles per window (every rotation among them is tried) and rounds of fresh windows. 10k people,
-# many skills, run before `regroup_in_windows`: +18.4 score (19,249.7 -> 19,268.1) for ~3.8 s at
-# load ~2; windows of 40 and 20 rounds find +66 but take ~27 s, windows of 16 and 12 rounds +13.
-WINDOW, ROUNDS = 24, 8
+# many skills (AMD EPYC, 2 cores, quiet): windows of 24 and 8 rounds +18.4 score for ~3.8 s; 64
+# and 15 rounds +66 (13.7 s in all); 128 and 10 rounds +97 (19,268.1 -> 19,365.2, 7.8 -> 17.1 s
+# in all). A round judges about circles × window × 25 replacements, so pools of more than ~10k
+# people get smaller windows: a round stays at most ~6.6M replacements (~2 s).
+MIN_WINDOW, MAX_WINDOW, ROUNDS = 24, 128, 10
+ROUND_REPLACEMENTS = 6_600_000
 _NONE = -np.inf
 
 
@@ -35,11 +38,12 @@ def trade_in_windows(pop: Population, params: MatchParams, board: Board, stop: S
     """Rounds of rotations within seeded windows of circles of similar grades. Returns how many
     rotations applied."""
     rng = np.random.default_rng([params.seed, 3])  # its own stream: other moves' draws unchanged
+    size = window_size(len(board.circles()))
     applied = 0
     for _ in range(ROUNDS):
         if stop():
             break
-        windows = _windows(pop, board, rng)
+        windows = _windows(pop, board, rng, size)
         if windows is None:
             break
         found = _apply(pop, params, board, windows, *_best_rotations(pop, params, board, windows))
@@ -49,7 +53,12 @@ def trade_in_windows(pop: Population, params: MatchParams, board: Board, stop: S
     return applied
 
 
-def _windows(pop: Population, board: Board, rng: np.random.Generator) -> IntArray | None:
+def window_size(circles: int) -> int:
+    """Circles per window: as many as a round's budget of judged replacements allows."""
+    return int(np.clip(ROUND_REPLACEMENTS // (MAX_SIZE * MAX_SIZE * max(circles, 1)), MIN_WINDOW, MAX_WINDOW))
+
+
+def _windows(pop: Population, board: Board, rng: np.random.Generator, size: int) -> IntArray | None:
     """The circles in order of their lowest grade (ties drawn at random), cut into windows after
     a random start (-1 pads the ends)."""
     alive = board.circles()
@@ -58,10 +67,10 @@ def _windows(pop: Population, board: Board, rng: np.random.Generator) -> IntArra
     rows = board.members[alive]
     lowest = np.where(rows >= 0, pop.grades[np.maximum(rows, 0)], np.iinfo(np.int64).max).min(axis=1)
     order = alive[np.lexsort((rng.random(len(alive)), lowest))]
-    start = int(rng.integers(WINDOW))
+    start = int(rng.integers(size))
     padded = np.concatenate([np.full(start, -1, dtype=np.int64), order])
-    padded = np.concatenate([padded, np.full(-len(padded) % WINDOW, -1, dtype=np.int64)])
-    windows: IntArray = padded.reshape(-1, WINDOW)
+    padded = np.concatenate([padded, np.full(-len(padded) % size, -1, dtype=np.int64)])
+    windows: IntArray = padded.reshape(-1, size)
     return windows
 
 
@@ -150,14 +159,24 @@ def _replacement_gains(window: Any, members: Any, scores: Any, tables: Any) -> A
 @compiled
 def _best_cycles(change: Any, gain: Any, moves: Any) -> None:
     """For each circle A, the best rotation A -> B -> C -> A among later circles B and C (each
-    rotation once: A is its earliest circle)."""
+    rotation once: A is its earliest circle), where one gains anything (the rest are left at
+    -inf). A first step that cannot reach the best so far, even with the best way out of B and
+    the best way into A, is passed over: most are, as most replacements lose."""
     size = change.shape[0]
+    out = np.full((size, MAX_SIZE), _NONE)  # out[b, sb]: the best B's member at sb can do elsewhere
+    into = np.full((size, MAX_SIZE), _NONE)  # into[a, sa]: the best any member can do at A's seat sa
+    for x in range(size):
+        for i in range(MAX_SIZE):
+            for y in range(size):
+                for j in range(MAX_SIZE):
+                    out[x, i] = max(out[x, i], change[x, i, y, j])
+                    into[y, j] = max(into[y, j], change[x, i, y, j])
     for a in range(size):
         for sa in range(MAX_SIZE):
             for b in range(a + 1, size):
                 for sb in range(MAX_SIZE):
                     into_b = change[a, sa, b, sb]
-                    if into_b == _NONE:
+                    if into_b == _NONE or into_b + out[b, sb] + into[a, sa] <= max(gain[a], 0.0):
                         continue
                     for c in range(a + 1, size):
                         if c == b:
