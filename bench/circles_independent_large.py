@@ -1,0 +1,98 @@
+"""Circles at 10k people on organisations built without `stepahead.synthetic`: the large-pool
+targets against the engine's own bounds (no oracle reaches these sizes).
+
+The families are `bench.circles_independent`'s. Per pool: time of `match` (organisation built
+first), placed against the engine's bound on how many could be placed, score against its score
+bound. The issue's 10k targets: at most 30 s, placed within 0.5 % of its bound, score within 3 %.
+
+`python -m bench.circles_independent_large [--sizes 10k] [--families all]` writes
+results/circles-independent-large.{json,md}; the exit code is 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+from bench.circles_independent import FAMILIES, organisation
+from bench.common import Record, machine_facts, machine_markdown, markdown_table, parse_sizes, write_results
+from stepahead.matching import MatchParams, Mode, match
+
+SECONDS, PLACED_SHORT, SCORE_SHORT = 30.0, 0.005, 0.03
+
+
+def run(name: str, size: int, seed: int) -> Record:
+    people = organisation(size, seed, FAMILIES[name])
+    params = MatchParams(mode=Mode.CIRCLES, seed=seed)
+    start = time.perf_counter()
+    result = match(people, params)
+    seconds = time.perf_counter() - start
+    opt = result.optimality
+    assert opt is not None
+    assert opt.placed_bound is not None
+    record: Record = {
+        "family": name,
+        "size": size,
+        "seed": seed,
+        "placed": result.placed,
+        "placed_bound": opt.placed_bound,
+        "score": result.total_score,
+        "bound": opt.upper_bound,
+        "seconds": round(seconds, 2),
+        "load": round(os.getloadavg()[0], 1),
+    }
+    record["misses"] = misses(record)
+    return record
+
+
+def misses(r: Record) -> list[str]:
+    found = []
+    if r["seconds"] > SECONDS:
+        found.append(f"over {SECONDS:.0f} s")
+    if r["placed"] < (1 - PLACED_SHORT) * r["placed_bound"]:
+        found.append("placed over 0.5 % under its bound")
+    if r["score"] < (1 - SCORE_SHORT) * r["bound"]:
+        found.append("score over 3 % under its bound")
+    return found
+
+
+def report(records: list[Record]) -> str:
+    header = ["family", "people", "placed / bound", "score / bound", "seconds", "load", "targets"]
+    rows = [
+        [
+            r["family"],
+            f"{r['size']:,}",
+            f"{r['placed']:,} / {r['placed_bound']:,} ({100 * r['placed'] / r['placed_bound']:.2f} %)",
+            f"{r['score']:,.1f} / {r['bound']:,.1f} ({100 * r['score'] / r['bound']:.2f} %)",
+            f"{r['seconds']:.1f}",
+            str(r["load"]),
+            "; ".join(r["misses"]) or "all met",
+        ]
+        for r in records
+    ]
+    return markdown_table(header, rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
+    parser.add_argument("--sizes", default="10k")
+    parser.add_argument("--families", default="all", help="'all' or a comma-separated list")
+    parser.add_argument("--out", default="circles-independent-large")
+    args = parser.parse_args(argv)
+    names = list(FAMILIES) if args.families == "all" else args.families.split(",")
+    facts, records = machine_facts(), []
+    title = "# Circles at 10k on independently built organisations: the engine against its bounds"
+    for size in parse_sizes(args.sizes):
+        for name in names:
+            records.append(run(name, size, size))
+            print(report(records[-1:]).splitlines()[-1], flush=True)
+            summary = f"{len(records)} pools, {sum(not r['misses'] for r in records)} meeting every target"
+            markdown = f"{title}\n\n{machine_markdown(facts)}\n\n{summary}\n\n{report(records)}\n"
+            write_results(args.out, {"machine": facts, "runs": records}, markdown)
+    return 1 if any(r["misses"] for r in records) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
