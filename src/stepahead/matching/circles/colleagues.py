@@ -66,8 +66,8 @@ def colleague_bound(
     grouped = pop.functions >= 0
     cut = np.where(np.isfinite(facts.alone), facts.alone, facts.goal - bonus)
     gain = np.where(grouped, np.maximum(facts.goal - cut, 0.0), 0.0)
-    seat = np.where(grouped, cut + bonus * (MAX_SIZE - 1) / MAX_SIZE + np.maximum(gain - bonus, 0.0), 0.0)
-    seat = np.where(grouped, seat + wishes, shares)
+    alone_seat = cut + bonus * (MAX_SIZE - 1) / MAX_SIZE + np.maximum(gain - bonus, 0.0) + wishes
+    seat = np.where(grouped, alone_seat, shares)
     free = grouped & (gain > EPSILON) & _free(facts, cut)
     cycling = _on_cycles(pop, params, facts, gain > EPSILON, free)
     if cycling is None:

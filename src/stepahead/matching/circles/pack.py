@@ -27,17 +27,14 @@ from .lp import EPS, Floor, best_first, relax
 # integer solve takes this many at most.
 MIP_COLUMNS = 4_000
 # Pools up to this many people are promised a proven optimum, so their proof may take more columns:
-# a 45-person pool left 4,217 (8 s to prove), a 60-person one 13,063 (10 s). At 100 people a proof
-# over 15,768 took 35 s.
-PROVEN_PEOPLE, PROOF_COLUMNS = 60, 20_000
+# a 45-person pool left 4,217 (8 s to prove), a 60-person one 13,063 (10 s), a 39-person one 31k
+# (~8 s; with 20,000 at most it stopped unproven, 35 placed where 36 could sit). At 100 people a
+# proof over 15,768 took 35 s.
+PROVEN_PEOPLE, PROOF_COLUMNS = 60, 40_000
 # When the proof would still take too many, a second search for a better incumbent over the best
 # priced of all columns (the quick one takes the LP's working columns): at 70 people it lifted the
 # score from 96.145 to the optimum 97.135 in 19 s.
 WIDER_COLUMNS = 4_000
-# Pools promised a proven optimum whose proof still takes more columns than PROOF_COLUMNS, but at
-# most this many, get one integer solve over all of them rather than an unproven answer: a
-# 39-person pool placed 35 where 36 could sit, its proof 31k columns (8 s).
-LAST_COLUMNS = 40_000
 QUICK_COLUMNS = 600  # columns of the quick integer solve that looks for a better incumbent
 # Branch-and-bound nodes per integer solve (deterministic, unlike a time limit): a short search
 # over the working columns for a better incumbent, a longer one for the proof.
@@ -178,7 +175,7 @@ def _integer(
         promising = best_first(reduced, WIDER_COLUMNS)
         best, best_value = _better(seats, value, floor, promising, best, best_value)
         useful = _useful(reduced, value, bound, best, best_value)
-    if len(useful) > limit and not (seats.shape[0] <= PROVEN_PEOPLE and len(useful) <= LAST_COLUMNS):
+    if len(useful) > limit:
         return Stage(best, best_value, bound, False)
     found = mip(seats, value, floor, useful, PROOF_NODES)
     if found is None:  # nothing among the useful columns beats the incumbent: it is optimal
