@@ -11,7 +11,8 @@ import pytest
 from stepahead.matching import MatchParams, Mode
 from stepahead.matching._population import compile_population
 from stepahead.matching.circles import catalogue as circles_catalogue
-from stepahead.matching.circles.catalogue import catalogue, circle_exists
+from stepahead.matching.circles.catalogue import catalogue
+from stepahead.matching.circles.existence import circle_exists
 from tests.unit.matching.test_circles_optimum import SHAPES, every_circle, shaped
 
 

@@ -238,18 +238,3 @@ def _walk(
                 if count > rows.shape[0] or seen > visits:  # walked again from `a`: seen then
                     return a, kept, count, seen if seen > visits else seen_before
     return anchors, count, count, seen
-
-
-COMPANIONS = 60  # possible circle-mates searched when asking whether anyone's circle exists
-
-
-def circle_exists(pop: Population, params: MatchParams, person: int) -> bool | None:
-    """Whether some valid circle holds this person; None when too many possible circle-mates
-    were left unsearched to say no."""
-    others = np.flatnonzero(np.abs(pop.grades - pop.grades[person]) <= params.circle_band)
-    others = others[hard_rules_mask(pop, np.full(len(others), person), others)]
-    searched = others[:COMPANIONS]
-    found = catalogue(pop, params, np.concatenate([[person], searched]), store=1, all_anchors=False)
-    if len(found.rows):
-        return True
-    return None if len(others) > COMPANIONS or not found.complete else False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._explain import Diagnosis
-from .catalogue import circle_exists
+from .existence import circle_exists
 
 
 class CircleDiagnosis(Diagnosis):

@@ -19,9 +19,9 @@ from .._solution import Progress, Solution, Stop, never
 from .board import LARGE_PEERS_PER_PERSON, PEERS_PER_PERSON, Board, Peers, find_peers
 from .bound import EVEN, bound_shares, upper_bound
 from .build import build
-from .catalogue import circle_exists
 from .columns import improve_by_columns
 from .exact import exact_circles
+from .existence import circle_exists
 from .moves import LARGE_NEAR_PEERS, NEAR_PEERS, disband, insert_unplaced, relocate, swap_in
 from .regroup import LARGE_REGROUP_PEERS, REGROUP_PEERS, regroup
 from .repair import repair
