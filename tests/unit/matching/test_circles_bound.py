@@ -19,6 +19,7 @@ from stepahead.matching.circles.bound import (
     EVEN,
     UNIQUE,
     bound_shares,
+    counted_bound,
     split_shares,
     upper_bound,
     wish_shares,
@@ -132,9 +133,46 @@ def test_the_bound_takes_the_tighter_split() -> None:
     shares = split_shares(pop, params)
     even, unique = shares.sum(axis=0)
     assert unique < even
-    assert upper_bound(pop, params, len(people)) == pytest.approx(unique)
+    counted = counted_bound(pop, params, len(people), bound_shares(pop, params))
+    assert upper_bound(pop, params, len(people)) == pytest.approx(min(unique, counted))
     most, best = optimum(people, params)
     assert upper_bound(pop, params, most) >= best - 1e-9
+
+
+def rings_with_a_guest(rings: int) -> list[Participant]:
+    """Rings of four engineers, each teaching the next one step in a skill of their ring, and for
+    each ring one guest of operations who teaches one of them and learns from another."""
+    people = []
+    for r in range(rings):
+        skills = [f"{r}{s}" for s in "abcd"]
+        people += [
+            Participant.build(
+                f"E{r}{i}",
+                3,
+                skills={skills[i]: 3, skills[(i + 1) % 4]: 2},
+                goals=[skills[(i + 1) % 4]],
+                function="eng",
+            )
+            for i in range(4)
+        ]
+        guest = {skills[0]: 3, skills[1]: 2}
+        people.append(Participant.build(f"G{r}", 3, skills=guest, goals=[skills[1]], function="ops"))
+    return people
+
+
+def test_a_large_function_caps_the_bonus_every_packing_can_have() -> None:
+    """Twelve engineers and three guests: each engineer's best share counts on a circle with
+    another function, but only three circles can have one. The counted bound (best goals plus
+    three bonuses) is the optimum here, below either split."""
+    people = rings_with_a_guest(3)
+    params = MatchParams(mode=Mode.CIRCLES)
+    pop = compile_population(people, params)
+    most, best = optimum(people, params)
+    found = bound_shares(pop, params)
+    assert (most, best) == (15, pytest.approx(15.75))  # every goal met one step up, 3 bonuses
+    assert counted_bound(pop, params, most, found) == pytest.approx(best)
+    assert found.shares.sum(axis=0).min() > best + 0.5
+    assert upper_bound(pop, params, most) == pytest.approx(best)
 
 
 def test_people_without_a_function_are_credited_no_bonus() -> None:

@@ -41,7 +41,8 @@ CATALOGUE_METHOD = (
 )
 SEARCH_METHOD = (
     "greedy circles and local search; bound: each member's best possible contribution, "
-    "colleagues charged the function bonus they cost"
+    "colleagues charged the function bonus they cost, "
+    "the bonus capped by how many circles can mix functions"
 )
 COLUMNS_METHOD = (
     "greedy circles and local search, improved by integer programming over priced circles; "
@@ -50,7 +51,8 @@ COLUMNS_METHOD = (
 # When the pricing search cannot prove the LP (larger pools), its columns still improve the circles.
 PRICED_METHOD = (
     "greedy circles and local search, improved by integer programming over priced circles; "
-    "bound: each member's best possible contribution, colleagues charged the function bonus they cost"
+    "bound: each member's best possible contribution, colleagues charged the function bonus they cost, "
+    "the bonus capped by how many circles can mix functions"
 )
 # Up to this many people the LP over every valid circle is solved by column generation (seconds).
 COLUMNS_PEOPLE = 200
