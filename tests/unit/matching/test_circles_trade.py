@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stepahead.matching.circles import trade as circles_trade
 from stepahead.matching.circles.moves import GAIN
 from stepahead.matching.circles.score import MAX_SIZE, judge
 from stepahead.matching.circles.trade import (
@@ -71,6 +72,24 @@ def test_every_rotation_found_gains_what_its_circles_judged_anew_gain(seed: int,
 @slow_as_python
 def test_trading_improves_a_greedy_start_and_is_seeded() -> None:
     improves_and_is_seeded(trade_in_windows, "many-skills")
+
+
+@slow_as_python
+def test_trading_stops_after_a_round_that_adds_little(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A round must add a share of the score to earn another: with an unreachable share, one
+    round runs, the same as allowing one round."""
+    pop, params, one_round = built("many-skills", 3)
+    monkeypatch.setattr(circles_trade, "ROUNDS", 1)
+    assert trade_in_windows(pop, params, one_round) > 0
+    monkeypatch.undo()
+    pop, params, demanding = built("many-skills", 3)
+    monkeypatch.setattr(circles_trade, "LEAST_ROUND_GAIN", 1.0)
+    trade_in_windows(pop, params, demanding)
+    np.testing.assert_array_equal(demanding.members, one_round.members)
+    monkeypatch.undo()
+    pop, params, patient = built("many-skills", 3)
+    trade_in_windows(pop, params, patient)
+    assert patient.score[patient.alive].sum() > one_round.score[one_round.alive].sum() + 1e-9
 
 
 @settings(max_examples=40, deadline=None)
