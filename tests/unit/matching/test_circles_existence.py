@@ -64,4 +64,4 @@ def test_the_search_gives_up_past_its_budget() -> None:
     rows, _ = every_circle(people, params)
     holder = int(np.bincount(rows[rows >= 0]).argmax())
     assert circle_exists(pop, params, holder) is True
-    assert circle_exists(pop, params, holder, visits=1) is None
+    assert circle_exists(pop, params, holder, work=len(people)) is None  # one branch's worth

@@ -22,7 +22,9 @@ from .._model import MAX_LEVEL, MatchParams
 from .._population import IntArray, Population, hard_rules_mask
 from .score import MAX_SIZE, MIN_SIZE, BoolArray
 
-VISITS = 20_000  # branches looked at before giving up (tens of milliseconds each thousand)
+# People looked at over all branches before giving up (each branch reads every possible
+# circle-mate once or twice): ~20-50 ms, whatever the pool's size.
+WORK = 20_000_000
 
 
 class _BudgetSpentError(Exception):
@@ -32,8 +34,8 @@ class _BudgetSpentError(Exception):
 class _Search:
     """The people who may sit with `person`, and each member's pair facts among them, on demand."""
 
-    def __init__(self, pop: Population, params: MatchParams, person: int, visits: int) -> None:
-        self.pop, self.band, self.left = pop, params.circle_band, visits
+    def __init__(self, pop: Population, params: MatchParams, person: int, work: int) -> None:
+        self.pop, self.band, self.left = pop, params.circle_band, work
         near = np.flatnonzero(np.abs(pop.grades - pop.grades[person]) <= self.band)
         near = near[hard_rules_mask(pop, np.full(len(near), person), near)]
         self.near = np.concatenate([[person], near]).astype(np.int64)  # the person is index 0
@@ -54,7 +56,7 @@ class _Search:
 
     def grow(self, members: list[int], common: BoolArray) -> bool:
         """Whether a valid circle holds `members` plus people allowed beside all (`common`)."""
-        self.left -= 1
+        self.left -= len(self.near)
         if self.left < 0:
             raise _BudgetSpentError
         candidates = self._neediest(members, common)
@@ -79,9 +81,9 @@ class _Search:
         return fewest
 
 
-def circle_exists(pop: Population, params: MatchParams, person: int, visits: int = VISITS) -> bool | None:
+def circle_exists(pop: Population, params: MatchParams, person: int, work: int = WORK) -> bool | None:
     """Whether some valid circle holds this person; None when the search ran out of budget."""
-    search = _Search(pop, params, person, visits)
+    search = _Search(pop, params, person, work)
     try:
         return search.grow([0], search.facts(0)[0].copy())
     except _BudgetSpentError:
