@@ -398,6 +398,17 @@ def test_an_unplaced_person_no_valid_circle_contains_is_told_so() -> None:
     )
 
 
+def test_no_valid_circle_among_many_possible_circle_mates_is_told_so() -> None:
+    """Ninety could sit with Nia: those ahead of her learn design, which nobody has, and those
+    behind learn only from her. Nobody's circle holds her, and she is told so (not that others
+    were placed with better fits)."""
+    ahead = [P(f"A{k}", 3, skills={"python": 4}, goals=["design"]) for k in range(45)]
+    behind = [P(f"B{k}", 3, skills={"sql": 1}, goals=["sql"]) for k in range(45)]
+    newcomer = P("N", 3, name="Nia", skills={"python": 2, "sql": 3}, goals=["python"])
+    reasons = reasons_by_id(run([newcomer, *ahead, *behind], [], mode=Mode.CIRCLES))
+    assert reasons["N"].startswith("no valid circle contains Nia: among 90 possible circle-mates")
+
+
 def test_circle_needs_three_and_giving() -> None:
     people = [
         P("A", 1, skills={"x": 2}, goals=["y"]),
