@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from bench.circles_oracle import every_circle, locate, optimum
 from bench.common import Record, machine_facts, machine_markdown, markdown_table, parse_sizes, write_results
-from stepahead.matching import MatchParams, Mode, Participant, match
+from stepahead.matching import MatchParams, MatchResult, Mode, Participant, match
 
 
 @dataclass(frozen=True)
@@ -118,34 +118,41 @@ def _ties(rng: random.Random, person: Participant, people: list[Participant]) ->
     )
 
 
-def run(name: str, size: int, seed: int) -> Record:
+def engine_run(name: str, size: int, seed: int) -> tuple[list[Participant], MatchParams, MatchResult, Record]:
+    """The engine on one family's organisation, timed (`match` alone), and the record fields
+    every independent bench shares."""
     people = organisation(size, seed, FAMILIES[name])
     params = MatchParams(mode=Mode.CIRCLES, seed=seed)
     start = time.perf_counter()
     result = match(people, params)
     seconds = time.perf_counter() - start
+    assert result.optimality is not None
+    record: Record = {
+        "family": name,
+        "size": size,
+        "seed": seed,
+        "placed": result.placed,
+        "score": result.total_score,
+        "bound": result.optimality.upper_bound,
+        "seconds": round(seconds, 2),
+        "load": round(os.getloadavg()[0], 1),
+    }
+    return people, params, result, record
+
+
+def run(name: str, size: int, seed: int) -> Record:
+    people, params, result, record = engine_run(name, size, seed)
     with contextlib.redirect_stdout(io.StringIO()):  # the oracle narrates its stages
         rows, scores = every_circle(people, params)
         index = {p.id: i for i, p in enumerate(people)}
         known = locate(rows, [[index[m] for m in c.members] for c in result.circles])
         best = optimum(rows, scores, len(people), known)
-    opt = result.optimality
-    assert opt is not None
-    record: Record = {
-        "family": name,
-        "size": size,
-        "seed": seed,
-        "circles": best.circles,
-        "optimum_placed": best.placed,
-        "optimum_score": float(best.score),
-        "optimum_proven": bool(best.proven),
-        "placed": result.placed,
-        "score": result.total_score,
-        "bound": opt.upper_bound,
-        "engine_proven": bool(opt.proven),
-        "seconds": round(seconds, 2),
-        "load": round(os.getloadavg()[0], 1),
-    }
+    assert result.optimality is not None
+    record["circles"] = best.circles
+    record["optimum_placed"] = best.placed
+    record["optimum_score"] = float(best.score)
+    record["optimum_proven"] = bool(best.proven)
+    record["engine_proven"] = bool(result.optimality.proven)
     record["misses"] = misses(record)
     return record
 

@@ -12,36 +12,18 @@ results/circles-independent-large.{json,md}; the exit code is 1 when a target is
 from __future__ import annotations
 
 import argparse
-import os
-import time
 
-from bench.circles_independent import FAMILIES, organisation
+from bench.circles_independent import FAMILIES, engine_run
 from bench.common import Record, machine_facts, machine_markdown, markdown_table, parse_sizes, write_results
-from stepahead.matching import MatchParams, Mode, match
 
 SECONDS, PLACED_SHORT, SCORE_SHORT = 30.0, 0.005, 0.03
 
 
 def run(name: str, size: int, seed: int) -> Record:
-    people = organisation(size, seed, FAMILIES[name])
-    params = MatchParams(mode=Mode.CIRCLES, seed=seed)
-    start = time.perf_counter()
-    result = match(people, params)
-    seconds = time.perf_counter() - start
-    opt = result.optimality
-    assert opt is not None
-    assert opt.placed_bound is not None
-    record: Record = {
-        "family": name,
-        "size": size,
-        "seed": seed,
-        "placed": result.placed,
-        "placed_bound": opt.placed_bound,
-        "score": result.total_score,
-        "bound": opt.upper_bound,
-        "seconds": round(seconds, 2),
-        "load": round(os.getloadavg()[0], 1),
-    }
+    _, _, result, record = engine_run(name, size, seed)
+    assert result.optimality is not None
+    assert result.optimality.placed_bound is not None
+    record["placed_bound"] = result.optimality.placed_bound
     record["misses"] = misses(record)
     return record
 

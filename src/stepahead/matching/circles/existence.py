@@ -85,6 +85,6 @@ def circle_exists(pop: Population, params: MatchParams, person: int, work: int =
     """Whether some valid circle holds this person; None when the search ran out of budget."""
     search = _Search(pop, params, person, work)
     try:
-        return search.grow([0], search.facts(0)[0].copy())
+        return search.grow([0], search.facts(0)[0])  # grow never writes to `common`
     except _BudgetSpentError:
         return None

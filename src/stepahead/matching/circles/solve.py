@@ -39,21 +39,15 @@ CATALOGUE_METHOD = (
     "all valid circles enumerated; bound: their LP relaxation (column generation), "
     "packing: neighbourhood search and integer programming"
 )
-SEARCH_METHOD = (
-    "greedy circles and local search; bound: each member's best possible contribution, "
-    "colleagues charged the function bonus they cost, "
+SHARE_BOUND = (
+    "each member's best possible contribution, colleagues charged the function bonus they cost, "
     "the bonus capped by how many circles can mix functions"
 )
-COLUMNS_METHOD = (
-    "greedy circles and local search, improved by integer programming over priced circles; "
-    "bound: LP relaxation over every valid circle (column generation)"
-)
+SEARCH_METHOD = f"greedy circles and local search; bound: {SHARE_BOUND}"
+IMPROVED = "greedy circles and local search, improved by integer programming over priced circles"
+COLUMNS_METHOD = f"{IMPROVED}; bound: LP relaxation over every valid circle (column generation)"
 # When the pricing search cannot prove the LP (larger pools), its columns still improve the circles.
-PRICED_METHOD = (
-    "greedy circles and local search, improved by integer programming over priced circles; "
-    "bound: each member's best possible contribution, colleagues charged the function bonus they cost, "
-    "the bonus capped by how many circles can mix functions"
-)
+PRICED_METHOD = f"{IMPROVED}; bound: {SHARE_BOUND}"
 # Up to this many people the LP over every valid circle is solved by column generation (seconds).
 COLUMNS_PEOPLE = 200
 

@@ -44,18 +44,17 @@ def trade_in_windows(pop: Population, params: MatchParams, board: Board, stop: S
     rotations applied."""
     rng = np.random.default_rng([params.seed, 3])  # its own stream: other moves' draws unchanged
     size = window_size(len(board.circles()))
-    applied = 0
+    applied, total = 0, float(board.score[board.circles()].sum())
     for _ in range(ROUNDS):
         if stop():
             break
         windows = _windows(pop, board, rng, size)
         if windows is None:
             break
-        before = float(board.score[board.circles()].sum())
         found = _apply(pop, params, board, windows, *_best_rotations(pop, params, board, windows))
         applied += found
-        after = float(board.score[board.circles()].sum())
-        if not found or after - before < LEAST_ROUND_GAIN * after:
+        before, total = total, float(board.score[board.circles()].sum())
+        if not found or total - before < LEAST_ROUND_GAIN * total:
             break
     return applied
 
