@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = list(FAMILIES) if args.families == "all" else args.families.split(",")
     facts, records = machine_facts(), []
-    title = "# Circles at 10k on independently built organisations: the engine against its bounds"
+    title = f"# Circles at {args.sizes} on independently built organisations: the engine against its bounds"
     for size in parse_sizes(args.sizes):
         for name in names:
             records.append(run(name, size, size))

@@ -20,6 +20,11 @@ def silent(stage: str, fraction: float) -> None:
     """The default progress sink."""
 
 
+def within(progress: Progress, start: float, end: float) -> Progress:
+    """`progress` for one part of a run: its fractions 0..1 shown as start..end."""
+    return lambda stage, fraction: progress(stage, start + (end - start) * fraction)
+
+
 def never() -> bool:
     """The default budget: no limit."""
     return False

@@ -8,6 +8,7 @@ close to it: the issue asks for a reported bound within 10 % of the optimum from
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import numpy as np
 import pytest
@@ -109,6 +110,48 @@ def test_an_unfinished_pricing_search_proves_no_lp_bound(seed: int, size: int, s
     assert optimality.placed_bound >= most
     if sum(len(group) for group in solution.groups) == most:
         assert optimality.upper_bound >= best - 1e-6
+
+
+@settings(max_examples=3, deadline=None)
+@given(seed=st.integers(0, 2**31), size=st.integers(24, 34), shape=st.sampled_from(SHAPES))
+def test_unfinished_pricing_searches_end_their_stage(seed: int, size: int, shape: str) -> None:
+    """A pricing search that runs out of budget leaves the LP unproven, and at 200 people the
+    searches after it ran out too (16 in a row): after UNFINISHED_ROUNDS of them the stage ends."""
+    finished: dict[float, list[bool]] = {}  # per stage (alpha 0: most placed, 1: most score)
+    real = circles_columns._price_in
+
+    def recorded(*args: Any) -> tuple[int, bool]:
+        added, complete = real(*args)
+        finished.setdefault(args[4], []).append(complete)
+        return added, complete
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(circles_columns, "_price_in", recorded)
+        _through_columns(seed, size, shape, PRICING_VISITS=3)
+    most = circles_columns.UNFINISHED_ROUNDS
+    for rounds in finished.values():
+        assert rounds.count(False) <= most
+        if rounds.count(False) == most:  # the last one allowed ends the stage
+            assert not rounds[-1]
+
+
+def test_progress_covers_the_check_against_every_valid_circle() -> None:
+    """Pools up to COLUMNS_PEOPLE spend most of their time checking their circles against every
+    valid circle: progress names it, and never runs backwards."""
+    people = shaped(SHAPES[0], random.Random(5), 30)
+    params = MatchParams(mode=Mode.CIRCLES)
+    seen: list[tuple[str, float]] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(circles_exact, "EXACT_PEOPLE", 0)
+        pop = compile_population(people, params)
+        circles_solve.solve_circles(pop, params, lambda stage, f: seen.append((stage, f)))
+    fractions = [f for _, f in seen]
+    assert fractions == sorted(fractions)
+    assert fractions[0] >= 0.0
+    assert fractions[-1] == 1.0
+    stages = [stage for stage, _ in seen]
+    assert "Checking the best score every valid circle could reach" in stages
+    assert max(f for stage, f in seen if stage == "Improving circles") <= circles_solve.SEARCH_SHARE
 
 
 def _through_columns(

@@ -15,7 +15,7 @@ import numpy as np
 
 from .._model import MatchParams, Optimality, relative_gap
 from .._population import FloatArray, IntArray, Population
-from .._solution import Progress, Solution, Stop, never
+from .._solution import Progress, Solution, Stop, never, within
 from .board import LARGE_PEERS_PER_PERSON, PEERS_PER_PERSON, Board, Peers, find_peers
 from .bound import EVEN, bound_shares, upper_bound
 from .build import build
@@ -50,6 +50,7 @@ COLUMNS_METHOD = f"{IMPROVED}; bound: LP relaxation over every valid circle (col
 PRICED_METHOD = f"{IMPROVED}; bound: {SHARE_BOUND}"
 # Up to this many people the LP over every valid circle is solved by column generation (seconds).
 COLUMNS_PEOPLE = 200
+SEARCH_SHARE = 0.3  # of the progress bar, where that check follows the search
 
 
 def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop: Stop = never) -> Solution:
@@ -69,20 +70,22 @@ def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop
             exact.scores,
             Optimality(proven, bound, relative_gap(total, bound), method, exact.placed_bound),
         )
+    checked = pop.size <= COLUMNS_PEOPLE  # against every valid circle, which takes the longest
+    shown = within(progress, 0.0, SEARCH_SHARE) if checked else progress
     per_person = PEERS_PER_PERSON if pop.size <= SMALL_POOL else LARGE_PEERS_PER_PERSON
-    peers = find_peers(
-        pop, params, lambda done: progress("Finding likely circle-mates", 0.2 * done), per_person
-    )
-    progress("Forming circles", 0.2)
+    peers = find_peers(pop, params, lambda done: shown("Finding likely circle-mates", 0.2 * done), per_person)
+    shown("Forming circles", 0.2)
     shares = bound_shares(pop, params)
-    board = search(pop, params, peers, progress, stop, worth=shares.shares[:, EVEN])
+    board = search(pop, params, peers, shown, stop, worth=shares.shares[:, EVEN])
     alive = board.circles()
     rows, scores = board.members[alive], board.score[alive]
     placed = int((rows >= 0).sum())
     bound = upper_bound(pop, params, placed, shares)
     most = placed + placeable(pop, params, board.unplaced, stop)
     method = SEARCH_METHOD
-    columns = improve_by_columns(pop, params, rows, stop) if pop.size <= COLUMNS_PEOPLE else None
+    columns = (
+        improve_by_columns(pop, params, rows, stop, within(progress, SEARCH_SHARE, 1.0)) if checked else None
+    )
     if columns is not None:  # the LP over every valid circle, where proven: a far tighter bound
         rows, scores = columns.rows, columns.scores
         method = COLUMNS_METHOD if np.isfinite(columns.score_bound) else PRICED_METHOD
