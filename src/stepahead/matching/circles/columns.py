@@ -29,9 +29,10 @@ from .score import MAX_SIZE, judge
 ADD_PER_ROUND = 1_000  # columns priced in per round
 PRICING_VISITS = VISITS  # branch-and-bound nodes per pricing search (beyond: the LP is unproven)
 MAX_ROUNDS = 400
-# Pricing searches that may run out of budget in a stage before it ends (the LP is unproven from the
-# first): at 200 people of independently built specialists, 1 left the score at 237.0, 2 at 240.6,
-# 3 at 249.8, and no limit (every later search ran out too, up to 16 in a row) at 242.4.
+# Pricing searches that may run out of budget in a stage before it ends (only a later complete
+# search adding nothing could still prove the LP, and at 200 people once one ran out the rest did
+# too, up to 16 in a row). On independently built specialists at 200 people, 1 left the score at
+# 237.0, 2 at 240.6, 3 at 249.8, and no limit at 242.4.
 UNFINISHED_ROUNDS = 3
 # Circles listed for the closing integer solve at most: beyond, the result stands unproven.
 CLOSING_COLUMNS = 1_500
