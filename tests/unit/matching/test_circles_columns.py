@@ -112,12 +112,22 @@ def test_an_unfinished_pricing_search_proves_no_lp_bound(seed: int, size: int, s
         assert optimality.upper_bound >= best - 1e-6
 
 
-@settings(max_examples=3, deadline=None)
-@given(seed=st.integers(0, 2**31), size=st.integers(24, 34), shape=st.sampled_from(SHAPES))
-def test_unfinished_pricing_searches_end_their_stage(seed: int, size: int, shape: str) -> None:
+def test_unfinished_pricing_searches_end_their_stage() -> None:
     """A pricing search that runs out of budget leaves the LP unproven, and at 200 people the
-    searches after it ran out too (16 in a row): after UNFINISHED_ROUNDS of them the stage ends."""
-    finished: dict[float, list[bool]] = {}  # per stage (alpha 0: most placed, 1: most score)
+    searches after it ran out too (16 in a row): after UNFINISHED_ROUNDS of them the stage ends.
+    This pool's pricing runs out more than once a stage when nothing stops it."""
+    unlimited = _unfinished_per_stage(UNFINISHED_ROUNDS=400)
+    assert max(rounds.count(False) for rounds in unlimited.values()) >= 2
+    for rounds in _unfinished_per_stage(UNFINISHED_ROUNDS=1).values():
+        assert rounds.count(False) <= 1
+        if not all(rounds):  # the one allowed ends the stage
+            assert not rounds[-1]
+
+
+def _unfinished_per_stage(**columns_settings: int) -> dict[float, list[bool]]:
+    """Whether each pricing search finished, per stage (alpha 0: most placed, 1: most score), on a
+    pool of 28 (even shape) whose pricing budget of 3,000 nodes runs out now and then."""
+    finished: dict[float, list[bool]] = {}
     real = circles_columns._price_in
 
     def recorded(*args: Any) -> tuple[int, bool]:
@@ -127,12 +137,8 @@ def test_unfinished_pricing_searches_end_their_stage(seed: int, size: int, shape
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(circles_columns, "_price_in", recorded)
-        _through_columns(seed, size, shape, PRICING_VISITS=3)
-    most = circles_columns.UNFINISHED_ROUNDS
-    for rounds in finished.values():
-        assert rounds.count(False) <= most
-        if rounds.count(False) == most:  # the last one allowed ends the stage
-            assert not rounds[-1]
+        _through_columns(2, 28, "even", PRICING_VISITS=3_000, **columns_settings)
+    return finished
 
 
 def test_progress_covers_the_check_against_every_valid_circle() -> None:

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from .._model import MatchParams, Optimality, Participant, relative_gap
 from .._population import SCALE, IntArray, Population, compile_population, to_units
-from .._solution import Progress, Solution, Stop, never, silent
+from .._solution import Progress, Solution, Stop, never, silent, within
 from . import certified
 from .auction import auction_relaxation
 from .certified import PROVABLE_PAIRS, certified_matching, union
@@ -136,7 +136,9 @@ def _stages(
         # and a bound over every pair in seconds, where price and repair, stopped in its first
         # solve, gave half the pool placed and a bound 3,700 times the optimum's weight (100k
         # people, many skills, candidates past the budget under load)
-        matching, optimality = _bounded_matching(pool, cands, _below_proof(progress), stop)
+        # The bound rounds' own fractions (0.6-0.85) squeezed below price and repair's (from 0.5),
+        # so that the progress reported never falls back.
+        matching, optimality = _bounded_matching(pool, cands, within(progress, 0.2, 0.5), stop)
         best.offer(matching, _units(peer, matching), optimality)
     if stop() and best.units >= 0:
         return best.result()
@@ -152,16 +154,6 @@ def _eligible(tables: PairTables, most: int) -> int:
     if past:
         return most + 1
     return count_eligible(tables, most)
-
-
-def _below_proof(progress: Progress) -> Progress:
-    """The bound rounds' own fractions (0.6-0.85) squeezed below price and repair's (from 0.5),
-    so that the progress reported never falls back."""
-
-    def squeezed(stage: str, done: float) -> None:
-        progress(stage, 0.2 + 0.3 * done)
-
-    return squeezed
 
 
 def _units(peer: PeerPool, matching: Matching) -> int:
