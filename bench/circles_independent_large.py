@@ -12,6 +12,7 @@ results/circles-independent-large.{json,md}; the exit code is 1 when a target is
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from bench.circles_independent import FAMILIES, engine_run
 from bench.common import Record, machine_facts, machine_markdown, markdown_table, parse_sizes, write_results
@@ -57,23 +58,41 @@ def report(records: list[Record]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    formatter = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
+    args = family_arguments(__doc__, "circles-independent-large", argv)
+    title = f"# Circles at {args.sizes} on independently built organisations: the engine against its bounds"
+    records = sweep(args, title, run, report, summary=True)
+    return 1 if any(r["misses"] for r in records) else 0
+
+
+def family_arguments(doc: str | None, out: str, argv: list[str] | None) -> argparse.Namespace:
+    """--sizes (10k), --families (all) and --out, as every 10k family bench takes them."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10k")
     parser.add_argument("--families", default="all", help="'all' or a comma-separated list")
-    parser.add_argument("--out", default="circles-independent-large")
-    args = parser.parse_args(argv)
+    parser.add_argument("--out", default=out)
+    return parser.parse_args(argv)
+
+
+def sweep(
+    args: argparse.Namespace,
+    title: str,
+    one: Callable[[str, int, int], Record],
+    table: Callable[[list[Record]], str],
+    summary: bool = False,
+) -> list[Record]:
+    """`one(family, size, seed)` for every size and family (seed = size), each row printed as it
+    comes and the results rewritten after every pool."""
     names = list(FAMILIES) if args.families == "all" else args.families.split(",")
     facts, records = machine_facts(), []
-    title = f"# Circles at {args.sizes} on independently built organisations: the engine against its bounds"
     for size in parse_sizes(args.sizes):
         for name in names:
-            records.append(run(name, size, size))
-            print(report(records[-1:]).splitlines()[-1], flush=True)
-            summary = f"{len(records)} pools, {sum(not r['misses'] for r in records)} meeting every target"
-            markdown = f"{title}\n\n{machine_markdown(facts)}\n\n{summary}\n\n{report(records)}\n"
+            records.append(one(name, size, size))
+            print(table(records[-1:]).splitlines()[-1], flush=True)
+            met = sum(not r.get("misses") for r in records)
+            line = f"{len(records)} pools, {met} meeting every target\n\n" if summary else ""
+            markdown = f"{title}\n\n{machine_markdown(facts)}\n\n{line}{table(records)}\n"
             write_results(args.out, {"machine": facts, "runs": records}, markdown)
-    return 1 if any(r["misses"] for r in records) else 0
+    return records
 
 
 if __name__ == "__main__":
