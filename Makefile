@@ -43,7 +43,9 @@ KERNEL_TESTS := tests/unit/matching/test_mentoring_scan.py tests/unit/matching/t
 	tests/unit/matching/test_peer_auction.py \
 	tests/unit/matching/test_peer.py tests/unit/matching/test_general_matching.py \
 	tests/unit/matching/test_mentoring_repair.py \
-	tests/unit/matching/test_circles_regroup.py tests/unit/matching/test_circles_trade.py
+	tests/unit/matching/test_circles_regroup.py tests/unit/matching/test_circles_trade.py \
+	tests/unit/matching/test_circles_columns.py tests/unit/matching/test_circles_catalogue.py \
+	tests/unit/matching/test_circles_bound.py
 
 test-sqlite:
 	$(UV) run pytest -n 2 --cov --cov-report=

@@ -24,6 +24,7 @@ from stepahead.matching.circles import exact as circles_exact
 from stepahead.matching.circles import solve as circles_solve
 from stepahead.matching.circles.catalogue import pair_tables
 from stepahead.matching.circles.pricing import price
+from tests.support.kernels import slow_as_python
 from tests.unit.matching.test_circles_optimum import SHAPES, every_circle, optimum, shaped, solve
 
 
@@ -54,6 +55,7 @@ def test_pricing_finds_every_circle_that_prices_out(seed: int, alpha: float) -> 
 
 
 @pytest.mark.slow
+@slow_as_python
 @settings(max_examples=6, deadline=None)
 @given(seed=st.integers(0, 2**31), size=st.integers(30, 45), shape=st.sampled_from(SHAPES))
 def test_the_column_generation_bound_holds_and_is_within_ten_percent(
@@ -67,6 +69,7 @@ def test_the_column_generation_bound_holds_and_is_within_ten_percent(
         assert sum(solution.scores) >= 0.99 * best - 1e-6
 
 
+@slow_as_python
 @settings(max_examples=4, deadline=None)
 @given(seed=st.integers(0, 2**31), size=st.integers(24, 34), shape=st.sampled_from(SHAPES))
 def test_the_wider_closing_solve_only_improves_and_stays_under_the_optimum(
