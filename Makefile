@@ -45,7 +45,7 @@ KERNEL_TESTS := tests/unit/matching/test_mentoring_scan.py tests/unit/matching/t
 	tests/unit/matching/test_mentoring_repair.py \
 	tests/unit/matching/test_circles_regroup.py tests/unit/matching/test_circles_trade.py \
 	tests/unit/matching/test_circles_columns.py tests/unit/matching/test_circles_catalogue.py \
-	tests/unit/matching/test_circles_bound.py
+	tests/unit/matching/test_circles_bound.py tests/unit/matching/test_peer_blossom_pools.py
 
 test-sqlite:
 	$(UV) run pytest -n 2 --cov --cov-report=
