@@ -15,6 +15,7 @@ from stepahead.matching import MatchParams
 from stepahead.matching._model import relative_gap
 from stepahead.matching._population import SCALE, compile_population
 from stepahead.matching._solution import Stop, never, silent
+from stepahead.matching.peer import certified
 from stepahead.matching.peer import solve as peer_solve
 from stepahead.matching.peer.graph import all_pairs
 from stepahead.matching.peer.proof import units_of
@@ -36,9 +37,10 @@ def stop_after(calls: int) -> Stop:
     calls=st.integers(0, 12),
     bound_first=st.sampled_from([0, 10**9]),
     per_person=st.sampled_from([1, 3, 10]),
+    provable=st.booleans(),
 )
 def test_a_stopped_run_returns_a_matching_and_a_bound_on_the_optimum(
-    seed: int, calls: int, bound_first: int, per_person: int
+    seed: int, calls: int, bound_first: int, per_person: int, provable: bool
 ) -> None:
     """Whatever stage the budget runs out in: a matching of eligible pairs, no better than the
     optimum, and a bound at least the optimum's weight (networkx on every eligible pair), with
@@ -49,6 +51,8 @@ def test_a_stopped_run_returns_a_matching_and_a_bound_on_the_optimum(
     pop = compile_population(people, params)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(peer_solve, "CANDIDATES_PER_PERSON", per_person)
+        if not provable:  # as in pools too large to certify: price and repair from the start
+            patch.setattr(certified, "PROVABLE_PAIRS", 0)
         solution = peer_solve.solve_peer(pop, params, silent, stop_after(calls), bound_first=bound_first)
     pairs = [(int(a), int(b)) for a, b in solution.groups]
     best_pairs, best_units = oracle(people, params)
