@@ -108,6 +108,10 @@ def test_empty_and_isolated() -> None:
     assert check(0, []).pairs() == []
     assert check(5, []).pairs() == []
     assert check(6, [(4, 5, 3)]).pairs() == [(4, 5)]
+    alone = BlossomSolver(3, *arrays([])).solve()  # a solver with no pairs: finished at once
+    assert alone.finished
+    assert alone.pairs() == []
+    assert alone.bound2() == 0
 
 
 def odd_cycle(nodes: list[int], weight: int) -> Edges:

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from .._population import IntArray
 from .._solution import Stop, never
 from .blossom_duals import blossom_share, blossom_tree, greedy_start
 from .blossom_kernel import run
 from .blossom_repair import repair
-from .blossom_state import _DOWN, _DUAL, _MATE, _PARENT, _ROWS, start
+from .blossom_state import _DUAL, _MATE, _PARENT, _ROWS, start
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +54,6 @@ class GeneralMatching:
         blossom's depth, and 2 × the duals of it and the blossoms above it."""
         depth, above = blossom_tree(self.parent, self.z2, self.n)
         return self.parent, depth, above
-
-    def top_blossom(self) -> IntArray:
-        """Each person's outermost blossom with a positive dual, -1 when none holds them."""
-        top = np.full(self.n, -1, dtype=np.int64)
-        for v in range(self.n):
-            x = self.parent[v]
-            while x >= 0:
-                if self.z2[x - self.n] > 0:
-                    top[v] = x
-                x = self.parent[x]
-        return top
 
     def sizes(self) -> IntArray:
         """People in each blossom, indexed by id − n."""
@@ -166,13 +154,6 @@ class BlossomSolver:
         self.state = (st, sc, (pools[0], bpool, pools[2]), buf, np.full(m, -1, dtype=np.int64))
         repair(self.state, self.graph, first)
         return True
-
-    def lowered(self) -> npt.NDArray[np.bool_]:
-        """People whose dual may have gone down since the last `add` (or the start): only pairs
-        with such an end can have a lower reduced cost than before."""
-        out = np.zeros(self.n, dtype=bool)
-        out[self.live] = self.state[0][_DOWN, : len(self.live)] > 0
-        return out
 
 
 def _check_pairs(a: IntArray, b: IntArray, w: IntArray) -> None:
