@@ -26,6 +26,7 @@ from stepahead.matching._engine import solver_for
 from stepahead.matching._explain import _relations, explain
 from stepahead.matching._population import compile_population
 from stepahead.matching._solution import Solution
+from stepahead.matching.circles import existence as circles_existence
 from stepahead.matching.mentoring.reach import Side, lowest_bits, pack, reach
 
 P = Participant.build
@@ -407,6 +408,25 @@ def test_no_valid_circle_among_many_possible_circle_mates_is_told_so() -> None:
     newcomer = P("N", 3, name="Nia", skills={"python": 2, "sql": 3}, goals=["python"])
     reasons = reasons_by_id(run([newcomer, *ahead, *behind], [], mode=Mode.CIRCLES))
     assert reasons["N"].startswith("no valid circle contains Nia: among 90 possible circle-mates")
+
+
+def test_when_the_search_for_a_circle_gives_up_the_reason_says_who_was_placed_instead() -> None:
+    """Past its budget the existence search cannot tell whether a circle holds Eve: she is told
+    that people who could sit with her were placed in circles with better fits."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(circles_existence, "WORK", 1)
+        reasons = reasons_by_id(run(circle_pool(), [(0, 1, 2)], mode=Mode.CIRCLES))
+    assert reasons["C5"] == (
+        "possible circle-mates exist (2: Ana, Ben) but all were placed in circles with better fits"
+    )
+
+
+def test_someone_with_no_goals_is_told_a_circle_needs_them() -> None:
+    people = [*circle_pool()[:3], P("N", 2, name="Noa", skills={"excel": 4})]
+    reasons = reasons_by_id(run(people, [(0, 1, 2)], mode=Mode.CIRCLES))
+    assert reasons["N"] == (
+        "Noa has no goals listed: add up to 3 skills to grow so a circle that helps with them can be found"
+    )
 
 
 def test_circle_needs_three_and_giving() -> None:

@@ -81,9 +81,10 @@ class _Search:
         return fewest
 
 
-def circle_exists(pop: Population, params: MatchParams, person: int, work: int = WORK) -> bool | None:
-    """Whether some valid circle holds this person; None when the search ran out of budget."""
-    search = _Search(pop, params, person, work)
+def circle_exists(pop: Population, params: MatchParams, person: int, work: int | None = None) -> bool | None:
+    """Whether some valid circle holds this person; None when the search ran out of budget
+    (`work`, by default WORK, read when called)."""
+    search = _Search(pop, params, person, WORK if work is None else work)
     try:
         return search.grow([0], search.facts(0)[0])  # grow never writes to `common`
     except _BudgetSpentError:
