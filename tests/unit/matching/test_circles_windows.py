@@ -14,6 +14,7 @@ from stepahead.matching.circles import solve as circles_solve
 from stepahead.matching.circles.board import Board, find_peers
 from stepahead.matching.circles.build import build
 from stepahead.matching.circles.score import judge
+from stepahead.matching.circles.trade import trade_in_windows
 from stepahead.matching.circles.windows import regroup_in_windows
 from stepahead.synthetic import SHAPES, generate_organisation
 
@@ -55,3 +56,16 @@ def improves_and_is_seeded(move: Callable[[Population, MatchParams, Board], int]
         rows = board.members[board.circles()]
         results.append(sorted(tuple(sorted(row[row >= 0])) for row in rows))
     assert results[0] == results[1]
+
+
+def test_too_few_circles_to_pair_or_rotate_are_left_as_they_are() -> None:
+    """Regrouping needs two circles and rotating members needs three: with fewer, both leave the
+    board alone."""
+    pop, params, board = built("standard", 3)
+    for circle in board.circles()[2:]:
+        board.close(int(circle))
+    two = board.members[board.circles()].copy()
+    assert trade_in_windows(pop, params, board) == 0
+    board.close(int(board.circles()[1]))
+    assert regroup_in_windows(pop, params, board) == 0
+    assert (board.members[board.circles()] == two[:1]).all()
