@@ -6,7 +6,7 @@ compaction is checked here on pools built for it."""
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stepahead.matching.peer.blossom_state import _compact, _reserve
@@ -40,6 +40,7 @@ segments = st.lists(st.integers(0, 4), min_size=1, max_size=8).flatmap(
 )
 
 
+@settings(deadline=None)  # the first example compiles the kernel (seconds on a clean clone)
 @given(segments)
 def test_compaction_packs_the_segments_in_use_in_order_and_keeps_them(case: tuple) -> None:
     lengths, gaps, order = case
