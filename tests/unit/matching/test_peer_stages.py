@@ -121,3 +121,23 @@ def test_the_unstopped_stages_prove_the_optimum_on_every_shape(
     )
     assert solution.optimality is not None
     assert solution.optimality.proven
+
+
+@pytest.mark.parametrize("calls", range(0, 12, 2))
+def test_price_and_repair_from_the_start_stopped_keeps_a_bound_on_the_optimum(calls: int) -> None:
+    """Too many pairs to certify and no bound rounds: price and repair alone, from each person's
+    one best candidate (so that pricing finds pairs to add), stopped after a few of its
+    questions, still bounds the optimum over every eligible pair."""
+    rng = random.Random(calls)
+    params = MatchParams(band=2)
+    people = random_pool(rng, 30, skills=4)
+    pop = compile_population(people, params)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(certified, "PROVABLE_PAIRS", 0)
+        patch.setattr(peer_solve, "CANDIDATES_PER_PERSON", 1)
+        solution = peer_solve.solve_peer(pop, params, silent, stop_after(calls), bound_first=10**9)
+    pairs = [(int(a), int(b)) for a, b in solution.groups]
+    best_pairs, best_units = oracle(people, params)
+    assert objective(people, params, pairs) <= (best_pairs, best_units)
+    assert solution.optimality is not None
+    assert solution.optimality.upper_bound >= best_units / SCALE - 1e-6
