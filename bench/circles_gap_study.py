@@ -57,22 +57,23 @@ def goals_met(pop: Population, rows: IntArray) -> np.ndarray:
     return np.where(real, got, 0.0)
 
 
-def wishes_honoured(pop: Population, params: MatchParams, rows: IntArray) -> float:
+def seated(pop: Population, params: MatchParams, rows: IntArray) -> Board:
+    """The packing on a search board (each person's circle, each circle's score)."""
+    board = Board(pop.size)
+    for row, score in zip(rows, judge(pop, params, rows).score, strict=True):
+        board.open(row, float(score))
+    return board
+
+
+def wishes_honoured(pop: Population, params: MatchParams, circle_of: IntArray) -> float:
     a, b = np.divmod(pop.wish_keys, max(1, pop.size))
-    circle = np.full(pop.size, -1, dtype=np.int64)
-    for k, row in enumerate(rows):
-        circle[row[row >= 0]] = k
-    together = (circle[a] >= 0) & (circle[a] == circle[b])
+    together = (circle_of[a] >= 0) & (circle_of[a] == circle_of[b])
     return float(params.wish_bonus) * float(pop.wish_counts[together].sum())
 
 
-def wish_regroups(pop: Population, params: MatchParams, rows: IntArray) -> tuple[int, int]:
+def wish_regroups(pop: Population, params: MatchParams, board: Board) -> tuple[int, int]:
     """How many wish pairs in different circles one regrouping of their two circles could seat
-    together with a gain, of how many such pairs (both placed)."""
-    board = Board(pop.size)
-    verdict = judge(pop, params, rows)
-    for k, row in enumerate(rows):
-        board.open(row, float(verdict.score[k]))
+    together with a gain, of how many such pairs (both placed). Regroups on `board`."""
     a, b = np.divmod(pop.wish_keys, max(1, pop.size))
     home, other = board.circle_of[a], board.circle_of[b]
     apart = (home >= 0) & (other >= 0) & (home != other)
@@ -88,8 +89,9 @@ def study(name: str, size: int, seed: int) -> Record:
     best = np.where(rows >= 0, found.facts.goal[np.maximum(rows, 0)], 0.0)
     short = (best - got > EPSILON) & (rows >= 0)
     placed = rows[rows >= 0]
-    honoured = wishes_honoured(pop, params, rows)
-    regrouped, apart = wish_regroups(pop, params, rows)
+    board = seated(pop, params, rows)
+    honoured = wishes_honoured(pop, params, board.circle_of)  # before the regroupings move anyone
+    regrouped, apart = wish_regroups(pop, params, board)
     goal_credit, wish_credit = float(best.sum()), float(found.wishes[placed].sum())
     record.update(
         goal_credit=round(goal_credit, 1),

@@ -88,8 +88,10 @@ def sweep(
         for name in names:
             records.append(one(name, size, size))
             print(table(records[-1:]).splitlines()[-1], flush=True)
-            met = sum(not r.get("misses") for r in records)
-            line = f"{len(records)} pools, {met} meeting every target\n\n" if summary else ""
+            line = ""
+            if summary:  # records carry their misses
+                met = sum(not r["misses"] for r in records)
+                line = f"{len(records)} pools, {met} meeting every target\n\n"
             markdown = f"{title}\n\n{machine_markdown(facts)}\n\n{line}{table(records)}\n"
             write_results(args.out, {"machine": facts, "runs": records}, markdown)
     return records

@@ -4,7 +4,7 @@ scoring (`circle_score`): goals met plus honoured wishes plus the function bonus
 from __future__ import annotations
 
 import pytest
-from bench.circles_gap_study import goals_met, rows_of, wishes_honoured
+from bench.circles_gap_study import goals_met, rows_of, seated, wishes_honoured
 from bench.circles_independent import FAMILIES, organisation
 
 from stepahead.matching import MatchParams, Mode, match
@@ -30,4 +30,4 @@ def test_goals_wishes_and_bonus_add_up_to_each_circles_score(family: str) -> Non
     person = {p.id: p for p in people}
     pairs = [(a, b) for c in result.circles for a in c.members for b in c.members if a < b]
     honoured = sum(wish_bonus(person[a], person[b], params) for a, b in pairs)
-    assert wishes_honoured(pop, params, rows) == pytest.approx(honoured)
+    assert wishes_honoured(pop, params, seated(pop, params, rows).circle_of) == pytest.approx(honoured)

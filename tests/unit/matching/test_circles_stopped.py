@@ -5,8 +5,6 @@ it found, and says it was stopped exactly when the budget ran out before it prov
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,17 +12,7 @@ from hypothesis import strategies as st
 from stepahead.matching import MatchParams, Mode, circle_is_valid, match
 from stepahead.matching._scoring import circle_score
 from stepahead.synthetic import SHAPES, generate_organisation
-
-
-class Budget:
-    """Runs out at its `calls`-th question (and stays out); remembers whether it said stop."""
-
-    def __init__(self, calls: int) -> None:
-        self.asked, self.calls, self.said_stop = itertools.count(1), calls, False
-
-    def __call__(self) -> bool:
-        self.said_stop = self.said_stop or next(self.asked) > self.calls
-        return self.said_stop
+from tests.support.budget import Budget
 
 
 @settings(max_examples=16, deadline=None)

@@ -4,7 +4,6 @@ never stopped, it proves the optimum, with or without the bound rounds before pr
 
 from __future__ import annotations
 
-import itertools
 import random
 
 import pytest
@@ -14,21 +13,16 @@ from hypothesis import strategies as st
 from stepahead.matching import MatchParams
 from stepahead.matching._model import relative_gap
 from stepahead.matching._population import SCALE, compile_population
-from stepahead.matching._solution import Stop, never, silent
+from stepahead.matching._solution import never, silent
 from stepahead.matching.peer import certified
 from stepahead.matching.peer import solve as peer_solve
 from stepahead.matching.peer.graph import all_pairs
 from stepahead.matching.peer.proof import units_of
 from stepahead.synthetic import SHAPES, generate_organisation
+from tests.support.budget import Budget
 from tests.support.pools import random_pool
 from tests.unit.matching.test_peer import objective, oracle
 from tests.unit.matching.test_peer_proof import fast_oracle, is_matching
-
-
-def stop_after(calls: int) -> Stop:
-    """A budget that runs out at its `calls`-th question (and stays out)."""
-    asked = itertools.count(1)
-    return lambda: next(asked) > calls
 
 
 @settings(max_examples=60, deadline=None)
@@ -53,7 +47,7 @@ def test_a_stopped_run_returns_a_matching_and_a_bound_on_the_optimum(
         patch.setattr(peer_solve, "CANDIDATES_PER_PERSON", per_person)
         if not provable:  # as in pools too large to certify: price and repair from the start
             patch.setattr(certified, "PROVABLE_PAIRS", 0)
-        solution = peer_solve.solve_peer(pop, params, silent, stop_after(calls), bound_first=bound_first)
+        solution = peer_solve.solve_peer(pop, params, silent, Budget(calls), bound_first=bound_first)
     pairs = [(int(a), int(b)) for a, b in solution.groups]
     best_pairs, best_units = oracle(people, params)
     found_pairs, found_units = objective(people, params, pairs)
@@ -135,7 +129,7 @@ def test_price_and_repair_from_the_start_stopped_keeps_a_bound_on_the_optimum(ca
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(certified, "PROVABLE_PAIRS", 0)
         patch.setattr(peer_solve, "CANDIDATES_PER_PERSON", 1)
-        solution = peer_solve.solve_peer(pop, params, silent, stop_after(calls), bound_first=10**9)
+        solution = peer_solve.solve_peer(pop, params, silent, Budget(calls), bound_first=10**9)
     pairs = [(int(a), int(b)) for a, b in solution.groups]
     best_pairs, best_units = oracle(people, params)
     assert objective(people, params, pairs) <= (best_pairs, best_units)
