@@ -87,7 +87,7 @@ def _goal_score(members: Any, k: int, facts: Any) -> tuple[float, bool]:
 
 
 @compiled
-def _pairs(members: Any, k: int, rules: Any, extras: Any, band: int) -> tuple[bool, float]:
+def seated_pairs(members: Any, k: int, rules: Any, extras: Any, band: int) -> tuple[bool, float]:
     """Whether every pair may share a circle (hard rules, grade spread); the pairs' wish counts."""
     grades, _, in_wish, wish_keys, wish_counts = extras
     n = grades.shape[0]
@@ -105,7 +105,7 @@ def _pairs(members: Any, k: int, rules: Any, extras: Any, band: int) -> tuple[bo
 
 
 @compiled
-def _distinct_functions(members: Any, k: int, functions: Any) -> int:
+def distinct_functions(members: Any, k: int, functions: Any) -> int:
     distinct = 0
     for x in range(k):
         f = functions[members[x]]
@@ -153,11 +153,11 @@ def judge_some(circles: Any, start: int, stop: int, tables: Any, out: Any) -> No
                 members[k] = circles[c, s]
                 k += 1
         sizes[c] = k
-        ok, wishes = _pairs(members, k, rules, extras, band)
+        ok, wishes = seated_pairs(members, k, rules, extras, band)
         compatible[c] = ok
         if not ok:  # most candidates fail here: their score is never read
             continue
         goal_total, everyone = _goal_score(members, k, facts)
-        distinct = _distinct_functions(members, k, extras[1])
+        distinct = distinct_functions(members, k, extras[1])
         score[c] = goal_total + diversity * max(distinct - 1, 0) + wish_bonus * wishes
         exchange[c] = everyone
