@@ -139,119 +139,128 @@ def _replacement_gains(window: Any, members: Any, scores: Any, tables: Any) -> A
     """change[X, i, Y, j]: how much circle Y gains when X's member at seat i replaces Y's member
     at seat j (-inf where Y would not be a valid circle).
 
-    Y's other members stay, so what they give each other is worked out once per seat j and each
-    newcomer only adds their own part: the same sums in the same order as `judge_some` (so the
-    same figures), at a quarter of its work. Here is most of the trading's time."""
+    Y's other members stay, so what they give each other is worked out once per seat j, and each
+    newcomer only adds their own part, read off tables of the window's pairs (who may sit with
+    whom, who is how far ahead in whose goals) made once: the same sums in the same order as
+    `judge_some` (so the same figures) at a fraction of its work. Here is most of the trading's
+    time."""
     size = window.shape[0]
     change = np.full((size, MAX_SIZE, size, MAX_SIZE), _NONE)
+    seats = np.full(size * MAX_SIZE, -1, dtype=np.int64)  # the window's people, X's seat i at X·5 + i
+    for x in range(size):
+        if window[x] >= 0:
+            seats[x * MAX_SIZE : (x + 1) * MAX_SIZE] = members[window[x]]
+    pairs = _window_pairs(seats, tables)
     rest, mine = np.zeros(MAX_SIZE, dtype=np.int64), np.zeros(MAX_GOALS)
     for y in range(size):
-        if window[y] < 0:
-            continue
-        row = members[window[y]]
         for j in range(MAX_SIZE):
-            if row[j] < 0:
-                continue
-            k = 0
-            for s in range(MAX_SIZE):
-                if row[s] >= 0 and s != j:
-                    rest[k] = row[s]
+            k = 0  # the stayers, as window seats
+            for s in range(y * MAX_SIZE, (y + 1) * MAX_SIZE):
+                if seats[s] >= 0 and s != y * MAX_SIZE + j:
+                    rest[k] = s
                     k += 1
-            if k + 1 < MIN_SIZE:
+            if seats[y * MAX_SIZE + j] < 0 or k + 1 < MIN_SIZE:
                 continue
-            staying = _staying(rest, k, tables)
-            for x in range(size):
-                if x == y or window[x] < 0:
-                    continue
-                for i in range(MAX_SIZE):
-                    newcomer = members[window[x], i]
-                    if newcomer >= 0:
-                        score = _with_newcomer(row, j, newcomer, rest, k, staying, tables, mine)
-                        if score > _NONE:
-                            change[x, i, y, j] = score - scores[window[y]]
+            staying = _staying(seats[rest[:k]], tables)
+            for a in range(size * MAX_SIZE):
+                if a // MAX_SIZE != y and seats[a] >= 0:
+                    score = _with_newcomer(seats, y, j, a, rest[:k], staying, pairs, tables, mine)
+                    if score > _NONE:
+                        change[a // MAX_SIZE, a % MAX_SIZE, y, j] = score - scores[window[y]]
     return change
 
 
 @compiled
-def _staying(rest: Any, k: int, tables: Any) -> Any:
-    """What the k members staying in a circle give each other: best[x, g], the most any other
-    stayer gives x's g-th goal; bits of who gives and who receives; their grades' span, wishes
-    among them and whether they may still sit together (-inf lowest grade where not)."""
+def _window_pairs(seats: Any, tables: Any) -> tuple[Any, Any]:
+    """For every two of the window's people a and b: whether they may share a circle (hard rules,
+    grades within the band), and gaps[a, b, g], how far a is ahead in b's g-th goal (0 if not)."""
     rules, facts, extras, weights = tables
     levels, goals, own, utility, _ = facts
-    grades = extras[0]
+    grades, band, top = extras[0], weights[2], utility.shape[0] - 1
+    count = seats.shape[0]
+    fit = np.zeros((count, count), dtype=np.bool_)
+    gaps = np.zeros((count, count, goals.shape[1]), dtype=np.int8)
+    for a in range(count):
+        for b in range(count):
+            pa, pb = seats[a], seats[b]
+            if pa < 0 or pb < 0 or a // MAX_SIZE == b // MAX_SIZE:
+                continue
+            fit[a, b] = abs(grades[pa] - grades[pb]) <= band and allowed(rules, pa, pb)
+            for g in range(goals.shape[1]):
+                gaps[a, b, g] = min(max(int(levels[pa, goals[pb, g]]) - int(own[pb, g]), 0), top)
+    return fit, gaps
+
+
+@compiled
+def _staying(people: Any, tables: Any) -> Any:
+    """What the members staying in a circle give each other: best[x, g], the most any other
+    stayer gives x's g-th goal; bits of who gives and who receives; wishes among them, their
+    distinct functions and whether they may still sit together."""
+    rules, facts, extras, weights = tables
+    levels, goals, own, utility, _ = facts
+    k = people.shape[0]
     best = np.zeros((MAX_SIZE, goals.shape[1]))
     gives, receives = 0, 0
     top = utility.shape[0] - 1
     for x in range(k):
         for g in range(goals.shape[1]):
-            skill, mine = goals[rest[x], g], int(own[rest[x], g])
+            skill, mine = goals[people[x], g], int(own[people[x], g])
             for y in range(k):
-                gap = int(levels[rest[y], skill]) - mine
+                gap = int(levels[people[y], skill]) - mine
                 if gap > 0 and y != x:
                     gives |= 1 << y
                     receives |= 1 << x
                     best[x, g] = max(best[x, g], utility[min(gap, top)])
-    low, high = grades[rest[0]], grades[rest[0]]
-    for x in range(k):
-        low, high = min(low, grades[rest[x]]), max(high, grades[rest[x]])
-    ok, wishes = seated_pairs(rest, k, rules, extras, weights[2])
-    return best, gives, receives, low if ok else -(2**62), high, wishes
+    ok, wishes = seated_pairs(people, k, rules, extras, weights[2])
+    return best, gives, receives, wishes, distinct_functions(people, k, extras[1]), ok
 
 
 @compiled
 def _with_newcomer(
-    row: Any, j: int, newcomer: int, rest: Any, k: int, staying: Any, tables: Any, mine: Any
+    seats: Any, y: int, j: int, a: int, rest: Any, staying: Any, pairs: Any, tables: Any, mine: Any
 ) -> float:
-    """The score of `row` with `newcomer` at seat j (the others being `rest`, as `_staying` found
-    them), or -inf where it would not be a valid circle. `mine`: room for what the newcomer gets."""
-    rules, facts, extras, weights = tables
-    levels, goals, own, utility, priority = facts
-    grades, functions, in_wish, wish_keys, wish_counts = extras
-    diversity, wish_bonus, band = weights
-    best, gives, receives, low, high, wishes = staying
-    grade = grades[newcomer]
-    if max(high, grade) - min(low, grade) > band:  # low is -inf-like where the stayers clash
-        return _NONE
-    n = grades.shape[0]
-    for y in range(k):
-        if not allowed(rules, newcomer, rest[y]):
+    """The score of circle Y with the window's person a at seat j (the others being `rest`, as
+    `_staying` found them), or -inf where it would not be a valid circle. `mine`: room for what a
+    gets."""
+    _, facts, extras, weights = tables
+    utility, priority = facts[3], facts[4]
+    functions, in_wish, wish_keys, wish_counts = extras[1:]
+    best, gives, receives, wishes, distinct, ok = staying
+    fit, gaps = pairs
+    k, newcomer, n = rest.shape[0], seats[a], extras[0].shape[0]
+    for x in range(k):
+        if not (ok and fit[a, rest[x]]):
             return _NONE
-        if in_wish[newcomer] and in_wish[rest[y]]:
-            at = key_in(wish_keys, min(newcomer, rest[y]) * n + max(newcomer, rest[y]))
-            wishes += wish_counts[at] if at >= 0 else 0
-    top = utility.shape[0] - 1
     mine[:] = 0.0  # what the stayers give the newcomer's goals
     gave, got = False, False
-    for y in range(k):
-        for g in range(goals.shape[1]):
-            if int(levels[newcomer, goals[rest[y], g]]) > int(own[rest[y], g]):
-                gave, receives = True, receives | (1 << y)
-            gap = int(levels[rest[y], goals[newcomer, g]]) - int(own[newcomer, g])
-            if gap > 0:
-                got, gives = True, gives | (1 << y)
-                mine[g] = max(mine[g], utility[min(gap, top)])
+    for x in range(k):
+        for g in range(mine.shape[0]):
+            if gaps[a, rest[x], g] > 0:
+                gave, receives = True, receives | (1 << x)
+            if gaps[rest[x], a, g] > 0:
+                got, gives = True, gives | (1 << x)
+                mine[g] = max(mine[g], utility[gaps[rest[x], a, g]])
     everyone = (1 << k) - 1
     if not (gave and got and gives & everyone == everyone and receives & everyone == everyone):
         return _NONE
-    total, y = 0.0, 0  # in seat order, as judge_some sums it
-    for s in range(MAX_SIZE):
-        if s == j:
-            for g in range(goals.shape[1]):
+    total, x = 0.0, 0  # in seat order, as judge_some sums it
+    for s in range(y * MAX_SIZE, (y + 1) * MAX_SIZE):
+        if s == y * MAX_SIZE + j:
+            for g in range(mine.shape[0]):
                 total += priority[g] * mine[g]
-        elif row[s] >= 0:
-            for g in range(goals.shape[1]):
-                gap = int(levels[newcomer, goals[rest[y], g]]) - int(own[rest[y], g])
-                theirs = utility[min(gap, top)] if gap > 0 else 0.0  # what the newcomer gives
-                total += priority[g] * max(best[y, g], theirs)
-            y += 1
-    distinct = distinct_functions(rest, k, functions)
-    f = functions[newcomer]
-    seen = f < 0
-    for y in range(k):
-        seen = seen or functions[rest[y]] == f
+        elif seats[s] >= 0:
+            for g in range(mine.shape[0]):
+                total += priority[g] * max(best[x, g], utility[gaps[a, rest[x], g]])
+            x += 1
+    seen = functions[newcomer] < 0
+    for x in range(k):
+        other = seats[rest[x]]
+        seen = seen or functions[other] == functions[newcomer]
+        if in_wish[newcomer] and in_wish[other]:
+            at = key_in(wish_keys, min(newcomer, other) * n + max(newcomer, other))
+            wishes += wish_counts[at] if at >= 0 else 0
     distinct += 0 if seen else 1
-    score: float = total + diversity * max(distinct - 1, 0) + wish_bonus * wishes
+    score: float = total + weights[0] * max(distinct - 1, 0) + weights[1] * wishes
     return score
 
 
