@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from stepahead.matching import MatchParams, Mode, Participant
 from stepahead.matching._population import compile_population
 from stepahead.matching.circles.existence import circle_exists
+from stepahead.matching.circles.solve import _seatable
 from stepahead.synthetic import SHAPES as SYNTHETIC_SHAPES
 from tests.unit.matching.test_circles_colleagues import pool
 from tests.unit.matching.test_circles_optimum import SHAPES, every_circle, shaped
@@ -65,3 +66,21 @@ def test_the_search_gives_up_past_its_budget() -> None:
     holder = int(np.bincount(rows[rows >= 0]).argmax())
     assert circle_exists(pop, params, holder) is True
     assert circle_exists(pop, params, holder, work=len(people)) is None  # one branch's worth
+
+
+def test_large_pools_repair_only_around_people_some_circle_could_hold() -> None:
+    """Repairs cost an exact solve each; around someone no valid circle holds they cannot place
+    anyone, so the search (large pools) passes them over, asking each person once."""
+    newcomer = _person(0, 3, {"python": 2, "sql": 3}, ["python"])
+    ahead = [_person(i, 3, {"python": 4}, ["design"]) for i in range(1, 46)]
+    behind = [_person(i, 3, {"sql": 1}, ["sql"]) for i in range(46, 91)]
+    helper = _person(91, 3, {"design": 3, "python": 1}, ["python"])
+    stranger = _person(92, 3, {"python": 5}, [])  # no goals: receives nothing in any circle
+    params = MatchParams(mode=Mode.CIRCLES)
+    pop = compile_population([newcomer, *ahead, *behind, helper, stranger], params)
+    known: dict[int, bool] = {}
+    anchors = np.array([92, 0, 46], dtype=np.int64)
+    assert _seatable(pop, params, anchors, known).tolist() == [0]
+    assert known == {92: False, 0: True, 46: False}
+    known[0] = False  # remembered, not asked again
+    assert _seatable(pop, params, anchors, known).tolist() == []

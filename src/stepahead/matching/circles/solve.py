@@ -125,6 +125,7 @@ def search(
     build(pop, params, peers, board, order, width, worth)
     focus = np.arange(pop.size, dtype=np.int64)
     repairs = 0
+    seatable: dict[int, bool] = {}  # whether some valid circle could hold an unplaced person
     for round_ in range(MAX_PASSES):
         if stop():  # the caller's budget is spent: the circles so far are valid
             break
@@ -137,7 +138,9 @@ def search(
         changed += disband(pop, params, peers, board)
         changed += regroup(pop, params, peers, board, focus, REGROUP_PEERS if small else LARGE_REGROUP_PEERS)
         budget = (SMALL_POOL_REPAIRS if small else MAX_REPAIRS) - repairs
-        anchors = _anchors(board, order, focus, small)[: max(0, budget)]
+        anchors = _anchors(board, order, focus, small)
+        anchors = anchors if small else _seatable(pop, params, anchors, seatable)
+        anchors = anchors[: max(0, budget)]
         repairs += len(anchors)
         changed += repair(pop, params, peers, board, anchors)
         if not changed:
@@ -160,6 +163,18 @@ def _anchors(board: Board, order: IntArray, focus: IntArray, small: bool) -> Int
     seated = order[(board.circle_of[order] >= 0) & in_focus[order]]
     _, first = np.unique(board.circle_of[seated], return_index=True)  # one anchor per circle
     return np.concatenate([unplaced, seated[np.sort(first)]])
+
+
+def _seatable(pop: Population, params: MatchParams, anchors: IntArray, known: dict[int, bool]) -> IntArray:
+    """The anchors some valid circle might hold (asked once each, remembered in `known`). In
+    large pools repairs are only around the unplaced, and most of those no circle can hold
+    (10k people, a pyramid: 87 left out, none placeable): a repair there can only reshuffle
+    circles nearby, 150 of them 15 s for +0.5 score (AMD EPYC)."""
+    for person in anchors.tolist():
+        if person not in known:
+            known[person] = circle_exists(pop, params, person) is not False
+    keep: IntArray = anchors[np.array([known[p] for p in anchors.tolist()], dtype=bool)]
+    return keep
 
 
 def seed_order(pop: Population, peers: Peers, seed: int) -> IntArray:
