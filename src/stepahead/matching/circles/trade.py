@@ -28,7 +28,8 @@ from .score import MAX_SIZE, MIN_SIZE, distinct_functions, judge, judge_tables, 
 # many skills (AMD EPYC, 2 cores, quiet): windows of 24 and 8 rounds +18.4 score for ~3.8 s; 64
 # and 15 rounds +66 (13.7 s in all); 128 and 10 rounds +97 (19,268.1 -> 19,365.2, 7.8 -> 17.1 s
 # in all). A round judges about circles × window × 25 replacements, so pools of more than ~10k
-# people get smaller windows: a round stays at most ~6.6M replacements (~2 s).
+# people get smaller windows: a round stays at most ~6.6M replacements (~2 s when each was judged
+# as a circle, ~0.5 s since they are read off the window's pair tables; a slower AMD EPYC).
 MIN_WINDOW, MAX_WINDOW, ROUNDS = 24, 128, 10
 ROUND_REPLACEMENTS = 6_600_000
 # A round adding less than this share of the score ends the trading: later rounds mostly add less
