@@ -79,8 +79,11 @@ def test_large_pools_repair_only_around_people_some_circle_could_hold() -> None:
     params = MatchParams(mode=Mode.CIRCLES)
     pop = compile_population([newcomer, *ahead, *behind, helper, stranger], params)
     known: dict[int, bool] = {}
-    anchors = np.array([92, 0, 46], dtype=np.int64)
-    assert _seatable(pop, params, anchors, known).tolist() == [0]
-    assert known == {92: False, 0: True, 46: False}
+    anchors = np.array([92, 0, 46, 91], dtype=np.int64)
+    assert _seatable(pop, params, anchors, known, most=1).tolist() == [0]
+    assert known == {92: False, 0: True}  # nobody asked once enough are found
+    assert _seatable(pop, params, anchors, known, most=5).tolist() == [0, 91]
+    assert known == {92: False, 0: True, 46: False, 91: True}
     known[0] = False  # remembered, not asked again
-    assert _seatable(pop, params, anchors, known).tolist() == []
+    assert _seatable(pop, params, anchors, known, most=5).tolist() == [91]
+    assert _seatable(pop, params, anchors, known, most=0).tolist() == []

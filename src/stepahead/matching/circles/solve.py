@@ -139,8 +139,8 @@ def search(
         changed += regroup(pop, params, peers, board, focus, REGROUP_PEERS if small else LARGE_REGROUP_PEERS)
         budget = (SMALL_POOL_REPAIRS if small else MAX_REPAIRS) - repairs
         anchors = _anchors(board, order, focus, small)
-        anchors = anchors if small else _seatable(pop, params, anchors, seatable)
-        anchors = anchors[: max(0, budget)]
+        most = max(0, budget)
+        anchors = anchors[:most] if small else _seatable(pop, params, anchors, seatable, most)
         repairs += len(anchors)
         changed += repair(pop, params, peers, board, anchors)
         if not changed:
@@ -165,16 +165,23 @@ def _anchors(board: Board, order: IntArray, focus: IntArray, small: bool) -> Int
     return np.concatenate([unplaced, seated[np.sort(first)]])
 
 
-def _seatable(pop: Population, params: MatchParams, anchors: IntArray, known: dict[int, bool]) -> IntArray:
-    """The anchors some valid circle might hold (asked once each, remembered in `known`). In
-    large pools repairs are only around the unplaced, and most of those no circle can hold
-    (10k people, a pyramid: 87 left out, none placeable): a repair there can only reshuffle
-    circles nearby, 150 of them 15 s for +0.5 score (AMD EPYC)."""
+def _seatable(
+    pop: Population, params: MatchParams, anchors: IntArray, known: dict[int, bool], most: int
+) -> IntArray:
+    """The first `most` anchors some valid circle might hold (each asked once, remembered in
+    `known`; none asked once `most` are found). In large pools repairs are only around the
+    unplaced, and most of those no circle can hold (10k people, a pyramid: 87 left out, none
+    placeable): a repair there can only reshuffle circles nearby, 150 of them 15 s for +0.5 score
+    (AMD EPYC)."""
+    keep: list[int] = []
     for person in anchors.tolist():
+        if len(keep) >= most:
+            break
         if person not in known:
             known[person] = circle_exists(pop, params, person) is not False
-    keep: IntArray = anchors[np.array([known[p] for p in anchors.tolist()], dtype=bool)]
-    return keep
+        if known[person]:
+            keep.append(person)
+    return np.array(keep, dtype=np.int64)
 
 
 def seed_order(pop: Population, peers: Peers, seed: int) -> IntArray:
