@@ -251,7 +251,8 @@ def _with_newcomer(
                 total += priority[g] * mine[g]
         elif seats[s] >= 0:
             for g in range(mine.shape[0]):
-                total += priority[g] * max(best[x, g], utility[gaps[a, rest[x], g]])
+                gap = gaps[a, rest[x], g]
+                total += priority[g] * (max(best[x, g], utility[gap]) if gap > 0 else best[x, g])
             x += 1
     seen = functions[newcomer] < 0
     for x in range(k):
