@@ -76,12 +76,13 @@ def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop
     peers = find_peers(pop, params, lambda done: shown("Finding likely circle-mates", 0.2 * done), per_person)
     shown("Forming circles", 0.2)
     shares = bound_shares(pop, params)
-    board = search(pop, params, peers, shown, stop, worth=shares.shares[:, EVEN])
+    seatable: dict[int, bool] = {}  # whether some valid circle could hold a person, once asked
+    board = search(pop, params, peers, shown, stop, worth=shares.shares[:, EVEN], seatable=seatable)
     alive = board.circles()
     rows, scores = board.members[alive], board.score[alive]
     placed = int((rows >= 0).sum())
     bound = upper_bound(pop, params, placed, shares)
-    most = placed + placeable(pop, params, board.unplaced, stop)
+    most = placed + placeable(pop, params, board.unplaced, stop, seatable)
     method = SEARCH_METHOD
     columns = (
         improve_by_columns(pop, params, rows, stop, within(progress, SEARCH_SHARE, 1.0)) if checked else None
@@ -97,14 +98,26 @@ def solve_circles(pop: Population, params: MatchParams, progress: Progress, stop
     return _solution(rows, scores, optimality)
 
 
-def placeable(pop: Population, params: MatchParams, unplaced: IntArray, stop: Stop) -> int:
-    """How many of the unplaced some valid circle might hold (all not yet looked at once stopped)."""
+def placeable(
+    pop: Population, params: MatchParams, unplaced: IntArray, stop: Stop, known: dict[int, bool] | None = None
+) -> int:
+    """How many of the unplaced some valid circle might hold (all not yet looked at once stopped).
+    `known`: the answers the search already had (and keeps the new ones)."""
+    known = {} if known is None else known
     count = 0
-    for k, person in enumerate(unplaced):
+    for k, person in enumerate(unplaced.tolist()):
         if stop():
             return count + len(unplaced) - k
-        count += circle_exists(pop, params, int(person)) is not False
+        count += _may_hold(pop, params, person, known)
     return count
+
+
+def _may_hold(pop: Population, params: MatchParams, person: int, known: dict[int, bool]) -> bool:
+    """Whether some valid circle might hold the person (an undecided search counts as yes), asked
+    once per person: the answer depends on the pool alone, not on the circles formed."""
+    if person not in known:
+        known[person] = circle_exists(pop, params, person) is not False
+    return known[person]
 
 
 def search(
@@ -114,9 +127,11 @@ def search(
     progress: Progress,
     stop: Stop = never,
     worth: FloatArray | None = None,
+    seatable: dict[int, bool] | None = None,
 ) -> Board:
     """Greedy circles, then local search. In large pools, where no exact solve follows, people
-    open the circle that falls least short of their `worth` (the bound's even shares)."""
+    open the circle that falls least short of their `worth` (the bound's even shares). `seatable`:
+    whether some valid circle could hold a person, as far as asked (filled in by the repairs)."""
     board = Board(pop.size)
     order = seed_order(pop, peers, params.seed)
     small = pop.size <= SMALL_POOL
@@ -125,7 +140,7 @@ def search(
     build(pop, params, peers, board, order, width, worth)
     focus = np.arange(pop.size, dtype=np.int64)
     repairs = 0
-    seatable: dict[int, bool] = {}  # whether some valid circle could hold an unplaced person
+    seatable = {} if seatable is None else seatable
     for round_ in range(MAX_PASSES):
         if stop():  # the caller's budget is spent: the circles so far are valid
             break
@@ -177,9 +192,7 @@ def _seatable(
     for person in anchors.tolist():
         if len(keep) >= most:
             break
-        if person not in known:
-            known[person] = circle_exists(pop, params, person) is not False
-        if known[person]:
+        if _may_hold(pop, params, person, known):
             keep.append(person)
     return np.array(keep, dtype=np.int64)
 
