@@ -354,3 +354,24 @@ def test_with_worth_a_person_picks_the_circle_falling_least_short_of_its_members
     worth = np.array([2.0, 2.0, 5.0, 2.0, 1.5])
     assert np.argmax(preference(rows, scores, 4)) == 0
     assert np.argmax(preference(rows, scores, 4, worth)) == 1
+
+
+def test_a_search_cut_at_its_pass_limit_keeps_valid_circles_a_further_pass_betters() -> None:
+    """One pass of local search while circles still change: the circles so far are valid, and
+    the pass it did not run would have scored more (passes only ever apply changes that place
+    more, or as many scoring more)."""
+    people = random_pool(random.Random(3), 30)
+    params = MatchParams(mode=Mode.CIRCLES, seed=3)
+    pop = compile_population(people, params)
+    peers = find_peers(pop, params)
+    boards = []
+    for passes in (1, 2):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(circles_solve, "MAX_PASSES", passes)
+            boards.append(circles_solve.search(pop, params, peers, silent))
+    one, two = ((int((b.circle_of >= 0).sum()), float(b.score[b.circles()].sum())) for b in boards)
+    for board in boards:
+        verdict = judge(pop, params, board.members[board.circles()])
+        assert verdict.valid.all()
+        assert np.allclose(verdict.score, board.score[board.circles()])
+    assert two > one

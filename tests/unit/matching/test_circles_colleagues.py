@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from stepahead.matching import MatchParams, Mode, Participant
 from stepahead.matching._population import compile_population
-from stepahead.matching.circles.bound import UNIQUE, bound_shares, upper_bound
+from stepahead.matching.circles.bound import UNIQUE, bound_shares, counted_bound, upper_bound
 from stepahead.matching.circles.colleagues import colleague_bound
 from stepahead.synthetic import SHAPES as SYNTHETIC_SHAPES
 from tests.unit.matching.test_circles_bound import pool as shaped_pool
@@ -140,3 +140,24 @@ def test_colleagues_who_teach_each_other_gain_all_round() -> None:
     assert most == 5
     assert colleagues >= best - 1e-9
     assert colleagues == pytest.approx(shares)
+
+
+def test_with_too_many_colleague_pairs_the_share_bound_stands() -> None:
+    """2,001 colleagues of one function, each learning from half of the others and from nobody
+    of another function: four million pairs to look at, past PAIR_LIMIT. The colleague bound
+    steps aside (inf) and the bound is the lower of the share and counted bounds."""
+    people = [
+        Participant.build(f"E{i}", 3, skills={"xy"[i % 2]: 4, "q": 3}, goals=["yx"[i % 2]], function="eng")
+        for i in range(2001)
+    ]
+    people += [
+        Participant.build(f"O{i}", 3, skills={"q": 1}, goals=["q"], function=FUNCTIONS[1 + i])
+        for i in range(2)
+    ]
+    params = MatchParams(mode=Mode.CIRCLES)
+    placed = len(people)
+    colleagues, shares = bounds(people, params, placed)
+    assert colleagues == np.inf
+    pop = compile_population(people, params)
+    counted = counted_bound(pop, params, placed, bound_shares(pop, params))
+    assert upper_bound(pop, params, placed) == pytest.approx(min(shares, counted))

@@ -23,7 +23,9 @@ from stepahead.matching.circles import columns as circles_columns
 from stepahead.matching.circles import exact as circles_exact
 from stepahead.matching.circles import solve as circles_solve
 from stepahead.matching.circles.catalogue import pair_tables
+from stepahead.matching.circles.pack import lexicographic_packing
 from stepahead.matching.circles.pricing import price
+from tests.support.budget import Budget
 from tests.support.kernels import slow_as_python
 from tests.unit.matching.test_circles_optimum import SHAPES, every_circle, optimum, shaped, solve
 
@@ -186,3 +188,43 @@ def _valid(solution: Solution, people: list[Participant], params: MatchParams) -
         assert circle_is_valid([people[i] for i in group], params)
     assert isinstance(solution.optimality, Optimality)
     return solution.optimality
+
+
+def _a_full_packing_of_low_score() -> tuple[Any, MatchParams, np.ndarray, tuple[int, float]]:
+    """A pool of 24 (even shape), the packing seating the most with the least score, and the
+    optimum: the columns have a score gap to close."""
+    people = shaped("even", random.Random(5), 24)
+    params = MatchParams(mode=Mode.CIRCLES)
+    rows, scores = every_circle(people, params)
+    start = rows[lexicographic_packing(rows, -scores)]
+    return compile_population(people, params), params, start, optimum(people, params)
+
+
+def test_column_generation_out_of_rounds_leaves_the_bounds_open() -> None:
+    """One round of column generation per stage cannot show that no circle prices out: the
+    packing is still improved over the columns found, but neither bound is claimed."""
+    pop, params, start, (most, _) = _a_full_packing_of_low_score()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(circles_columns, "MAX_ROUNDS", 1)
+        found = circles_columns.improve_by_columns(pop, params, start)
+    assert found is not None
+    assert not found.proven
+    assert (found.placed_bound, found.score_bound) == (pop.size, np.inf)
+    assert int((found.rows >= 0).sum()) == most
+
+
+def test_stopped_while_closing_the_packing_found_stands_unproven() -> None:
+    """The budget runs out at the closing solve's last question: the incumbent stands, with
+    the LP bound over every valid circle (never below the optimum) and no proof."""
+    pop, params, start, (most, best) = _a_full_packing_of_low_score()
+    asked = Budget(10**9)
+    whole = circles_columns.improve_by_columns(pop, params, start, asked)
+    assert whole is not None
+    assert whole.proven
+    assert float(whole.scores.sum()) == pytest.approx(best)
+    stopped = circles_columns.improve_by_columns(pop, params, start, Budget(next(asked.asked) - 2))
+    assert stopped is not None
+    assert not stopped.proven
+    assert float(stopped.scores.sum()) < best - 0.1  # the closing solve's better packing never came
+    assert int((stopped.rows >= 0).sum()) == most
+    assert stopped.score_bound >= best - 1e-6

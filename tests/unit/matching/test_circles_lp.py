@@ -53,3 +53,11 @@ def test_column_generation_without_rounds_left_gives_no_bound() -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(circles_lp, "MAX_ROUNDS", 1)  # one round adds columns, none is left to check
         assert relax(SEATS, VALUE, None, np.array([2]), None, never) is None
+
+
+def test_a_floor_the_working_columns_cannot_meet_leaves_no_packing() -> None:
+    """Asked to seat four people of three with circles of two, column generation finds no packing
+    among its columns: the answer is a bound of -inf, not a failure."""
+    found = relax(SEATS, VALUE, (np.full(3, 2.0), 4), np.arange(3), None, never)
+    assert found is not None
+    assert found.bound == -np.inf

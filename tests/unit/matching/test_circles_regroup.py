@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from stepahead.matching.circles.moves import GAIN, circles_near
-from stepahead.matching.circles.regroup import best_splits, regroup, regroup_pairs, splits
+from stepahead.matching.circles.regroup import CHUNK, best_splits, regroup, regroup_pairs, splits
 from stepahead.matching.circles.score import judge
 from tests.support.kernels import slow_as_python
 from tests.unit.matching.test_circles import greedy_board
@@ -67,3 +67,19 @@ def test_a_settled_pair_is_split_again_once_either_circle_changes() -> None:
     circle = int(home[0])
     board.set(circle, board.members[circle], float(board.score[circle]))
     assert (board.unsettled(keys) == ((home == circle) | (near == circle))).all()
+
+
+def test_the_split_search_gives_the_same_splits_on_every_core() -> None:
+    """Enough pairs for the search to run in chunks across cores: each pair's split is the one
+    it gets searched on one core. Pairs of two circles of three keep it quick as plain Python."""
+    pop, params, _peers, _board = greedy_board(300, seed=2)
+    by_grade = np.argsort(pop.grades, kind="stable")
+    rng = np.random.default_rng(2)
+    start = rng.integers(0, pop.size - 12, size=2 * CHUNK + 7)
+    people = by_grade[start[:, None] + np.stack([rng.permutation(12)[:6] for _ in start])]
+    everywhere = best_splits(pop, params, people)
+    one_core = np.concatenate(
+        [best_splits(pop, params, people[:CHUNK]), best_splits(pop, params, people[CHUNK:])]
+    )
+    assert (everywhere == one_core).all()
+    assert (everywhere >= 0).sum() > CHUNK // 10  # the test means something

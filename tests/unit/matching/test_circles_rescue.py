@@ -17,6 +17,7 @@ from stepahead.matching._population import compile_population
 from stepahead.matching.circles import rescue as circles_rescue
 from stepahead.matching.circles.rescue import rescue
 from stepahead.matching.circles.score import judge
+from tests.support.budget import Budget
 from tests.unit.matching.test_circles_optimum import SHAPES, every_circle, optimum, shaped
 
 
@@ -75,17 +76,32 @@ def test_rescue_leaves_no_move_that_seats_more(seed: int, size: int, shape: str)
     assert not a_move_seats_more(people, params, found)
 
 
-def test_rescue_takes_a_move_that_seats_more() -> None:
-    """Some small pool where the score-first packing leaves a seatable person out: rescue seats
-    more there (the property test above could pass on pools where nothing is to be done)."""
-    params = MatchParams(mode=Mode.CIRCLES)
+def a_pool_to_rescue(params: MatchParams) -> tuple[list[Participant], np.ndarray]:
+    """Some small pool where the score-first packing leaves a seatable person out, and that
+    packing."""
     for seed in range(200):
         people = shaped(SHAPES[seed % len(SHAPES)], random.Random(seed), 16)
         rows, scores = every_circle(people, params)
         start = poor_start(rows, scores) if len(rows) else rows
         if len(rows) and a_move_seats_more(people, params, start):
-            break
-    else:
-        pytest.fail("no pool where a move seats more")
+            return people, start
+    pytest.fail("no pool where a move seats more")
+
+
+def test_rescue_takes_a_move_that_seats_more() -> None:
+    """Rescue seats more where a move can (the property test above could pass on pools where
+    nothing is to be done)."""
+    params = MatchParams(mode=Mode.CIRCLES)
+    people, start = a_pool_to_rescue(params)
     found, _ = rescue(compile_population(people, params), params, start, np.zeros(len(start)))
     assert int((found >= 0).sum()) > int((start >= 0).sum())
+
+
+@pytest.mark.parametrize("calls", [0, 1])  # before the first pass; before its first person
+def test_a_rescue_stopped_before_any_move_hands_back_the_circles_as_they_were(calls: int) -> None:
+    params = MatchParams(mode=Mode.CIRCLES)
+    people, start = a_pool_to_rescue(params)
+    scores = np.arange(len(start), dtype=np.float64)
+    found, found_scores = rescue(compile_population(people, params), params, start, scores, Budget(calls))
+    assert found.tolist() == start.tolist()
+    assert found_scores.tolist() == scores.tolist()

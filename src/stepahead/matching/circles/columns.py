@@ -202,9 +202,7 @@ def _close(
     # All of them when the listing is complete, else the most promising: a search, not a proof.
     complete = priced.complete and len(priced.rows) < most
     listed = columns.add(priced.rows, judge(pop, params, priced.rows).score)
-    useful = np.union1d(listed, chosen)
+    useful = np.union1d(listed, chosen)  # the incumbent among them: never infeasible
     found = mip(columns.seats(), columns.scores, (columns.sizes, placed), useful, nodes)
-    if found is None:  # nothing listed beats the incumbent
-        return chosen, complete
     better, value, finished = found
     return (better if value > score + EPS else chosen), finished and complete

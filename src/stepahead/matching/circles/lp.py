@@ -62,7 +62,7 @@ def relax(
         if stop():
             return None
         found = solve_lp(seats[:, working], value[working], floor, working)
-        if found is None:  # the working columns cannot meet the floor (a dive's step): no packing
+        if found is None:  # the working columns cannot meet the floor: no packing among them
             return Relaxation(-np.inf, np.zeros(len(working)), working, np.zeros(seats.shape[0]), 0.0)
         reduced = found.reduced(seats, value, floor)
         if alive is not None:
@@ -90,7 +90,7 @@ def solve_lp(seats: csr_matrix, value: FloatArray, floor: Floor, working: IntArr
     found = linprog(-value, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
     if found.status == 2:
         return None
-    if found.status != 0:
+    if found.status != 0:  # pragma: no cover - bounded (x ≥ 0 under packing rows): solved or infeasible
         raise RuntimeError(f"circle LP failed: {found.message}")
     marginals = -np.asarray(found.ineqlin.marginals)
     floor_dual = float(marginals[-1]) if floor is not None else 0.0

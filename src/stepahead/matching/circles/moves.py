@@ -63,7 +63,7 @@ def swap_in(pop: Population, params: MatchParams, peers: Peers, board: Board) ->
     person, circle, member, rows, scores = _replacements(pop, params, peers, board)
     if not len(person):
         return 0
-    target, target_rows, target_scores = _reseat(pop, params, peers, board, member, circle)
+    target, target_rows, target_scores = _reseat(pop, params, peers, board, member)
     seated = target >= 0
     gain = np.where(
         seated,
@@ -98,9 +98,10 @@ def _replacements(
 
 
 def _reseat(
-    pop: Population, params: MatchParams, peers: Peers, board: Board, member: IntArray, leaving: IntArray
+    pop: Population, params: MatchParams, peers: Peers, board: Board, member: IntArray
 ) -> tuple[IntArray, IntArray, FloatArray]:
-    """For each displaced member, the best circle with a free seat that takes them (-1 if none)."""
+    """For each displaced member, the best other circle with a free seat that takes them (-1 if
+    none): `circles_near` never offers a member the circle they are leaving (their own)."""
     target = np.full(len(member), -1, dtype=np.int64)
     target_rows = np.full((len(member), MAX_SIZE), -1, dtype=np.int64)
     target_scores = np.zeros(len(member), dtype=np.float64)
@@ -112,14 +113,12 @@ def _reseat(
     verdict = judge(pop, params, rows)
     ok = np.flatnonzero(verdict.valid)
     gain = verdict.score[ok] - board.score[where[ok]]
-    best_of: dict[int, list[int]] = {}
+    best_of: dict[int, int] = {}
     for i in ok[np.argsort(-gain, kind="stable")]:
-        best_of.setdefault(int(who[i]), []).append(int(i))
+        best_of.setdefault(int(who[i]), int(i))
     for j, m in enumerate(unique_members[back]):
-        for i in best_of.get(int(m), []):
-            if where[i] != leaving[j]:
-                target[j], target_rows[j], target_scores[j] = where[i], rows[i], verdict.score[i]
-                break
+        if (i := best_of.get(int(m), -1)) >= 0:
+            target[j], target_rows[j], target_scores[j] = where[i], rows[i], verdict.score[i]
     return target, target_rows, target_scores
 
 
@@ -185,7 +184,7 @@ def _disband(pop: Population, params: MatchParams, peers: Peers, board: Board, s
     if not len(small):
         return 0
     members = board.members[small, :size]
-    target, rows, scores = _reseat(pop, params, peers, board, members.ravel(), np.repeat(small, size))
+    target, rows, scores = _reseat(pop, params, peers, board, members.ravel())
     target = target.reshape(-1, size)
     rows, scores = rows.reshape(-1, size, MAX_SIZE), scores.reshape(-1, size)
     ordered = np.sort(target, axis=1)

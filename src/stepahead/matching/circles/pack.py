@@ -157,12 +157,11 @@ def _integer(
 ) -> Stage:
     """Better incumbents from the working columns, then from the best priced of all, while too
     many columns could beat the incumbent; then every column that could (reduced-cost fixing):
-    proven when a solve over all of them finishes."""
+    proven when a solve over all of them finishes. `start` meets the floor (it is the first
+    stage's packing), so the LP was feasible and `bound` is finite."""
     best, best_value = start, incumbent
     if best_value >= _target(value, bound) - 1e-6:
-        return Stage(best, best_value, bound, np.isfinite(bound))
-    if not np.isfinite(bound):
-        return Stage(best, best_value, bound, False)
+        return Stage(best, best_value, bound, True)
     useful = _useful(reduced, value, bound, best, best_value)
     if len(useful) > MIP_COLUMNS:  # a better incumbent first, from the most promising columns
         # Counting members, many columns tie: all working ones; weighing scores, the best priced.
@@ -178,8 +177,6 @@ def _integer(
     if len(useful) > limit:
         return Stage(best, best_value, bound, False)
     found = mip(seats, value, floor, useful, PROOF_NODES)
-    if found is None:  # nothing among the useful columns beats the incumbent: it is optimal
-        return Stage(best, best_value, best_value, True)
     if found[1] > best_value + EPS:
         best, best_value = found[0], found[1]
     return Stage(best, best_value, best_value if found[2] else bound, found[2])
@@ -190,7 +187,7 @@ def _better(
 ) -> tuple[IntArray, float]:
     """The incumbent, or a better packing of these columns (a short integer solve) if one exists."""
     found = mip(seats, value, floor, np.union1d(promising, best), QUICK_NODES)
-    if found is not None and found[1] > best_value + EPS:
+    if found[1] > best_value + EPS:
         return found[0], found[1]
     return best, best_value
 
@@ -218,10 +215,10 @@ def mip(
     floor: Floor,
     columns: IntArray,
     nodes: int,
-) -> tuple[IntArray, float, bool] | None:
-    """The best packing of these columns and whether it is proven optimal among them; None when
-    they hold no feasible packing (with a floor) at all; none (worth -inf) when the node limit
-    came first."""
+) -> tuple[IntArray, float, bool]:
+    """The best packing of these columns and whether it is proven optimal among them; none (worth
+    -inf, unproven) when the node limit came first. Every caller's columns hold its incumbent,
+    which meets the floor: the program is never infeasible."""
     constraints = [LinearConstraint(seats[:, columns], 0, 1)]
     if floor is not None:
         constraints.append(LinearConstraint(floor[0][columns][None, :], floor[1], np.inf))
@@ -232,8 +229,6 @@ def mip(
         bounds=Bounds(0, 1),
         options={"mip_rel_gap": 0.0, "node_limit": nodes},
     )
-    if found.status == 2:  # infeasible
-        return None
     if found.x is None:  # a limit (nodes, solutions) came before any packing
         return columns[:0], -np.inf, False
     chosen: IntArray = columns[np.round(found.x) > 0]
@@ -264,7 +259,7 @@ def _solve_all(cost: FloatArray, constraints: list[LinearConstraint]) -> FloatAr
         bounds=Bounds(0, 1),
         options={"mip_rel_gap": 0.0},  # HiGHS stops at 0.01 % by default; a proof needs the optimum
     )
-    if found.x is None:
+    if found.x is None:  # pragma: no cover - no limits, and x = 0 (then the first's answer) is feasible
         raise RuntimeError(f"circle packing failed: {found.message}")
     chosen: FloatArray = np.round(found.x)
     return chosen

@@ -92,10 +92,10 @@ def _options(pop: Population, params: MatchParams, person: int) -> IntArray:
 def _repack(
     pop: Population, params: MatchParams, people: IntArray, placed_now: int
 ) -> tuple[IntArray, FloatArray] | None:
-    """The best circles among these people when they seat more than `placed_now` of them."""
+    """The best circles among these people when they seat more than `placed_now` of them. They
+    are an option's members and those of the circles it breaks, 25 at most: the catalogue is
+    complete within its budgets, and holds the option itself."""
     found = catalogue(pop, params, people)
-    if not found.complete or not len(found.rows):
-        return None
     if _most_members(found.rows, pop.size) <= placed_now:  # the cheap question first
         return None
     chosen = lexicographic_packing(found.rows, found.scores)
