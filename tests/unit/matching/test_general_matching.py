@@ -4,6 +4,7 @@ proof on every solve: feasible, complementary slack, and summing to the matching
 from __future__ import annotations
 
 import itertools
+import re
 
 import networkx as nx
 import numpy as np
@@ -243,20 +244,26 @@ def test_resumed_with_someone_new_asks_for_a_fresh_solve() -> None:
 
 @pytest.mark.parametrize("seed", range(20))
 def test_a_full_heap_of_dual_steps_is_rebuilt_from_the_state(seed: int) -> None:
-    """With the events' heap only just large enough for a rebuild (4 per person, against 8 in
-    the solver), dense graphs still get the same optimum, with its proof."""
+    """With the events' heap only just large enough for a rebuild (one candidate per person at
+    most: each person is unlabelled or in one labelled top-level blossom; 8 per person in the
+    solver), dense graphs fill it and still get the same optimum, with its proof."""
     rng = np.random.default_rng(seed)
     n = 30
     edges = [
         (x, y, int(rng.integers(0, 60))) for x, y in itertools.combinations(range(n), 2) if rng.random() < 0.7
     ]
     solver = BlossomSolver(n, *arrays(edges))
-    st_, sc, pools, buf, allow = solver.state
-    room = 4 * len(solver.live) + 4
-    small = tuple(np.zeros(room, dtype=np.int64) if 12 <= i <= 15 else b for i, b in enumerate(buf))
-    solver.state = (st_, sc, pools, small, allow)
+    squeeze_heap(solver)
     found = solver.solve()
     assert assert_proof(n, edges, found) == reference_value(n, edges)
+
+
+def squeeze_heap(solver: BlossomSolver) -> None:
+    """The events' heap with room for one candidate per person, as much as a rebuild needs."""
+    st_, sc, pools, buf, allow = solver.state
+    room = len(solver.live) + 1
+    small = tuple(np.zeros(room, dtype=np.int64) if 12 <= i <= 15 else b for i, b in enumerate(buf))
+    solver.state = (st_, sc, pools, small, allow)
 
 
 @settings(max_examples=200, deadline=None)
@@ -277,3 +284,93 @@ def test_the_heap_of_dual_steps_pops_in_key_order(ops: list[tuple[bool, int]]) -
             size = heap.pop(buf, size)
             held.remove(least)
         assert size == len(held)
+
+
+def test_a_dense_pool_outgrowing_the_heap_of_dual_steps_still_gets_the_optimum() -> None:
+    """Everyone paired with everyone, each person's pairs heavier the later they are listed: each
+    scan finds a closer pair at every step, and the candidates for the next dual step outgrow the
+    solver's own heap (8 per person), which is rebuilt from the state; the optimum is the same."""
+    n = 48
+    edges = [(x, y, k + 1) for k, (x, y) in enumerate(itertools.combinations(range(n), 2))]
+    check(n, edges)
+
+
+def test_a_solve_that_looks_at_the_budget_every_stage_still_ends_optimal() -> None:
+    """Asked after each stage and never told to stop, the solver resumes where it was."""
+    rng = np.random.default_rng(3)
+    edges = [
+        (x, y, int(rng.integers(1, 100)))
+        for x, y in itertools.combinations(range(30), 2)
+        if rng.random() < 0.3
+    ]
+    found = max_weight_matching(30, *arrays(edges), look_every=1)
+    assert found.stages > 1
+    assert found.finished
+    assert assert_proof(30, edges, found) == reference_value(30, edges)
+
+
+# Solves resumed after pairs join (found by search, then shrunk): each ends in a situation a
+# fresh solve of these pools never meets. Pairs "a-b:w", those marked + added later.
+_RESUMED_CASES = {
+    "a child reached from outside is labelled inner": (
+        5,
+        "2-4:2 +3-4:2 +0-4:2 1-3:2 0-3:2 +1-4:2 +0-2:2",
+        3,
+    ),
+    "the child at the base of an undone blossom is a blossom": (
+        7,
+        "+5-6:8 +1-6:0 +2-6:0 +1-3:10 +2-5:9 3-4:12 +1-5:0 4-6:9 +0-1:10 0-5:12 2-3:9 +3-6:9 1-2:3",
+        2,
+    ),
+    "a child already outer is left as it is": (
+        5,
+        "1-2:1 +0-1:2 2-3:2 +1-4:1 +1-3:1 +0-3:1 +0-2:2 +3-4:1 0-4:2 2-4:2",
+        3,
+    ),
+    "a child blossom with nobody reached stays unlabelled": (
+        7,
+        "0-6:12 2-4:3 +4-6:6 0-4:11 4-5:4 1-3:10 2-5:2 +1-2:4 2-3:8",
+        3,
+    ),
+    "a child blossom with someone reached inside": (
+        8,
+        "5-7:33 +3-4:38 4-6:18 0-5:38 +2-4:41 3-7:20 0-6:49 1-2:22 4-7:36 +1-5:20 5-6:35",
+        1,
+    ),
+    "an odd dual left out inside a blossom without dual": (
+        11,
+        "+1-9:2 +2-10:1 +0-5:0 2-7:1 0-1:2 +3-6:2 +1-6:1 3-4:2 +3-7:0 +1-7:2 1-2:2 0-8:1 "
+        "7-10:0 4-7:2 1-8:2 4-6:1 5-9:2",
+        3,
+    ),
+}
+
+
+def _marked(pairs: str) -> tuple[Edges, list[bool]]:
+    """The pairs of a case, and which of them join later."""
+    found = [re.fullmatch(r"(\+?)(\d+)-(\d+):(\d+)", p) for p in pairs.split()]
+    edges = [(int(m[2]), int(m[3]), int(m[4])) for m in found if m]
+    return edges, [bool(m[1]) for m in found if m]
+
+
+@pytest.mark.parametrize("case", _RESUMED_CASES.values(), ids=_RESUMED_CASES.keys())
+def test_resumed_solves_that_undo_blossoms_mid_stage_keep_the_optimum(
+    case: tuple[int, str, int],
+) -> None:
+    """Blossoms undone while a resumed solve relabels them (their children already outer, or
+    reached from outside, or blossoms themselves), and an unmatched person's odd dual made even
+    inside a blossom without dual: the same optimum as a fresh solve, with its proof."""
+    n, pairs, rounds = case
+    check_resumed(n, *_marked(pairs), rounds)
+
+
+def test_a_heap_rebuilt_while_a_blossom_is_inner_gets_its_dual_back_as_a_candidate() -> None:
+    """Rebuilt from the state while a blossom is labelled inner (its dual falls with each step
+    and may reach 0 first), the heap holds that blossom again; the optimum is the same."""
+    edges, _ = _marked(
+        "0-3:40 0-4:54 0-9:52 1-2:55 1-3:4 2-3:55 3-4:21 3-9:32 4-7:36 4-9:58 5-6:14 5-7:15 5-8:55 "
+        "6-8:51 6-9:4 7-8:54 7-9:48"
+    )
+    solver = BlossomSolver(10, *arrays(edges))
+    squeeze_heap(solver)
+    assert assert_proof(10, edges, solver.solve()) == reference_value(10, edges)

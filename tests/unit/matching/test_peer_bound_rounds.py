@@ -17,8 +17,9 @@ from stepahead.matching._population import SCALE, compile_population
 from stepahead.matching._solution import never, silent
 from stepahead.matching.peer import rounding
 from stepahead.matching.peer import solve as peer_solve
-from stepahead.matching.peer.graph import all_pairs
+from stepahead.matching.peer.graph import PairList, all_pairs
 from stepahead.matching.peer.kernel import check_prices, top_candidates, top_k_partners
+from stepahead.matching.peer.proof import big_premium
 from stepahead.matching.peer.relaxation import Relaxation
 from stepahead.matching.peer.tables import PairTables, _cross_cap
 from tests.support.pools import random_pool
@@ -156,3 +157,19 @@ def test_rounding_takes_pairs_and_longer_cycles_as_walking_every_cycle_does(
     arc_value = rng.choice([0, 5, 7, 100], n + 1)
     relax = Relaxation(sigma, arc_value, np.zeros(n + 1, dtype=np.int64))
     assert rounding.round_relaxation(relax, n) == round_by_walking_every_cycle(sigma, arc_value, n)
+
+
+def test_repair_places_the_left_out_even_when_their_neighbourhood_is_too_large_to_re_solve() -> None:
+    """Persons 0 and 3 are left out around the pair (1, 2); two hops on, 2 knows thousands of
+    people, past the repair's limit: it re-solves only the hops before (0-1 and 2-3 placed)
+    and keeps the rounded pairs beyond as they were, though a re-solve would improve them."""
+    far = np.arange(4, 4 + 4 * 752).reshape(-1, 4)  # groups a, b, c, d: a-b and c-d rounded
+    a = np.concatenate([[0, 1, 2], far[:, 0], far[:, 2], far[:, 0], far[:, 1], np.full(far.size, 2)])
+    b = np.concatenate([[1, 2, 3], far[:, 1], far[:, 3], far[:, 2], far[:, 3], far.ravel()])
+    units = np.concatenate([[10, 10, 10], np.ones(2 * len(far)), np.full(2 * len(far), 5), np.ones(far.size)])
+    pairs = PairList(a, b, units.astype(np.int64))
+    n = 4 + far.size
+    rounded = [(1, 2)] + [(x, y) for x, y, _, _ in far.tolist()] + [(x, y) for _, _, x, y in far.tolist()]
+    assert far.size + 4 > rounding._REPAIR_MAX_PEOPLE
+    repaired = rounding.repair_around_left_out(sorted(rounded), pairs, n, big_premium(pairs, n // 2))
+    assert repaired == sorted([(0, 1), (2, 3), *rounded[1:]])

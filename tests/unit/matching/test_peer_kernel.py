@@ -310,3 +310,42 @@ def assert_holds_the_worst(rows: Rows, keep: int, found: PairList) -> None:
         strictly_worst = [(a, b) for over, a, b in row[:keep] if len(row) <= keep or over > row[keep][0]]
         assert set(strictly_worst) <= held
     assert held <= {(a, b) for row in rows.values() for _, a, b in row}
+
+
+def test_two_separate_large_blossoms_price_their_own_pairs_by_class_and_share_nothing_across() -> None:
+    """Everyone in one of two large top-level blossoms (2 × duals 10 and 1,000): each is its own
+    class, priced by its blossom's duals, and a pair across them shares no blossom dual."""
+    n = 200
+    parent = np.full(2 * n, -1, dtype=np.int64)
+    parent[:100], parent[100:n] = n, n + 1
+    above = np.zeros(2 * n, dtype=np.int64)
+    above[n], above[n + 1] = 10, 1_000
+    prices = np.arange(n, dtype=np.int64) * 1_000
+    found = tiers.price_tiers(prices, np.arange(n), parent, above)
+    assert (found.person_class == np.repeat([0, 1], 100)).all()
+    assert found.common.tolist() == [[10, 0], [0, 1_000]]
+    assert set(found.klass.tolist()) == {0, 1}  # nobody is outside a class
+    assert (found.floor[found.tier] <= prices).all()
+    assert (found.klass[found.tier] == found.person_class).all()
+
+
+def test_shortest_distances_report_a_negative_cycle_rather_than_loop() -> None:
+    """An optimal assignment's residual graph has none (the relaxation raises if it ever did):
+    0 → 1 → 0 at −1 each would lower the distances for ever."""
+    starts = np.array([0, 1, 2], dtype=np.int64)
+    assert _label_correcting(starts, np.array([1, 0]), np.array([-1, -1]), 2) is None
+    assert _label_correcting(starts, np.array([1, 0]), np.array([-1, 1]), 2).tolist() == [0, -1]
+
+
+def test_people_priced_beyond_any_pair_they_could_have_are_never_reported() -> None:
+    """Half the pool priced far above what any partner could give them: their scans stop before
+    the first partner; the rest are checked as usual (every pair held that brute force finds)."""
+    params = MatchParams()
+    pop = compile_population(generate_organisation(60, seed=5), params)
+    tables = PairTables.of(pop, params)
+    prices = np.where(np.arange(pop.size) % 2 == 0, 10**9, 0).astype(np.int64)
+    everyone = np.ones(pop.size, dtype=bool)
+    found = check_prices(tables, prices, everyone, 3).violators()
+    assert len(found)
+    assert not (prices[found.a] + prices[found.b] >= 10**9).any()
+    assert_holds_the_worst(excesses(all_pairs(pop, params), prices, everyone, 0), 3, found)

@@ -13,16 +13,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stepahead.matching import MatchParams
-from stepahead.matching._population import compile_population
+from stepahead.matching._model import Optimality
+from stepahead.matching._population import SCALE, compile_population
 from stepahead.matching._solution import never, silent
-from stepahead.matching.peer import price_repair
+from stepahead.matching.peer import certified, general, price_repair
 from stepahead.matching.peer import solve as peer_solve
 from stepahead.matching.peer.graph import PairList, all_pairs
 from stepahead.matching.peer.kernel import top_candidates
 from stepahead.matching.peer.price_repair import PeerPool, price_and_repair
 from stepahead.matching.peer.proof import big_premium, blossom, units_of
+from stepahead.matching.peer.relaxation import solve_relaxation
 from stepahead.matching.peer.solve import solve_peer
-from stepahead.matching.peer.tables import PairTables
+from stepahead.matching.peer.tables import PairTables, count_eligible
 from stepahead.synthetic import SHAPES, generate_organisation
 
 
@@ -131,3 +133,80 @@ def test_peer_pairs_on_every_shape_are_the_full_graph_optimum(
             assert (len(found), units_of(everything, found) if found else 0) == best
             assert solution.optimality is not None
             assert solution.optimality.proven
+
+
+def _relaxation_pool(size: int, seed: int, shape: str, band: int, per_person: int) -> tuple:
+    """A pool for the relaxation stage alone (`certified_matching`), with every eligible pair."""
+    params = MatchParams(band=band)
+    pop = compile_population(generate_organisation(size, seed=seed, shape=shape), params)
+    tables = PairTables.of(pop, params)
+    pool = certified.Pool(pop, params, tables, count_eligible(tables, 10**9))
+    cands = top_candidates(tables, per_person)
+    return pool, cands, big_premium(cands.pairs, pop.size // 2), all_pairs(pop, params)
+
+
+def assert_unproven_with_a_bound(
+    matching: list[tuple[int, int]], optimality: Optimality, everything: PairList
+) -> None:
+    best = fast_oracle(everything)
+    assert is_matching(everything, matching)
+    assert not optimality.proven
+    assert (len(matching), units_of(everything, matching)) <= best
+    assert optimality.upper_bound >= best[1] / SCALE - 1e-6
+
+
+def test_the_relaxation_stage_out_of_rounds_hands_over_unproven_with_a_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each round finds pairs outside the candidates that break the prices (three rounds on this
+    pool); allowed two, the stage returns its matching unproven, its bound still holding over
+    every eligible pair, and price and repair proves the optimum from there."""
+    pool, cands, big, everything = _relaxation_pool(66, 408, "even", 2, 3)
+    monkeypatch.setattr(certified, "_MAX_ROUNDS", 2)
+    matching, optimality = certified.certified_matching(pool, cands, big, silent, never)
+    assert_unproven_with_a_bound(matching, optimality, everything)
+    proven, proof = price_and_repair(pool, cands, silent, never)
+    assert proof.proven
+    assert (len(proven), units_of(everything, proven)) == fast_oracle(everything)
+
+
+def test_components_too_large_for_one_blossom_leave_the_relaxation_stage_unproven(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pairs the prices cannot settle form components past the exact solve's budget (here
+    none is allowed): no exact solve, the matching goes on unproven with the prices' bound."""
+    pool, cands, big, everything = _relaxation_pool(41, 120, "steep", 2, 3)
+    monkeypatch.setattr(certified, "_EXACT_EDGE_BUDGET", 0)
+    matching, optimality = certified.certified_matching(pool, cands, big, silent, never)
+    assert_unproven_with_a_bound(matching, optimality, everything)
+
+
+def test_warm_duals_for_weights_past_the_assignment_solver_are_solved_coarser_and_still_hold() -> None:
+    """Weights whose relaxation the assignment solver cannot price without overflowing (on large
+    pools the premium alone gets there): the warm start solves it on units ten times coarser and
+    lifts the prices back, so that they still price every pair at full precision."""
+    heaviest = 10**17
+    pairs = PairList(
+        np.array([0, 0, 1, 2, 3]), np.array([1, 2, 2, 3, 4]), heaviest - np.array([0, 7, 3, 1, 11])
+    )
+    big = big_premium(pairs, 2)
+    with pytest.raises(RuntimeError, match="assignment solver failed"):
+        solve_relaxation(pairs, 5, big)
+    warm = price_repair._warm_start(pairs, 5, big)
+    assert (warm >= 0).all()
+    assert (warm[pairs.a] + warm[pairs.b] >= 2 * (pairs.units + big)).all()
+
+
+def test_price_and_repair_stopped_inside_its_first_solve_bounds_the_optimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Out of budget before the blossom solve is done (it looks after every stage here; on large
+    pools, after 64): its duals are raised until they price every eligible pair, and bound it."""
+    monkeypatch.setattr(general, "_STAGES_PER_LOOK", 1)
+    params = MatchParams()
+    pop = compile_population(generate_organisation(200, seed=1, shape="steep"), params)
+    solution = peer_solve.exact_peer(pop, params, silent, lambda: True)
+    everything = all_pairs(pop, params)
+    matching = [(int(a), int(b)) for a, b in solution.groups]
+    assert solution.optimality is not None
+    assert_unproven_with_a_bound(matching, solution.optimality, everything)

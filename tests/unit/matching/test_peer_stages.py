@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,15 +15,18 @@ from stepahead.matching import MatchParams
 from stepahead.matching._model import relative_gap
 from stepahead.matching._population import SCALE, compile_population
 from stepahead.matching._solution import never, silent
-from stepahead.matching.peer import certified
+from stepahead.matching.peer import certified, general
 from stepahead.matching.peer import solve as peer_solve
-from stepahead.matching.peer.graph import all_pairs
-from stepahead.matching.peer.proof import units_of
+from stepahead.matching.peer.graph import Candidates, PairList, all_pairs
+from stepahead.matching.peer.kernel import top_candidates
+from stepahead.matching.peer.proof import big_premium, units_of
+from stepahead.matching.peer.relaxation import solve_relaxation
+from stepahead.matching.peer.tables import PairTables, count_eligible
 from stepahead.synthetic import SHAPES, generate_organisation
 from tests.support.budget import Budget
 from tests.support.pools import random_pool
 from tests.unit.matching.test_peer import objective, oracle
-from tests.unit.matching.test_peer_proof import fast_oracle, is_matching
+from tests.unit.matching.test_peer_proof import assert_unproven_with_a_bound, fast_oracle, is_matching
 
 
 @settings(max_examples=60, deadline=None)
@@ -135,3 +139,66 @@ def test_price_and_repair_from_the_start_stopped_keeps_a_bound_on_the_optimum(ca
     assert objective(people, params, pairs) <= (best_pairs, best_units)
     assert solution.optimality is not None
     assert solution.optimality.upper_bound >= best_units / SCALE - 1e-6
+
+
+def test_stopped_while_checking_pairs_outside_the_candidates_keeps_the_relaxations_bound() -> None:
+    """The budget runs out once the relaxation stage has priced every pair outside the
+    candidates and found none breaking its prices, before it solves what they leave open: its
+    rounded matching goes on unproven, with the bound of its prices over every eligible pair."""
+    params = MatchParams(band=0)
+    pop = compile_population(generate_organisation(21, seed=2, shape="steep"), params)
+    tables = PairTables.of(pop, params)
+    pool = certified.Pool(pop, params, tables, count_eligible(tables, 10**9))
+    cands = top_candidates(tables, 2)
+    big = big_premium(cands.pairs, pop.size // 2)
+    matching, optimality = certified.certified_matching(pool, cands, big, silent, Budget(1))
+    assert_unproven_with_a_bound(matching, optimality, all_pairs(pop, params))
+
+
+def test_stopped_inside_price_and_repairs_solve_keeps_the_least_bound_of_the_stages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bound rounds have bounded the optimum; the budget then runs out inside price and
+    repair's first blossom solve (it looks after every stage here), whose duals are not worth
+    raising into a bound of their own: the matching is merged in, the earlier bound kept."""
+    monkeypatch.setattr(general, "_STAGES_PER_LOOK", 1)
+    params = MatchParams()
+    pop = compile_population(generate_organisation(200, seed=1, shape="steep"), params)
+    solution = peer_solve.solve_peer(pop, params, silent, Budget(4), bound_first=0)
+    everything = all_pairs(pop, params)
+    pairs = [(int(a), int(b)) for a, b in solution.groups]
+    best = fast_oracle(everything)
+    assert is_matching(everything, pairs)
+    assert solution.optimality is not None
+    assert not solution.optimality.proven
+    assert (len(pairs), units_of(everything, pairs)) <= best
+    assert solution.optimality.upper_bound >= best[1] / SCALE - 1e-6
+
+
+def test_a_pool_whose_sample_is_well_past_the_provable_count_is_not_counted_in_full() -> None:
+    """From 4,096 people a sample of rows is counted first: well past the limit, the pool is
+    taken as past it at once (rightly: the full count is past it too)."""
+    params = MatchParams()
+    tables = PairTables.of(compile_population(generate_organisation(4_096, seed=1), params), params)
+    most = 100_000
+    assert peer_solve._eligible(tables, most) == most + 1
+    assert count_eligible(tables, most) > most
+
+
+def test_weights_past_the_assignment_solvers_arithmetic_are_coarsened_just_enough() -> None:
+    """Candidates so heavy that the relaxation overflows the assignment solver's int64 prices
+    (on large pools the premium for the count placed gets there): their units shrink by the
+    least power of ten that lets it solve them."""
+    heaviest = 10**17
+    pairs = PairList(
+        np.array([0, 0, 1, 2, 3]), np.array([1, 2, 2, 3, 4]), heaviest - np.array([0, 7, 3, 1, 11])
+    )
+    cands = Candidates(pairs, np.zeros(5, dtype=np.int64))
+    with pytest.raises(RuntimeError, match="assignment solver failed"):
+        solve_relaxation(pairs, 5, peer_solve._big(cands, 5))
+    factor = peer_solve._coarsening(cands, 5)
+    assert factor == 10
+    coarse = peer_solve._coarsen(cands, factor)
+    assert (coarse.pairs.units == pairs.units // 10).all()
+    relax = solve_relaxation(coarse.pairs, 5, peer_solve._big(coarse, 5))
+    assert relax.bound2 > 0

@@ -39,9 +39,8 @@ def auction_relaxation(pairs: PairList, n: int, epsilon: int = EPSILON) -> Relax
     anything, the dummy n on its own): prices within n·ε of the optimum, an assignment to round."""
     starts, heads, values = _arcs(pairs, n)
     price = np.zeros(n, dtype=np.int64)
-    assigned = np.full(n, -1, dtype=np.int64)
     top = int(values.max(initial=0))
-    _bid(starts, heads, values, price, assigned, _schedule(max(top // _SCALING, epsilon), epsilon))
+    assigned = _bid(starts, heads, values, price, _schedule(max(top // _SCALING, epsilon), epsilon))
     arc_value = np.append(_held_value(starts, heads, values, assigned), 0)
     prices = np.append(_prices(starts, heads, values, price), 0)  # the dummy: worth nothing here
     return Relaxation(np.append(assigned, n), arc_value, prices)
@@ -89,18 +88,15 @@ def _bid(
     heads: IntArray,
     values: IntArray,
     price: IntArray,
-    assigned: IntArray,
     schedule: IntArray,
-) -> None:
-    """Gauss-Seidel forward auction, one phase per ε of `schedule`; `price` and `assigned`
-    (receiver per giver, −1: none) are updated in place. Each phase first frees the givers that
-    are not within its ε of their best, then bids until every giver holds a receiver. Each phase
-    ends: every giver has its self arc, so a full assignment exists."""
-    n = assigned.shape[0]
-    owner = np.full(n, -1, dtype=np.int64)
-    for i in range(n):
-        if assigned[i] >= 0:
-            owner[assigned[i]] = i
+) -> IntArray:
+    """Gauss-Seidel forward auction from nobody assigned (every round is cold), one phase per ε
+    of `schedule`; `price` is updated in place. Returns the receiver each giver holds. Each phase
+    first frees the givers that are not within its ε of their best, then bids until every giver
+    holds a receiver. Each phase ends: every giver has its self arc, so a full assignment exists."""
+    n = price.shape[0]
+    assigned = np.full(n, -1, dtype=np.int64)
+    owner = np.full(n, -1, dtype=np.int64)  # giver per receiver
     queue = np.empty(n, dtype=np.int64)  # a ring: each free giver is in it once
     for eps in schedule:
         held = 0
@@ -126,6 +122,7 @@ def _bid(
                 assigned[loser] = -1
                 queue[(head + held) % n] = loser
                 held += 1
+    return assigned
 
 
 @numba.njit(cache=True, nogil=True)

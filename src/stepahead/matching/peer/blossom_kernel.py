@@ -160,9 +160,8 @@ def _step(st: Any, sc: Any, n: int, g: Any, buf: Any) -> tuple[int, int, int]:
     gets tight, 3 a pair between two S blossoms, 4 a T blossom's dual reaches 0."""
     if sc[_FULL]:
         _rebuild(st, sc, n, g, buf)
-    kind, delta, target = 1, _NEVER, sc[_SWHO]
-    if target >= 0:
-        delta = sc[_SKEY] - sc[_SUM]
+    # every stage starts from S roots (`_start_stage`), so some S person's dual bounds the step
+    kind, delta, target = 1, sc[_SKEY] - sc[_SUM], sc[_SWHO]
     while sc[_HEAP] > 0:
         d, event, x, k = buf[KEY][0] - sc[_SUM], buf[KIND][0], buf[ID][0], buf[PAIR][0]
         if not _still(st, n, g, event, x, k, d):

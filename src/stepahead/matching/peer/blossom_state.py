@@ -151,11 +151,11 @@ def _at(st: Any, b: int, j: int) -> Any:
 
 @_kernel
 def _position(st: Any, cpool: Any, b: int, child: int) -> Any:
-    start = st[_CSTART, b]
-    for i in range(st[_CLEN, b]):
-        if cpool[_CHILD, start + i] == child:
-            return i
-    return -1
+    """Where `child`, one of b's children (callers only ask for one), sits in b's cycle."""
+    start, i = st[_CSTART, b], 0
+    while cpool[_CHILD, start + i] != child:
+        i += 1
+    return i
 
 
 @_kernel

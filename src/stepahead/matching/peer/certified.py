@@ -146,13 +146,11 @@ def _troubled_people(pool: PairList, matching: Matching, prices: IntArray, big: 
     that is not tight. Elsewhere the pairs already earn every price, which nothing can beat."""
     matched = np.zeros(n, dtype=bool)
     loose = np.zeros(n, dtype=bool)
-    if matching:
-        a = np.array([p[0] for p in matching], dtype=np.int64)
-        b = np.array([p[1] for p in matching], dtype=np.int64)
-        matched[a] = matched[b] = True
-        units = units_array(pool, matching)
-        slack = prices[a] + prices[b] - 2 * (units + big)
-        loose[a[slack > 0]] = True
+    a = np.array([p[0] for p in matching], dtype=np.int64)
+    b = np.array([p[1] for p in matching], dtype=np.int64)
+    matched[a] = matched[b] = True
+    slack = prices[a] + prices[b] - 2 * (units_array(pool, matching) + big)
+    loose[a[slack > 0]] = True
     return np.flatnonzero(loose | (~matched & (prices[:n] > 0)))
 
 

@@ -47,18 +47,17 @@ def solve_relaxation(pairs: PairList, n: int, big: int) -> Relaxation:
     tails = np.concatenate([pairs.a, pairs.b, people, dummy, people, [n]])
     heads = np.concatenate([pairs.b, pairs.a, dummy, people, people, [n]])
     values = np.concatenate([value, value, half, half, np.zeros(n + 1, dtype=np.int64)])
-    relax = _assign(tails, heads, values, n + 1)
-    if relax is None:  # pragma: no cover - self arcs make it always feasible
-        raise RuntimeError("assignment solver failed on the peer relaxation")
-    return relax
+    return _assign(tails, heads, values, n + 1)
 
 
-def _assign(tails: IntArray, heads: IntArray, values: IntArray, size: int) -> Relaxation | None:
+def _assign(tails: IntArray, heads: IntArray, values: IntArray, size: int) -> Relaxation:
     """Max-value assignment of givers 0..size-1 to receivers 0..size-1 over the arcs given."""
     solver = linear_sum_assignment.SimpleLinearSumAssignment()
     solver.add_arcs_with_cost(tails, heads, -values)
     if solver.solve() != solver.OPTIMAL:
-        return None
+        # Self arcs make it always feasible: only values past what the solver's int64 prices
+        # hold fail it (callers coarsen their units below `_COST_LIMIT` for that).
+        raise RuntimeError("assignment solver failed on the peer relaxation")
     sigma = np.fromiter((solver.right_mate(i) for i in range(size)), dtype=np.int64, count=size)
     arc_value = np.fromiter((-solver.assignment_cost(i) for i in range(size)), dtype=np.int64, count=size)
     return Relaxation(sigma, arc_value, _prices(tails, heads, values, sigma, arc_value))

@@ -163,8 +163,6 @@ def _units(peer: PeerPool, matching: Matching) -> int:
 
 def _pair_units(peer: PeerPool, matching: Matching) -> IntArray:
     """Each pair's weight in 1e-6 units, from the spec."""
-    if not matching:
-        return np.zeros(0, dtype=np.int64)
     return to_units(_weights(peer.pop, peer.params, matching))
 
 
@@ -210,13 +208,13 @@ def _bounded_matching(
     pairs = cands.pairs
     bounds2: list[int] = []  # every round's bound holds: the least is kept
     relax = auction_relaxation(pairs, n)
-    for round_no in range(BOUND_ROUNDS):
-        progress("Checking pairs outside the candidate lists", 0.6 + 0.05 * round_no)
+    while True:  # the last round's relaxation is the one rounded below: no auction after it
+        progress("Checking pairs outside the candidate lists", 0.6 + 0.05 * len(bounds2))
         bound2, violators = _bound_round(pool, cands, relax)
         bounds2.append(bound2)
         raise2 = bound2 - int(relax.prices.sum())
         pairs = union(pairs, violators, n)
-        last = round_no + 1 == BOUND_ROUNDS
+        last = len(bounds2) == BOUND_ROUNDS
         if not len(violators) or raise2 <= _RAISE_ENOUGH * bound2 or stop() or last:
             break
         # solved whole each round: an auction takes 2-4 s of CPU at 100k people (`peer.auction`)
@@ -236,10 +234,11 @@ def _bounded_matching(
             # Stopped after one round: the candidates' relaxation alone rounds ~2% below the
             # optimum (100k many-skills: 88,270 against 90,250). One auction with the pairs that
             # broke its prices (2 s there) rounds to 90,195 but placed 4 fewer: merged, the
-            # matching keeps the most placed and the heavier pairs elsewhere.
+            # matching keeps the most placed and the heavier pairs elsewhere. Neither is empty:
+            # there are pairs (some broke the prices), and rounding re-solves around whoever it
+            # leaves out (`repair_around_left_out`), so both place someone.
             wider = _rounded(auction_relaxation(pairs, n), coarse, n)
-            if matching and wider:
-                matching, _ = merged(matching, wider, lambda pairs_of: units_array(pairs, pairs_of))
+            matching, _ = merged(matching, wider, lambda pairs_of: units_array(pairs, pairs_of))
     found = units_of(pairs, matching) / SCALE
     return matching, Optimality(
         False, bound, relative_gap(found, bound), "relaxation bound over all eligible pairs"
