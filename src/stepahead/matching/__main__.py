@@ -7,7 +7,8 @@ from __future__ import annotations
 from .mentoring import circulate, scan
 from .peer import solve
 
-if __name__ == "__main__":
-    solve.compile_kernels()
-    scan.compile_kernels()
-    circulate.compile_kernels()
+# A package's __main__ runs only as `python -m` (nothing imports it), so it needs no
+# `if __name__ == "__main__"` fence (the Python docs' idiom for __main__.py).
+solve.compile_kernels()
+scan.compile_kernels()
+circulate.compile_kernels()

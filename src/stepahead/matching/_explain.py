@@ -251,7 +251,7 @@ class Diagnosis:
     def unplaced(self) -> list[int]:
         return [int(i) for i in np.flatnonzero(~self.placed)]
 
-    def reason(self, i: int) -> str:
+    def reason(self, i: int) -> str:  # pragma: no cover - an abstract hook: each mode's diagnosis says it
         raise NotImplementedError
 
     # Mentoring modes say more (spec 1.1); pairs and circles have no mentors.

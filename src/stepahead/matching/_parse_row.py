@@ -59,11 +59,10 @@ class CellMemo:
             self.spelled.setdefault(label, spelling)
 
     def skill_entry(self, part: str) -> tuple[str, int] | str:
-        """(skill, level) for one `skill:level` entry, or what is wrong with it."""
-        found = self.skill_entries.get(part)
-        if found is None:
-            found = self.skill_entries[part] = _skill_entry(part.strip())
-            self.written(part.rpartition(":")[0])
+        """(skill, level) for one `skill:level` entry, or what is wrong with it, read and
+        remembered: the row reader looks in `skill_entries` itself first (every answer is truthy)."""
+        found = self.skill_entries[part] = _skill_entry(part.strip())
+        self.written(part.rpartition(":")[0])
         return found
 
     def label_list(self, text: str) -> tuple[str, ...]:

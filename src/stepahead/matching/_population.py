@@ -51,10 +51,6 @@ class Population:
     def size(self) -> int:
         return len(self.people)
 
-    @property
-    def no_goal(self) -> int:
-        return len(self.skills)
-
 
 def compile_population(people: Sequence[Participant], params: MatchParams) -> Population:
     index = {p.id: i for i, p in enumerate(people)}

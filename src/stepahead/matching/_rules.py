@@ -26,9 +26,7 @@ def compiled_parallel[F: Callable[..., Any]](fn: F) -> F:
 
 @compiled
 def key_in(keys: Any, key: int) -> int:
-    """Position of key in the sorted keys, or -1."""
-    if keys.shape[0] == 0:
-        return -1
+    """Position of key in the sorted keys, or -1 (no keys: searchsorted gives 0, past the end)."""
     at = np.searchsorted(keys, key)
     if at < keys.shape[0] and keys[at] == key:
         return int(at)

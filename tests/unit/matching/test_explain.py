@@ -5,6 +5,7 @@ The solvers are not used here: each test states the solution it explains."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -23,7 +24,7 @@ from stepahead.matching import (
     value_given,
 )
 from stepahead.matching._engine import solver_for
-from stepahead.matching._explain import _relations, explain
+from stepahead.matching._explain import Diagnosis, _relations, explain
 from stepahead.matching._population import compile_population
 from stepahead.matching._solution import Solution
 from stepahead.matching.circles import existence as circles_existence
@@ -631,3 +632,13 @@ def test_two_people_with_one_name_are_told_apart_by_id() -> None:
     (left_out,) = result.unmatched
     assert "Elias Wagner (M1), Elias Wagner (M2)" in left_out.reason
     assert "Cy (" not in left_out.reason
+
+
+def test_reasons_refuse_a_profile_that_gives_some_positive_gap_no_value() -> None:
+    """The reasons compare levels instead of summing utilities, which is only right while every
+    step ahead is worth something (both spec profiles): another profile must say so first."""
+    params = MatchParams()
+    pop = compile_population([ANA, BEN], params)
+    flat_at_two = replace(pop, utility=np.array([0.0, 1.0, 0.0, 1.0, 1.0, 1.0]))
+    with pytest.raises(ValueError, match="every positive gap has a positive step utility"):
+        Diagnosis(flat_at_two, params, [])

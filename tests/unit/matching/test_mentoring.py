@@ -149,6 +149,23 @@ def test_proof_scans_find_what_narrow_candidates_miss(seed: int, narrow_candidat
     assert_proven(solution, params)
 
 
+@pytest.mark.parametrize("seed", [0, 2, 4, 5, 8, 9, 11])
+def test_repairing_the_last_flow_keeps_the_optimum_and_its_proof(
+    seed: int, narrow_candidates: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once no pair found can place anyone more, a round whose pairs seldom break the certificate
+    repairs the last flow instead of solving afresh. Pools this small never have few enough
+    breaking pairs for the real limit; with no limit, these seeds' proofs go through a repair."""
+    monkeypatch.setattr(mentoring_solve, "REPAIR_LIMIT", 1.0)
+    rng = random.Random(1000 + seed)
+    params = MatchParams(mode=MENTORING[seed % 3])
+    people = role_pool(rng, rng.randint(10, 60), skills=rng.choice([3, 6]))
+    solution = solve(people, params)
+    assert_feasible(people, params, solution)
+    assert objective(people, params, solution) == flow_oracle(people, params)
+    assert_proven(solution, params)
+
+
 @pytest.mark.parametrize("bonuses", [(0.0, 0.0), (1.5, 2.0), (0.1234567, 0.3333333), (-0.3, -0.45)])
 @pytest.mark.parametrize("seed", range(8))
 def test_other_bonuses_keep_the_optimum(

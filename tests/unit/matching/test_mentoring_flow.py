@@ -3,8 +3,11 @@ that models every seat of every mentor as its own arc, and its certificate on gr
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import networkx as nx
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +15,7 @@ from stepahead.matching.mentoring.flow import (
     Certificate,
     Flow,
     Network,
+    _duals_balance,
     carry,
     certify,
     grow,
@@ -152,3 +156,28 @@ def test_spread_fills_cheaper_seats_first(case: tuple[Network, Pairs, np.ndarray
     marginal = net.penalty * seats
     assert (np.diff(marginal) >= 0).all()
     assert objective(net, flow) == oracle(net)
+
+
+def test_weights_the_flow_solver_cannot_count_in_are_an_error_naming_its_status() -> None:
+    """Costs near 2^62 overflow OR-Tools' cost scaling: refused, never a flow that is not optimal.
+    (The engine's weights are a few units of the spec's tables.)"""
+    net = Network(
+        np.array([1, 1]), 2, Pairs(np.array([0, 1]), np.array([0, 1])), np.array([2**62 - 1, 2**62 - 3])
+    )
+    with pytest.raises(RuntimeError, match=r"min-cost flow failed with status .*BAD_COST_RANGE"):
+        match_candidates(net)
+
+
+def test_a_certificate_that_underprices_an_unused_pair_proves_nothing() -> None:
+    """Mentor 0 (capacity 1) holds mentee 0 at 9; the pair to mentee 1 at 5 is unused, its mentee
+    uncovered and its dual 0, so the mentor's dual must be at least 5. One lower is refused."""
+    net = Network(np.array([1]), 2, Pairs(np.array([0, 0]), np.array([0, 1])), np.array([9, 5]))
+    flow = match_candidates(net)
+    cert = certify(net, flow)
+    assert cert is not None
+    assert cert.sound
+    assert flow.used.tolist() == [True, False]
+    assert (cert.mentor_covered.tolist(), cert.mentee_covered.tolist()) == ([True], [False, False])
+    assert _duals_balance(net, flow, cert)
+    cheaper = replace(cert, mentor_dual=np.array([4]), mentee_dual=np.array([5, 0]))
+    assert not _duals_balance(net, flow, cheaper)

@@ -22,6 +22,7 @@ from stepahead.matching.mentoring.scan import BestLists, ScanSpec, known_rows, s
 from stepahead.matching.mentoring.units import (
     cross_function,
     eligible,
+    tie_hash,
     tie_key,
     units,
     values_units,
@@ -184,6 +185,30 @@ def test_equal_scores_go_by_tie_key_then_position() -> None:
     for e in range(len(mentees)):
         want = everyone[np.lexsort((everyone, -tie_key(np.full(len(mentors), e), everyone)))][:3]
         assert lists.e_partner[e].tolist() == want.tolist()
+
+
+def test_equal_scores_and_equal_tie_keys_go_by_position() -> None:
+    """Tie keys are 12-bit hashes, so mentors far enough apart share one (positions 0 and 2455):
+    a mentee they help exactly as much keeps the first of them, whichever the scan meets first."""
+    twin = 2455
+    assert tie_hash(np.array([0])).tolist() == tie_hash(np.array([twin])).tolist()
+    mentors = [
+        Participant.build(f"M{i}", 2, skills={"a": 2} if i in (0, twin) else {}, role="mentor")
+        for i in range(twin + 1)
+    ]
+    mentee = Participant.build("E", 1, skills={"a": 1}, goals=["a"], role="mentee")
+    params = MatchParams(mode=Mode.OPEN)
+    pop = compile_population([*mentors, mentee], params)
+    lists = BestLists(1, 1, np.ones(len(mentors), dtype=np.int64))
+    spec = ScanSpec(
+        mentors=np.arange(len(mentors)),
+        offsets=np.zeros(len(mentors), dtype=np.int64),
+        mentees=np.arange(1),
+        c=np.zeros(1, dtype=np.int64),
+        bonus=True,
+    )
+    scan(pop, params, Sides.of(pop), spec, lists, known_rows(Pairs.none(), 1))
+    assert lists.e_partner[0].tolist() == [0]
 
 
 def test_progress_reports_rise_to_one() -> None:

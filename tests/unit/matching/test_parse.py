@@ -101,6 +101,20 @@ def test_blank_lines_are_skipped_and_line_numbers_stay_physical() -> None:
     assert (problem.line, problem.participant_id, problem.column) == (6, "E2", "grade")
 
 
+def test_blank_lines_before_the_header_are_skipped_and_line_numbers_stay_physical() -> None:
+    text = "\n,,\nid,grade\nE1,1\nE2,x\n"
+    problem = only_problem(text)
+    assert (problem.line, problem.participant_id, problem.column) == (5, "E2", "grade")
+
+
+def test_people_sharing_a_skill_entry_each_get_its_level() -> None:
+    """Each distinct `skill:level` text is read once per file; the second person gets that reading."""
+    first, second = parse_participants(
+        csv_file("E1,,,,1,,SQL:2,,,,,,", "E2,,,,1,,SQL:2,,,,,,"), file_format="csv"
+    )
+    assert first.skills == second.skills == {"sql": 2}
+
+
 def test_participant_columns_are_the_spec_columns() -> None:
     assert tuple(HEADER.split(",")) == PARTICIPANT_COLUMNS
 
@@ -218,6 +232,7 @@ def test_error_text_reads_well() -> None:
         (b"", "the file is empty"),
         (b" \n\r\n", "the file is empty"),
         (b"\xef\xbb\xbf", "the file is empty"),
+        (b",,\n , \n", "the file is empty"),
         (b"id,grade\n", "the file lists no participants"),
         (b"id,grade\nE1,1\nE\xe9,2\n", "not UTF-8 text (first unreadable byte on line 3)"),
     ],
@@ -241,6 +256,14 @@ def test_missing_required_columns(header: str, mode: Mode | None, missing: list[
     problems = problems_of(f"{header}\nE1,1\n", mode=mode)
     assert [(p.line, p.column) for p in problems] == [(1, c) for c in missing]
     assert all("is missing" in p.message for p in problems)
+
+
+def test_a_cell_too_large_for_the_csv_reader_stops_the_file_there() -> None:
+    """The rows before it are still checked; nothing after it can be read."""
+    huge = "x" * (csv.field_size_limit() + 1)
+    problems = problems_of(f"id,grade\nE1,y\nE2,1,{huge}\nE3,1\n")
+    assert [(p.line, p.column) for p in problems] == [(2, "grade"), (3, "")]
+    assert "the CSV cannot be read from here on: field larger than field limit" in problems[1].message
 
 
 def test_a_repeated_spec_column_is_refused() -> None:
@@ -306,6 +329,13 @@ def test_json_problems_use_item_numbers() -> None:
 )
 def test_json_file_level_problems(text: str, words: str) -> None:
     assert words in str(only_problem(text, file_format="json"))
+
+
+def test_json_skill_levels_must_be_plain_values() -> None:
+    items = [{"id": "E1", "grade": 1, "skills": {"sql": [2]}}]
+    problem = only_problem(json.dumps(items), file_format="json")
+    assert (problem.line, problem.participant_id, problem.column) == (1, "E1", "skills")
+    assert problem.message.startswith('must be text like "negotiation:3; python:2"')
 
 
 def test_unknown_file_format_is_a_programming_error() -> None:

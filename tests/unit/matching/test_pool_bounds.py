@@ -29,3 +29,30 @@ def test_a_grade_out_of_bounds_is_a_pool_error(grade: int) -> None:
 def test_the_largest_capacity_allowed_still_matches() -> None:
     result = match(_mentoring(MAX_CAPACITY), MatchParams(mode=Mode.TRADITIONAL))
     assert [(m.mentor, m.mentee) for m in result.matches] == [("M1", "E1")]
+
+
+def test_a_repeated_participant_id_is_a_pool_error() -> None:
+    people = [*_mentoring(1), Participant.build("M1", 2, goals=["sql"], role="mentee")]
+    with pytest.raises(PoolError, match="duplicate participant ids: M1"):
+        match(people, MatchParams(mode=Mode.TRADITIONAL))
+
+
+@pytest.mark.parametrize("level", [-1, 6])
+def test_a_skill_level_outside_zero_to_five_is_a_pool_error(level: int) -> None:
+    people = [Participant.build("M1", 5, skills={"sql": level}, role="mentor"), *_mentoring(1)[1:]]
+    with pytest.raises(PoolError, match="skill levels outside 0-5 for: M1"):
+        match(people, MatchParams(mode=Mode.TRADITIONAL))
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"band": -1}, "band must be 0 or more"),
+        ({"circle_size": 2}, "circle_size must be between 3 and 5"),
+        ({"circle_size": 6}, "circle_size must be between 3 and 5"),
+        ({"circle_band": -1}, "circle_band must be 0 or more"),
+    ],
+)
+def test_match_parameters_out_of_range_are_refused(options: dict[str, int], words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        MatchParams(**options)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepahead.matching import MatchParams, Mode
+from stepahead.matching import MatchParams, Mode, Participant
 from stepahead.matching._population import compile_population, hard_rules_mask
 from stepahead.matching._scoring import hard_rules_allow
 from stepahead.matching.circles.score import judge
@@ -37,3 +37,10 @@ def test_every_pair_obeys_the_rules_as_the_scalar_reference_says(seed: int, size
     rows[:, 0], rows[:, 1] = a, b  # a two-person row: `compatible` is the pair's rules and band
     near = np.abs(pop.grades[a] - pop.grades[b]) <= params.circle_band
     assert (judge(pop, params, rows).compatible == (expected & near)).all()
+
+
+def test_a_wish_for_someone_outside_the_pool_or_for_oneself_is_no_wish() -> None:
+    people = [Participant.build("A", 1, prefer=["B", "A", "Z"]), Participant.build("B", 1, prefer=["A"])]
+    pop = compile_population(people, MatchParams())
+    assert pop.wish_keys.tolist() == [0 * len(people) + 1]  # A and B only
+    assert pop.wish_counts.tolist() == [2]  # wished both ways

@@ -40,7 +40,11 @@ def circulate(nodes: int, tails: Any, heads: Any, costs: Any) -> Any:
     price = np.zeros(nodes, dtype=np.int64)
     graph = (head, cost, cap, start, out)
     while (excess > 0).any():
-        if not _reprice(nodes, graph, excess, price):
+        # Undoing what has moved so far balances every node (the zero flow is a circulation), so
+        # residual arcs lead from each unit of excess back to a node short of flow: repricing
+        # always finds one. Were that ever wrong, the caller gets no flow and solves afresh,
+        # rather than this loop never ending.
+        if not _reprice(nodes, graph, excess, price):  # pragma: no cover - unreachable, see above
             return np.zeros(0, dtype=np.int64), price
         while _augment_tight(nodes, graph, excess, price):
             pass
@@ -92,15 +96,15 @@ def _reprice(nodes: int, graph: Any, excess: Any, price: Any) -> bool:
             dist[v] = 0
             heap.append((np.int64(0), np.int64(v)))
     heapq.heapify(heap)
-    reach: Any = INF
     while heap:
         d, u = heapq.heappop(heap)
         if u < 0 or done[u] or d > dist[u]:
             continue
         done[u] = True
         if excess[u] < 0:
-            reach = d
-            break
+            for v in range(nodes):
+                price[v] += min(dist[v], d)
+            return True
         for k in range(start[u], start[u + 1]):
             a = out[k]
             if cap[a] > 0:
@@ -109,11 +113,7 @@ def _reprice(nodes: int, graph: Any, excess: Any, price: Any) -> bool:
                 if nd < dist[v]:
                     dist[v] = nd
                     heapq.heappush(heap, (nd, v))
-    if reach == INF:
-        return False
-    for v in range(nodes):
-        price[v] += min(dist[v], reach)
-    return True
+    return False  # pragma: no cover - some node short of flow is always reachable (`circulate`)
 
 
 @_kernel

@@ -32,7 +32,7 @@ def repair(net: Network, flow: Flow, cert: Certificate) -> tuple[Flow, IntArray]
     potential = cert.distance
     reduced = costs + potential[tails] - potential[heads]
     moved, price = circulate(net.nodes, tails, heads, reduced)
-    if len(moved) != len(tails):
+    if len(moved) != len(tails):  # pragma: no cover - never, in theory (see `circulate`)
         return None
     moved = moved > 0
     used = flow.used.copy()

@@ -87,7 +87,9 @@ def _match(pop: Population, params: MatchParams, sides: Sides, candidates: Pairs
 def _solve(net: Network, found: IntArray) -> _Round:
     flow = match_candidates(net)
     cert = certify(net, flow)
-    if cert is None:
+    # An optimal flow's residual graph has no negative cycle, so its certificate always settles:
+    # this only catches a wrong answer from OR-Tools, rather than pass it off as the optimum.
+    if cert is None:  # pragma: no cover - a defensive check on the flow solver
         raise RuntimeError("min-cost flow returned a flow that is not optimal")
     return _Round(net, flow, cert, found)
 
@@ -111,7 +113,9 @@ def _extend(pop: Population, params: MatchParams, sides: Sides, current: _Round,
     if repaired is not None:
         flow, potentials = repaired
         cert = certify(net, flow, potentials=potentials)
-        if cert is not None and cert.sound:
+        # The repair's prices settle its certificate in a pass or two, and it is sound: no
+        # randomised pool has done otherwise. Should one ever not, the flow is solved afresh.
+        if cert is not None and cert.sound:  # pragma: no branch - a safety net, see above
             return _Round(net, flow, cert, ever_found)
     return _solve(net, ever_found)
 
@@ -182,7 +186,9 @@ def _solution(
     net, flow = current.net, current.flow
     pairs = net.pairs
     mentors, mentees = sides.mentors[pairs.mentor[flow.used]], sides.mentees[pairs.mentee[flow.used]]
-    if not eligible(pop, params, mentors, mentees).all():
+    # Candidates come from scans that apply the hard rules, so this never fires: it stops a kernel
+    # bug from pairing someone with their line manager, say, rather than returning it.
+    if not eligible(pop, params, mentors, mentees).all():  # pragma: no cover - defensive
         raise RuntimeError("mentoring solver produced an ineligible pair")
     order = np.lexsort((mentees, mentors))
     mentors, mentees = mentors[order], mentees[order]

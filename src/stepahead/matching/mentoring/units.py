@@ -89,14 +89,13 @@ def quantum(pop: Population, params: MatchParams) -> int:
 
 def grade_window(params: MatchParams, grade: int) -> tuple[int, int]:
     """Grades a partner may have: above or below for traditional and reverse mentoring, within
-    the band for peers and circles (the kernel serves the circle search's peer lists too)."""
+    the circle band for circles (the kernel serves the circle search's peer lists too; the peer
+    mode has kernels of its own)."""
     unbounded = 1 << 40
     if params.mode is Mode.TRADITIONAL:
         return grade + 1, unbounded
     if params.mode is Mode.REVERSE:
         return -unbounded, grade - 1
-    if params.mode is Mode.PEER:
-        return grade - params.band, grade + params.band
     if params.mode is Mode.CIRCLES:
         return grade - params.circle_band, grade + params.circle_band
     return -unbounded, unbounded
