@@ -154,3 +154,16 @@ def test_windows_shrink_in_large_pools() -> None:
     assert window_size(2_000) == MAX_WINDOW
     assert window_size(20_000) == MIN_WINDOW
     assert MIN_WINDOW < window_size(6_000) < MAX_WINDOW
+
+
+def test_a_round_where_no_rotation_gains_leaves_every_circle_as_it_was() -> None:
+    """Late rounds often find nothing worth a rotation: then nothing is judged or moved."""
+    pop, params, board = built("many-skills", 3)
+    windows = _windows(pop, board, np.random.default_rng(3), MIN_WINDOW)
+    assert windows is not None
+    _, moves = _best_rotations(pop, params, board, windows)
+    members, scores = board.members.copy(), board.score.copy()
+    nothing_gains = np.full(windows.shape, -np.inf)
+    assert circles_trade._apply(pop, params, board, windows, nothing_gains, moves) == 0
+    assert (board.members == members).all()
+    assert (board.score == scores).all()
