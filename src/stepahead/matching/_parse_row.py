@@ -59,10 +59,12 @@ class CellMemo:
             self.spelled.setdefault(label, spelling)
 
     def skill_entry(self, part: str) -> tuple[str, int] | str:
-        """(skill, level) for one `skill:level` entry, or what is wrong with it, read and
-        remembered: the row reader looks in `skill_entries` itself first (every answer is truthy)."""
-        found = self.skill_entries[part] = _skill_entry(part.strip())
-        self.written(part.rpartition(":")[0])
+        """(skill, level) for one `skill:level` entry, or what is wrong with it, read once per
+        distinct entry text."""
+        found = self.skill_entries.get(part)
+        if found is None:
+            found = self.skill_entries[part] = _skill_entry(part.strip())
+            self.written(part.rpartition(":")[0])
         return found
 
     def label_list(self, text: str) -> tuple[str, ...]:
@@ -151,9 +153,9 @@ class _RowReader:
 
     def skills(self) -> dict[str, int]:
         skills: dict[str, int] = {}
-        known = self.memo.skill_entries
+        skill_entry = self.memo.skill_entry
         for part in self.list_cell("skills").split(";"):
-            entry = known.get(part) or self.memo.skill_entry(part)
+            entry = skill_entry(part)
             if isinstance(entry, str):
                 self.problem("skills", entry)
             elif entry is not _NO_ENTRY and skills.setdefault(*entry) != entry[1]:
