@@ -16,7 +16,7 @@ from stepahead.matching import MatchParams
 from stepahead.matching._model import Optimality
 from stepahead.matching._population import SCALE, compile_population
 from stepahead.matching._solution import never, silent
-from stepahead.matching.peer import certified, general, price_repair
+from stepahead.matching.peer import certified, price_repair
 from stepahead.matching.peer import solve as peer_solve
 from stepahead.matching.peer.graph import PairList, all_pairs
 from stepahead.matching.peer.kernel import top_candidates
@@ -197,15 +197,12 @@ def test_warm_duals_for_weights_past_the_assignment_solver_are_solved_coarser_an
     assert (warm[pairs.a] + warm[pairs.b] >= 2 * (pairs.units + big)).all()
 
 
-def test_price_and_repair_stopped_inside_its_first_solve_bounds_the_optimum(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_price_and_repair_stopped_inside_its_first_solve_bounds_the_optimum() -> None:
     """Out of budget before the blossom solve is done (it looks after every stage here; on large
     pools, after 64): its duals are raised until they price every eligible pair, and bound it."""
-    monkeypatch.setattr(general, "_STAGES_PER_LOOK", 1)
     params = MatchParams()
     pop = compile_population(generate_organisation(200, seed=1, shape="steep"), params)
-    solution = peer_solve.exact_peer(pop, params, silent, lambda: True)
+    solution = peer_solve.exact_peer(pop, params, silent, lambda: True, look_every=1)
     everything = all_pairs(pop, params)
     matching = [(int(a), int(b)) for a, b in solution.groups]
     assert solution.optimality is not None

@@ -71,8 +71,8 @@ class GeneralMatching:
 
 
 # Stages run between two looks at the caller's budget: each costs O(people), so a few
-# milliseconds at 100k people. Read at each solve, so that tests can lower it.
-_STAGES_PER_LOOK = 64
+# milliseconds at 100k people.
+STAGES_PER_LOOK = 64
 
 
 def max_weight_matching(
@@ -82,15 +82,16 @@ def max_weight_matching(
     w: IntArray,
     stop: Stop = never,
     warm: IntArray | None = None,
-    look_every: int | None = None,
+    *,
+    look_every: int = STAGES_PER_LOOK,
 ) -> GeneralMatching:
     """Maximum-weight matching over pairs (a[k], b[k]) of integer weight w[k] ≥ 0 (no self
     pairs; people 0..n-1, those without pairs stay unmatched with dual 0). `warm`: feasible
     duals to start from, u_a + u_b ≥ 2·w_ab on every pair and u ≥ 0 (else each person's
     heaviest pair); a matching of the pairs they leave tight is found greedily.
     When `stop()` turns true it returns early, `finished` False, with duals that still bound
-    the optimum (it looks every `look_every` stages, `_STAGES_PER_LOOK` when None)."""
-    return BlossomSolver(n, a, b, w, warm).solve(stop, look_every)
+    the optimum (it looks every `look_every` stages)."""
+    return BlossomSolver(n, a, b, w, warm).solve(stop, look_every=look_every)
 
 
 class BlossomSolver:
@@ -120,13 +121,13 @@ class BlossomSolver:
         mate, mate_pair, dual = greedy_start(size, la, lb, w, dual, *self.graph[3:])
         self.state = start(size, w, mate, mate_pair, dual)
 
-    def solve(self, stop: Stop = never, look_every: int | None = None) -> GeneralMatching:
-        """Stages until the duals prove the matching optimal, or until `stop()`."""
-        stages = _STAGES_PER_LOOK if look_every is None else look_every
+    def solve(self, stop: Stop = never, *, look_every: int = STAGES_PER_LOOK) -> GeneralMatching:
+        """Stages until the duals prove the matching optimal, or until `stop()` (looked at every
+        `look_every` stages)."""
         if len(self.live):
-            self.finished = bool(run(self.state, self.graph, stages))
+            self.finished = bool(run(self.state, self.graph, look_every))
             while not self.finished and not stop():
-                self.finished = bool(run(self.state, self.graph, stages))
+                self.finished = bool(run(self.state, self.graph, look_every))
         else:
             self.finished = True
         st, sc = self.state[0], self.state[1]

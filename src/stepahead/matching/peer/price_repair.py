@@ -20,7 +20,7 @@ import numpy as np
 from .._model import MatchParams, Optimality, relative_gap
 from .._population import SCALE, IntArray, Population, to_units
 from .._solution import Progress, Stop
-from .general import GeneralMatching, max_weight_matching
+from .general import STAGES_PER_LOOK, GeneralMatching, max_weight_matching
 from .graph import Candidates, PairList, peer_weights
 from .incumbent import Incumbent
 from .kernel import PriceCheck, check_prices
@@ -64,9 +64,12 @@ def price_and_repair(
     progress: Progress,
     stop: Stop,
     best: Incumbent | None = None,
+    *,
+    look_every: int = STAGES_PER_LOOK,
 ) -> tuple[list[tuple[int, int]], Optimality]:
     """Proven optimal unless `stop()` says stop first: then the best matching it or an earlier
-    stage (`best`) found, with the least of their bounds."""
+    stage (`best`) found, with the least of their bounds. Each blossom solve looks at `stop()`
+    every `look_every` stages."""
     n = pool.pop.size
     big = big_premium(cands.pairs, n // 2)  # everyone's heaviest pair is a candidate
     pairs = cands.pairs
@@ -75,7 +78,7 @@ def price_and_repair(
     round_no = 0
     while True:
         progress("Solving the candidate pairs exactly", min(0.5 + 0.1 * round_no, 0.9))
-        found = max_weight_matching(n, pairs.a, pairs.b, pairs.units + big, stop, warm)
+        found = max_weight_matching(n, pairs.a, pairs.b, pairs.units + big, stop, warm, look_every=look_every)
         check = None
         if found.finished:
             progress("Pricing every eligible pair", min(0.55 + 0.1 * round_no, 0.95))

@@ -31,6 +31,7 @@ from .auction import auction_relaxation
 from .certified import PROVABLE_PAIRS, certified_matching, union
 from .certified import Pool as _Pool
 from .certified import State as _State
+from .general import STAGES_PER_LOOK
 from .graph import Candidates, PairList, peer_weights
 from .incumbent import Incumbent, Matching, merged
 from .kernel import check_prices, top_candidates
@@ -91,31 +92,43 @@ def solve_peer(
     progress: Progress,
     stop: Stop = never,
     bound_first: int | None = None,
+    *,
+    look_every: int = STAGES_PER_LOOK,
 ) -> Solution:
     """Candidates, then the stages (`_stages`) until proven or stopped. `bound_first`: the pool
-    size from which the bound rounds run (default BOUND_FIRST_PEOPLE)."""
+    size from which the bound rounds run (default BOUND_FIRST_PEOPLE); `look_every`: the blossom
+    stages price and repair runs between two looks at `stop()`."""
     progress("Finding candidate partners", 0.0)
     tables = PairTables.of(pop, params)
     cands = top_candidates(tables, CANDIDATES_PER_PERSON)
     first = BOUND_FIRST_PEOPLE if bound_first is None else bound_first
-    pairs, optimality = _stages(PeerPool(pop, params, tables), cands, progress, stop, first)
+    pairs, optimality = _stages(PeerPool(pop, params, tables), cands, progress, stop, first, look_every)
     progress("Done", 1.0)
     return _solution(pop, params, pairs, optimality)
 
 
-def exact_peer(pop: Population, params: MatchParams, progress: Progress, stop: Stop = never) -> Solution:
-    """Price and repair alone, from the candidates; stops on `stop` with its dual bound."""
+def exact_peer(
+    pop: Population,
+    params: MatchParams,
+    progress: Progress,
+    stop: Stop = never,
+    *,
+    look_every: int = STAGES_PER_LOOK,
+) -> Solution:
+    """Price and repair alone, from the candidates; stops on `stop` with its dual bound (looked
+    at every `look_every` blossom stages)."""
     progress("Finding candidate partners", 0.0)
     tables = PairTables.of(pop, params)
     cands = top_candidates(tables, CANDIDATES_PER_PERSON)
     progress("Proving the optimum over every eligible pair", 0.3)
-    pairs, optimality = price_and_repair(PeerPool(pop, params, tables), cands, progress, stop)
+    pool = PeerPool(pop, params, tables)
+    pairs, optimality = price_and_repair(pool, cands, progress, stop, look_every=look_every)
     progress("Done", 1.0)
     return _solution(pop, params, pairs, optimality)
 
 
 def _stages(
-    peer: PeerPool, cands: Candidates, progress: Progress, stop: Stop, bound_first: int
+    peer: PeerPool, cands: Candidates, progress: Progress, stop: Stop, bound_first: int, look_every: int
 ) -> tuple[Matching, Optimality]:
     """Relaxation, bound rounds and price and repair, each where it pays (module docstring),
     every one offering its matching and bound to `best`; out of budget, `best` is the answer."""
@@ -143,7 +156,7 @@ def _stages(
     if stop() and best.units >= 0:
         return best.result()
     progress("Proving the optimum over every eligible pair", 0.7)
-    return price_and_repair(peer, cands, progress, stop, best)
+    return price_and_repair(peer, cands, progress, stop, best, look_every=look_every)
 
 
 def _eligible(tables: PairTables, most: int) -> int:
