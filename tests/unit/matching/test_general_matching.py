@@ -23,6 +23,14 @@ def arrays(edges: Edges) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return tuple(np.array(c, dtype=np.int64) for c in cols)  # type: ignore[return-value]
 
 
+def random_edges(seed: int, n: int, p: float) -> Edges:
+    """Each pair of people 0..n-1 kept with probability p, weighing 1 to 99."""
+    rng = np.random.default_rng(seed)
+    return [
+        (x, y, int(rng.integers(1, 100))) for x, y in itertools.combinations(range(n), 2) if rng.random() < p
+    ]
+
+
 def reference_value(n: int, edges: Edges) -> int:
     graph = nx.Graph()
     graph.add_nodes_from(range(n))
@@ -150,12 +158,7 @@ def test_disconnected_parts_and_larger_graphs(seed: int) -> None:
 
 
 def test_a_stopped_solve_still_bounds_the_optimum() -> None:
-    rng = np.random.default_rng(7)
-    edges = [
-        (x, y, int(rng.integers(1, 100)))
-        for x, y in itertools.combinations(range(40), 2)
-        if rng.random() < 0.3
-    ]
+    edges = random_edges(7, 40, 0.3)
     a, b, w = arrays(edges)
     found = max_weight_matching(40, a, b, w, stop=lambda: True, look_every=1)
     assert not found.finished
@@ -297,12 +300,7 @@ def test_a_dense_pool_outgrowing_the_heap_of_dual_steps_still_gets_the_optimum()
 
 def test_a_solve_that_looks_at_the_budget_every_stage_still_ends_optimal() -> None:
     """Asked after each stage and never told to stop, the solver resumes where it was."""
-    rng = np.random.default_rng(3)
-    edges = [
-        (x, y, int(rng.integers(1, 100)))
-        for x, y in itertools.combinations(range(30), 2)
-        if rng.random() < 0.3
-    ]
+    edges = random_edges(3, 30, 0.3)
     found = max_weight_matching(30, *arrays(edges), look_every=1)
     assert found.stages > 1
     assert found.finished
