@@ -228,3 +228,18 @@ def test_stopped_while_closing_the_packing_found_stands_unproven() -> None:
     assert float(stopped.scores.sum()) < best - 0.1  # the closing solve's better packing never came
     assert int((stopped.rows >= 0).sum()) == most
     assert stopped.score_bound >= best - 1e-6
+
+
+def test_a_closing_solve_that_seats_more_than_the_start_is_proven_on_its_own_seats() -> None:
+    """The closing solve asks for at least as many seated as the start: the packing it proves
+    best may seat more, up to everyone some packing could seat, and is then proven optimal."""
+    pop, params, full, (most, best) = _a_full_packing_of_low_score()
+    start = full[1:]  # one circle fewer, and left so (no rescue)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(circles_columns, "rescue", lambda pop, params, circles, score, stop: (circles, score))
+        found = circles_columns.improve_by_columns(pop, params, start)
+    assert found is not None
+    assert int((start >= 0).sum()) < int((found.rows >= 0).sum()) == most == found.placed_bound
+    assert found.proven
+    assert float(found.scores.sum()) == pytest.approx(best)
+    assert found.score_bound == pytest.approx(best)

@@ -125,7 +125,9 @@ def improve_by_columns(
         wide = (WIDE_COLUMNS, WIDE_NODES)
         chosen, closed = _close(pop, params, tables, columns, second.lp, placed, chosen, stop, wide)
     # The closing solve's proof stands on the LP's duals pricing every circle: only when proven.
-    proven = second.proven and closed and placed >= placed_bound
+    # Its floor is at least `placed`, so the packing it chose may seat more: count those seats.
+    seated = int((columns.rows[chosen] >= 0).sum())
+    proven = second.proven and closed and seated >= placed_bound
     score = float(columns.scores[chosen].sum())
     bound = score if proven else (max(second.lp.bound, score) if second.proven else np.inf)
     return Outcome(columns.rows[chosen], columns.scores[chosen], placed_bound, bound, proven)
