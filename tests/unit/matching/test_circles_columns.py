@@ -21,6 +21,7 @@ from stepahead.matching._population import compile_population
 from stepahead.matching._solution import Solution
 from stepahead.matching.circles import columns as circles_columns
 from stepahead.matching.circles import exact as circles_exact
+from stepahead.matching.circles import rescue as circles_rescue
 from stepahead.matching.circles import solve as circles_solve
 from stepahead.matching.circles.catalogue import pair_tables
 from stepahead.matching.circles.pack import lexicographic_packing
@@ -234,9 +235,9 @@ def test_a_closing_solve_that_seats_more_than_the_start_is_proven_on_its_own_sea
     """The closing solve asks for at least as many seated as the start: the packing it proves
     best may seat more, up to everyone some packing could seat, and is then proven optimal."""
     pop, params, full, (most, best) = _a_full_packing_of_low_score()
-    start = full[1:]  # one circle fewer, and left so (no rescue)
+    start = full[1:]  # one circle fewer, and left so: the rescue may try no circle of theirs
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(circles_columns, "rescue", lambda pop, params, circles, score, stop: (circles, score))
+        patch.setattr(circles_rescue, "OPTIONS", 0)
         found = circles_columns.improve_by_columns(pop, params, start)
     assert found is not None
     assert int((start >= 0).sum()) < int((found.rows >= 0).sum()) == most == found.placed_bound
