@@ -202,8 +202,8 @@ def test_price_and_repair_stopped_inside_its_first_solve_bounds_the_optimum() ->
     pools, after 64): its duals are raised until they price every eligible pair, and bound it."""
     params = MatchParams()
     pop = compile_population(generate_organisation(200, seed=1, shape="steep"), params)
-    solution = peer_solve.exact_peer(pop, params, silent, lambda: True, look_every=1)
-    everything = all_pairs(pop, params)
-    matching = [(int(a), int(b)) for a, b in solution.groups]
-    assert solution.optimality is not None
-    assert_unproven_with_a_bound(matching, solution.optimality, everything)
+    tables = PairTables.of(pop, params)
+    cands = top_candidates(tables, peer_solve.CANDIDATES_PER_PERSON)
+    peer = PeerPool(pop, params, tables)
+    matching, optimality = price_and_repair(peer, cands, silent, lambda: True, look_every=1)
+    assert_unproven_with_a_bound(matching, optimality, all_pairs(pop, params))

@@ -19,6 +19,7 @@ from stepahead.matching.peer import certified
 from stepahead.matching.peer import solve as peer_solve
 from stepahead.matching.peer.graph import Candidates, PairList, all_pairs
 from stepahead.matching.peer.kernel import top_candidates
+from stepahead.matching.peer.price_repair import PeerPool
 from stepahead.matching.peer.proof import big_premium, units_of
 from stepahead.matching.peer.relaxation import solve_relaxation
 from stepahead.matching.peer.tables import PairTables, count_eligible
@@ -161,15 +162,16 @@ def test_stopped_inside_price_and_repairs_solve_keeps_the_least_bound_of_the_sta
     raising into a bound of their own: the matching is merged in, the earlier bound kept."""
     params = MatchParams()
     pop = compile_population(generate_organisation(200, seed=1, shape="steep"), params)
-    solution = peer_solve.solve_peer(pop, params, silent, Budget(4), bound_first=0, look_every=1)
+    tables = PairTables.of(pop, params)
+    cands = top_candidates(tables, peer_solve.CANDIDATES_PER_PERSON)
+    peer = PeerPool(pop, params, tables)
+    pairs, optimality = peer_solve._stages(peer, cands, silent, Budget(4), 0, look_every=1)
     everything = all_pairs(pop, params)
-    pairs = [(int(a), int(b)) for a, b in solution.groups]
     best = fast_oracle(everything)
     assert is_matching(everything, pairs)
-    assert solution.optimality is not None
-    assert not solution.optimality.proven
+    assert not optimality.proven
     assert (len(pairs), units_of(everything, pairs)) <= best
-    assert solution.optimality.upper_bound >= best[1] / SCALE - 1e-6
+    assert optimality.upper_bound >= best[1] / SCALE - 1e-6
 
 
 def test_a_pool_whose_sample_is_well_past_the_provable_count_is_not_counted_in_full() -> None:

@@ -92,46 +92,41 @@ def solve_peer(
     progress: Progress,
     stop: Stop = never,
     bound_first: int | None = None,
-    *,
-    look_every: int = STAGES_PER_LOOK,
 ) -> Solution:
     """Candidates, then the stages (`_stages`) until proven or stopped. `bound_first`: the pool
-    size from which the bound rounds run (default BOUND_FIRST_PEOPLE); `look_every`: the blossom
-    stages price and repair runs between two looks at `stop()`."""
+    size from which the bound rounds run (default BOUND_FIRST_PEOPLE)."""
     progress("Finding candidate partners", 0.0)
     tables = PairTables.of(pop, params)
     cands = top_candidates(tables, CANDIDATES_PER_PERSON)
     first = BOUND_FIRST_PEOPLE if bound_first is None else bound_first
-    pairs, optimality = _stages(PeerPool(pop, params, tables), cands, progress, stop, first, look_every)
+    pairs, optimality = _stages(PeerPool(pop, params, tables), cands, progress, stop, first)
     progress("Done", 1.0)
     return _solution(pop, params, pairs, optimality)
 
 
-def exact_peer(
-    pop: Population,
-    params: MatchParams,
-    progress: Progress,
-    stop: Stop = never,
-    *,
-    look_every: int = STAGES_PER_LOOK,
-) -> Solution:
-    """Price and repair alone, from the candidates; stops on `stop` with its dual bound (looked
-    at every `look_every` blossom stages)."""
+def exact_peer(pop: Population, params: MatchParams, progress: Progress, stop: Stop = never) -> Solution:
+    """Price and repair alone, from the candidates; stops on `stop` with its dual bound."""
     progress("Finding candidate partners", 0.0)
     tables = PairTables.of(pop, params)
     cands = top_candidates(tables, CANDIDATES_PER_PERSON)
     progress("Proving the optimum over every eligible pair", 0.3)
-    pool = PeerPool(pop, params, tables)
-    pairs, optimality = price_and_repair(pool, cands, progress, stop, look_every=look_every)
+    pairs, optimality = price_and_repair(PeerPool(pop, params, tables), cands, progress, stop)
     progress("Done", 1.0)
     return _solution(pop, params, pairs, optimality)
 
 
 def _stages(
-    peer: PeerPool, cands: Candidates, progress: Progress, stop: Stop, bound_first: int, look_every: int
+    peer: PeerPool,
+    cands: Candidates,
+    progress: Progress,
+    stop: Stop,
+    bound_first: int,
+    *,
+    look_every: int = STAGES_PER_LOOK,
 ) -> tuple[Matching, Optimality]:
     """Relaxation, bound rounds and price and repair, each where it pays (module docstring),
-    every one offering its matching and bound to `best`; out of budget, `best` is the answer."""
+    every one offering its matching and bound to `best`; out of budget, `best` is the answer.
+    `look_every`: price and repair's blossom stages between two looks at `stop()`."""
     n = peer.pop.size
     best = Incumbent(weigh=lambda matching: _pair_units(peer, matching))
     exact_units = _coarsening(cands, n) == 1  # the assignment solver is exact on these units
