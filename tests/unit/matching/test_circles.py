@@ -93,6 +93,15 @@ def heuristic_only(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- exact oracle ---------------------------------------------------------------------------------
 
 
+def test_a_pool_small_enough_to_list_but_with_more_circles_than_the_store_is_left_to_the_search() -> None:
+    """100 people of few skills have ~4.4M valid circles, past the catalogue's 3M: the exact path
+    declines (the search and column generation take the pool) rather than pack a partial list."""
+    params = MatchParams(mode=Mode.CIRCLES, seed=0)
+    pop = compile_population(generate_organisation(100, seed=0, shape="few-skills"), params)
+    assert pop.size <= circles_exact.EXACT_PEOPLE
+    assert circles_exact.exact_circles(pop, params) is None
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_small_pools_are_solved_exactly(seed: int) -> None:
     rng = random.Random(seed)
